@@ -1,0 +1,36 @@
+/**
+ * The Hono app: one sub-app per resource under /v1, one error handler, one not-found handler,
+ * and the OpenAPI document generated from the same zod schemas that validate requests.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./auth.ts";
+import { ApiError, errorResponse } from "./errors.ts";
+import { ingest } from "./ingest.ts";
+import { sellers } from "./sellers.ts";
+import { sessions } from "./sessions.ts";
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.onError((error, c) =>
+  errorResponse(c, error instanceof HTTPException ? new ApiError(error.status as 400, "http_error", error.message) : error),
+);
+app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No such endpoint: ${c.req.method} ${c.req.path}`)));
+
+app.route("/v1/events", ingest);
+app.route("/v1/sessions", sessions);
+app.route("/v1/sellers", sellers);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "A platform API key, or a seller/operator session token from POST /v1/sessions",
+});
+app.doc31("/v1/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "SellerPulse API",
+    version: "1.0.0",
+    description: "Real-time seller analytics: events in, live seller numbers out. See CONTRACT.md.",
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * Who is calling: a platform (API key), one of its sellers or its operator (session token).
+ * `authenticate` resolves the bearer credential or answers 401; the `require*` guards answer
+ * 403 when an authenticated caller reaches beyond what its credential allows.
+ */
+import { createMiddleware } from "hono/factory";
+import { platformForKey, type Platform } from "../auth/keys.ts";
+import { isSessionToken, verifySession } from "../auth/sessions.ts";
+import { forbidden, unauthorized } from "./errors.ts";
+
+export type Principal =
+  | { kind: "platform"; platform: Platform }
+  | { kind: "seller"; platform: Platform; sellerId: string }
+  | { kind: "operator"; platform: Platform };
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { principal: Principal };
+}
+
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("Authorization") ?? "";
+  // Browsers cannot set headers on a WebSocket: /live also takes the token as ?token=.
+  const token = header.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.query("token");
+  if (!token) throw unauthorized();
+  c.set("principal", await principalFor(c.env, token));
+  await next();
+});
+
+async function principalFor(env: Env, token: string): Promise<Principal> {
+  if (isSessionToken(token)) {
+    const claims = await verifySession(env.SESSION_SECRET, token);
+    if (!claims) throw unauthorized("The session token is invalid or has expired");
+    const platform = { id: claims.platform, currency: claims.currency };
+    return claims.role === "seller"
+      ? { kind: "seller", platform, sellerId: claims.seller_id }
+      : { kind: "operator", platform };
+  }
+  const platform = await platformForKey(env.DB, token);
+  if (!platform) throw unauthorized("The API key is unknown or revoked");
+  return { kind: "platform", platform };
+}
+
+export function requirePlatformKey(principal: Principal): Platform {
+  if (principal.kind !== "platform") throw forbidden("This endpoint takes the platform's API key");
+  return principal.platform;
+}
+
+/** A seller token reads only its own seller; the platform key and operators read any of theirs. */
+export function requireSellerAccess(principal: Principal, sellerId: string): Platform {
+  if (principal.kind === "seller" && principal.sellerId !== sellerId) {
+    throw forbidden("This session may read only its own seller");
+  }
+  return principal.platform;
+}

@@ -1,0 +1,65 @@
+/**
+ * Reading an ingest body: at most 1 MiB (413 beyond, checked while streaming, so a missing
+ * or false Content-Length cannot get past it), then a JSON array or NDJSON lines.
+ */
+import { ApiError, badRequest } from "./errors.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_EVENTS = 1000;
+
+const tooLarge = () => new ApiError(413, "payload_too_large", `The body is over ${MAX_BODY_BYTES} bytes (1 MiB)`);
+
+export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > limit) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) bytes.set(chunk, offset), (offset += chunk.byteLength);
+  return new TextDecoder().decode(bytes);
+}
+
+/** A line of NDJSON that is not JSON still yields an entry, so that it is rejected on its own. */
+export const UNPARSEABLE = Symbol("unparseable");
+
+export function parseEventList(text: string, contentType: string | undefined): unknown[] {
+  const ndjson = /application\/(x-)?ndjson|application\/jsonl/i.test(contentType ?? "");
+  let events: unknown[];
+  if (ndjson) {
+    events = text
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch {
+          return UNPARSEABLE;
+        }
+      });
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badRequest("The body is not valid JSON (send a JSON array, or NDJSON with Content-Type: application/x-ndjson)");
+    }
+    if (!Array.isArray(parsed)) throw badRequest("The body must be a JSON array of events");
+    events = parsed;
+  }
+  if (events.length === 0) throw badRequest("The body holds no events");
+  if (events.length > MAX_EVENTS) throw badRequest(`At most ${MAX_EVENTS} events per request; this one has ${events.length}`);
+  return events;
+}

@@ -1,0 +1,54 @@
+/**
+ * POST /v1/events: a platform's events in, validated one by one, queued durably.
+ * 202 once every valid event is on the queue (nothing acknowledged is ever lost); the
+ * invalid ones are listed in `rejected`. With no valid event at all, 400 and the same list.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { eventSchema } from "../events/schema.ts";
+import { validateEvents } from "../events/validate.ts";
+import { enqueueEvents } from "../queue/producer.ts";
+import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
+import { parseEventList, readCapped, UNPARSEABLE } from "./body.ts";
+import { badRequest } from "./errors.ts";
+import { errorSchema } from "./openapi-schemas.ts";
+
+const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
+export const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
+
+export const ingest = new OpenAPIHono<AppEnv>();
+ingest.use("*", authenticate);
+
+ingest.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/v1/events",
+  summary: "Post up to 1,000 events (JSON array or NDJSON, at most 1 MiB)",
+  security: [{ bearer: [] }],
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: z.array(eventSchema).min(1).max(1000) },
+        "application/x-ndjson": { schema: z.string().describe("one event per line") },
+      },
+    },
+  },
+  responses: {
+    202: { description: "Every valid event is durably queued", content: { "application/json": { schema: ingestResponseSchema } } },
+    400: { description: "Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event", content: { "application/json": { schema: errorSchema } } },
+    401: { description: "Missing, wrong or revoked key", content: { "application/json": { schema: errorSchema } } },
+    403: { description: "A session token, not a platform key", content: { "application/json": { schema: errorSchema } } },
+    413: { description: "Over 1 MiB", content: { "application/json": { schema: errorSchema } } },
+  },
+});
+
+ingest.post("/", async (c) => {
+  const platform = requirePlatformKey(c.get("principal"));
+  const raw = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
+  const { valid, rejected } = validateEvents(
+    raw.map((candidate) => (candidate === UNPARSEABLE ? "not valid JSON" : candidate)),
+    platform.currency,
+    Date.now(),
+  );
+  if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
+  await enqueueEvents(c.env.EVENTS, platform, valid);
+  return c.json({ accepted: valid.length, rejected }, 202);
+});

@@ -1,0 +1,112 @@
+/**
+ * Seller reads: summary, timeseries, breakdown and the live WebSocket. Each is answered by
+ * the seller's own SellerLedger; a seller token reaches only its own seller (403 otherwise).
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { DAY_MS, HOUR_MS } from "../ledger/counters.ts";
+import { bucketCount, METRICS } from "../ledger/timeseries.ts";
+import { authenticate, requireSellerAccess, type AppEnv } from "./auth.ts";
+import { badRequest } from "./errors.ts";
+import { breakdownSchema, errorResponses, jsonContent, summarySchema, timeseriesSchema } from "./openapi-schemas.ts";
+import { validationHook } from "./validation.ts";
+
+/** A timeseries answers at most this many buckets (about 13 months of hours). */
+export const MAX_BUCKETS = 10_000;
+
+const params = z.object({
+  id: z.string().min(1).max(128).openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
+});
+const instant = z.iso.datetime({ offset: true });
+const range = {
+  from: instant.optional().describe("RFC 3339; the first bucket is the first starting at or after it"),
+  to: instant.optional().describe("RFC 3339, exclusive; defaults to now"),
+};
+
+export const sellers = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+sellers.use("/:id/*", authenticate);
+
+/** The stub of the caller's seller, after checking that the caller may read it. */
+function ledgerOf(c: { env: Env; get(key: "principal"): AppEnv["Variables"]["principal"] }, sellerId: string) {
+  const platform = requireSellerAccess(c.get("principal"), sellerId);
+  return { platform, ledger: c.env.LEDGER.getByName(`${platform.id}:${sellerId}`) };
+}
+
+function rangeOf(query: { from?: string; to?: string }, defaultSpanMs: number): [number, number] {
+  const to = query.to ? Date.parse(query.to) : Date.now();
+  const from = query.from ? Date.parse(query.from) : to - defaultSpanMs;
+  if (from > to) throw badRequest("`from` must not be after `to`");
+  return [from, to];
+}
+
+sellers.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/summary",
+    summary: "The seller's live summary: today, 7d, 30d and all time, payouts and open orders",
+    security: [{ bearer: [] }],
+    request: { params },
+    responses: { 200: jsonContent(summarySchema, "The summary"), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const { platform, ledger } = ledgerOf(c, id);
+    return c.json(await ledger.summary(id, platform.currency), 200);
+  },
+);
+
+sellers.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/timeseries",
+    summary: "One metric by hour or day over [from, to), every bucket present",
+    security: [{ bearer: [] }],
+    request: {
+      params,
+      query: z.object({
+        metric: z.enum(METRICS as [string, ...string[]]).default("gmv"),
+        granularity: z.enum(["hour", "day"]).default("hour"),
+        ...range,
+      }),
+    },
+    responses: { 200: jsonContent(timeseriesSchema, "The points"), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const [from, to] = rangeOf(query, query.granularity === "hour" ? 24 * HOUR_MS : 30 * DAY_MS);
+    if (bucketCount(from, to, query.granularity) > MAX_BUCKETS) {
+      throw badRequest(`The range holds more than ${MAX_BUCKETS} buckets; narrow it or use granularity=day`);
+    }
+    const { ledger } = ledgerOf(c, id);
+    const metric = query.metric as (typeof METRICS)[number];
+    const points = await ledger.timeseries(metric, query.granularity, from, to);
+    return c.json({ metric, granularity: query.granularity, points }, 200);
+  },
+);
+
+sellers.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/breakdown",
+    summary: "GMV and orders by category or channel over [from, to) (all time by default)",
+    security: [{ bearer: [] }],
+    request: { params, query: z.object({ by: z.enum(["category", "channel"]), ...range }) },
+    responses: { 200: jsonContent(breakdownSchema, "The rows"), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const from = query.from ? Date.parse(query.from) : 0;
+    const to = query.to ? Date.parse(query.to) : Date.UTC(9999, 0, 1);
+    if (from > to) throw badRequest("`from` must not be after `to`");
+    const { ledger } = ledgerOf(c, id);
+    return c.json({ by: query.by, rows: await ledger.breakdown(query.by, from, to) }, 200);
+  },
+);
+
+// WebSocket: pushes the summary on connect and whenever it changes.
+sellers.get("/:id/live", async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw badRequest("Connect with a WebSocket upgrade");
+  const { ledger } = ledgerOf(c, c.req.param("id"));
+  return ledger.fetch(c.req.raw);
+});

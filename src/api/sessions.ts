@@ -1,0 +1,42 @@
+/**
+ * POST /v1/sessions: a platform mints a short-lived session for one of its sellers
+ * (`{ seller_id }`) or for its operator (`{ role: "operator" }`). Sellers never hold the key.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { SESSION_TTL_SECONDS, signSession, type SessionClaims } from "../auth/sessions.ts";
+import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
+import { errorResponses, jsonContent } from "./openapi-schemas.ts";
+import { validationHook } from "./validation.ts";
+
+const sessionRequest = z.union([
+  z.object({ seller_id: z.string().min(1).max(128), role: z.literal("seller").optional() }),
+  z.object({ role: z.literal("operator") }),
+]);
+const sessionResponse = z
+  .object({ token: z.string(), expires_at: z.string(), dashboard_url: z.string() })
+  .openapi("Session");
+
+export const sessions = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+sessions.use("*", authenticate);
+
+sessions.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    summary: "Mint a seller or operator session (platform key only)",
+    security: [{ bearer: [] }],
+    request: { body: { content: { "application/json": { schema: sessionRequest } }, required: true } },
+    responses: { 200: jsonContent(sessionResponse, "The session"), ...errorResponses },
+  }),
+  async (c) => {
+    const platform = requirePlatformKey(c.get("principal"));
+    const body = c.req.valid("json");
+    const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;
+    const base = { platform: platform.id, currency: platform.currency, exp };
+    const claims: SessionClaims = "seller_id" in body ? { role: "seller", seller_id: body.seller_id, ...base } : { role: "operator", ...base };
+    const token = await signSession(c.env.SESSION_SECRET, claims);
+    const dashboard = new URL("/", c.req.url);
+    dashboard.hash = `token=${token}`;
+    return c.json({ token, expires_at: new Date(exp * 1000).toISOString(), dashboard_url: dashboard.toString() }, 200);
+  },
+);

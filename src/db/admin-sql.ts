@@ -1,0 +1,23 @@
+/**
+ * SQL for the admin commands (scripts/admin.ts) and the test set-up: creating a platform and
+ * an API key. Only the key's SHA-256 hash is stored. Idempotent, so `npm start` may re-run it.
+ */
+export const PLATFORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const CURRENCY = /^[A-Z]{3}$/;
+
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+export function createPlatformSql(args: { id: string; currency: string; keyHash: string; label: string; now: string }): string[] {
+  if (!PLATFORM_ID.test(args.id)) throw new Error("a platform id is lowercase letters, digits and dashes");
+  if (!CURRENCY.test(args.currency)) throw new Error("a currency is an ISO 4217 code such as USD");
+  if (!/^[0-9a-f]{64}$/.test(args.keyHash)) throw new Error("a key hash is 64 hex digits");
+  return [
+    `INSERT INTO platforms (id, name, currency, created_at) VALUES (${quote(args.id)}, ${quote(args.id)}, ${quote(args.currency)}, ${quote(args.now)}) ON CONFLICT (id) DO NOTHING`,
+    `INSERT INTO api_keys (key_hash, platform_id, label, created_at) VALUES (${quote(args.keyHash)}, ${quote(args.id)}, ${quote(args.label)}, ${quote(args.now)}) ON CONFLICT (key_hash) DO NOTHING`,
+  ];
+}
+
+export function revokeKeySql(keyHash: string, now: string): string {
+  if (!/^[0-9a-f]{64}$/.test(keyHash)) throw new Error("a key hash is 64 hex digits");
+  return `UPDATE api_keys SET revoked_at = ${quote(now)} WHERE key_hash = ${quote(keyHash)} AND revoked_at IS NULL`;
+}

@@ -1,0 +1,75 @@
+/**
+ * D1 schema (drizzle). D1 holds projections of the SellerLedger objects, written as absolute
+ * values, plus what the edge needs without a Durable Object: platforms and hashed API keys.
+ * migrations/ is generated from this file by `npm run db:generate` (drizzle-kit), never pushed.
+ */
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { COUNTER_FIELDS, type CounterField } from "../ledger/counters.ts";
+
+export const platforms = sqliteTable("platforms", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  currency: text("currency").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** API keys, stored as SHA-256 hex of the key: the key itself is shown once, at creation. */
+export const apiKeys = sqliteTable("api_keys", {
+  keyHash: text("key_hash").primaryKey(),
+  platformId: text("platform_id").notNull().references(() => platforms.id),
+  label: text("label").notNull(),
+  createdAt: text("created_at").notNull(),
+  revokedAt: text("revoked_at"),
+});
+
+export const sellers = sqliteTable(
+  "sellers",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    updatedAt: text("updated_at"),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.sellerId] })],
+);
+
+const counterColumns = Object.fromEntries(
+  COUNTER_FIELDS.map((f) => [f, integer(f).notNull().default(0)]),
+) as { [F in CounterField]: ReturnType<typeof integer> };
+
+/** One row per seller and event hour (epoch hours, UTC): the ledger's hourly counters. */
+export const sellerHourly = sqliteTable(
+  "seller_hourly",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    hour: integer("hour").notNull(),
+    ...counterColumns,
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.hour] }), index("seller_hourly_by_hour").on(t.platformId, t.hour)],
+);
+
+/** One row per seller, product and hour, for orders neither cancelled nor rejected. */
+export const productHourly = sqliteTable(
+  "product_hourly",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    productId: text("product_id").notNull(),
+    hour: integer("hour").notNull(),
+    category: text("category").notNull(),
+    units: integer("units").notNull().default(0),
+    revenue: integer("revenue").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.productId, t.hour] }),
+    index("product_hourly_by_category").on(t.platformId, t.category, t.hour),
+  ],
+);
+
+/** Queue messages that kept failing, kept for the operator to see and replay. */
+export const deadLetters = sqliteTable("dead_letters", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  queue: text("queue").notNull(),
+  body: text("body").notNull(),
+  receivedAt: text("received_at").notNull(),
+});

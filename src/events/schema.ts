@@ -1,0 +1,119 @@
+/**
+ * The event contract (CONTRACT.md, "Events") as zod schemas: the one definition of an event.
+ * The ingest API validates with it, the queue consumer re-parses message bodies with it, and
+ * the simulator and tests build events from its types. Unknown fields are stripped (zod's
+ * default), so they are never stored; timestamps are normalised to UTC.
+ */
+import { z } from "zod";
+
+export const CHANNELS = ["search", "ads", "social", "email", "direct", "other"] as const;
+export const CANCELLED_BY = ["buyer", "seller", "platform"] as const;
+
+/** Events may be at most this far in the future (event clocks drift; more is a bug). */
+export const MAX_FUTURE_MS = 5 * 60 * 1000;
+
+const id = z.string().min(1).max(128);
+/** Integer minor units (cents). */
+const minorUnits = z.int().min(0);
+const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+/** RFC 3339 with any offset, stored as UTC ("2026-01-02T03:04:05.000Z"). */
+const timestamp = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString());
+
+const base = {
+  event_id: id,
+  occurred_at: timestamp,
+  seller_id: id,
+};
+
+export const itemSchema = z.object({
+  product_id: id,
+  category: z.string().min(1).max(128),
+  quantity: z.int().min(1).max(1_000_000),
+  unit_price: minorUnits,
+});
+
+export const orderPlacedSchema = z.object({
+  ...base,
+  type: z.literal("order.placed"),
+  order_id: id,
+  currency,
+  items: z.array(itemSchema).min(1).max(100),
+  commission_bps: z.int().min(0).max(10_000),
+  fee: minorUnits.default(0),
+  region: z.string().min(1).max(64),
+  channel: z.enum(CHANNELS),
+  ship_within_hours: z.number().positive().max(24 * 365),
+});
+
+const orderStep = <T extends string>(type: T) =>
+  z.object({ ...base, type: z.literal(type), order_id: id });
+
+export const orderAcceptedSchema = orderStep("order.accepted");
+export const orderShippedSchema = orderStep("order.shipped");
+export const orderDeliveredSchema = orderStep("order.delivered");
+export const orderRejectedSchema = orderStep("order.rejected").extend({
+  reason: z.string().min(1).max(256),
+});
+export const orderCancelledSchema = orderStep("order.cancelled").extend({
+  reason: z.string().min(1).max(256),
+  by: z.enum(CANCELLED_BY),
+});
+export const orderRefundedSchema = orderStep("order.refunded").extend({
+  refund_id: id,
+  amount: z.int().min(1),
+});
+export const ratingSubmittedSchema = orderStep("rating.submitted").extend({
+  rating: z.int().min(1).max(5),
+});
+export const storefrontVisitsSchema = z.object({
+  ...base,
+  type: z.literal("storefront.visits"),
+  channel: z.enum(CHANNELS),
+  visits: z.int().min(0),
+});
+export const payoutPaidSchema = z.object({
+  ...base,
+  type: z.literal("payout.paid"),
+  payout_id: id,
+  currency,
+  amount: z.int().min(1),
+});
+
+export const eventSchema = z.discriminatedUnion("type", [
+  orderPlacedSchema,
+  orderAcceptedSchema,
+  orderRejectedSchema,
+  orderCancelledSchema,
+  orderShippedSchema,
+  orderDeliveredSchema,
+  orderRefundedSchema,
+  ratingSubmittedSchema,
+  storefrontVisitsSchema,
+  payoutPaidSchema,
+]);
+
+export const EVENT_TYPES = eventSchema.options.map((o) => o.shape.type.value);
+
+export type SellerEvent = z.infer<typeof eventSchema>;
+/** What a platform writes (before defaults and normalisation). */
+export type SellerEventInput = z.input<typeof eventSchema>;
+export type EventType = SellerEvent["type"];
+export type OrderPlaced = z.infer<typeof orderPlacedSchema>;
+export type OrderItem = z.infer<typeof itemSchema>;
+export type Channel = (typeof CHANNELS)[number];
+/** Events that belong to an order (all but visits and payouts). */
+export type OrderEvent = Extract<SellerEvent, { order_id: string }>;
+
+export function isOrderEvent(event: SellerEvent): event is OrderEvent {
+  return "order_id" in event;
+}
+
+/** The body of one queue message: a platform's events, already validated at ingest. */
+export const queueMessageSchema = z.object({
+  platform: id,
+  currency,
+  events: z.array(eventSchema).min(1),
+});
+export type QueueMessage = z.infer<typeof queueMessageSchema>;

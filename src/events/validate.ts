@@ -1,0 +1,62 @@
+/**
+ * Per-event validation of an ingest request: the schema plus the rules that need context
+ * (the platform's settlement currency, the clock). Valid events are kept even when others
+ * in the same request are rejected; each rejection says which event and why.
+ */
+import type { z } from "zod";
+import { EVENT_TYPES, MAX_FUTURE_MS, eventSchema, type SellerEvent } from "./schema.ts";
+
+export interface Rejection {
+  index: number;
+  event_id: string | null;
+  errors: string[];
+}
+
+export interface Validated {
+  valid: SellerEvent[];
+  rejected: Rejection[];
+}
+
+export function validateEvents(raw: unknown[], platformCurrency: string, nowMs: number): Validated {
+  const valid: SellerEvent[] = [];
+  const rejected: Rejection[] = [];
+  raw.forEach((candidate, index) => {
+    const errors = eventErrors(candidate, platformCurrency, nowMs);
+    if (errors.length === 0) valid.push(eventSchema.parse(candidate));
+    else rejected.push({ index, event_id: eventIdOf(candidate), errors });
+  });
+  return { valid, rejected };
+}
+
+function eventErrors(candidate: unknown, platformCurrency: string, nowMs: number): string[] {
+  if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
+    return ["an event must be a JSON object"];
+  }
+  const type = (candidate as { type?: unknown }).type;
+  if (typeof type !== "string" || !(EVENT_TYPES as string[]).includes(type)) {
+    return [`type: must be one of ${EVENT_TYPES.join(", ")}`];
+  }
+  const parsed = eventSchema.safeParse(candidate);
+  if (!parsed.success) return describeIssues(parsed.error.issues);
+  const event = parsed.data;
+  const errors: string[] = [];
+  if (Date.parse(event.occurred_at) > nowMs + MAX_FUTURE_MS) {
+    errors.push("occurred_at: more than 5 minutes in the future");
+  }
+  if ("currency" in event && event.currency !== platformCurrency) {
+    errors.push(`currency: this platform settles in ${platformCurrency}, not ${event.currency}`);
+  }
+  return errors;
+}
+
+export function describeIssues(issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.join(".");
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+}
+
+function eventIdOf(candidate: unknown): string | null {
+  const eventId = (candidate as { event_id?: unknown } | null)?.event_id;
+  return typeof eventId === "string" ? eventId : null;
+}

@@ -1,0 +1,39 @@
+/**
+ * The whole ledger as a pure function of the events received, in the order received.
+ * The SellerLedger Durable Object is its incremental, durable form; tests hold the two equal,
+ * and hold this one to "any arrival order and any duplication gives the in-order result".
+ */
+import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
+import { addHourly, bump, type HourlyCounters } from "./counters.ts";
+import { deriveOrder, type OrderOutcome } from "./order.ts";
+import { dedupeKeys, directCounter } from "./receive.ts";
+
+export interface FoldedLedger {
+  hourly: HourlyCounters;
+  orders: Map<string, OrderOutcome>;
+}
+
+export function foldEvents(events: Iterable<SellerEvent>): FoldedLedger {
+  const seen = new Set<string>();
+  const direct: HourlyCounters = new Map();
+  const byOrder = new Map<string, OrderEvent[]>();
+  for (const event of events) {
+    // Every key of every received event is remembered; an event counts only if all are new.
+    const keys = dedupeKeys(event);
+    const duplicate = keys.some((k) => seen.has(k));
+    keys.forEach((k) => seen.add(k));
+    if (duplicate) continue;
+    if (isOrderEvent(event)) byOrder.set(event.order_id, [...(byOrder.get(event.order_id) ?? []), event]);
+    const counter = directCounter(event);
+    if (counter) bump(direct, counter.hour, counter.field, counter.amount);
+  }
+  const hourly: HourlyCounters = new Map();
+  addHourly(hourly, direct);
+  const orders = new Map<string, OrderOutcome>();
+  for (const [orderId, orderEvents] of byOrder) {
+    const outcome = deriveOrder(orderEvents);
+    orders.set(orderId, outcome);
+    addHourly(hourly, outcome.hourly);
+  }
+  return { hourly, orders };
+}

@@ -1,0 +1,351 @@
+/**
+ * SellerLedger: one Durable Object per platform+seller, the source of truth for that seller.
+ *
+ * Storage (SQLite, created in the constructor):
+ *   seen(key)                       every dedupe key ever received (event, refund, payout ids)
+ *   order_events(order_id, ...)     the deduplicated events of each order, as received
+ *   orders(order_id, status, ...)   each order's derived status and shipping deadline
+ *   ignored(event_id, ...)          lifecycle events that made no sense, for the operator
+ *   hourly(hour, counters..., dirty)           the seller's counters by event hour
+ *   dimensions(by, key, hour, gmv, orders)     category and channel breakdowns
+ *   products(product_id, hour, ..., dirty)     product units and revenue
+ *   meta(key, value)                platform, seller, currency, updated_at, change sequence
+ *
+ * An order is re-derived from its whole event set whenever it gains an event, and its old
+ * contribution is swapped for the new one, so arrival order never matters. Rows changed
+ * since the last flush carry the change sequence in `dirty`; an alarm writes them to D1 as
+ * absolute values, so a repeated flush never double counts. This object never reads
+ * another seller's data.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
+import { flushToD1, type FlushBatch } from "./flush.ts";
+import { addHourly, bump, COUNTER_FIELDS, emptyCounters, type Counters, type HourlyCounters } from "./counters.ts";
+import { deriveOrder, type DimensionCell, type OrderStatus, type ProductCell } from "./order.ts";
+import { dedupeKeys, directCounter } from "./receive.ts";
+import { openOrders, periodStarts, summarize, type Summary } from "./summary.ts";
+import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
+
+/** How long changes gather before the alarm flushes them to D1 (coalescing writes). */
+export const FLUSH_DELAY_MS = 2_000;
+
+const FIELDS = COUNTER_FIELDS.join(", ");
+
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+}
+
+export interface BreakdownRow {
+  key: string;
+  gmv: number;
+  orders: number;
+}
+
+export class SellerLedger extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private alarmSet: boolean | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => this.migrate());
+  }
+
+  private migrate(): void {
+    const counterColumns = COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ");
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS order_events (
+        order_id TEXT NOT NULL, event_id TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (order_id, event_id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS orders (
+        order_id TEXT PRIMARY KEY, status TEXT NOT NULL, deadline_ms INTEGER);
+      CREATE INDEX IF NOT EXISTS orders_open ON orders (status) WHERE status IN ('placed', 'accepted');
+      CREATE TABLE IF NOT EXISTS ignored (
+        event_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS hourly (hour INTEGER PRIMARY KEY, ${counterColumns}, dirty INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS dimensions (
+        by TEXT NOT NULL, key TEXT NOT NULL, hour INTEGER NOT NULL,
+        gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (by, hour, key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS products (
+        product_id TEXT NOT NULL, hour INTEGER NOT NULL, category TEXT NOT NULL,
+        units INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
+        dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
+    `);
+  }
+
+  // ---- writes -----------------------------------------------------------------------------
+
+  /**
+   * Applies a batch of one seller's validated events. Synchronous SQL from start to end, so
+   * the batch is applied whole or (if it throws) not at all; the caller retries on error.
+   */
+  async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
+    const result: ApplyResult = { applied: 0, duplicates: 0 };
+    this.ctx.storage.transactionSync(() => {
+      this.setMeta({ platform, seller_id: sellerId, currency });
+      const seq = this.nextSeq();
+      const delta: HourlyCounters = new Map();
+      const touched = new Map<string, { before: OrderEvent[]; added: OrderEvent[] }>();
+      for (const event of events) {
+        if (!this.remember(event)) {
+          result.duplicates++;
+          continue;
+        }
+        result.applied++;
+        const counter = directCounter(event);
+        if (counter) bump(delta, counter.hour, counter.field, counter.amount);
+        if (isOrderEvent(event)) {
+          let order = touched.get(event.order_id);
+          if (!order) touched.set(event.order_id, (order = { before: this.orderEvents(event.order_id), added: [] }));
+          order.added.push(event);
+          this.sql.exec(
+            "INSERT INTO order_events (order_id, event_id, body) VALUES (?, ?, ?)",
+            event.order_id,
+            event.event_id,
+            JSON.stringify(event),
+          );
+        }
+      }
+      for (const [orderId, { before, added }] of touched) this.rederive(orderId, before, added, delta, seq);
+      this.addHourly(delta, seq);
+      if (result.applied > 0) this.setMeta({ updated_at: new Date().toISOString() });
+    });
+    if (result.applied > 0) {
+      await this.scheduleFlush();
+      this.broadcast();
+    }
+    return result;
+  }
+
+  /** Records an event's dedupe keys; true when none was seen before (the event counts). */
+  private remember(event: SellerEvent): boolean {
+    let fresh = true;
+    for (const key of dedupeKeys(event)) {
+      if (this.sql.exec("INSERT OR IGNORE INTO seen (key) VALUES (?)", key).rowsWritten === 0) fresh = false;
+    }
+    return fresh;
+  }
+
+  private orderEvents(orderId: string): OrderEvent[] {
+    return this.sql
+      .exec<{ body: string }>("SELECT body FROM order_events WHERE order_id = ?", orderId)
+      .toArray()
+      .map((row) => JSON.parse(row.body) as OrderEvent);
+  }
+
+  /** Swaps an order's old contribution for the one derived from its grown event set. */
+  private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: HourlyCounters, seq: number): void {
+    const previous = deriveOrder(before);
+    const next = deriveOrder([...before, ...added]);
+    addHourly(delta, previous.hourly, -1);
+    addHourly(delta, next.hourly, 1);
+    for (const cell of previous.dimensions) this.addDimension(cell, -1);
+    for (const cell of next.dimensions) this.addDimension(cell, 1);
+    for (const cell of previous.products) this.addProduct(cell, -1, seq);
+    for (const cell of next.products) this.addProduct(cell, 1, seq);
+    this.sql.exec(
+      `INSERT INTO orders (order_id, status, deadline_ms) VALUES (?, ?, ?)
+       ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, deadline_ms = excluded.deadline_ms`,
+      orderId,
+      next.status,
+      next.deadline_ms,
+    );
+    this.sql.exec("DELETE FROM ignored WHERE order_id = ?", orderId);
+    for (const e of next.ignored) {
+      this.sql.exec("INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)", e.event_id, orderId, e.type, e.reason);
+    }
+  }
+
+  private addHourly(delta: HourlyCounters, seq: number): void {
+    const placeholders = COUNTER_FIELDS.map(() => "?").join(", ");
+    const updates = COUNTER_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ");
+    for (const [hour, counters] of delta) {
+      if (COUNTER_FIELDS.every((f) => counters[f] === 0)) continue;
+      this.sql.exec(
+        `INSERT INTO hourly (hour, ${FIELDS}, dirty) VALUES (?, ${placeholders}, ?)
+         ON CONFLICT (hour) DO UPDATE SET ${updates}, dirty = excluded.dirty`,
+        hour,
+        ...COUNTER_FIELDS.map((f) => counters[f]),
+        seq,
+      );
+    }
+  }
+
+  private addDimension(cell: DimensionCell, sign: 1 | -1): void {
+    this.sql.exec(
+      `INSERT INTO dimensions (by, key, hour, gmv, orders) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
+      cell.by,
+      cell.key,
+      cell.hour,
+      sign * cell.gmv,
+      sign * cell.orders,
+    );
+  }
+
+  private addProduct(cell: ProductCell, sign: 1 | -1, seq: number): void {
+    this.sql.exec(
+      `INSERT INTO products (product_id, hour, category, units, revenue, dirty) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (product_id, hour) DO UPDATE SET
+         units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
+      cell.product_id,
+      cell.hour,
+      cell.category,
+      sign * cell.units,
+      sign * cell.revenue,
+      seq,
+    );
+  }
+
+  // ---- flush to D1 ------------------------------------------------------------------------
+
+  private async scheduleFlush(): Promise<void> {
+    this.alarmSet ??= (await this.ctx.storage.getAlarm()) !== null;
+    if (this.alarmSet) return;
+    await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    this.alarmSet = true;
+  }
+
+  /** Alarms arrive at least once: the flush writes absolute values and may run any number of times. */
+  override async alarm(): Promise<void> {
+    this.alarmSet = false;
+    await this.flush();
+  }
+
+  /** Writes the rows changed since the last flush to D1; returns how many rows it wrote. */
+  async flush(): Promise<number> {
+    const meta = this.meta();
+    if (!meta.platform || !meta.seller_id) return 0;
+    const seq = Number(meta.seq ?? 0);
+    const batch: FlushBatch = {
+      platform: meta.platform,
+      sellerId: meta.seller_id,
+      updatedAt: meta.updated_at ?? null,
+      hourly: this.sql
+        .exec<Counters & { hour: number }>(`SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`)
+        .toArray(),
+      products: this.sql
+        .exec<Omit<ProductCell, "dirty">>("SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0")
+        .toArray(),
+    };
+    if (batch.hourly.length + batch.products.length === 0) return 0;
+    await flushToD1(this.env.DB, batch);
+    // Rows changed while D1 was being written carry a later sequence and stay dirty.
+    this.sql.exec("UPDATE hourly SET dirty = 0 WHERE dirty > 0 AND dirty <= ?", seq);
+    this.sql.exec("UPDATE products SET dirty = 0 WHERE dirty > 0 AND dirty <= ?", seq);
+    return batch.hourly.length + batch.products.length;
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
+    const recent = this.sql
+      .exec<Counters & { hour: number }>(`SELECT hour, ${FIELDS} FROM hourly WHERE hour >= ?`, periodStarts(nowMs)["30d"])
+      .toArray()
+      .map((row): [number, Counters] => [row.hour, row]);
+    const sums = COUNTER_FIELDS.map((f) => `COALESCE(SUM(${f}), 0) AS ${f}`).join(", ");
+    const all = { ...emptyCounters(), ...this.sql.exec<Counters>(`SELECT ${sums} FROM hourly`).one() };
+    const open = this.sql
+      .exec<{ status: OrderStatus; deadline_ms: number | null }>(
+        "SELECT status, deadline_ms FROM orders WHERE status IN ('placed', 'accepted')",
+      )
+      .toArray();
+    return summarize({
+      sellerId,
+      currency,
+      updatedAt: this.meta().updated_at ?? null,
+      recent,
+      all,
+      open: openOrders(open, nowMs),
+      nowMs,
+    });
+  }
+
+  async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {
+    const [first, end] = hourRange(fromMs, toMs, granularity);
+    const rows = this.sql
+      .exec<Counters & { hour: number }>(`SELECT hour, ${FIELDS} FROM hourly WHERE hour >= ? AND hour < ?`, first, end)
+      .toArray()
+      .map((row): [number, Counters] => [row.hour, row]);
+    return timeseries(rows, metric, granularity, fromMs, toMs);
+  }
+
+  async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<BreakdownRow[]> {
+    const [first, end] = hourRange(fromMs, toMs, "hour");
+    return this.sql
+      .exec<{ key: string; gmv: number; orders: number }>(
+        `SELECT key, SUM(gmv) AS gmv, SUM(orders) AS orders FROM dimensions
+         WHERE by = ? AND hour >= ? AND hour < ? GROUP BY key
+         HAVING SUM(gmv) <> 0 OR SUM(orders) <> 0 ORDER BY SUM(gmv) DESC, key`,
+        by,
+        first,
+        end,
+      )
+      .toArray();
+  }
+
+  /** Lifecycle events that were ignored because they made no sense in the order's state. */
+  async ignoredEvents(): Promise<{ event_id: string; order_id: string; type: string; reason: string }[]> {
+    return this.sql
+      .exec<{ event_id: string; order_id: string; type: string; reason: string }>(
+        "SELECT event_id, order_id, type, reason FROM ignored ORDER BY order_id, event_id",
+      )
+      .toArray();
+  }
+
+  // ---- live summary over WebSocket (hibernation API) ----------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.send(JSON.stringify(await this.currentSummary()));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  private broadcast(): void {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    void this.currentSummary().then((summary) => {
+      const message = JSON.stringify(summary);
+      for (const socket of sockets) socket.send(message);
+    });
+  }
+
+  private currentSummary(): Promise<Summary> {
+    const meta = this.meta();
+    return this.summary(meta.seller_id ?? "", meta.currency ?? "");
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    ws.close(code, "closing");
+  }
+
+  // ---- meta -------------------------------------------------------------------------------
+
+  private meta(): Record<string, string | undefined> {
+    const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray();
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  private setMeta(values: Record<string, string>): void {
+    for (const [key, value] of Object.entries(values)) {
+      this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    }
+  }
+
+  private nextSeq(): number {
+    return Number(
+      this.sql
+      .exec<{ value: string }>(
+        `INSERT INTO meta (key, value) VALUES ('seq', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
+      )
+      .one().value,
+    );
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The seller summary of CONTRACT.md ("The summary, exactly"), computed from hourly counters.
+ * Periods are UTC calendar days: today, the 7 and 30 days ending today, and all time.
+ * Rates are fractions, never rounded, and null when their divisor is 0.
+ */
+import { DAY_MS, HOUR_MS, sumCounters, type Counters } from "./counters.ts";
+import type { OrderStatus } from "./order.ts";
+
+export interface Period {
+  gmv: number;
+  orders: number;
+  accepted: number;
+  rejected: number;
+  cancelled: number;
+  cancelled_by_seller: number;
+  acceptance_rate: number | null;
+  cancellation_rate: number | null;
+  seller_cancellation_rate: number | null;
+  shipped: number;
+  shipped_on_time: number;
+  late_shipments: number;
+  sla_compliance: number | null;
+  ratings: number;
+  avg_rating: number | null;
+  positive_ratings: number;
+  negative_ratings: number;
+  visits: number;
+  conversion_rate: number | null;
+  refunds: number;
+  payout_accrued: number;
+  payout_paid: number;
+}
+
+export interface OpenOrders {
+  awaiting_acceptance: number;
+  awaiting_shipment: number;
+  overdue: number;
+}
+
+export interface Summary {
+  seller_id: string;
+  currency: string;
+  updated_at: string | null;
+  periods: { today: Period; "7d": Period; "30d": Period; all: Period };
+  payout: { accrued: number; paid: number; pending: number; commission: number; fees: number; refunds: number };
+  open: OpenOrders;
+}
+
+const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+
+export function periodOf(c: Counters): Period {
+  return {
+    gmv: c.gmv,
+    orders: c.orders,
+    accepted: c.accepted,
+    rejected: c.rejected,
+    cancelled: c.cancelled,
+    cancelled_by_seller: c.cancelled_by_seller,
+    acceptance_rate: ratio(c.accepted, c.accepted + c.rejected),
+    cancellation_rate: ratio(c.cancelled, c.orders),
+    seller_cancellation_rate: ratio(c.cancelled_by_seller, c.orders),
+    shipped: c.shipped,
+    shipped_on_time: c.shipped_on_time,
+    late_shipments: c.shipped - c.shipped_on_time,
+    sla_compliance: ratio(c.shipped_on_time, c.shipped),
+    ratings: c.ratings,
+    avg_rating: ratio(c.rating_sum, c.ratings),
+    positive_ratings: c.positive_ratings,
+    negative_ratings: c.negative_ratings,
+    visits: c.visits,
+    conversion_rate: ratio(c.orders, c.visits),
+    refunds: c.refunds,
+    payout_accrued: c.payout_accrued,
+    payout_paid: c.payout_paid,
+  };
+}
+
+/** The first epoch hour of each period, for a clock reading. */
+export function periodStarts(nowMs: number): { today: number; "7d": number; "30d": number } {
+  const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  return {
+    today: today / HOUR_MS,
+    "7d": (today - 6 * DAY_MS) / HOUR_MS,
+    "30d": (today - 29 * DAY_MS) / HOUR_MS,
+  };
+}
+
+/**
+ * `recent` needs the hours of the last 30 days (older ones are ignored); `all` is the
+ * lifetime total, which the ledger sums in SQL rather than reading every hour.
+ */
+export function summarize(args: {
+  sellerId: string;
+  currency: string;
+  updatedAt: string | null;
+  recent: Iterable<[hour: number, counters: Counters]>;
+  all: Counters;
+  open: OpenOrders;
+  nowMs: number;
+}): Summary {
+  const starts = periodStarts(args.nowMs);
+  const rows = [...args.recent];
+  const since = (hour: number) => sumCounters(rows.filter(([h]) => h >= hour).map(([, c]) => c));
+  const all = args.all;
+  return {
+    seller_id: args.sellerId,
+    currency: args.currency,
+    updated_at: args.updatedAt,
+    periods: {
+      today: periodOf(since(starts.today)),
+      "7d": periodOf(since(starts["7d"])),
+      "30d": periodOf(since(starts["30d"])),
+      all: periodOf(all),
+    },
+    payout: {
+      accrued: all.payout_accrued,
+      paid: all.payout_paid,
+      pending: all.payout_accrued - all.payout_paid,
+      commission: all.commission,
+      fees: all.fees,
+      refunds: all.refunds_deducted,
+    },
+    open: args.open,
+  };
+}
+
+export function openOrders(orders: Iterable<{ status: OrderStatus; deadline_ms: number | null }>, nowMs: number): OpenOrders {
+  const open: OpenOrders = { awaiting_acceptance: 0, awaiting_shipment: 0, overdue: 0 };
+  for (const order of orders) {
+    if (order.status === "placed") open.awaiting_acceptance++;
+    if (order.status === "accepted") {
+      open.awaiting_shipment++;
+      if (order.deadline_ms !== null && order.deadline_ms < nowMs) open.overdue++;
+    }
+  }
+  return open;
+}

@@ -1,0 +1,55 @@
+/**
+ * Timeseries and breakdown shapes over hourly counters. Buckets are UTC hours or days; the
+ * buckets of a range are those starting in [from, to), every one present, zeros included.
+ */
+import { DAY_MS, emptyCounters, HOUR_MS, sumCounters, type Counters } from "./counters.ts";
+import { periodOf, type Period } from "./summary.ts";
+
+export type Granularity = "hour" | "day";
+export type Metric = keyof Period;
+
+/** Metrics a timeseries can chart: every count and money field of a period, and its rates. */
+export const METRICS = Object.keys(periodOf(emptyCounters())) as Metric[];
+
+export interface Point {
+  t: string;
+  value: number | null;
+}
+
+export const bucketMs = (granularity: Granularity): number => (granularity === "hour" ? HOUR_MS : DAY_MS);
+
+/** The epoch-hour range [first, end) covering the buckets that start in [fromMs, toMs). */
+export function hourRange(fromMs: number, toMs: number, granularity: Granularity): [number, number] {
+  const size = bucketMs(granularity);
+  const first = Math.ceil(fromMs / size) * size;
+  const end = Math.max(first, Math.ceil(toMs / size) * size);
+  return [first / HOUR_MS, end / HOUR_MS];
+}
+
+export function bucketCount(fromMs: number, toMs: number, granularity: Granularity): number {
+  const [first, end] = hourRange(fromMs, toMs, granularity);
+  return (end - first) / (bucketMs(granularity) / HOUR_MS);
+}
+
+export function timeseries(
+  rows: Iterable<[hour: number, counters: Counters]>,
+  metric: Metric,
+  granularity: Granularity,
+  fromMs: number,
+  toMs: number,
+): Point[] {
+  const [first, end] = hourRange(fromMs, toMs, granularity);
+  const hoursPerBucket = bucketMs(granularity) / HOUR_MS;
+  const buckets = new Map<number, Counters[]>();
+  for (const [hour, counters] of rows) {
+    if (hour < first || hour >= end) continue;
+    const bucket = first + Math.floor((hour - first) / hoursPerBucket) * hoursPerBucket;
+    buckets.set(bucket, [...(buckets.get(bucket) ?? []), counters]);
+  }
+  const points: Point[] = [];
+  for (let bucket = first; bucket < end; bucket += hoursPerBucket) {
+    const value = periodOf(sumCounters(buckets.get(bucket) ?? []))[metric];
+    points.push({ t: new Date(bucket * HOUR_MS).toISOString(), value });
+  }
+  return points;
+}

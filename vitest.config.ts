@@ -1,0 +1,43 @@
+/**
+ * Two test projects: "workers" runs in the Workers runtime (workerd, via Miniflare) with the
+ * real local Queue, Durable Objects, D1, KV and R2 of wrangler.toml; "browser" drives the
+ * dashboard in headless Chromium against `wrangler dev`.
+ */
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => ({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                SESSION_SECRET: "test-session-secret",
+                DEMO_PLATFORM_KEY: "spk_test_demo_key",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+}));
