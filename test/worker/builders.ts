@@ -1,12 +1,16 @@
 // Builders for events in tests: an order's whole lifecycle from a few choices.
-import type { SellerEvent, SellerEventInput } from "../../src/events/schema.ts";
-import { eventSchema } from "../../src/events/schema.ts";
+import { eventSchema, isOrderEvent, type OrderEvent, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
 
 export const T0 = Date.parse("2026-10-01T10:00:00Z");
 export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 export function parse(input: SellerEventInput): SellerEvent {
   return eventSchema.parse(input);
+}
+
+/** The events of one order, validated, for deriveOrder. */
+export function orderEvents(...inputs: SellerEventInput[]): OrderEvent[] {
+  return inputs.map(parse).filter(isOrderEvent);
 }
 
 export function placed(

@@ -8,7 +8,7 @@ import { commissionOf } from "../../src/ledger/money.ts";
 import { deriveOrder } from "../../src/ledger/order.ts";
 import { openOrders, summarize } from "../../src/ledger/summary.ts";
 import { sumCounters } from "../../src/ledger/counters.ts";
-import { cancelled, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
+import { cancelled, orderEvents, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
 
 const S = "s-1";
 /** The summary and every order's status after folding `events`. */
@@ -38,13 +38,13 @@ describe("commission", () => {
 
 describe("deriveOrder", () => {
   it("holds events until the order is placed", () => {
-    const outcome = deriveOrder([parse(step("order.shipped", S, "o", 10))]);
+    const outcome = deriveOrder(orderEvents(step("order.shipped", S, "o", 10)));
     expect(outcome.status).toBe("held");
     expect(outcome.hourly.size).toBe(0);
   });
 
   it("counts a shipment without acceptance as accepted at shipment", () => {
-    const outcome = deriveOrder([parse(placed(S, "o", 0)), parse(step("order.shipped", S, "o", 10))]);
+    const outcome = deriveOrder(orderEvents(placed(S, "o", 0), step("order.shipped", S, "o", 10)));
     const counters = outcome.hourly.get(Math.floor(T0 / 3_600_000))!;
     expect(outcome.status).toBe("shipped");
     expect(counters.accepted).toBe(1);
@@ -52,29 +52,31 @@ describe("deriveOrder", () => {
   });
 
   it("ignores a rejection after acceptance and anything after a rejection", () => {
-    const afterAcceptance = deriveOrder([parse(placed(S, "o", 0)), parse(step("order.accepted", S, "o", 1)), parse(rejected(S, "o", 2))]);
+    const afterAcceptance = deriveOrder(orderEvents(placed(S, "o", 0), step("order.accepted", S, "o", 1), rejected(S, "o", 2)));
     expect(afterAcceptance.status).toBe("accepted");
     expect(afterAcceptance.ignored.map((e) => e.type)).toEqual(["order.rejected"]);
-    const afterRejection = deriveOrder([parse(placed(S, "o", 0)), parse(rejected(S, "o", 1)), parse(step("order.shipped", S, "o", 2))]);
+    const afterRejection = deriveOrder(orderEvents(placed(S, "o", 0), rejected(S, "o", 1), step("order.shipped", S, "o", 2)));
     expect(afterRejection.status).toBe("rejected");
     expect(afterRejection.ignored.map((e) => e.type)).toEqual(["order.shipped"]);
   });
 
   it("ignores a cancellation after delivery", () => {
-    const outcome = deriveOrder([
-      parse(placed(S, "o", 0)),
-      parse(step("order.accepted", S, "o", 1)),
-      parse(step("order.shipped", S, "o", 2)),
-      parse(step("order.delivered", S, "o", 3)),
-      parse(cancelled(S, "o", 4, "buyer")),
-    ]);
+    const outcome = deriveOrder(
+      orderEvents(
+        placed(S, "o", 0),
+        step("order.accepted", S, "o", 1),
+        step("order.shipped", S, "o", 2),
+        step("order.delivered", S, "o", 3),
+        cancelled(S, "o", 4, "buyer"),
+      ),
+    );
     expect(outcome.status).toBe("delivered");
     expect(outcome.ignored).toHaveLength(1);
   });
 
   it("the deadline itself is on time; a minute later is late", () => {
     const shippedAt = (minutes: number) =>
-      deriveOrder([parse(placed(S, "o", 0, { ship_within_hours: 2 })), parse(step("order.shipped", S, "o", minutes))]).hourly.get(
+      deriveOrder(orderEvents(placed(S, "o", 0, { ship_within_hours: 2 }), step("order.shipped", S, "o", minutes))).hourly.get(
         Math.floor(T0 / 3_600_000),
       )!;
     expect(shippedAt(120).shipped_on_time).toBe(1);
@@ -83,18 +85,20 @@ describe("deriveOrder", () => {
   });
 
   it("caps cumulative refunds at the order's value, in occurred_at order", () => {
-    const outcome = deriveOrder([
-      parse(placed(S, "o", 0)), // value 3000
-      parse(refunded(S, "o", 20, 2500)),
-      parse(refunded(S, "o", 10, 1000)), // earlier: applied first
-    ]);
+    const outcome = deriveOrder(
+      orderEvents(
+        placed(S, "o", 0), // value 3000
+        refunded(S, "o", 20, 2500),
+        refunded(S, "o", 10, 1000), // earlier: applied first
+      ),
+    );
     const total = sumCounters(outcome.hourly.values());
     expect(total.refunds).toBe(3000);
   });
 
   it("splits value over categories and gives the count to the largest line (first on a tie)", () => {
-    const outcome = deriveOrder([
-      parse(
+    const outcome = deriveOrder(
+      orderEvents(
         placed(S, "o", 0, {
           items: [
             { product_id: "a", category: "hats", quantity: 1, unit_price: 500 },
@@ -103,7 +107,7 @@ describe("deriveOrder", () => {
           ],
         }),
       ),
-    ]);
+    );
     const categories = outcome.dimensions.filter((d) => d.by === "category");
     expect(categories).toEqual([
       expect.objectContaining({ key: "hats", gmv: 500, orders: 1 }),
