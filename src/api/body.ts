@@ -2,6 +2,7 @@
  * Reading an ingest body: at most 1 MiB (413 beyond, checked while streaming, so a missing
  * or false Content-Length cannot get past it), then a JSON array or NDJSON lines.
  */
+import { NOT_JSON } from "../events/validate.ts";
 import { ApiError, badRequest } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,9 +33,6 @@ export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Prom
   return new TextDecoder().decode(bytes);
 }
 
-/** A line of NDJSON that is not JSON still yields an entry, so that it is rejected on its own. */
-export const UNPARSEABLE = Symbol("unparseable");
-
 export function parseEventList(text: string, contentType: string | undefined): unknown[] {
   const ndjson = /application\/(x-)?ndjson|application\/jsonl/i.test(contentType ?? "");
   let events: unknown[];
@@ -46,7 +44,7 @@ export function parseEventList(text: string, contentType: string | undefined): u
         try {
           return JSON.parse(line) as unknown;
         } catch {
-          return UNPARSEABLE;
+          return NOT_JSON; // rejected on its own, like any invalid event
         }
       });
   } else {

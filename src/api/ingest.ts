@@ -8,7 +8,7 @@ import { eventSchema } from "../events/schema.ts";
 import { validateEvents } from "../events/validate.ts";
 import { enqueueEvents } from "../queue/producer.ts";
 import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
-import { parseEventList, readCapped, UNPARSEABLE } from "./body.ts";
+import { parseEventList, readCapped } from "./body.ts";
 import { badRequest } from "./errors.ts";
 import { errorSchema } from "./openapi-schemas.ts";
 
@@ -20,7 +20,7 @@ ingest.use("*", authenticate);
 
 ingest.openAPIRegistry.registerPath({
   method: "post",
-  path: "/v1/events",
+  path: "/", // mounted at /v1/events
   summary: "Post up to 1,000 events (JSON array or NDJSON, at most 1 MiB)",
   security: [{ bearer: [] }],
   request: {
@@ -43,11 +43,7 @@ ingest.openAPIRegistry.registerPath({
 ingest.post("/", async (c) => {
   const platform = requirePlatformKey(c.get("principal"));
   const raw = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
-  const { valid, rejected } = validateEvents(
-    raw.map((candidate) => (candidate === UNPARSEABLE ? "not valid JSON" : candidate)),
-    platform.currency,
-    Date.now(),
-  );
+  const { valid, rejected } = validateEvents(raw, platform.currency, Date.now());
   if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
   await enqueueEvents(c.env.EVENTS, platform, valid);
   return c.json({ accepted: valid.length, rejected }, 202);

@@ -17,6 +17,9 @@ export interface Validated {
   rejected: Rejection[];
 }
 
+/** Stands for an NDJSON line that is not JSON, so that it is rejected on its own. */
+export const NOT_JSON = Symbol("not JSON");
+
 export function validateEvents(raw: unknown[], platformCurrency: string, nowMs: number): Validated {
   const valid: SellerEvent[] = [];
   const rejected: Rejection[] = [];
@@ -29,6 +32,7 @@ export function validateEvents(raw: unknown[], platformCurrency: string, nowMs: 
 }
 
 function eventErrors(candidate: unknown, platformCurrency: string, nowMs: number): string[] {
+  if (candidate === NOT_JSON) return ["this line is not valid JSON"];
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
     return ["an event must be a JSON object"];
   }

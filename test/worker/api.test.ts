@@ -1,0 +1,177 @@
+// The public API's edges: authentication, tenancy, validation and the error envelope.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, createPlatform, eventually } from "./helpers.ts";
+import { placed, visits } from "./builders.ts";
+
+let acme: string;
+let zeta: string;
+beforeAll(async () => {
+  acme = await createPlatform("acme");
+  zeta = await createPlatform("zeta", "EUR");
+});
+
+const post = (key: string, body: unknown, headers: Record<string, string> = {}) =>
+  api("/v1/events", { method: "POST", token: key, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } });
+
+async function sessionFor(key: string, body: unknown): Promise<{ token: string; expires_at: string; dashboard_url: string }> {
+  const res = await api("/v1/sessions", { method: "POST", token: key, json: body });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function expectError(res: Response, status: number): Promise<{ code: string; message: string; details?: any }> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Content-Type")).toMatch(/application\/json/);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toEqual(expect.any(String));
+  expect(body.error.message).toEqual(expect.any(String));
+  return body.error;
+}
+
+describe("authentication and tenancy", () => {
+  it("answers 401 without a key, with a wrong key, and with a forged session", async () => {
+    await expectError(await api("/v1/sellers/s-1/summary"), 401);
+    await expectError(await api("/v1/sellers/s-1/summary", { token: "spk_wrong" }), 401);
+    const { token } = await sessionFor(acme, { seller_id: "s-1" });
+    const forged = token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    await expectError(await api("/v1/sellers/s-1/summary", { token: forged }), 401);
+  });
+
+  it("a revoked key is 401", async () => {
+    const key = await createPlatform("gone");
+    expect((await api("/v1/sellers/x/summary", { token: key })).status).toBe(200);
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = '2026-01-01' WHERE platform_id = 'gone'").run();
+    // Keys are cached for a minute per isolate: a fresh key of the same platform shows the lookup.
+    const other = await createPlatform("gone");
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = '2026-01-01' WHERE platform_id = 'gone'").run();
+    await expectError(await api("/v1/sellers/x/summary", { token: other }), 401);
+  });
+
+  it("a seller session reads its own seller only, and cannot post events or mint sessions", async () => {
+    const session = await sessionFor(acme, { seller_id: "s-1" });
+    expect(session.dashboard_url).toMatch(/^https:\/\/sellerpulse\.test\/#token=sps1\./);
+    expect(Date.parse(session.expires_at)).toBeGreaterThan(Date.now());
+    expect((await api("/v1/sellers/s-1/summary", { token: session.token })).status).toBe(200);
+    await expectError(await api("/v1/sellers/s-2/summary", { token: session.token }), 403);
+    await expectError(await api("/v1/sellers/s-2/timeseries?metric=gmv", { token: session.token }), 403);
+    await expectError(await post(session.token, [placed("s-1", "o-x", 0)]), 403);
+    await expectError(await api("/v1/sessions", { method: "POST", token: session.token, json: { seller_id: "s-2" } }), 403);
+  });
+
+  it("an operator session reads any seller of its platform", async () => {
+    const { token } = await sessionFor(acme, { role: "operator" });
+    expect((await api("/v1/sellers/anyone/summary", { token })).status).toBe(200);
+  });
+
+  it("a platform never sees another platform's seller of the same id", async () => {
+    expect((await post(acme, [placed("twin", "o-1", 0)])).status).toBe(202);
+    await eventually(async () => {
+      const body = (await (await api("/v1/sellers/twin/summary", { token: acme })).json()) as any;
+      expect(body.periods.all.orders).toBe(1);
+    });
+    const theirs = (await (await api("/v1/sellers/twin/summary", { token: zeta })).json()) as any;
+    expect(theirs.periods.all.orders).toBe(0);
+    expect(theirs.currency).toBe("EUR");
+    expect(theirs.updated_at).toBeNull();
+  });
+});
+
+describe("POST /v1/events validation", () => {
+  it("keeps the valid events of a request and lists the rejected ones", async () => {
+    const res = await post(acme, [
+      placed("mixed", "o-1", 0),
+      { ...placed("mixed", "o-2", 0), items: [] },
+      { ...placed("mixed", "o-3", 0), currency: "EUR" },
+      { ...placed("mixed", "o-4", 0), occurred_at: new Date(Date.now() + 3_600_000).toISOString() },
+      { type: "order.teleported", event_id: "t-1" },
+      42,
+    ]);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { accepted: number; rejected: { index: number; event_id: string | null; errors: string[] }[] };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r) => [r.index, r.event_id])).toEqual([
+      [1, "o-2:placed"],
+      [2, "o-3:placed"],
+      [3, "o-4:placed"],
+      [4, "t-1"],
+      [5, null],
+    ]);
+    expect(body.rejected[0]!.errors.join()).toMatch(/items/);
+    expect(body.rejected[1]!.errors.join()).toMatch(/USD/);
+    expect(body.rejected[2]!.errors.join()).toMatch(/future/);
+    await eventually(async () => {
+      const summary = (await (await api("/v1/sellers/mixed/summary", { token: acme })).json()) as any;
+      expect(summary.periods.all.orders).toBe(1);
+    });
+  });
+
+  it("answers 400 when no event is valid, with the rejections in details", async () => {
+    const error = await expectError(await post(acme, [{ event_id: "x" }]), 400);
+    expect(error.details.rejected).toHaveLength(1);
+  });
+
+  it("answers 400 for bodies that are not JSON, not arrays, empty or too long, and 413 over 1 MiB", async () => {
+    await expectError(await post(acme, "{not json"), 400);
+    await expectError(await post(acme, { event_id: "x" }), 400);
+    await expectError(await post(acme, []), 400);
+    await expectError(await post(acme, Array.from({ length: 1001 }, (_, i) => visits("v", i, 1))), 400);
+    await expectError(await post(acme, "[" + " ".repeat(1024 * 1024) + "]"), 413);
+  });
+
+  it("takes NDJSON and drops unknown fields", async () => {
+    const lines = [
+      JSON.stringify({ ...placed("nd", "o-1", 0), secret_note: "never stored" }),
+      "",
+      JSON.stringify(visits("nd", 1, 7)),
+    ].join("\n");
+    const res = await post(acme, lines, { "Content-Type": "application/x-ndjson" });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
+    const ledger = env.LEDGER.getByName("acme:nd");
+    await eventually(async () => expect((await ledger.summary("nd", "USD")).periods.all.visits).toBe(7));
+    const stored = await runInDurableObject(ledger, (_, state) =>
+      state.storage.sql.exec<{ body: string }>("SELECT body FROM order_events").toArray(),
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.body).toContain('"order_id":"o-1"');
+    expect(stored[0]!.body).not.toContain("secret_note");
+  });
+
+  it("rejects an NDJSON line that is not JSON on its own", async () => {
+    const res = await post(acme, `${JSON.stringify(visits("nd2", 0, 1))}\n{oops`, { "Content-Type": "application/x-ndjson" });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as any).rejected).toEqual([{ index: 1, event_id: null, errors: ["this line is not valid JSON"] }]);
+  });
+});
+
+describe("reads", () => {
+  it("validates query parameters with a 400 envelope", async () => {
+    const error = await expectError(await api("/v1/sellers/s-1/timeseries?metric=nonsense", { token: acme }), 400);
+    expect(JSON.stringify(error.details)).toMatch(/metric/);
+    await expectError(await api("/v1/sellers/s-1/breakdown?by=region", { token: acme }), 400);
+    await expectError(
+      await api("/v1/sellers/s-1/timeseries?metric=gmv&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", { token: acme }),
+      400,
+    );
+    await expectError(
+      await api("/v1/sellers/s-1/timeseries?metric=gmv&granularity=hour&from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", { token: acme }),
+      400,
+    );
+  });
+
+  it("unknown paths are a JSON 404", async () => {
+    await expectError(await api("/v1/nowhere", { token: acme }), 404);
+  });
+
+  it("serves an OpenAPI document generated from the schemas", async () => {
+    const res = await api("/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/events", "/v1/sessions", "/v1/sellers/{id}/summary", "/v1/sellers/{id}/timeseries", "/v1/sellers/{id}/breakdown"]),
+    );
+  });
+});
