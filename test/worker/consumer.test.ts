@@ -1,0 +1,49 @@
+// The queue consumer: acks what the ledgers stored, retries what they did not, and records
+// dead letters. Every delivery may be the second.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index.ts";
+import { retryDelaySeconds } from "../../src/queue/consumer.ts";
+import { parse, placed, visits } from "./builders.ts";
+
+const message = (id: string, body: unknown, attempts = 1) => ({ id, timestamp: new Date(), attempts, body });
+
+async function deliver(queue: string, messages: ReturnType<typeof message>[]) {
+  const batch = createMessageBatch(queue, messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+describe("the events consumer", () => {
+  it("acks stored messages and retries malformed ones towards the dead-letter queue", async () => {
+    const good = { platform: "acme", currency: "USD", events: [parse(visits("c-1", 0, 3)), parse(placed("c-2", "o-1", 0))] };
+    const result = await deliver("sellerpulse-events", [message("good", good), message("bad", { platform: "acme", events: "nope" })]);
+    expect(result.explicitAcks).toEqual(["good"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["bad"]);
+    expect((await env.LEDGER.getByName("acme:c-1").summary("c-1", "USD")).periods.all.visits).toBe(3);
+    expect((await env.LEDGER.getByName("acme:c-2").summary("c-2", "USD")).periods.all.orders).toBe(1);
+  });
+
+  it("a redelivered message changes nothing", async () => {
+    const body = { platform: "acme", currency: "USD", events: [parse(visits("c-3", 0, 5))] };
+    await deliver("sellerpulse-events", [message("m", body)]);
+    const again = await deliver("sellerpulse-events", [message("m", body, 2)]);
+    expect(again.explicitAcks).toEqual(["m"]);
+    expect((await env.LEDGER.getByName("acme:c-3").summary("c-3", "USD")).periods.all.visits).toBe(5);
+  });
+
+  it("backs off exponentially, up to five minutes", () => {
+    expect([1, 2, 3, 8, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 256, 300]);
+  });
+});
+
+describe("the dead-letter consumer", () => {
+  it("records each dead letter in D1 for the operator", async () => {
+    const result = await deliver("sellerpulse-events-dlq", [message("dead", { platform: "acme", events: "nope" })]);
+    expect(result.ackAll).toBe(true);
+    const rows = await env.DB.prepare("SELECT queue, body FROM dead_letters").all();
+    expect(rows.results).toEqual([{ queue: "sellerpulse-events-dlq", body: JSON.stringify({ platform: "acme", events: "nope" }) }]);
+  });
+});
