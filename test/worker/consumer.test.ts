@@ -12,7 +12,7 @@ const message = (id: string, body: unknown, attempts = 1) => ({ id, timestamp: n
 async function deliver(queue: string, messages: ReturnType<typeof message>[]) {
   const batch = createMessageBatch(queue, messages);
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, env); // the consumer awaits its work; ctx collects any waitUntil
   return getQueueResult(batch, ctx);
 }
 
