@@ -9,7 +9,7 @@ import { validateEvents } from "../events/validate.ts";
 import { enqueueEvents } from "../queue/producer.ts";
 import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
 import { parseEventList, readCapped } from "./body.ts";
-import { badRequest } from "./errors.ts";
+import { ApiError, badRequest } from "./errors.ts";
 import { errorSchema } from "./openapi-schemas.ts";
 
 const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
@@ -37,11 +37,21 @@ ingest.openAPIRegistry.registerPath({
     401: { description: "Missing, wrong or revoked key", content: { "application/json": { schema: errorSchema } } },
     403: { description: "A session token, not a platform key", content: { "application/json": { schema: errorSchema } } },
     413: { description: "Over 1 MiB", content: { "application/json": { schema: errorSchema } } },
+    429: { description: "Over the platform's rate (1,000 requests per 10 s): see Retry-After", content: { "application/json": { schema: errorSchema } } },
   },
 });
 
+/** The limiter's period: how long a platform over its rate should wait. */
+const RATE_PERIOD_SECONDS = 10;
+
 ingest.post("/", async (c) => {
   const platform = requirePlatformKey(c.get("principal"));
+  const { success } = await c.env.INGEST_LIMITER.limit({ key: platform.id });
+  if (!success) {
+    throw new ApiError(429, "rate_limited", "This platform is over its ingest rate; retry after the delay", undefined, {
+      "Retry-After": String(RATE_PERIOD_SECONDS),
+    });
+  }
   const raw = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
   const { valid, rejected } = validateEvents(raw, platform.currency, Date.now());
   if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
