@@ -4,6 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS, HOUR_MS } from "../ledger/counters.ts";
+import { LIVE_CURRENCY_HEADER, LIVE_SELLER_HEADER } from "../ledger/seller-ledger.ts";
 import { bucketCount, METRICS } from "../ledger/timeseries.ts";
 import { authenticate, requireSellerAccess, type AppEnv } from "./auth.ts";
 import { badRequest } from "./errors.ts";
@@ -107,6 +108,10 @@ sellers.openapi(
 // WebSocket: pushes the summary on connect and whenever it changes.
 sellers.get("/:id/live", async (c) => {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw badRequest("Connect with a WebSocket upgrade");
-  const { ledger } = ledgerOf(c, c.req.param("id"));
-  return ledger.fetch(c.req.raw);
+  const sellerId = c.req.param("id");
+  const { platform, ledger } = ledgerOf(c, sellerId);
+  const request = new Request(c.req.raw);
+  request.headers.set(LIVE_SELLER_HEADER, sellerId);
+  request.headers.set(LIVE_CURRENCY_HEADER, platform.currency);
+  return ledger.fetch(request);
 });

@@ -36,6 +36,13 @@ export interface ApplyResult {
   duplicates: number;
 }
 
+export const LIVE_SELLER_HEADER = "X-SellerPulse-Seller";
+export const LIVE_CURRENCY_HEADER = "X-SellerPulse-Currency";
+interface Viewer {
+  sellerId: string;
+  currency: string;
+}
+
 export interface BreakdownRow {
   key: string;
   gmv: number;
@@ -299,26 +306,28 @@ export class SellerLedger extends DurableObject<Env> {
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------
 
+  /** The Worker has authorised the caller and names the seller and currency in headers. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
+    const viewer: Viewer = {
+      sellerId: request.headers.get(LIVE_SELLER_HEADER) ?? "",
+      currency: request.headers.get(LIVE_CURRENCY_HEADER) ?? "",
+    };
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.send(JSON.stringify(await this.currentSummary()));
+    server.serializeAttachment(viewer);
+    server.send(JSON.stringify(await this.summary(viewer.sellerId, viewer.currency)));
     return new Response(null, { status: 101, webSocket: client });
   }
 
   private broadcast(): void {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return;
-    void this.currentSummary().then((summary) => {
+    const viewer = sockets[0]!.deserializeAttachment() as Viewer;
+    void this.summary(viewer.sellerId, viewer.currency).then((summary) => {
       const message = JSON.stringify(summary);
       for (const socket of sockets) socket.send(message);
     });
-  }
-
-  private currentSummary(): Promise<Summary> {
-    const meta = this.meta();
-    return this.summary(meta.seller_id ?? "", meta.currency ?? "");
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
