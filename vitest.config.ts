@@ -17,7 +17,6 @@ export default defineConfig(async () => ({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 SESSION_SECRET: "test-session-secret",
-                DEMO_PLATFORM_KEY: "spk_test_demo_key",
               },
             },
           }),
