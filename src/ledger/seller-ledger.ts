@@ -20,8 +20,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
-import { addHourly, bump, COUNTER_FIELDS, emptyCounters, type Counters, type HourlyCounters } from "./counters.ts";
-import { deriveOrder, type DimensionCell, type OrderStatus, type ProductCell } from "./order.ts";
+import { bump, COUNTER_FIELDS, emptyCounters, isZero, type Counters } from "./counters.ts";
+import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
+import { deriveOrder, type OrderStatus, type ProductCell } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 import { openOrders, periodStarts, summarize, type Summary } from "./summary.ts";
 import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
@@ -95,7 +96,7 @@ export class SellerLedger extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.setMeta({ platform, seller_id: sellerId, currency });
       const seq = this.nextSeq();
-      const delta: HourlyCounters = new Map();
+      const delta = emptyDelta();
       const touched = new Map<string, { before: OrderEvent[]; added: OrderEvent[] }>();
       for (const event of events) {
         if (!this.remember(event)) {
@@ -104,7 +105,7 @@ export class SellerLedger extends DurableObject<Env> {
         }
         result.applied++;
         const counter = directCounter(event);
-        if (counter) bump(delta, counter.hour, counter.field, counter.amount);
+        if (counter) bump(delta.hourly, counter.hour, counter.field, counter.amount);
         if (isOrderEvent(event)) {
           let order = touched.get(event.order_id);
           if (!order) touched.set(event.order_id, (order = { before: this.orderEvents(event.order_id), added: [] }));
@@ -117,8 +118,8 @@ export class SellerLedger extends DurableObject<Env> {
           );
         }
       }
-      for (const [orderId, { before, added }] of touched) this.rederive(orderId, before, added, delta, seq);
-      this.addHourly(delta, seq);
+      for (const [orderId, { before, added }] of touched) this.rederive(orderId, before, added, delta);
+      this.write(delta, seq);
       if (result.applied > 0) this.setMeta({ updated_at: new Date().toISOString() });
     });
     if (result.applied > 0) {
@@ -145,15 +146,9 @@ export class SellerLedger extends DurableObject<Env> {
   }
 
   /** Swaps an order's old contribution for the one derived from its grown event set. */
-  private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: HourlyCounters, seq: number): void {
-    const previous = deriveOrder(before);
+  private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: LedgerDelta): void {
     const next = deriveOrder([...before, ...added]);
-    addHourly(delta, previous.hourly, -1);
-    addHourly(delta, next.hourly, 1);
-    for (const cell of previous.dimensions) this.addDimension(cell, -1);
-    for (const cell of next.dimensions) this.addDimension(cell, 1);
-    for (const cell of previous.products) this.addProduct(cell, -1, seq);
-    for (const cell of next.products) this.addProduct(cell, 1, seq);
+    swapOutcome(delta, deriveOrder(before), next);
     this.sql.exec(
       `INSERT INTO orders (order_id, status, deadline_ms) VALUES (?, ?, ?)
        ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, deadline_ms = excluded.deadline_ms`,
@@ -167,11 +162,12 @@ export class SellerLedger extends DurableObject<Env> {
     }
   }
 
-  private addHourly(delta: HourlyCounters, seq: number): void {
+  /** Adds a batch's net changes to the stored rows, marking them dirty for the next flush. */
+  private write(delta: LedgerDelta, seq: number): void {
     const placeholders = COUNTER_FIELDS.map(() => "?").join(", ");
     const updates = COUNTER_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ");
-    for (const [hour, counters] of delta) {
-      if (COUNTER_FIELDS.every((f) => counters[f] === 0)) continue;
+    for (const [hour, counters] of delta.hourly) {
+      if (isZero(counters)) continue;
       this.sql.exec(
         `INSERT INTO hourly (hour, ${FIELDS}, dirty) VALUES (?, ${placeholders}, ?)
          ON CONFLICT (hour) DO UPDATE SET ${updates}, dirty = excluded.dirty`,
@@ -180,32 +176,32 @@ export class SellerLedger extends DurableObject<Env> {
         seq,
       );
     }
-  }
-
-  private addDimension(cell: DimensionCell, sign: 1 | -1): void {
-    this.sql.exec(
-      `INSERT INTO dimensions (by, key, hour, gmv, orders) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
-      cell.by,
-      cell.key,
-      cell.hour,
-      sign * cell.gmv,
-      sign * cell.orders,
-    );
-  }
-
-  private addProduct(cell: ProductCell, sign: 1 | -1, seq: number): void {
-    this.sql.exec(
-      `INSERT INTO products (product_id, hour, category, units, revenue, dirty) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (product_id, hour) DO UPDATE SET
-         units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
-      cell.product_id,
-      cell.hour,
-      cell.category,
-      sign * cell.units,
-      sign * cell.revenue,
-      seq,
-    );
+    for (const cell of delta.dimensions.values()) {
+      if (cell.gmv === 0 && cell.orders === 0) continue;
+      this.sql.exec(
+        `INSERT INTO dimensions (by, key, hour, gmv, orders) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
+        cell.by,
+        cell.key,
+        cell.hour,
+        cell.gmv,
+        cell.orders,
+      );
+    }
+    for (const cell of delta.products.values()) {
+      if (cell.units === 0 && cell.revenue === 0) continue;
+      this.sql.exec(
+        `INSERT INTO products (product_id, hour, category, units, revenue, dirty) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (product_id, hour) DO UPDATE SET
+           units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
+        cell.product_id,
+        cell.hour,
+        cell.category,
+        cell.units,
+        cell.revenue,
+        seq,
+      );
+    }
   }
 
   // ---- flush to D1 ------------------------------------------------------------------------
