@@ -20,11 +20,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
-import { bump, COUNTER_FIELDS, emptyCounters, isZero, type Counters } from "./counters.ts";
+import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
-import { deriveOrder, type OrderStatus, type ProductCell } from "./order.ts";
+import { deriveOrder, type ProductCell } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
-import { openOrders, periodStarts, summarize, type Summary } from "./summary.ts";
+import { periodStarts, summarize, type OpenOrders, type PeriodTotals, type Summary } from "./summary.ts";
 import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
 
 /** How long changes gather before the alarm flushes them to D1 (coalescing writes). */
@@ -246,26 +246,26 @@ export class SellerLedger extends DurableObject<Env> {
   // ---- reads ------------------------------------------------------------------------------
 
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
-    const recent = this.sql
-      .exec<Counters & { hour: number }>(`SELECT hour, ${FIELDS} FROM hourly WHERE hour >= ?`, periodStarts(nowMs)["30d"])
-      .toArray()
-      .map((row): [number, Counters] => [row.hour, row]);
-    const sums = COUNTER_FIELDS.map((f) => `COALESCE(SUM(${f}), 0) AS ${f}`).join(", ");
-    const all = { ...emptyCounters(), ...this.sql.exec<Counters>(`SELECT ${sums} FROM hourly`).one() };
-    const open = this.sql
-      .exec<{ status: OrderStatus; deadline_ms: number | null }>(
-        "SELECT status, deadline_ms FROM orders WHERE status IN ('placed', 'accepted')",
+    const starts = periodStarts(nowMs);
+    // One pass over the hours: each period's sums, for every counter.
+    const periods = [["today", starts.today], ["7d", starts["7d"]], ["30d", starts["30d"]], ["all", -1]] as const;
+    const columns = periods.flatMap(([name, start]) =>
+      COUNTER_FIELDS.map((f) => `COALESCE(SUM(CASE WHEN hour >= ${start} THEN ${f} END), 0) AS "${name}.${f}"`),
+    );
+    const row = this.sql.exec<Record<string, number>>(`SELECT ${columns.join(", ")} FROM hourly`).one();
+    const totals = Object.fromEntries(
+      periods.map(([name]) => [name, Object.fromEntries(COUNTER_FIELDS.map((f) => [f, row[`${name}.${f}`]!]))]),
+    ) as PeriodTotals;
+    const open: OpenOrders = this.sql
+      .exec<{ awaiting_acceptance: number; awaiting_shipment: number; overdue: number }>(
+        `SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
+                COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,
+                COALESCE(SUM(status = 'accepted' AND deadline_ms < ?), 0) AS overdue
+         FROM orders WHERE status IN ('placed', 'accepted')`,
+        nowMs,
       )
-      .toArray();
-    return summarize({
-      sellerId,
-      currency,
-      updatedAt: this.meta().updated_at ?? null,
-      recent,
-      all,
-      open: openOrders(open, nowMs),
-      nowMs,
-    });
+      .one();
+    return summarize({ sellerId, currency, updatedAt: this.meta().updated_at ?? null, totals, open });
   }
 
   async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {

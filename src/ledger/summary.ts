@@ -85,31 +85,34 @@ export function periodStarts(nowMs: number): { today: number; "7d": number; "30d
   };
 }
 
-/**
- * `recent` needs the hours of the last 30 days (older ones are ignored); `all` is the
- * lifetime total, which the ledger sums in SQL rather than reading every hour.
- */
+export type PeriodName = "today" | "7d" | "30d" | "all";
+export type PeriodTotals = Record<PeriodName, Counters>;
+
+/** Sums hourly rows into the four periods (the ledger does the same in one SQL pass). */
+export function periodTotals(rows: Iterable<[hour: number, counters: Counters]>, nowMs: number): PeriodTotals {
+  const starts = periodStarts(nowMs);
+  const list = [...rows];
+  const since = (hour: number) => sumCounters(list.filter(([h]) => h >= hour).map(([, c]) => c));
+  return { today: since(starts.today), "7d": since(starts["7d"]), "30d": since(starts["30d"]), all: since(-Infinity) };
+}
+
 export function summarize(args: {
   sellerId: string;
   currency: string;
   updatedAt: string | null;
-  recent: Iterable<[hour: number, counters: Counters]>;
-  all: Counters;
+  totals: PeriodTotals;
   open: OpenOrders;
-  nowMs: number;
 }): Summary {
-  const starts = periodStarts(args.nowMs);
-  const rows = [...args.recent];
-  const since = (hour: number) => sumCounters(rows.filter(([h]) => h >= hour).map(([, c]) => c));
-  const all = args.all;
+  const { totals } = args;
+  const all = totals.all;
   return {
     seller_id: args.sellerId,
     currency: args.currency,
     updated_at: args.updatedAt,
     periods: {
-      today: periodOf(since(starts.today)),
-      "7d": periodOf(since(starts["7d"])),
-      "30d": periodOf(since(starts["30d"])),
+      today: periodOf(totals.today),
+      "7d": periodOf(totals["7d"]),
+      "30d": periodOf(totals["30d"]),
       all: periodOf(all),
     },
     payout: {

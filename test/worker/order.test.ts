@@ -6,7 +6,7 @@ import type { SellerEvent } from "../../src/events/schema.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 import { commissionOf } from "../../src/ledger/money.ts";
 import { deriveOrder } from "../../src/ledger/order.ts";
-import { openOrders, summarize } from "../../src/ledger/summary.ts";
+import { openOrders, periodTotals, summarize } from "../../src/ledger/summary.ts";
 import { sumCounters } from "../../src/ledger/counters.ts";
 import { cancelled, orderEvents, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
 
@@ -18,10 +18,8 @@ const summaryOf = (events: SellerEvent[], nowMs = T0 + 60 * 60_000) => {
     sellerId: S,
     currency: "USD",
     updatedAt: null,
-    recent: hourly,
-    all: sumCounters(hourly.values()),
+    totals: periodTotals(hourly, nowMs),
     open: openOrders(orders.values(), nowMs),
-    nowMs,
   });
   return { summary, statuses: [...orders].map(([id, o]) => [id, o.status]).sort() };
 };

@@ -4,9 +4,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
-import { sumCounters } from "../../src/ledger/counters.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
-import { openOrders, summarize } from "../../src/ledger/summary.ts";
+import { openOrders, periodTotals, summarize } from "../../src/ledger/summary.ts";
 import { arrivals } from "./arbitraries.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
@@ -40,10 +39,8 @@ describe("through the queue and the ledger", () => {
         sellerId: seller,
         currency: "USD",
         updatedAt: null,
-        recent: hourly,
-        all: sumCounters(hourly.values()),
+        totals: periodTotals(hourly, nowMs),
         open: openOrders(orders.values(), nowMs),
-        nowMs,
       });
       await eventually(async () => {
         const actual = await ledger.summary(seller, "USD", nowMs);
