@@ -24,24 +24,24 @@ export function validateEvents(raw: unknown[], platformCurrency: string, nowMs: 
   const valid: SellerEvent[] = [];
   const rejected: Rejection[] = [];
   raw.forEach((candidate, index) => {
-    const errors = eventErrors(candidate, platformCurrency, nowMs);
-    if (errors.length === 0) valid.push(eventSchema.parse(candidate));
-    else rejected.push({ index, event_id: eventIdOf(candidate), errors });
+    const result = validateEvent(candidate, platformCurrency, nowMs);
+    if ("event" in result) valid.push(result.event);
+    else rejected.push({ index, event_id: eventIdOf(candidate), errors: result.errors });
   });
   return { valid, rejected };
 }
 
-function eventErrors(candidate: unknown, platformCurrency: string, nowMs: number): string[] {
-  if (candidate === NOT_JSON) return ["this line is not valid JSON"];
+function validateEvent(candidate: unknown, platformCurrency: string, nowMs: number): { event: SellerEvent } | { errors: string[] } {
+  if (candidate === NOT_JSON) return { errors: ["this line is not valid JSON"] };
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
-    return ["an event must be a JSON object"];
+    return { errors: ["an event must be a JSON object"] };
   }
   const type = (candidate as { type?: unknown }).type;
   if (typeof type !== "string" || !(EVENT_TYPES as string[]).includes(type)) {
-    return [`type: must be one of ${EVENT_TYPES.join(", ")}`];
+    return { errors: [`type: must be one of ${EVENT_TYPES.join(", ")}`] };
   }
   const parsed = eventSchema.safeParse(candidate);
-  if (!parsed.success) return describeIssues(parsed.error.issues);
+  if (!parsed.success) return { errors: describeIssues(parsed.error.issues) };
   const event = parsed.data;
   const errors: string[] = [];
   if (Date.parse(event.occurred_at) > nowMs + MAX_FUTURE_MS) {
@@ -50,7 +50,7 @@ function eventErrors(candidate: unknown, platformCurrency: string, nowMs: number
   if ("currency" in event && event.currency !== platformCurrency) {
     errors.push(`currency: this platform settles in ${platformCurrency}, not ${event.currency}`);
   }
-  return errors;
+  return errors.length > 0 ? { errors } : { event };
 }
 
 export function describeIssues(issues: z.core.$ZodIssue[]): string[] {
