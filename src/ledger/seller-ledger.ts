@@ -147,8 +147,9 @@ export class SellerLedger extends DurableObject<Env> {
 
   /** Swaps an order's old contribution for the one derived from its grown event set. */
   private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: LedgerDelta): void {
+    const previous = deriveOrder(before);
     const next = deriveOrder([...before, ...added]);
-    swapOutcome(delta, deriveOrder(before), next);
+    swapOutcome(delta, previous, next);
     this.sql.exec(
       `INSERT INTO orders (order_id, status, deadline_ms) VALUES (?, ?, ?)
        ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, deadline_ms = excluded.deadline_ms`,
@@ -156,7 +157,7 @@ export class SellerLedger extends DurableObject<Env> {
       next.status,
       next.deadline_ms,
     );
-    this.sql.exec("DELETE FROM ignored WHERE order_id = ?", orderId);
+    if (previous.ignored.length > 0) this.sql.exec("DELETE FROM ignored WHERE order_id = ?", orderId);
     for (const e of next.ignored) {
       this.sql.exec("INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)", e.event_id, orderId, e.type, e.reason);
     }
