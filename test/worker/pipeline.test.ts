@@ -120,3 +120,41 @@ describe("the flush to D1", () => {
     expect(rows.results).toEqual([{ visits: 200 }]);
   });
 });
+
+describe("events that make no sense", () => {
+  it("are ignored and listed for the operator, and the list follows late arrivals", async () => {
+    const seller = "odd";
+    const ev = (id: string, type: string, minute: number, extra: Record<string, unknown> = {}) => ({
+      event_id: id,
+      type,
+      occurred_at: new Date(Date.parse("2026-11-20T10:00:00Z") + minute * 60_000).toISOString(),
+      seller_id: seller,
+      order_id: "o-1",
+      ...extra,
+    });
+    const placedEvent = ev("p", "order.placed", 0, {
+      currency: "USD",
+      items: [{ product_id: "p", category: "c", quantity: 1, unit_price: 100 }],
+      commission_bps: 0,
+      region: "eu",
+      channel: "direct",
+      ship_within_hours: 24,
+    });
+    const ledger = env.LEDGER.getByName(`acme:${seller}`);
+    await post([placedEvent, ev("r", "order.rejected", 20, { reason: "no" }), ev("a2", "order.accepted", 30)]);
+    await eventually(async () =>
+      expect(await ledger.ignoredEvents()).toEqual([{ event_id: "a2", order_id: "o-1", type: "order.accepted", reason: "after the order was rejected" }]),
+    );
+    expect((await ledger.summary(seller, "USD")).periods.all).toMatchObject({ rejected: 1, accepted: 0 });
+
+    // An acceptance dated before the rejection arrives late: now the rejection is the odd one.
+    await post([ev("a1", "order.accepted", 10)]);
+    await eventually(async () =>
+      expect(await ledger.ignoredEvents()).toEqual([
+        { event_id: "a2", order_id: "o-1", type: "order.accepted", reason: "accepted when accepted" },
+        { event_id: "r", order_id: "o-1", type: "order.rejected", reason: "rejected when accepted" },
+      ]),
+    );
+    expect((await ledger.summary(seller, "USD")).periods.all).toMatchObject({ rejected: 0, accepted: 1 });
+  });
+});
