@@ -1,11 +1,12 @@
 /**
- * Platform API keys: generated, hashed (SHA-256, hex) and looked up. Only hashes are stored.
+ * Platform API keys looked up by their hash (see api-key.ts). Only hashes are stored.
  * Lookups are cached per isolate for a minute so ingest does not query D1 on every request;
  * a revoked key therefore stops working within a minute.
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { apiKeys, platforms } from "../db/schema.ts";
+import { sha256Hex } from "./api-key.ts";
 
 export interface Platform {
   id: string;
@@ -14,17 +15,6 @@ export interface Platform {
 
 const CACHE_MS = 60_000;
 const cache = new Map<string, { platform: Platform; until: number }>();
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** A new key: "spk_" and 32 random bytes, hex. Shown once; store only its hash. */
-export function generateKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `spk_${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
 
 export async function platformForKey(database: D1Database, key: string, nowMs = Date.now()): Promise<Platform | null> {
   const hash = await sha256Hex(key);

@@ -1,6 +1,6 @@
 // Test helpers: platforms with keys, authenticated requests to the Worker, waiting for the queue.
 import { env, exports } from "cloudflare:workers";
-import { generateKey, sha256Hex } from "../../src/auth/keys.ts";
+import { generateKey, sha256Hex } from "../../src/auth/api-key.ts";
 import { createPlatformSql } from "../../src/db/admin-sql.ts";
 
 export async function createPlatform(id: string, currency = "USD"): Promise<string> {
