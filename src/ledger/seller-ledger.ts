@@ -9,7 +9,8 @@
  *   hourly(hour, counters..., dirty)           the seller's counters by event hour
  *   dimensions(by, key, hour, gmv, orders)     category and channel breakdowns
  *   products(product_id, hour, ..., dirty)     product units and revenue
- *   meta(key, value)                platform, seller, currency, updated_at, change sequence
+ *   meta(key, value)                platform, seller, currency, updated_at, change sequence,
+ *                                   D1 rows written by flushes
  *
  * An order is re-derived from its whole event set whenever it gains an event, and its old
  * contribution is swapped for the new one, so arrival order never matters. Rows changed
@@ -241,7 +242,14 @@ export class SellerLedger extends DurableObject<Env> {
     // Rows changed while D1 was being written carry a later sequence and stay dirty.
     this.sql.exec("UPDATE hourly SET dirty = 0 WHERE dirty > 0 AND dirty <= ?", seq);
     this.sql.exec("UPDATE products SET dirty = 0 WHERE dirty > 0 AND dirty <= ?", seq);
-    return batch.hourly.length + batch.products.length;
+    const rows = batch.hourly.length + batch.products.length;
+    // Kept for the capacity figures: how many D1 rows this seller's flushes have written.
+    this.sql.exec(
+      `INSERT INTO meta (key, value) VALUES ('d1_rows_written', ?)
+       ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value`,
+      rows,
+    );
+    return rows;
   }
 
   // ---- reads ------------------------------------------------------------------------------

@@ -101,6 +101,10 @@ describe("the flush to D1", () => {
     await runInDurableObject(ledger, (_, state) => void state.storage.sql.exec("UPDATE hourly SET dirty = 1"));
     expect(await ledger.flush()).toBe(3);
     expect(await inD1()).toEqual(inLedger);
+    const written = await runInDurableObject(ledger, (_, state) =>
+      state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'd1_rows_written'").one(),
+    );
+    expect(Number(written.value)).toBe(3 + 2 + 3); // 3 hours and 2 products, then the 3 hours again
   });
 
   it("coalesces: many events in one hour make one row", async () => {
