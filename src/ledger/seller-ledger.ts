@@ -54,6 +54,8 @@ export interface BreakdownRow {
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private alarmSet: boolean | null = null;
+  /** Whether this instance has stored its platform, seller and currency (once is enough). */
+  private identified = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -95,7 +97,7 @@ export class SellerLedger extends DurableObject<Env> {
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     const result: ApplyResult = { applied: 0, duplicates: 0 };
     this.ctx.storage.transactionSync(() => {
-      this.setMeta({ platform, seller_id: sellerId, currency });
+      if (!this.identified) this.setMeta({ platform, seller_id: sellerId, currency });
       const seq = this.nextSeq();
       const delta = emptyDelta();
       const touched = new Map<string, { before: OrderEvent[]; added: OrderEvent[] }>();
@@ -123,6 +125,7 @@ export class SellerLedger extends DurableObject<Env> {
       this.write(delta, seq);
       if (result.applied > 0) this.setMeta({ updated_at: new Date().toISOString() });
     });
+    this.identified = true; // only once the transaction that stored it has committed
     if (result.applied > 0) {
       await this.scheduleFlush();
       this.broadcast();
