@@ -20,6 +20,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
+import { FLUSH_DELAY_MS } from "./flush-delay.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
 import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
@@ -28,8 +29,6 @@ import { dedupeKeys, directCounter } from "./receive.ts";
 import { periodStarts, summarize, type OpenOrders, type PeriodTotals, type Summary } from "./summary.ts";
 import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
 
-/** How long changes gather before the alarm flushes them to D1 (coalescing writes). */
-export const FLUSH_DELAY_MS = 2_000;
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 

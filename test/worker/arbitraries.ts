@@ -46,7 +46,7 @@ const sellerStream = fc
   .chain(([orderStarts, otherTimes]) =>
     fc.tuple(...orderStarts.map((start, i) => orderStream(S, `o-${i}`, start))).map((orders) => [
       ...orders.flat(),
-      ...otherTimes.flatMap((m, i) => [parse(visits(S, m, 10 + i)), parse(payout(S, m, 500 + i, `po-${i}`))]),
+      ...otherTimes.flatMap((m, i) => [parse(visits(S, m, 10 + i, `${m}-${i}`)), parse(payout(S, m, 500 + i, `po-${i}`))]),
     ]),
   );
 

@@ -57,8 +57,8 @@ export function rating(seller: string, order: string, minutes: number, value: nu
   return { event_id: `${order}:rating:${minutes}`, type: "rating.submitted", occurred_at: at(minutes), seller_id: seller, order_id: order, rating: value };
 }
 
-export function visits(seller: string, minutes: number, count: number): SellerEventInput {
-  return { event_id: `${seller}:visits:${minutes}`, type: "storefront.visits", occurred_at: at(minutes), seller_id: seller, channel: "search", visits: count };
+export function visits(seller: string, minutes: number, count: number, id = `${minutes}`): SellerEventInput {
+  return { event_id: `${seller}:visits:${id}`, type: "storefront.visits", occurred_at: at(minutes), seller_id: seller, channel: "search", visits: count };
 }
 
 export function payout(seller: string, minutes: number, amount: number, payoutId = `po-${minutes}`): SellerEventInput {
