@@ -1,0 +1,135 @@
+/**
+ * The trend chart: one metric of /timeseries as bars (counts and money) or a line (rates),
+ * drawn with Chart.js (window.Chart, loaded by a classic script from /vendor). Colours come
+ * from the stylesheet's custom properties, so the chart follows light and dark themes.
+ */
+import { bucketLabel } from "./format.js";
+
+/** The metrics offered, in the order of the select; `kind` decides format and chart type. */
+export const METRICS = [
+  { id: "gmv", label: "GMV", kind: "money" },
+  { id: "orders", label: "Orders", kind: "count" },
+  { id: "accepted", label: "Accepted orders", kind: "count" },
+  { id: "cancelled", label: "Cancelled orders", kind: "count" },
+  { id: "shipped", label: "Shipped orders", kind: "count" },
+  { id: "late_shipments", label: "Late shipments", kind: "count" },
+  { id: "visits", label: "Visits", kind: "count" },
+  { id: "ratings", label: "Ratings", kind: "count" },
+  { id: "refunds", label: "Refunds", kind: "money" },
+  { id: "payout_accrued", label: "Payout accrued", kind: "money" },
+  { id: "payout_paid", label: "Payout paid", kind: "money" },
+  { id: "acceptance_rate", label: "Acceptance rate", kind: "rate" },
+  { id: "cancellation_rate", label: "Cancellation rate", kind: "rate" },
+  { id: "sla_compliance", label: "SLA compliance", kind: "rate" },
+  { id: "conversion_rate", label: "Conversion rate", kind: "rate" },
+  { id: "avg_rating", label: "Average rating", kind: "rating" },
+];
+
+export const metricById = (id) => METRICS.find((m) => m.id === id);
+
+/** "All time" asks for years of days: start the chart at the first bucket with data. */
+function trimLeadingEmpty(points, keep) {
+  const first = points.findIndex((p) => p.value !== null && p.value !== 0);
+  if (first === -1) return points.slice(-keep);
+  return points.slice(Math.min(first, Math.max(0, points.length - keep)));
+}
+
+function cssColor(name, fallback) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+export class TrendChart {
+  constructor(canvas, caption) {
+    this.canvas = canvas;
+    this.caption = caption;
+    this.chart = null;
+    this.last = null;
+  }
+
+  /** Draws the points; `trim` drops leading empty buckets (used for "all time"). */
+  render(args) {
+    this.last = args;
+    const { metric, points, granularity, periodLabel, format, trim } = args;
+    const shown = trim ? trimLeadingEmpty(points, 7) : points;
+    const multiDay = shown.length > 0 && shown[0].t.slice(0, 10) !== shown[shown.length - 1].t.slice(0, 10);
+    const labels = shown.map((p) => bucketLabel(p.t, granularity, multiDay));
+    const values = shown.map((p) => p.value);
+    const show = this.formatOf(metric, format);
+    const tick = metric.kind === "money" ? format.moneyCompact : show;
+    const type = metric.kind === "rate" || metric.kind === "rating" ? "line" : "bar";
+
+    const per = granularity === "hour" ? "hour" : "day";
+    const total = metric.kind === "money" || metric.kind === "count" ? values.reduce((sum, v) => sum + (v ?? 0), 0) : null;
+    const captionText = `${metric.label} per ${per}, ${periodLabel} (UTC)` + (total === null ? "" : ` · total ${show(total)}`);
+    this.caption.textContent = captionText;
+    this.caption.dataset.total = total === null ? "" : String(total);
+    this.canvas.setAttribute("aria-label", captionText);
+    this.canvas.dataset.points = String(shown.length);
+    this.canvas.dataset.metric = metric.id;
+
+    if (typeof window.Chart !== "function") {
+      this.caption.textContent = `${captionText} (the chart library did not load)`;
+      return;
+    }
+    if (this.chart && this.chart.config.type !== type) {
+      this.chart.destroy();
+      this.chart = null;
+    }
+    const accent = cssColor("--accent", "#4f46e5");
+    const grid = cssColor("--grid", "rgba(0,0,0,0.08)");
+    const muted = cssColor("--muted", "#667085");
+    const dataset = {
+      label: metric.label,
+      data: values,
+      backgroundColor: type === "bar" ? cssColor("--accent-soft", accent) : accent,
+      hoverBackgroundColor: accent,
+      borderColor: accent,
+      borderWidth: type === "bar" ? 0 : 2,
+      borderRadius: 3,
+      // Rates are undefined in buckets without their divisor: join the points across them
+      // (monotone, so the curve never overshoots 0 % or 100 %).
+      pointRadius: values.length > 48 ? 1.5 : 3,
+      cubicInterpolationMode: "monotone",
+      spanGaps: true,
+      clip: 4,
+      maxBarThickness: 28,
+    };
+    const options = {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: matchMedia("(prefers-reduced-motion: reduce)").matches ? false : { duration: 250 },
+      interaction: { mode: "index", intersect: false },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { label: (ctx) => `${metric.label}: ${show(ctx.parsed.y)}` } },
+      },
+      scales: {
+        x: { grid: { display: false }, ticks: { color: muted, maxRotation: 0, autoSkipPadding: 16 } },
+        y: {
+          beginAtZero: true,
+          suggestedMax: metric.kind === "rate" ? 1 : metric.kind === "rating" ? 5 : undefined,
+          grid: { color: grid },
+          border: { display: false },
+          ticks: { color: muted, precision: metric.kind === "count" ? 0 : undefined, callback: (v) => tick(Number(v)) },
+        },
+      },
+    };
+    if (this.chart) {
+      this.chart.data.labels = labels;
+      this.chart.data.datasets = [dataset];
+      this.chart.options = options;
+      this.chart.update("none");
+    } else {
+      this.chart = new window.Chart(this.canvas, { type, data: { labels, datasets: [dataset] }, options });
+    }
+  }
+
+  /** Draws the last points again, in the colours of the current theme. */
+  restyle() {
+    if (this.last) this.render(this.last);
+  }
+
+  formatOf(metric, format) {
+    return { money: format.money, count: format.count, rate: format.percent, rating: format.rating }[metric.kind];
+  }
+}

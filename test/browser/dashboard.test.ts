@@ -1,0 +1,378 @@
+// The seller dashboard in headless Chromium against the real local stack (`wrangler dev` with
+// its local Queue, Durable Objects and D1): a scripted seller's events go in through the API,
+// and the page must show exactly the figures worked out by hand below, live.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, startLocalStack, type LocalStack } from "../../scripts/local-stack.ts";
+import type { SellerEventInput } from "../../src/events/schema.ts";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const SELLER = "s-alpha";
+const OTHER_SELLER = "s-beta";
+const RESULTS = join(ROOT, "test-results");
+
+// ---- the script: every event 45 to 5 minutes ago ---------------------------------------------
+
+const T = Math.floor((Date.now() - 45 * 60_000) / 1000) * 1000;
+const at = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
+
+type Item = { product_id: string; category: string; quantity: number; unit_price: number };
+function placed(seller: string, order: string, minutes: number, items: Item[], extra: { channel: string; ship_within_hours: number; commission_bps?: number; fee?: number }) {
+  return {
+    event_id: `${order}:placed`,
+    type: "order.placed",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    order_id: order,
+    currency: "USD",
+    items,
+    commission_bps: extra.commission_bps ?? 1000,
+    fee: extra.fee ?? 0,
+    region: "us-east",
+    channel: extra.channel,
+    ship_within_hours: extra.ship_within_hours,
+  } as SellerEventInput;
+}
+const step = (type: "order.accepted" | "order.shipped" | "order.delivered", order: string, minutes: number) =>
+  ({ event_id: `${order}:${type}`, type, occurred_at: at(minutes), seller_id: SELLER, order_id: order }) as SellerEventInput;
+const rating = (order: string, minutes: number, value: number) =>
+  ({ event_id: `${order}:rating`, type: "rating.submitted", occurred_at: at(minutes), seller_id: SELLER, order_id: order, rating: value }) as SellerEventInput;
+const visits = (seller: string, channel: string, count: number) =>
+  ({ event_id: `${seller}:visits:${channel}`, type: "storefront.visits", occurred_at: at(0), seller_id: seller, channel, visits: count }) as SellerEventInput;
+
+const SCRIPT: SellerEventInput[] = [
+  // o1: books 2 × 12.50 + toys 1 × 30.00 = 55.00; shipped on time, delivered, rated 5, refunded 5.00.
+  // Payout: 5500 − 10% commission 550 − fee 100 − refund 500 = 4350.
+  placed(SELLER, "o1", 0, [
+    { product_id: "p1", category: "books", quantity: 2, unit_price: 1250 },
+    { product_id: "p2", category: "toys", quantity: 1, unit_price: 3000 },
+  ], { channel: "search", ship_within_hours: 1, fee: 100 }),
+  step("order.accepted", "o1", 1),
+  step("order.shipped", "o1", 10),
+  step("order.delivered", "o1", 20),
+  rating("o1", 25, 5),
+  { event_id: "o1:refund", type: "order.refunded", occurred_at: at(30), seller_id: SELLER, order_id: "o1", refund_id: "r-1", amount: 500 },
+  // o2: toys 40.00, 6-minute SLA, shipped 13 minutes after placement (late); rated 4.
+  placed(SELLER, "o2", 2, [{ product_id: "p3", category: "toys", quantity: 1, unit_price: 4000 }], { channel: "ads", ship_within_hours: 0.1, commission_bps: 1500 }),
+  step("order.accepted", "o2", 3),
+  step("order.shipped", "o2", 15),
+  rating("o2", 30, 4),
+  // o3: rejected (counts as an order, not in GMV).
+  placed(SELLER, "o3", 5, [{ product_id: "p4", category: "books", quantity: 3, unit_price: 999 }], { channel: "search", ship_within_hours: 24 }),
+  { event_id: "o3:rejected", type: "order.rejected", occurred_at: at(6), seller_id: SELLER, order_id: "o3", reason: "out of stock" },
+  // o4: accepted, then cancelled by the seller; its 1-star rating still counts as a rating.
+  placed(SELLER, "o4", 8, [{ product_id: "p5", category: "garden", quantity: 1, unit_price: 1999 }], { channel: "social", ship_within_hours: 24 }),
+  step("order.accepted", "o4", 9),
+  { event_id: "o4:cancelled", type: "order.cancelled", occurred_at: at(12), seller_id: SELLER, order_id: "o4", reason: "no stock", by: "seller" },
+  rating("o4", 26, 1),
+  // o5: garden 2 × 25.00, awaiting acceptance.
+  placed(SELLER, "o5", 20, [{ product_id: "p6", category: "garden", quantity: 2, unit_price: 2500 }], { channel: "direct", ship_within_hours: 48 }),
+  // o6: books 15.00, accepted, 3-minute SLA long passed: awaiting shipment and overdue.
+  placed(SELLER, "o6", 21, [{ product_id: "p7", category: "books", quantity: 1, unit_price: 1500 }], { channel: "search", ship_within_hours: 0.05 }),
+  step("order.accepted", "o6", 22),
+  visits(SELLER, "search", 40),
+  visits(SELLER, "ads", 20),
+  visits(SELLER, "social", 10),
+  visits(SELLER, "direct", 30),
+  { event_id: "po-1", type: "payout.paid", occurred_at: at(35), seller_id: SELLER, payout_id: "po-1", currency: "USD", amount: 2000 },
+  // Another seller of the same platform, whose figures must never appear on s-alpha's page.
+  placed(OTHER_SELLER, "b1", 0, [{ product_id: "q1", category: "books", quantity: 1, unit_price: 99900 }], { channel: "search", ship_within_hours: 24 }),
+];
+
+/** The cards for 7d (and all time, and today) after SCRIPT, worked out by hand. */
+const EXPECTED_CARDS = {
+  gmv: "$160.00", // o1 55 + o2 40 + o5 50 + o6 15 (o3 rejected, o4 cancelled)
+  refunds: "$5.00",
+  orders: "6",
+  "avg-order-value": "$40.00", // 160 / 4 counted orders
+  "acceptance-rate": "80%", // 4 accepted / (4 + 1 rejected)
+  accepted: "4",
+  rejected: "1",
+  "cancellation-rate": "16.7%", // 1 / 6
+  cancelled: "1",
+  "cancelled-by-seller": "1",
+  "sla-compliance": "50%", // o1 on time, o2 late
+  "late-shipments": "1",
+  shipped: "2",
+  "avg-rating": "3.33", // (5 + 4 + 1) / 3
+  ratings: "3",
+  "positive-ratings": "2",
+  "negative-ratings": "1",
+  "conversion-rate": "6%", // 6 orders / 100 visits
+  visits: "100",
+  "pending-payout": "$23.50", // accrued 43.50 − paid 20.00
+  "payout-accrued": "$43.50",
+  "payout-paid": "$20.00",
+  "open-orders": "2",
+  "awaiting-acceptance": "1", // o5
+  "awaiting-shipment": "1", // o6
+  overdue: "1", // o6
+};
+
+// ---- the stack and the browser -------------------------------------------------------------
+
+let stack: LocalStack;
+let browser: Browser;
+let persistTo: string;
+let sellerSession: { token: string; dashboard_url: string };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function api(path: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method: init.method ?? "GET",
+    headers: { Authorization: `Bearer ${init.token ?? stack.demoKey}`, "Content-Type": "application/json" },
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function post(events: SellerEventInput[]): Promise<void> {
+  const { status, body } = await api("/v1/events", { method: "POST", json: events });
+  expect(status, JSON.stringify(body)).toBe(202);
+  expect(body.rejected).toEqual([]);
+}
+
+async function mintSession(json: object): Promise<{ token: string; dashboard_url: string }> {
+  const { status, body } = await api("/v1/sessions", { method: "POST", json });
+  expect(status).toBe(200);
+  return body;
+}
+
+/** Waits until the ledger has applied what was posted (the queue delivers asynchronously). */
+async function summaryOnceApplied(seller: string, orders: number): Promise<any> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const summary = (await api(`/v1/sellers/${seller}/summary`)).body;
+    if (summary.periods.all.orders === orders) return summary;
+    if (Date.now() > deadline) throw new Error(`${seller} has ${summary.periods.all.orders} orders, not ${orders}, after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const contexts: BrowserContext[] = [];
+async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale: "en-US", timezoneId: "UTC", viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+/** The text of each named `[data-testid]` element, trimmed. */
+function texts(page: Page, ids: string[]): Promise<Record<string, string | null>> {
+  return page.evaluate(
+    (ids) => Object.fromEntries(ids.map((id) => [id, document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null])),
+    ids,
+  );
+}
+const textOf = async (page: Page, id: string) => (await texts(page, [id]))[id];
+
+async function choosePeriod(page: Page, period: string): Promise<void> {
+  await page.locator(`[data-testid="period-${period}"]`).check();
+  await page.waitForFunction((p) => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.startsWith(`${p}:`), period);
+}
+
+beforeAll(async () => {
+  persistTo = mkdtempSync(join(tmpdir(), "sellerpulse-browser-"));
+  mkdirSync(RESULTS, { recursive: true });
+  [stack, browser] = await Promise.all([
+    freePort().then((port) => startLocalStack({ port, persistTo, logLevel: "warn" })),
+    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
+  ]);
+  await post(SCRIPT);
+  await summaryOnceApplied(SELLER, 6);
+  await summaryOnceApplied(OTHER_SELLER, 1);
+  sellerSession = await mintSession({ seller_id: SELLER });
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
+});
+
+// ---- the behaviour -------------------------------------------------------------------------
+
+describe("the seller dashboard", () => {
+  let page: Page;
+  let errors: string[];
+
+  it("takes the token out of the address bar and keeps it for the tab", async () => {
+    ({ page, errors } = await openPage());
+    await page.goto(sellerSession.dashboard_url);
+    await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
+    expect(page.url()).toBe(`${stack.url}/`);
+    expect(await page.evaluate(() => sessionStorage.getItem("sellerpulse.token"))).toBe(sellerSession.token);
+    expect(await textOf(page, "seller-id")).toBe(SELLER);
+    expect(await textOf(page, "currency")).toBe("USD");
+  });
+
+  it("shows the exact figures of the scripted events on every card", async () => {
+    await choosePeriod(page, "7d");
+    await expect.poll(() => texts(page, Object.keys(EXPECTED_CARDS))).toEqual(EXPECTED_CARDS);
+    await choosePeriod(page, "all");
+    expect(await texts(page, Object.keys(EXPECTED_CARDS))).toEqual(EXPECTED_CARDS);
+    // Every event happened in the last 45 minutes: "today" agrees unless midnight UTC fell in between.
+    if (new Date(T).getUTCDate() === new Date().getUTCDate()) {
+      await choosePeriod(page, "today");
+      expect(await texts(page, Object.keys(EXPECTED_CARDS))).toEqual(EXPECTED_CARDS);
+    }
+    await choosePeriod(page, "7d");
+  });
+
+  it("breaks GMV and orders down by category and by channel", async () => {
+    const rows = (testId: string) =>
+      page.$$eval(`[data-testid="${testId}"] tbody tr`, (trs) => trs.map((tr) => Array.from(tr.children).map((cell) => cell.textContent?.trim())));
+    // o1 splits its value over books and toys and counts for toys (its largest line).
+    expect(await rows("breakdown-category")).toEqual([
+      ["toys", "$70.00", "2", "43.8%"],
+      ["garden", "$50.00", "2", "31.3%"],
+      ["books", "$40.00", "2", "25%"],
+    ]);
+    expect(await rows("breakdown-channel")).toEqual([
+      ["search", "$70.00", "3", "43.8%"],
+      ["direct", "$50.00", "1", "31.3%"],
+      ["ads", "$40.00", "1", "25%"],
+      ["social", "$0.00", "1", "0%"],
+    ]);
+  });
+
+  it("draws the chosen metric on the chart", async () => {
+    const canvas = page.locator('[data-testid="trend-chart"]');
+    await expect.poll(() => textOf(page, "trend-caption")).toContain("GMV per hour, the last 7 days (UTC) · total $160.00");
+    const drawn = await canvas.evaluate((element: HTMLCanvasElement) => {
+      const chart = (window as any).Chart.getChart(element);
+      const pixels = element.getContext("2d")!.getImageData(0, 0, element.width, element.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+      return { type: chart?.config.type, points: chart?.data.datasets[0].data.length, width: element.width, height: element.height, painted };
+    });
+    expect(drawn.type).toBe("bar");
+    expect(drawn.points).toBeGreaterThanOrEqual(6 * 24 + 1);
+    expect(drawn.width).toBeGreaterThan(300);
+    expect(drawn.height).toBeGreaterThan(100);
+    expect(drawn.painted).toBeGreaterThan(1000);
+
+    await page.locator('[data-testid="metric"]').selectOption("orders");
+    await expect.poll(() => textOf(page, "trend-caption")).toBe("Orders per hour, the last 7 days (UTC) · total 6");
+    await page.locator('[data-testid="metric"]').selectOption("acceptance_rate");
+    await expect.poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type)).toBe("line");
+    await page.locator('[data-testid="metric"]').selectOption("gmv");
+  });
+
+  it("updates the GMV card live, without a reload, when an order is placed", async () => {
+    await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("live");
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await post([placed(SELLER, "o7", 40, [{ product_id: "p8", category: "toys", quantity: 1, unit_price: 2345 }], { channel: "email", ship_within_hours: 24 })]);
+    await expect.poll(() => texts(page, ["gmv", "orders", "awaiting-acceptance"]), { timeout: 15_000 }).toEqual({
+      gmv: "$183.45",
+      orders: "7",
+      "awaiting-acceptance": "2",
+    });
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    // The chart catches up on its own refresh (every ~10 s).
+    await expect.poll(() => textOf(page, "trend-caption"), { timeout: 20_000 }).toContain("total $183.45");
+
+    await page.screenshot({ path: join(RESULTS, "dashboard.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("fits a phone's screen and follows a dark colour scheme", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Chart.js resizes on the next frames: let it settle before measuring.
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(RESULTS, "dashboard-narrow.png"), fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "dashboard-dark.png"), fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
+    expect(errors).toEqual([]);
+  });
+
+  it("falls back to polling every 5 s when the live socket closes", async () => {
+    const { page, errors } = await openPage();
+    // Every live socket of this page is closed as soon as it opens.
+    await page.routeWebSocket(/\/live/, (ws) => ws.close());
+    await page.goto(sellerSession.dashboard_url);
+    await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("polling");
+    await choosePeriod(page, "7d");
+    await post([placed(SELLER, "o8", 41, [{ product_id: "p9", category: "garden", quantity: 1, unit_price: 1000 }], { channel: "ads", ship_within_hours: 24 })]);
+    await expect.poll(() => texts(page, ["orders", "gmv"]), { timeout: 15_000 }).toEqual({ orders: "8", gmv: "$193.45" });
+    expect(errors).toEqual([]);
+  });
+
+  it("will not show another seller with a seller's token (the API answers 403)", async () => {
+    const { page } = await openPage();
+    await page.goto(`${stack.url}/?seller=${OTHER_SELLER}#token=${sellerSession.token}`);
+    const message = page.locator('[data-testid="message"]');
+    await message.waitFor({ state: "visible" });
+    expect(await message.getAttribute("data-kind")).toBe("forbidden");
+    await page.screenshot({ path: join(RESULTS, "message-forbidden.png") });
+    expect(await textOf(page, "message-title")).toBe("This dashboard belongs to another seller");
+    expect(await page.locator('[data-testid="dashboard"]').isVisible()).toBe(false);
+    expect(await page.content()).not.toContain("999.00");
+  });
+
+  it("says how to get in when there is no token", async () => {
+    const { page } = await openPage();
+    await page.goto(`${stack.url}/`);
+    const message = page.locator('[data-testid="message"]');
+    await message.waitFor({ state: "visible" });
+    expect(await message.getAttribute("data-kind")).toBe("no-token");
+    await page.screenshot({ path: join(RESULTS, "message-no-token.png") });
+    expect(await textOf(page, "message-title")).toBe("Open your dashboard from your marketplace");
+    expect(await page.locator('[data-testid="dashboard"]').isVisible()).toBe(false);
+  });
+
+  it("says the session has expired when the API refuses the token (401)", async () => {
+    // Claims that still look valid to the page but carry a signature the API rejects.
+    const [prefix, , signature] = sellerSession.token.split(".");
+    const claims = { role: "seller", platform: "demo", currency: "USD", seller_id: SELLER, exp: Math.floor(Date.now() / 1000) + 600 };
+    const forged = `${prefix}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    const { page } = await openPage();
+    await page.goto(`${stack.url}/#token=${forged}`);
+    const message = page.locator('[data-testid="message"]');
+    await message.waitFor({ state: "visible" });
+    expect(await message.getAttribute("data-kind")).toBe("expired");
+    await page.screenshot({ path: join(RESULTS, "message-expired.png") });
+    expect(await textOf(page, "message-title")).toBe("Your session has expired");
+  });
+
+  it("tells an operator, politely, that operator views come later", async () => {
+    const operator = await mintSession({ role: "operator" });
+    const { page } = await openPage();
+    await page.goto(operator.dashboard_url);
+    const message = page.locator('[data-testid="message"]');
+    await message.waitFor({ state: "visible" });
+    expect(await message.getAttribute("data-kind")).toBe("operator");
+    await page.screenshot({ path: join(RESULTS, "message-operator.png") });
+    expect(await textOf(page, "message-text")).toContain("later release");
+    expect(page.url()).toBe(`${stack.url}/`);
+  });
+});
