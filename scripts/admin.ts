@@ -2,38 +2,76 @@
  * Admin commands for platforms and keys, against the local D1 (default) or production (--remote).
  *   node scripts/admin.ts create-platform <id> --currency USD [--remote]   prints a new key once
  *   node scripts/admin.ts revoke-key <key> [--remote]
- * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced.
+ * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced
+ * (create-platform on an existing platform, same currency, adds a key to it).
  */
 import { parseArgs } from "node:util";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { revokeKeySql } from "../src/db/admin-sql.ts";
-import { createPlatform, wrangler } from "./local-stack.ts";
+import { CURRENCY, PLATFORM_ID, revokeKeySql } from "../src/db/admin-sql.ts";
+import { createPlatform, d1 } from "./local-stack.ts";
 
 const USAGE = `usage:
-  node scripts/admin.ts create-platform <id> --currency <ISO 4217> [--remote]
-  node scripts/admin.ts revoke-key <key> [--remote]`;
+  node scripts/admin.ts create-platform <id> --currency <ISO 4217, e.g. USD> [--remote]
+      creates the platform (or adds a key to an existing one) and prints its new key, once
+  node scripts/admin.ts revoke-key <key> [--remote]
+      revokes that key; it stops working within a minute
+Without --remote, both act on the local D1 that \`npm start\` uses (.wrangler/state).`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { currency: { type: "string" }, remote: { type: "boolean", default: false } },
-});
-const [command, subject] = positionals;
-const location = [values.remote ? "--remote" : "--local"];
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+function usage(problem?: string): void {
+  if (problem) console.error(`${problem}\n`);
+  console.error(USAGE);
+  process.exitCode = 2;
+}
+
+async function createPlatformCommand(id: string, currency: string, location: string[]): Promise<void> {
+  if (!PLATFORM_ID.test(id)) return usage(`"${id}" is not a platform id: lowercase letters, digits and dashes, up to 63`);
+  if (!CURRENCY.test(currency)) return usage(`"${currency}" is not an ISO 4217 currency code such as USD`);
+  const [existing] = d1(`SELECT currency FROM platforms WHERE id = ${quote(id)}`, location)[0] ?? [];
+  if (existing && existing.currency !== currency) {
+    console.error(`platform ${id} already exists and settles in ${String(existing.currency)}; its currency cannot change`);
+    process.exitCode = 1;
+    return;
+  }
+  const key = generateKey();
+  await createPlatform({ id, currency, key, label: "admin", location });
+  console.log(existing ? `platform ${id} (${currency}) already existed; a new key for it, shown only now:` : `platform ${id} (${currency}) created; its key, shown only now:`);
+  console.log(key);
+}
+
+async function revokeKeyCommand(key: string, location: string[]): Promise<void> {
+  const hash = await sha256Hex(key);
+  d1(revokeKeySql(hash, new Date().toISOString()), location);
+  const [row] = d1(`SELECT platform_id, revoked_at FROM api_keys WHERE key_hash = ${quote(hash)}`, location)[0] ?? [];
+  if (!row) {
+    console.error("no such key (nothing revoked)");
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`key of platform ${String(row.platform_id)} revoked at ${String(row.revoked_at)}; it stops working within a minute (the Workers cache keys that long)`);
+}
 
 try {
-  if (command === "create-platform" && subject && values.currency) {
-    const key = generateKey();
-    await createPlatform({ id: subject, currency: values.currency, key, label: "admin", location });
-    console.log(`platform ${subject} (${values.currency}) created; its key, shown only now:\n${key}`);
-  } else if (command === "revoke-key" && subject) {
-    const hash = await sha256Hex(subject);
-    wrangler(["d1", "execute", "DB", ...location, "--command", revokeKeySql(hash, new Date().toISOString())]);
-    console.log("key revoked (it stops working within a minute, when the Workers' caches expire)");
-  } else {
-    console.error(USAGE);
-    process.exitCode = 2;
-  }
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { currency: { type: "string" }, remote: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+  });
+  const [command, subject, ...extra] = positionals;
+  const location = [values.remote ? "--remote" : "--local"];
+  if (values.help) usage();
+  else if (extra.length > 0) usage(`unexpected arguments: ${extra.join(" ")}`);
+  else if (command === "create-platform" && subject && values.currency) await createPlatformCommand(subject, values.currency, location);
+  else if (command === "create-platform") usage("create-platform needs an id and --currency");
+  else if (command === "revoke-key" && subject) await revokeKeyCommand(subject, location);
+  else if (command === "revoke-key") usage("revoke-key needs the key to revoke");
+  else usage(command ? `unknown command: ${command}` : undefined);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
+  // parseArgs rejects unknown options; wrangler failures carry their own output.
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) usage(message);
+  else {
+    console.error(message);
+    process.exitCode = 1;
+  }
 }

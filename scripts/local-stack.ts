@@ -1,6 +1,8 @@
 /**
- * The local stack: `.dev.vars`, D1 migrations, the demo platform and `wrangler dev`, started
- * from Node. Used by `npm start`, the browser tests and the benchmarks; `stop()` ends it all.
+ * The local stack: `.dev.vars`, D1 migrations, the `demo` platform and `wrangler dev`, started
+ * from Node. Used by `npm start`, the browser tests and the benchmarks; `stop()` ends the
+ * whole process group (wrangler, workerd, esbuild), and so does this process's exit.
+ * It only ever listens on 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
@@ -10,6 +12,8 @@ import { createPlatformSql } from "../src/db/admin-sql.ts";
 
 export const ROOT = join(import.meta.dirname, "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+// No telemetry, and no fetching of Cloudflare's `Request.cf` sample: local means offline.
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 export interface LocalStack {
   url: string;
@@ -21,7 +25,7 @@ export interface StackOptions {
   port: number;
   /** Where Miniflare keeps its state; default .wrangler/state (kept between runs). */
   persistTo?: string;
-  /** Hide wrangler's own output entirely. */
+  /** Hide wrangler's own output (it is shown anyway if wrangler fails to start). */
   quiet?: boolean;
   /** wrangler's --log-level (e.g. "warn" hides the line it logs for every request). */
   logLevel?: string;
@@ -41,12 +45,19 @@ export function devVars(): Record<string, string> {
 
 /** Runs a wrangler command to completion, throwing with its output when it fails. */
 export function wrangler(args: string[]): string {
-  const result = spawnSync(WRANGLER, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  const result = spawnSync(WRANGLER, args, { cwd: ROOT, encoding: "utf8", env: ENV });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
-/** Creates a platform and key in the local (or remote) D1; idempotent. */
+/** Runs SQL with `wrangler d1 execute DB` and returns the rows of each statement. */
+export function d1(sql: string, location: string[]): Record<string, unknown>[][] {
+  const output = wrangler(["d1", "execute", "DB", ...location, "--json", "--command", sql]);
+  const results = JSON.parse(output) as { results: Record<string, unknown>[] }[];
+  return results.map((r) => r.results);
+}
+
+/** Creates a platform (if new) and adds a key to it, in the local (or remote) D1; idempotent. */
 export async function createPlatform(args: { id: string; currency: string; key: string; label: string; location: string[] }): Promise<void> {
   const keyHash = await sha256Hex(args.key);
   const sql = createPlatformSql({ id: args.id, currency: args.currency, keyHash, label: args.label, now: new Date().toISOString() });
@@ -56,53 +67,94 @@ export async function createPlatform(args: { id: string; currency: string; key: 
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const demoKey = devVars().DEMO_PLATFORM_KEY;
   if (!demoKey) throw new Error(".dev.vars has no DEMO_PLATFORM_KEY (see .dev.vars.example)");
+  const url = `http://127.0.0.1:${options.port}`;
+  await assertPortFree(url);
   const location = ["--local", ...(options.persistTo ? ["--persist-to", options.persistTo] : [])];
   wrangler(["d1", "migrations", "apply", "DB", ...location]);
   await createPlatform({ id: "demo", currency: "USD", key: demoKey, label: "local demo", location });
 
-  const child = spawn(
-    WRANGLER,
-    [
-      "dev",
-      "--port",
-      String(options.port),
-      "--ip",
-      "127.0.0.1",
-      ...location.slice(1),
-      ...(options.logLevel ? ["--log-level", options.logLevel] : []),
-    ],
-    { cwd: ROOT, detached: true, stdio: options.quiet ? "ignore" : "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-  );
-  const url = `http://127.0.0.1:${options.port}`;
-  const stop = () => stopProcessGroup(child);
-  try {
-    await waitForHttp(`${url}/v1/openapi.json`, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, demoKey, stop };
+  // Crons never fire under `wrangler dev`: callers trigger them with GET /cdn-cgi/local/scheduled
+  // (npm start does, hourly); --test-scheduled also silences wrangler's warning about it.
+  const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--test-scheduled", ...location.slice(1)];
+  if (options.logLevel) args.push("--log-level", options.logLevel);
+  const worker = startProcessGroup(args, options.quiet ?? false);
+  await worker.ready(`${url}/v1/openapi.json`);
+  return { url, demoKey, stop: worker.stop };
 }
 
 /** Starts any Worker config under `wrangler dev` (the benchmarks' hello-world baseline). */
 export async function startWorker(config: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(WRANGLER, ["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: "ignore",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(url, child);
-  return { url, stop: () => stopProcessGroup(child) };
+  await assertPortFree(url);
+  const worker = startProcessGroup(["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], true);
+  await worker.ready(url);
+  return { url, stop: worker.stop };
 }
 
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+/** Something already answering there (an earlier `npm start`?) would be mistaken for ours. */
+async function assertPortFree(url: string): Promise<void> {
+  try {
+    await (await fetch(url, { signal: AbortSignal.timeout(1000) })).arrayBuffer();
+  } catch {
+    return;
+  }
+  throw new Error(`${url} is already in use (is another \`npm start\` or \`wrangler dev\` running?)`);
+}
+
+/**
+ * `wrangler dev` in its own process group, so that stopping it also stops workerd and esbuild.
+ * Its stdin is never the terminal: wrangler's hot keys would take over Ctrl-C.
+ */
+function startProcessGroup(args: string[], quiet: boolean) {
+  const child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], env: ENV });
+  // Kept quietly, and shown only if wrangler fails to start.
+  let recent = "";
+  const keep = (chunk: Buffer) => void (recent = (recent + chunk.toString()).slice(-4000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+
+  const killGroup = (signal: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-child.pid!, signal);
+      return true;
+    } catch {
+      return false; // the group is gone
+    }
+  };
+  const onExit = () => killGroup("SIGKILL");
+  process.once("exit", onExit);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      process.off("exit", onExit);
+      if (!killGroup("SIGTERM")) return;
+      // Until every member of the group has gone (signal 0 only checks), then the hard way.
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (!killGroup(0)) return;
+      }
+      killGroup("SIGKILL");
+    })());
+
+  const ready = async (url: string, timeoutMs = 120_000) => {
+    try {
+      await waitForHttp(url, child, timeoutMs);
+    } catch (error) {
+      await stop();
+      const output = recent.trim() ? `\n--- wrangler's last output ---\n${recent.trim()}` : "";
+      throw new Error(`${(error as Error).message}${output}`);
+    }
+  };
+  return { ready, stop };
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
       if (res.status < 500) return;
     } catch {
@@ -111,24 +163,4 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 90_000)
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
-
-function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      resolve();
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-      resolve();
-    }, 5_000).unref();
-  });
 }

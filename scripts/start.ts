@@ -1,75 +1,118 @@
 /**
  * `npm start`: the whole product locally, with demo data. Starts the local stack (migrations,
- * the `demo` platform, `wrangler dev` on :8787), seeds a week of history for 36 sellers once,
- * prints the demo key and dashboard links, then posts a slow trickle of live orders.
- * Ctrl-C stops everything.
+ * the `demo` platform, `wrangler dev` on :8787), seeds a week of history for 36 sellers once
+ * (kept in .wrangler/state), prints the demo key and dashboard links, then posts a slow live
+ * trickle of orders so the numbers move. Ctrl-C stops everything.
  */
-import { history, makeStores, trickle } from "./simulator/generate.ts";
-import { startLocalStack } from "./local-stack.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
+import type { Summary } from "../src/ledger/summary.ts";
+import { startLocalStack, type LocalStack } from "./local-stack.ts";
+import { makeStores, timeline, trickle } from "./simulator/generate.ts";
 
 const PORT = 8787;
 const SELLERS = 36;
 const SEED = 1;
+const DAYS = 7;
+const BATCH = 1000;
+const TRICKLE_EVERY_MS = 2_000;
+const LIVE_ORDERS_PER_MINUTE = 30;
+const CRON = "5 * * * *"; // as in wrangler.toml
 
-console.log("Starting SellerPulse (migrations, demo platform, wrangler dev)…");
-const stack = await startLocalStack({ port: PORT, logLevel: "warn" });
-const headers = { Authorization: `Bearer ${stack.demoKey}`, "Content-Type": "application/json" };
-
-async function post(events: SellerEventInput[]): Promise<void> {
-  const res = await fetch(`${stack.url}/v1/events`, { method: "POST", headers, body: JSON.stringify(events) });
-  if (res.status !== 202) throw new Error(`POST /v1/events answered ${res.status}: ${await res.text()}`);
-}
-
-async function get(path: string, init: RequestInit = {}): Promise<any> {
-  const res = await fetch(`${stack.url}${path}`, { ...init, headers: { ...headers, ...init.headers } });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}
-
+let stack: LocalStack | undefined;
 let timer: NodeJS.Timeout | undefined;
-async function shutdown(): Promise<void> {
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) process.exit(code); // a second Ctrl-C: stop waiting (local-stack kills wrangler on exit)
+  stopping = true;
   clearInterval(timer);
   console.log("\nStopping…");
-  await stack.stop();
-  process.exit(0);
+  await stack?.stop();
+  process.exit(code);
 }
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 
-// The busiest store makes the liveliest dashboard.
-const busiest = makeStores({ seed: SEED, sellers: SELLERS }).sort((a, b) => b.ordersPerDay - a.ordersPerDay)[0]!.id;
+async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(`${stack!.url}${path}`, {
+    method: init.method ?? "GET",
+    headers: { Authorization: `Bearer ${stack!.demoKey}`, "Content-Type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** The hourly cron (rankings, benchmarks, reports) never fires under wrangler dev: fire it. */
+function cronEveryHour(): void {
+  const run = () => fetch(`${stack!.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => {});
+  void run();
+  const untilNext = (3_600_000 + 5 * 60_000 - (Date.now() % 3_600_000)) % 3_600_000 || 3_600_000;
+  setTimeout(() => {
+    void run();
+    setInterval(run, 3_600_000).unref();
+  }, untilNext).unref();
+}
+
+const post = (events: SellerEventInput[]) => api<{ accepted: number }>("/v1/events", { method: "POST", body: events });
+
+/** Posts a week of history unless the busiest seller already has orders (a restart). */
+async function seed(busiest: string): Promise<SellerEventInput[]> {
+  if ((await api<Summary>(`/v1/sellers/${busiest}/summary`)).periods.all.orders > 0) {
+    console.log("Demo history already seeded (delete .wrangler/state to start afresh).");
+    return [];
+  }
+  const started = Date.now();
+  const { past, future } = timeline({ seed: SEED, sellers: SELLERS, days: DAYS, endMs: started });
+  process.stdout.write(`Seeding ${DAYS} days of history: ${past.length.toLocaleString("en-US")} events for ${SELLERS} sellers… `);
+  for (let i = 0; i < past.length; i += BATCH) await post(past.slice(i, i + BATCH));
+  // The queue consumer applies them within seconds; wait for the busiest seller to catch up.
+  const orders = past.filter((e) => e.seller_id === busiest && e.type === "order.placed").length;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    if ((await api<Summary>(`/v1/sellers/${busiest}/summary`)).periods.all.orders >= orders) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  return future;
+}
 
 try {
-  const seeded = (await get(`/v1/sellers/${busiest}/summary`)).periods.all.orders > 0;
-  const nowMs = Date.now();
-  if (seeded) {
-    console.log("Demo history already seeded (delete .wrangler/state to start afresh).");
-  } else {
-    const events = history({ seed: SEED, sellers: SELLERS, days: 7, endMs: nowMs });
-    process.stdout.write(`Seeding a week of history: ${events.length} events for ${SELLERS} sellers… `);
-    for (let i = 0; i < events.length; i += 1000) await post(events.slice(i, i + 1000));
-    console.log("done.");
-  }
-  const seller = await get("/v1/sessions", { method: "POST", body: JSON.stringify({ seller_id: busiest }) });
-  const operator = await get("/v1/sessions", { method: "POST", body: JSON.stringify({ role: "operator" }) });
+  console.log(`Starting SellerPulse (D1 migrations, the demo platform, wrangler dev on :${PORT})…`);
+  stack = await startLocalStack({ port: PORT, logLevel: "warn" });
+  // The busiest store makes the liveliest seller dashboard.
+  const stores = makeStores({ seed: SEED, sellers: SELLERS });
+  const busiest = stores.reduce((a, b) => (b.ordersPerDay > a.ordersPerDay ? b : a)).id;
+  const scheduled = await seed(busiest);
+
+  cronEveryHour();
+
+  const seller = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { seller_id: busiest } });
+  const operator = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { role: "operator" } });
   console.log(`
-SellerPulse is running on ${stack.url}
+SellerPulse is running at ${stack.url}
   demo platform key   ${stack.demoKey}
-  seller dashboard    ${seller.dashboard_url}   (seller ${busiest})
+  seller dashboard    ${seller.dashboard_url}
+                      (seller ${busiest}, the busiest of s-1 … s-${SELLERS})
   operator dashboard  ${operator.dashboard_url}
   API document        ${stack.url}/v1/openapi.json
-  (sessions last an hour; mint another with POST /v1/sessions)
+Links hold a session for an hour; mint more with POST /v1/sessions and the key.
+Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s. Ctrl-C stops everything.`);
 
-A live trickle of orders is flowing into the demo sellers s-1 … s-${SELLERS}. Ctrl-C stops everything.`);
-
-  const live = trickle({ seed: SEED, sellers: SELLERS, startMs: Date.now(), ordersPerMinute: 30 });
+  // Live orders, and the later steps of the history's orders as they fall due.
+  const live = trickle({ seed: SEED, sellers: SELLERS, startMs: Date.now(), ordersPerMinute: LIVE_ORDERS_PER_MINUTE, scheduled });
+  let lastError = "";
   timer = setInterval(() => {
     const events = live.next(Date.now());
-    if (events.length > 0) post(events).catch((error) => console.error("trickle:", error.message));
-  }, 2_000);
+    if (events.length === 0) return;
+    post(events).then(
+      () => (lastError = ""),
+      (error: Error) => {
+        if (error.message !== lastError && !stopping) console.error(`live trickle: ${(lastError = error.message)}`);
+      },
+    );
+  }, TRICKLE_EVERY_MS);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  await stack.stop();
-  process.exit(1);
+  await shutdown(1);
 }
