@@ -23,7 +23,11 @@ export function foldEvents(events: Iterable<SellerEvent>): FoldedLedger {
     const duplicate = keys.some((k) => seen.has(k));
     keys.forEach((k) => seen.add(k));
     if (duplicate) continue;
-    if (isOrderEvent(event)) byOrder.set(event.order_id, [...(byOrder.get(event.order_id) ?? []), event]);
+    if (isOrderEvent(event)) {
+      const orderEvents = byOrder.get(event.order_id);
+      if (orderEvents) orderEvents.push(event);
+      else byOrder.set(event.order_id, [event]);
+    }
     const counter = directCounter(event);
     if (counter) bump(direct, counter.hour, counter.field, counter.amount);
   }

@@ -1,7 +1,7 @@
 /**
  * The order state machine, as a pure function of the set of an order's events.
  *
- * Arrival order never matters: the events are sorted by (occurred_at, event_id) and replayed,
+ * Arrival order never matters: the events are sorted (compareEvents) and replayed,
  * so any permutation or duplication of the same set gives the same outcome (the ledger stores
  * the set, deduplicated, and re-derives an order whenever it gains an event). An outcome is
  * what the order adds to the seller's hourly counters, breakdowns and products; the ledger
@@ -54,8 +54,25 @@ export interface OrderOutcome {
   ignored: IgnoredEvent[];
 }
 
+/**
+ * Where each step sits in a lifecycle. Events with the same occurred_at (an order placed and
+ * auto-accepted in the same second, say) apply in this order, and only then by event_id.
+ */
+const STEP_RANK: Record<OrderEvent["type"], number> = {
+  "order.placed": 0,
+  "order.accepted": 1,
+  "order.rejected": 1,
+  "order.cancelled": 2,
+  "order.shipped": 3,
+  "order.delivered": 4,
+  "order.refunded": 5,
+  "rating.submitted": 5,
+};
+
+/** The order in which an order's events apply: occurred_at, then lifecycle step, then event_id. */
 export function compareEvents(a: OrderEvent, b: OrderEvent): number {
   if (a.occurred_at !== b.occurred_at) return a.occurred_at < b.occurred_at ? -1 : 1;
+  if (STEP_RANK[a.type] !== STEP_RANK[b.type]) return STEP_RANK[a.type] - STEP_RANK[b.type];
   return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 }
 

@@ -16,7 +16,9 @@ describe("the live summary", () => {
         const check = () => (messages.length >= count ? resolve() : setTimeout(check, 20));
         check();
       });
-    socket.addEventListener("message", (event) => messages.push(JSON.parse(event.data as string)));
+    socket.addEventListener("message", (event) => {
+      messages.push(JSON.parse(event.data as string));
+    });
     socket.accept();
     await next(1);
     expect(messages[0]).toMatchObject({ seller_id: "live-1", updated_at: null, periods: { all: { visits: 0 } } });

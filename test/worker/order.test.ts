@@ -8,7 +8,7 @@ import { commissionOf } from "../../src/ledger/money.ts";
 import { deriveOrder } from "../../src/ledger/order.ts";
 import { openOrders, periodTotals, summarize } from "../../src/ledger/summary.ts";
 import { sumCounters } from "../../src/ledger/counters.ts";
-import { cancelled, orderEvents, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
+import { at, cancelled, orderEvents, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
 
 const S = "s-1";
 /** The summary and every order's status after folding `events`. */
@@ -177,5 +177,22 @@ describe("the pure ledger", () => {
       refunds_deducted: 500,
       payout_paid: 1000,
     });
+  });
+});
+
+describe("events with the same occurred_at", () => {
+  it("apply in lifecycle order, whatever their ids", () => {
+    // Ids that sort against the lifecycle: "a" (delivered) < "b" (shipped) < "c" (accepted) < "d" (placed).
+    const same = (input: ReturnType<typeof placed>, id: string) => ({ ...input, occurred_at: at(0), event_id: id });
+    const outcome = deriveOrder(
+      orderEvents(
+        same(step("order.delivered", S, "o", 0), "a"),
+        same(step("order.shipped", S, "o", 0), "b"),
+        same(step("order.accepted", S, "o", 0), "c"),
+        same(placed(S, "o", 0), "d"),
+      ),
+    );
+    expect(outcome.ignored).toEqual([]);
+    expect(outcome.status).toBe("delivered");
   });
 });
