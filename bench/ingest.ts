@@ -1,0 +1,79 @@
+/**
+ * Ingest, end to end: post a simulated history and stop the clock only when every seller's
+ * summary equals the load generator's own ledger (expectedTotals), exactly.
+ */
+import type { Counters } from "../src/ledger/counters.ts";
+import type { Summary } from "../src/ledger/summary.ts";
+import { expectedTotals } from "../scripts/simulator/expected.ts";
+import { history, type HistoryOptions } from "../scripts/simulator/generate.ts";
+import { getOk, postEvents } from "./load.ts";
+
+export interface IngestResult {
+  name: string;
+  sellers: number;
+  events: number;
+  seconds: number;
+  postSeconds: number;
+  eventsPerSecond: number;
+  /** Why the scenario could not finish, when it could not. */
+  failed?: string;
+}
+
+export function matches(summary: Summary, expected: Counters): boolean {
+  const all = summary.periods.all;
+  return (
+    all.orders === expected.orders &&
+    all.gmv === expected.gmv &&
+    all.accepted === expected.accepted &&
+    all.rejected === expected.rejected &&
+    all.cancelled === expected.cancelled &&
+    all.shipped === expected.shipped &&
+    all.shipped_on_time === expected.shipped_on_time &&
+    all.ratings === expected.ratings &&
+    all.visits === expected.visits &&
+    all.refunds === expected.refunds &&
+    summary.payout.accrued === expected.payout_accrued &&
+    summary.payout.paid === expected.payout_paid &&
+    summary.payout.commission === expected.commission &&
+    summary.payout.fees === expected.fees
+  );
+}
+
+/**
+ * Waits until every seller matches its expected totals. Sellers are checked in the order their
+ * last event was posted, and the check waits on the first one that does not match yet: the
+ * consumer works through the queue roughly in order, so this costs about one read per seller
+ * instead of sweeping thousands of sellers again and again (which would slow the very
+ * pipeline being measured). No seller is ever skipped.
+ */
+export async function waitForLedgers(
+  baseUrl: string,
+  key: string,
+  expected: Map<string, Counters>,
+  postedOrder: readonly string[],
+  timeoutMs = 900_000,
+): Promise<void> {
+  const lastIndex = new Map<string, number>();
+  postedOrder.forEach((seller, i) => lastIndex.set(seller, i));
+  const sellers = [...expected.keys()].sort((a, b) => lastIndex.get(a)! - lastIndex.get(b)!);
+  const deadline = performance.now() + timeoutMs;
+  for (const seller of sellers) {
+    for (;;) {
+      const summary = (await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary;
+      if (matches(summary, expected.get(seller)!)) break;
+      if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+export async function ingestScenario(baseUrl: string, key: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
+  const events = history({ ...options, endMs: Date.now() - 60_000 });
+  const expected = expectedTotals(events);
+  const start = performance.now();
+  await postEvents(baseUrl, key, events, { batch: 1000, concurrency: 4 });
+  const posted = performance.now();
+  await waitForLedgers(baseUrl, key, expected, events.map((e) => e.seller_id));
+  const seconds = (performance.now() - start) / 1000;
+  return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds };
+}

@@ -1,0 +1,65 @@
+/**
+ * A bounded, loopback-only load generator: closed-loop request loops that stop after a fixed
+ * time, and batched posting of events. Nothing here targets anything but 127.0.0.1.
+ */
+export interface Rate {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/** `concurrency` loops call `request` back to back for `durationMs`, after a short warm-up. */
+export async function closedLoop(request: () => Promise<void>, options: { concurrency: number; durationMs: number; warmupMs?: number }): Promise<Rate> {
+  const run = async (durationMs: number) => {
+    let requests = 0;
+    const start = performance.now();
+    const end = start + durationMs;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (performance.now() < end) {
+          await request();
+          requests++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    return { requests, seconds, perSecond: requests / seconds };
+  };
+  await run(options.warmupMs ?? 1000);
+  return run(options.durationMs);
+}
+
+/** GET that fails loudly on anything but 200 (a benchmark of errors measures nothing). */
+export async function getOk(url: string, token?: string): Promise<unknown> {
+  const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const body = res.headers.get("Content-Type")?.includes("json") ? await res.json() : await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Posts events in batches (one request per batch) from `concurrency` loops; every one must be 202. */
+export async function postEvents(baseUrl: string, key: string, events: readonly unknown[], options: { batch: number; concurrency: number }): Promise<void> {
+  const batches: unknown[][] = [];
+  for (let i = 0; i < events.length; i += options.batch) batches.push(events.slice(i, i + options.batch));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const res = await fetch(`${baseUrl}/v1/events`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+          body: JSON.stringify(batch),
+        });
+        const text = await res.text();
+        const accepted = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
+        if (accepted !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
+      }
+    }),
+  );
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

@@ -1,0 +1,34 @@
+/**
+ * Storage and write amplification, read from the local state wrangler dev keeps on disk:
+ * each SellerLedger is one SQLite file, whose meta table names its seller and counts the D1
+ * rows its flushes wrote.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+export interface LedgerFile {
+  sellerId: string;
+  bytes: number;
+  d1RowsWritten: number;
+}
+
+export function ledgerFiles(persistTo: string): LedgerFile[] {
+  const dir = join(persistTo, "v3", "do", "sellerpulse-SellerLedger");
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite")
+    .map((name) => {
+      const path = join(dir, name);
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        const meta = Object.fromEntries(
+          (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+        );
+        return { sellerId: meta.seller_id ?? "", bytes: statSync(path).size, d1RowsWritten: Number(meta.d1_rows_written ?? 0) };
+      } catch {
+        return { sellerId: "", bytes: statSync(path).size, d1RowsWritten: 0 }; // a ledger that was only read
+      } finally {
+        db.close();
+      }
+    });
+}
