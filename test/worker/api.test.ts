@@ -132,11 +132,11 @@ describe("POST /v1/events validation", () => {
     const ledger = env.LEDGER.getByName("acme:nd");
     await eventually(async () => expect((await ledger.summary("nd", "USD")).periods.all.visits).toBe(7));
     const stored = await runInDurableObject(ledger, (_, state) =>
-      state.storage.sql.exec<{ body: string }>("SELECT body FROM order_events").toArray(),
+      state.storage.sql.exec<{ events: string }>("SELECT events FROM orders").toArray(),
     );
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.body).toContain('"order_id":"o-1"');
-    expect(stored[0]!.body).not.toContain("secret_note");
+    expect(stored[0]!.events).toContain('"order_id":"o-1"');
+    expect(stored[0]!.events).not.toContain("secret_note");
   });
 
   it("rejects an NDJSON line that is not JSON on its own", async () => {
