@@ -3,10 +3,17 @@
  * RPC with all its events. A message is acked only when every ledger it touches has stored
  * its events; otherwise it is retried with backoff (the ledgers drop what they already have),
  * and after max_retries it lands in the dead-letter queue. Every delivery may be the second.
+ *
+ * One invocation calls at most MAX_SELLERS_PER_INVOCATION ledgers: calls to Durable Objects
+ * count against a Worker invocation's subrequest limit (1,000), and a batch of 100 messages
+ * can name thousands of sellers. Messages beyond it are put back on the queue as new messages
+ * (then acked), so that being deferred never counts as a failed attempt.
  */
-import { queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { drizzle } from "drizzle-orm/d1";
 import { deadLetters } from "../db/schema.ts";
+import { queueMessageSchema, type QueueMessage, type SellerEvent } from "../events/schema.ts";
+
+export const MAX_SELLERS_PER_INVOCATION = 500;
 
 interface SellerGroup {
   platform: string;
@@ -22,6 +29,7 @@ export function retryDelaySeconds(attempts: number): number {
 
 export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void> {
   const groups = new Map<string, SellerGroup>();
+  const deferred: { message: Message; body: QueueMessage }[] = [];
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -31,8 +39,14 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       continue;
     }
     const { platform, currency, events } = parsed.data;
+    const keyOf = (event: SellerEvent) => `${platform}:${event.seller_id}`;
+    const newSellers = new Set(events.map(keyOf).filter((key) => !groups.has(key))).size;
+    if (groups.size > 0 && groups.size + newSellers > MAX_SELLERS_PER_INVOCATION) {
+      deferred.push({ message, body: parsed.data });
+      continue;
+    }
     for (const event of events) {
-      const key = `${platform}:${event.seller_id}`;
+      const key = keyOf(event);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { platform, currency, sellerId: event.seller_id, events: [], messages: new Set() }));
       group.events.push(event);
@@ -50,15 +64,27 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       }
     }),
   );
-  for (const message of batch.messages) {
+  const taken = new Set([...groups.values()].flatMap((g) => [...g.messages]));
+  for (const message of taken) {
     if (failed.has(message)) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    else if (groupsHold(groups, message)) message.ack();
+    else message.ack();
   }
+  await requeue(env.EVENTS, deferred);
 }
 
-function groupsHold(groups: Map<string, SellerGroup>, message: Message): boolean {
-  for (const group of groups.values()) if (group.messages.has(message)) return true;
-  return false;
+/** Puts deferred messages back as new ones, then acks them; if that fails, they are retried. */
+async function requeue(queue: Queue, deferred: { message: Message; body: QueueMessage }[]): Promise<void> {
+  // Each body is at most ~100 KB (see producer.ts): two per sendBatch stay within its 256 KB.
+  for (let i = 0; i < deferred.length; i += 2) {
+    const pair = deferred.slice(i, i + 2);
+    try {
+      await queue.sendBatch(pair.map(({ body }) => ({ body, contentType: "json" })));
+      pair.forEach(({ message }) => message.ack());
+    } catch (error) {
+      console.error("requeue failed", error);
+      pair.forEach(({ message }) => message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }));
+    }
+  }
 }
 
 /** Dead letters are recorded in D1, where the operator sees them and can replay them. */

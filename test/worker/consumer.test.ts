@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { retryDelaySeconds } from "../../src/queue/consumer.ts";
 import { parse, placed, visits } from "./builders.ts";
+import { eventually } from "./helpers.ts";
 
 const message = (id: string, body: unknown, attempts = 1) => ({ id, timestamp: new Date(), attempts, body });
 
@@ -45,5 +46,21 @@ describe("the dead-letter consumer", () => {
     expect(result.ackAll).toBe(true);
     const rows = await env.DB.prepare("SELECT queue, body FROM dead_letters").all();
     expect(rows.results).toEqual([{ queue: "sellerpulse-events-dlq", body: JSON.stringify({ platform: "acme", events: "nope" }) }]);
+  });
+});
+
+describe("a batch naming more sellers than one invocation may call", () => {
+  it("applies the first messages and puts the rest back on the queue, acking all", async () => {
+    const many = (from: number) => ({
+      platform: "acme",
+      currency: "USD",
+      events: Array.from({ length: 300 }, (_, i) => parse(visits(`wide-${from + i}`, 0, 1))),
+    });
+    const result = await deliver("sellerpulse-events", [message("first", many(0)), message("second", many(300))]);
+    expect(result.explicitAcks.sort()).toEqual(["first", "second"]);
+    expect(result.retryMessages).toEqual([]);
+    expect((await env.LEDGER.getByName("acme:wide-0").summary("wide-0", "USD")).periods.all.visits).toBe(1);
+    // The second message went back on the real queue; its consumer run applies it.
+    await eventually(async () => expect((await env.LEDGER.getByName("acme:wide-599").summary("wide-599", "USD")).periods.all.visits).toBe(1));
   });
 });
