@@ -32,3 +32,23 @@ export function ledgerFiles(persistTo: string): LedgerFile[] {
       }
     });
 }
+
+/** Rows the D1 projections hold for sellers whose id starts with `prefix` (the least a flush can write). */
+export function d1Rows(persistTo: string, prefix: string): number {
+  const dir = join(persistTo, "v3", "d1", "miniflare-D1DatabaseObject");
+  let rows = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".sqlite") && n !== "metadata.sqlite")) {
+    const db = new DatabaseSync(join(dir, name), { readOnly: true });
+    try {
+      for (const table of ["seller_hourly", "product_hourly"]) {
+        const row = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE seller_id LIKE ?`).get(`${prefix}%`) as { n: number };
+        rows += row.n;
+      }
+    } catch {
+      // another database in the same folder
+    } finally {
+      db.close();
+    }
+  }
+  return rows;
+}

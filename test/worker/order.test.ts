@@ -1,28 +1,20 @@
 // The order state machine and the pure ledger, without bindings.
 import fc from "fast-check";
-import { arrivals } from "./arbitraries.ts";
+import { arrivals, foldedSummary } from "./arbitraries.ts";
 import { describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 import { commissionOf } from "../../src/ledger/money.ts";
 import { deriveOrder } from "../../src/ledger/order.ts";
-import { openOrders, periodTotals, summarize } from "../../src/ledger/summary.ts";
 import { sumCounters } from "../../src/ledger/counters.ts";
 import { at, cancelled, orderEvents, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
 
 const S = "s-1";
 /** The summary and every order's status after folding `events`. */
-const summaryOf = (events: SellerEvent[], nowMs = T0 + 60 * 60_000) => {
-  const { hourly, orders } = foldEvents(events);
-  const summary = summarize({
-    sellerId: S,
-    currency: "USD",
-    updatedAt: null,
-    totals: periodTotals(hourly, nowMs),
-    open: openOrders(orders.values(), nowMs),
-  });
-  return { summary, statuses: [...orders].map(([id, o]) => [id, o.status]).sort() };
-};
+const summaryOf = (events: SellerEvent[], nowMs = T0 + 60 * 60_000) => ({
+  summary: foldedSummary(S, events, nowMs),
+  statuses: [...foldEvents(events).orders].map(([id, o]) => [id, o.status]).sort(),
+});
 
 describe("commission", () => {
   it("rounds half up per order in integer arithmetic", () => {

@@ -4,9 +4,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
-import { foldEvents } from "../../src/ledger/fold.ts";
-import { openOrders, periodTotals, summarize } from "../../src/ledger/summary.ts";
-import { arrivals } from "./arbitraries.ts";
+import { arrivals, foldedSummary } from "./arbitraries.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
 let key: string;
@@ -34,14 +32,7 @@ describe("through the queue and the ledger", () => {
       }
       const ledger = env.LEDGER.getByName(`acme:${seller}`);
       const nowMs = Date.now();
-      const { hourly, orders } = foldEvents(mine(inOrder));
-      const expected = summarize({
-        sellerId: seller,
-        currency: "USD",
-        updatedAt: null,
-        totals: periodTotals(hourly, nowMs),
-        open: openOrders(orders.values(), nowMs),
-      });
+      const expected = foldedSummary(seller, mine(inOrder), nowMs);
       await eventually(async () => {
         const actual = await ledger.summary(seller, "USD", nowMs);
         expect({ ...actual, updated_at: null }).toEqual(expected);
