@@ -29,7 +29,10 @@ export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Prom
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
-  for (const chunk of chunks) bytes.set(chunk, offset), (offset += chunk.byteLength);
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
   return new TextDecoder().decode(bytes);
 }
 
