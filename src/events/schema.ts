@@ -99,7 +99,6 @@ export const EVENT_TYPES = eventSchema.options.map((o) => o.shape.type.value);
 export type SellerEvent = z.infer<typeof eventSchema>;
 /** What a platform writes (before defaults and normalisation). */
 export type SellerEventInput = z.input<typeof eventSchema>;
-export type EventType = SellerEvent["type"];
 export type OrderPlaced = z.infer<typeof orderPlacedSchema>;
 export type OrderItem = z.infer<typeof itemSchema>;
 export type Channel = (typeof CHANNELS)[number];
