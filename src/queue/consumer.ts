@@ -12,6 +12,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { deadLetters } from "../db/schema.ts";
 import { queueMessageSchema, type QueueMessage, type SellerEvent } from "../events/schema.ts";
+import { sendMessages } from "./producer.ts";
 
 export const MAX_SELLERS_PER_INVOCATION = 500;
 
@@ -74,16 +75,15 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
 
 /** Puts deferred messages back as new ones, then acks them; if that fails, they are retried. */
 async function requeue(queue: Queue, deferred: { message: Message; body: QueueMessage }[]): Promise<void> {
-  // Each body is at most ~100 KB (see producer.ts): two per sendBatch stay within its 256 KB.
-  for (let i = 0; i < deferred.length; i += 2) {
-    const pair = deferred.slice(i, i + 2);
-    try {
-      await queue.sendBatch(pair.map(({ body }) => ({ body, contentType: "json" })));
-      pair.forEach(({ message }) => message.ack());
-    } catch (error) {
-      console.error("requeue failed", error);
-      pair.forEach(({ message }) => message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }));
-    }
+  if (deferred.length === 0) return;
+  const encoder = new TextEncoder();
+  try {
+    await sendMessages(queue, deferred.map(({ body }) => ({ body, bytes: encoder.encode(JSON.stringify(body)).byteLength })));
+    deferred.forEach(({ message }) => message.ack());
+  } catch (error) {
+    // Some may have been sent already: their events arrive twice, and the ledgers drop the copy.
+    console.error("requeue failed", error);
+    deferred.forEach(({ message }) => message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }));
   }
 }
 

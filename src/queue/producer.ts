@@ -29,9 +29,14 @@ export function packMessages(platform: Platform, events: SellerEvent[]): { body:
 }
 
 export async function enqueueEvents(queue: Queue, platform: Platform, events: SellerEvent[]): Promise<void> {
+  await sendMessages(queue, packMessages(platform, events));
+}
+
+/** Sends packed messages in as few sendBatch calls as its limits (100 messages, 256 KB) allow. */
+export async function sendMessages(queue: Queue, messages: { body: QueueMessage; bytes: number }[]): Promise<void> {
   let batch: MessageSendRequest[] = [];
   let batchBytes = 0;
-  for (const message of packMessages(platform, events)) {
+  for (const message of messages) {
     if (batch.length === BATCH_MESSAGES || batchBytes + message.bytes > BATCH_BYTES) {
       await queue.sendBatch(batch);
       [batch, batchBytes] = [[], 0];
