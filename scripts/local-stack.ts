@@ -29,6 +29,8 @@ export interface StackOptions {
   quiet?: boolean;
   /** wrangler's --log-level (e.g. "warn" hides the line it logs for every request). */
   logLevel?: string;
+  /** The DevTools inspector's port (the benchmarks' --profile connects to it). */
+  inspectorPort?: number;
 }
 
 /** Reads .dev.vars (created from .dev.vars.example when missing). */
@@ -77,6 +79,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // (npm start does, hourly); --test-scheduled also silences wrangler's warning about it.
   const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--test-scheduled", ...location.slice(1)];
   if (options.logLevel) args.push("--log-level", options.logLevel);
+  if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   const worker = startProcessGroup(args, options.quiet ?? false);
   await worker.ready(`${url}/v1/openapi.json`);
   return { url, demoKey, stop: worker.stop };
