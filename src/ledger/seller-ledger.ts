@@ -27,28 +27,57 @@ import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
 import { deriveOrder, type ProductCell } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
-import { periodStarts, summarize, type OpenOrders, type PeriodTotals, type Summary } from "./summary.ts";
+import { periodStarts, summarize, totalsFromBuckets, type OpenOrders, type Summary } from "./summary.ts";
 import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
 
 
 const FIELDS = COUNTER_FIELDS.join(", ");
+/**
+ * Each period bucket's sums (see totalsFromBuckets). One constant statement, so that the
+ * object's statement cache keeps it compiled; 14 sums rather than one per period and counter.
+ */
+const SUMMARY_BUCKETS_SQL = `
+  SELECT CASE WHEN hour >= ?1 THEN 0 WHEN hour >= ?2 THEN 1 WHEN hour >= ?3 THEN 2 ELSE 3 END AS bucket,
+         ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+  FROM hourly GROUP BY bucket`;
+
+/**
+ * The write path's statements. Each takes its rows as one JSON array (read with json_each), so
+ * every statement is a constant string that the object's statement cache keeps compiled, and a
+ * batch of any size is one statement per table: per-statement cost was most of ingest's cost
+ * (npm run bench -- --profile).
+ */
+const SQL = {
+  seenOf: "SELECT key FROM seen WHERE key IN (SELECT value FROM json_each(?))",
+  remember: "INSERT INTO seen (key) SELECT value FROM json_each(?)",
+  ordersOf: "SELECT order_id, events FROM orders WHERE order_id IN (SELECT value FROM json_each(?))",
+  saveOrders: `
+    INSERT INTO orders (order_id, status, deadline_ms, events)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3 FROM json_each(?) WHERE true
+    ON CONFLICT (order_id) DO UPDATE SET
+      status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events`,
+  addHourly: `
+    INSERT INTO hourly (hour, ${FIELDS}, dirty)
+    SELECT value ->> 0, ${COUNTER_FIELDS.map((_, i) => `value ->> ${i + 1}`).join(", ")}, ?2 FROM json_each(?1) WHERE true
+    ON CONFLICT (hour) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}, dirty = excluded.dirty`,
+  addDimensions: `
+    INSERT INTO dimensions (by, key, hour, gmv, orders)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
+    ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
+  touch: "INSERT INTO meta (key, value) VALUES ('seq', ?1), ('updated_at', ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  addProducts: `
+    INSERT INTO products (product_id, hour, category, units, revenue, dirty)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?2 FROM json_each(?1) WHERE true
+    ON CONFLICT (product_id, hour) DO UPDATE SET
+      units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
+} as const;
 
 export interface ApplyResult {
   applied: number;
   duplicates: number;
 }
 
-/** SQLite in Durable Objects binds at most 100 parameters per statement. */
-const MAX_SQL_PARAMS = 100;
-type OrderRow = [orderId: string, status: string, deadlineMs: number | null, events: string];
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const marks = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+type OrderRow = [orderId: string, status: string, deadlineMs: number | null, events: OrderEvent[]];
 
 export const LIVE_SELLER_HEADER = "X-SellerPulse-Seller";
 export const LIVE_CURRENCY_HEADER = "X-SellerPulse-Currency";
@@ -68,6 +97,8 @@ export class SellerLedger extends DurableObject<Env> {
   private alarmSet: boolean | null = null;
   /** Whether this instance has stored its platform, seller and currency (once is enough). */
   private identified = false;
+  /** The change sequence (stored in meta), once this instance has read or written it. */
+  private seq: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -75,7 +106,14 @@ export class SellerLedger extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => this.migrate());
   }
 
+  /**
+   * Creates the tables of a new ledger. An existing one (most wake-ups) is recognised by one
+   * cheap lookup instead of eight CREATE ... IF NOT EXISTS statements: objects are evicted
+   * when idle, so this runs on every wake-up. A later schema change adds its own step here.
+   */
   private migrate(): void {
+    const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'").toArray().length > 0;
+    if (exists) return;
     const counterColumns = COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ");
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -105,9 +143,9 @@ export class SellerLedger extends DurableObject<Env> {
    */
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     let applied = 0;
+    let seq: number | null = null;
     this.ctx.storage.transactionSync(() => {
       if (!this.identified) this.setMeta({ platform, seller_id: sellerId, currency });
-      const seq = this.nextSeq();
       const fresh = this.remember(events);
       applied = fresh.length;
       if (applied === 0) return;
@@ -127,11 +165,14 @@ export class SellerLedger extends DurableObject<Env> {
       for (const [orderId, newEvents] of added) {
         rows.push(this.rederive(orderId, stored.get(orderId) ?? [], newEvents, delta));
       }
+      seq = (this.seq ?? Number(this.meta().seq ?? 0)) + 1;
       this.saveOrders(rows);
       this.write(delta, seq);
-      this.setMeta({ updated_at: new Date().toISOString() });
+      this.sql.exec(SQL.touch, seq, new Date().toISOString());
     });
-    this.identified = true; // only once the transaction that stored it has committed
+    // Only once the transaction that stored them has committed:
+    this.identified = true;
+    if (seq !== null) this.seq = seq;
     if (applied > 0) {
       await this.scheduleFlush();
       this.broadcast();
@@ -141,16 +182,14 @@ export class SellerLedger extends DurableObject<Env> {
 
   /**
    * Records the dedupe keys of a batch and returns the events that count: those none of whose
-   * keys were seen before, in this batch or ever. Set-based (a statement per 100 keys rather
-   * than one per event), because per-statement cost dominated ingest (npm run bench).
+   * keys were seen before, in this batch or ever. One statement to look them up and one to
+   * insert the new ones, whatever the batch's size.
    */
   private remember(events: SellerEvent[]): SellerEvent[] {
     const keysOf = events.map(dedupeKeys);
     const known = new Set<string>();
-    for (const chunk of chunks([...new Set(keysOf.flat())], MAX_SQL_PARAMS)) {
-      const rows = this.sql.exec<{ key: string }>(`SELECT key FROM seen WHERE key IN (${marks(chunk.length)})`, ...chunk);
-      for (const row of rows) known.add(row.key);
-    }
+    const rows = this.sql.exec<{ key: string }>(SQL.seenOf, JSON.stringify([...new Set(keysOf.flat())]));
+    for (const row of rows) known.add(row.key);
     const fresh: SellerEvent[] = [];
     const newKeys: string[] = [];
     events.forEach((event, i) => {
@@ -162,22 +201,15 @@ export class SellerLedger extends DurableObject<Env> {
       }
       if (!duplicate) fresh.push(event);
     });
-    for (const chunk of chunks(newKeys, MAX_SQL_PARAMS)) {
-      this.sql.exec(`INSERT INTO seen (key) VALUES ${chunk.map(() => "(?)").join(", ")}`, ...chunk);
-    }
+    if (newKeys.length > 0) this.sql.exec(SQL.remember, JSON.stringify(newKeys));
     return fresh;
   }
 
   /** The stored events of these orders (orders never seen have none). */
   private storedOrders(orderIds: string[]): Map<string, OrderEvent[]> {
     const stored = new Map<string, OrderEvent[]>();
-    for (const chunk of chunks(orderIds, MAX_SQL_PARAMS)) {
-      const rows = this.sql.exec<{ order_id: string; events: string }>(
-        `SELECT order_id, events FROM orders WHERE order_id IN (${marks(chunk.length)})`,
-        ...chunk,
-      );
-      for (const row of rows) stored.set(row.order_id, JSON.parse(row.events) as OrderEvent[]);
-    }
+    const rows = this.sql.exec<{ order_id: string; events: string }>(SQL.ordersOf, JSON.stringify(orderIds));
+    for (const row of rows) stored.set(row.order_id, JSON.parse(row.events) as OrderEvent[]);
     return stored;
   }
 
@@ -191,60 +223,23 @@ export class SellerLedger extends DurableObject<Env> {
     for (const e of next.ignored) {
       this.sql.exec("INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)", e.event_id, orderId, e.type, e.reason);
     }
-    return [orderId, next.status, next.deadline_ms, JSON.stringify(events)];
+    return [orderId, next.status, next.deadline_ms, events];
   }
 
   private saveOrders(rows: OrderRow[]): void {
-    for (const chunk of chunks(rows, Math.floor(MAX_SQL_PARAMS / 4))) {
-      this.sql.exec(
-        `INSERT INTO orders (order_id, status, deadline_ms, events) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
-         ON CONFLICT (order_id) DO UPDATE SET
-           status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events`,
-        ...chunk.flat(),
-      );
-    }
+    if (rows.length > 0) this.sql.exec(SQL.saveOrders, JSON.stringify(rows));
   }
 
   /** Adds a batch's net changes to the stored rows, marking them dirty for the next flush. */
   private write(delta: LedgerDelta, seq: number): void {
-    const placeholders = COUNTER_FIELDS.map(() => "?").join(", ");
-    const updates = COUNTER_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ");
-    for (const [hour, counters] of delta.hourly) {
-      if (isZero(counters)) continue;
-      this.sql.exec(
-        `INSERT INTO hourly (hour, ${FIELDS}, dirty) VALUES (?, ${placeholders}, ?)
-         ON CONFLICT (hour) DO UPDATE SET ${updates}, dirty = excluded.dirty`,
-        hour,
-        ...COUNTER_FIELDS.map((f) => counters[f]),
-        seq,
-      );
-    }
-    for (const cell of delta.dimensions.values()) {
-      if (cell.gmv === 0 && cell.orders === 0) continue;
-      this.sql.exec(
-        `INSERT INTO dimensions (by, key, hour, gmv, orders) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
-        cell.by,
-        cell.key,
-        cell.hour,
-        cell.gmv,
-        cell.orders,
-      );
-    }
-    for (const cell of delta.products.values()) {
-      if (cell.units === 0 && cell.revenue === 0) continue;
-      this.sql.exec(
-        `INSERT INTO products (product_id, hour, category, units, revenue, dirty) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (product_id, hour) DO UPDATE SET
-           units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
-        cell.product_id,
-        cell.hour,
-        cell.category,
-        cell.units,
-        cell.revenue,
-        seq,
-      );
-    }
+    const hourly = [...delta.hourly].filter(([, c]) => !isZero(c)).map(([hour, c]) => [hour, ...COUNTER_FIELDS.map((f) => c[f])]);
+    const dimensions = [...delta.dimensions.values()].filter((c) => c.gmv !== 0 || c.orders !== 0).map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
+    const products = [...delta.products.values()]
+      .filter((c) => c.units !== 0 || c.revenue !== 0)
+      .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+    if (hourly.length > 0) this.sql.exec(SQL.addHourly, JSON.stringify(hourly), seq);
+    if (dimensions.length > 0) this.sql.exec(SQL.addDimensions, JSON.stringify(dimensions));
+    if (products.length > 0) this.sql.exec(SQL.addProducts, JSON.stringify(products), seq);
   }
 
   // ---- flush to D1 ------------------------------------------------------------------------
@@ -297,15 +292,11 @@ export class SellerLedger extends DurableObject<Env> {
 
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
     const starts = periodStarts(nowMs);
-    // One pass over the hours: each period's sums, for every counter.
-    const periods = [["today", starts.today], ["7d", starts["7d"]], ["30d", starts["30d"]], ["all", -1]] as const;
-    const columns = periods.flatMap(([name, start]) =>
-      COUNTER_FIELDS.map((f) => `COALESCE(SUM(CASE WHEN hour >= ${start} THEN ${f} END), 0) AS "${name}.${f}"`),
-    );
-    const row = this.sql.exec<Record<string, number>>(`SELECT ${columns.join(", ")} FROM hourly`).one();
-    const totals = Object.fromEntries(
-      periods.map(([name]) => [name, Object.fromEntries(COUNTER_FIELDS.map((f) => [f, row[`${name}.${f}`]!]))]),
-    ) as PeriodTotals;
+    const buckets = this.sql
+      .exec<Counters & { bucket: number }>(SUMMARY_BUCKETS_SQL, starts.today, starts["7d"], starts["30d"])
+      .toArray()
+      .map((row): [number, Counters] => [row.bucket, row]);
+    const totals = totalsFromBuckets(buckets);
     const open: OpenOrders = this.sql
       .exec<{ awaiting_acceptance: number; awaiting_shipment: number; overdue: number }>(
         `SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
@@ -391,16 +382,5 @@ export class SellerLedger extends DurableObject<Env> {
     for (const [key, value] of Object.entries(values)) {
       this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
     }
-  }
-
-  private nextSeq(): number {
-    return Number(
-      this.sql
-      .exec<{ value: string }>(
-        `INSERT INTO meta (key, value) VALUES ('seq', '1')
-         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
-      )
-      .one().value,
-    );
   }
 }

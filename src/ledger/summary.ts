@@ -3,7 +3,7 @@
  * Periods are UTC calendar days: today, the 7 and 30 days ending today, and all time.
  * Rates are fractions, never rounded, and null when their divisor is 0.
  */
-import { DAY_MS, HOUR_MS, sumCounters, type Counters } from "./counters.ts";
+import { DAY_MS, emptyCounters, HOUR_MS, sumCounters, type Counters } from "./counters.ts";
 import type { OrderStatus } from "./order.ts";
 
 export interface Period {
@@ -88,12 +88,41 @@ export function periodStarts(nowMs: number): { today: number; "7d": number; "30d
 export type PeriodName = "today" | "7d" | "30d" | "all";
 export type PeriodTotals = Record<PeriodName, Counters>;
 
-/** Sums hourly rows into the four periods (the ledger does the same in one SQL pass). */
+/**
+ * Which period an hour falls in first: 0 today, 1 the rest of the 7 days, 2 the rest of the
+ * 30 days, 3 before. The periods nest, so a period's totals are the sum of its bucket and the
+ * buckets before it (the ledger sums its rows per bucket in SQL, then adds them up here).
+ */
+export const PERIOD_BUCKETS = ["today", "7d", "30d", "all"] as const satisfies readonly PeriodName[];
+
+export function totalsFromBuckets(buckets: Iterable<[bucket: number, counters: Counters]>): PeriodTotals {
+  const byBucket = new Map(buckets);
+  const totals = {} as PeriodTotals;
+  let running = emptyCounters();
+  PERIOD_BUCKETS.forEach((name, i) => {
+    const bucket = byBucket.get(i);
+    running = bucket ? sumCounters([running, bucket]) : running;
+    totals[name] = running;
+  });
+  return totals;
+}
+
+/** The bucket of an hour, as the ledger's SQL computes it. */
+export function bucketOf(hour: number, starts: ReturnType<typeof periodStarts>): number {
+  if (hour >= starts.today) return 0;
+  if (hour >= starts["7d"]) return 1;
+  return hour >= starts["30d"] ? 2 : 3;
+}
+
+/** Sums hourly rows into the four periods, by bucket as the ledger does in SQL. */
 export function periodTotals(rows: Iterable<[hour: number, counters: Counters]>, nowMs: number): PeriodTotals {
   const starts = periodStarts(nowMs);
-  const list = [...rows];
-  const since = (hour: number) => sumCounters(list.filter(([h]) => h >= hour).map(([, c]) => c));
-  return { today: since(starts.today), "7d": since(starts["7d"]), "30d": since(starts["30d"]), all: since(-Infinity) };
+  const buckets = new Map<number, Counters>();
+  for (const [hour, counters] of rows) {
+    const bucket = bucketOf(hour, starts);
+    buckets.set(bucket, sumCounters([buckets.get(bucket) ?? emptyCounters(), counters]));
+  }
+  return totalsFromBuckets(buckets);
 }
 
 export function summarize(args: {

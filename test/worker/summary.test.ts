@@ -1,0 +1,37 @@
+// The summary's periods, summed per bucket (as the ledger's SQL does) and then added up.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { COUNTER_FIELDS, DAY_MS, HOUR_MS, sumCounters, type Counters } from "../../src/ledger/counters.ts";
+import { periodStarts, periodTotals } from "../../src/ledger/summary.ts";
+
+const counters = fc.record(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.integer({ min: -1_000, max: 1_000_000 })])) as Record<keyof Counters, fc.Arbitrary<number>>);
+
+describe("periodTotals", () => {
+  it("gives each period the sum of the hours since its start, whatever the hours", () => {
+    const nowMs = Date.UTC(2026, 10, 23, 13, 20);
+    const nowHour = Math.floor(nowMs / HOUR_MS);
+    // Hours from 40 days back to a few hours ahead (clock skew), and often right at a boundary.
+    const starts = periodStarts(nowMs);
+    const edges = [starts.today, starts["7d"], starts["30d"]].flatMap((h) => [h - 1, h, h + 1]);
+    const hour = fc.oneof(fc.integer({ min: nowHour - 40 * 24, max: nowHour + 3 }), fc.constantFrom(...edges));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(hour, counters), { maxLength: 30 }), (rows) => {
+        const since = (start: number) => sumCounters(rows.filter(([h]) => h >= start).map(([, c]) => c));
+        expect(periodTotals(rows, nowMs)).toEqual({
+          today: since(starts.today),
+          "7d": since(starts["7d"]),
+          "30d": since(starts["30d"]),
+          all: since(-Infinity),
+        });
+      }),
+    );
+  });
+
+  it("starts today at UTC midnight and the 7 and 30 days six and 29 days before it", () => {
+    const nowMs = Date.UTC(2026, 10, 23, 0, 0);
+    const starts = periodStarts(nowMs);
+    expect(starts.today * HOUR_MS).toBe(nowMs);
+    expect(starts["7d"] * HOUR_MS).toBe(nowMs - 6 * DAY_MS);
+    expect(starts["30d"] * HOUR_MS).toBe(nowMs - 29 * DAY_MS);
+  });
+});
