@@ -4,7 +4,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
-import { retryDelaySeconds } from "../../src/queue/consumer.ts";
+import { consumeEvents, retryDelaySeconds } from "../../src/queue/consumer.ts";
 import { parse, placed, visits } from "./builders.ts";
 import { eventually } from "./helpers.ts";
 
@@ -51,16 +51,20 @@ describe("the dead-letter consumer", () => {
 
 describe("a batch naming more sellers than one invocation may call", () => {
   it("applies the first messages and puts the rest back on the queue, acking all", async () => {
-    const many = (from: number) => ({
+    const three = (from: number) => ({
       platform: "acme",
       currency: "USD",
-      events: Array.from({ length: 300 }, (_, i) => parse(visits(`wide-${from + i}`, 0, 1))),
+      events: [0, 1, 2].map((i) => parse(visits(`wide-${from + i}`, 0, 1))),
     });
-    const result = await deliver("sellerpulse-events", [message("first", many(0)), message("second", many(300))]);
+    // At most four sellers per invocation here (MAX_SELLERS_PER_INVOCATION in production).
+    const batch = createMessageBatch("sellerpulse-events", [message("first", three(0)), message("second", three(3))]);
+    const ctx = createExecutionContext();
+    expect(await consumeEvents(batch, env, 4)).toEqual({ ledgers: 3, deferred: 1 });
+    const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["first", "second"]);
     expect(result.retryMessages).toEqual([]);
     expect((await env.LEDGER.getByName("acme:wide-0").summary("wide-0", "USD")).periods.all.visits).toBe(1);
     // The second message went back on the real queue; its consumer run applies it.
-    await eventually(async () => expect((await env.LEDGER.getByName("acme:wide-599").summary("wide-599", "USD")).periods.all.visits).toBe(1));
+    await eventually(async () => expect((await env.LEDGER.getByName("acme:wide-5").summary("wide-5", "USD")).periods.all.visits).toBe(1));
   });
 });
