@@ -41,39 +41,62 @@ export function matches(summary: Summary, expected: Counters): boolean {
 
 /**
  * Waits until every seller matches its expected totals. Sellers are checked in the order their
- * last event was posted, and the check waits on the first one that does not match yet: the
- * consumer works through the queue roughly in order, so this costs about one read per seller
- * instead of sweeping thousands of sellers again and again (which would slow the very
- * pipeline being measured). No seller is ever skipped.
+ * last event was posted, each as soon as that event has been accepted (so checking overlaps
+ * posting, and reads a ledger while it is still in memory), by a few checkers that each wait
+ * on their seller until it matches: the consumer works through the queue roughly in order, so
+ * this costs about one read per seller instead of sweeping thousands of sellers again and
+ * again (which would slow the very pipeline being measured). No seller is ever skipped.
  */
+const CHECKERS = 4;
+
 export async function waitForLedgers(
   baseUrl: string,
   key: string,
   expected: Map<string, Counters>,
   postedOrder: readonly string[],
+  progress: { posted: number; failed?: boolean } = { posted: postedOrder.length },
   timeoutMs = 900_000,
 ): Promise<void> {
   const lastIndex = new Map<string, number>();
   postedOrder.forEach((seller, i) => lastIndex.set(seller, i));
   const sellers = [...expected.keys()].sort((a, b) => lastIndex.get(a)! - lastIndex.get(b)!);
   const deadline = performance.now() + timeoutMs;
-  for (const seller of sellers) {
-    for (;;) {
-      const summary = (await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary;
-      if (matches(summary, expected.get(seller)!)) break;
-      if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+  let next = 0;
+  const checker = async () => {
+    while (next < sellers.length) {
+      const seller = sellers[next++]!;
+      while (progress.posted <= lastIndex.get(seller)!) {
+        if (progress.failed) return; // posting failed, and says why
+        await pause();
+      }
+      for (;;) {
+        const summary = (await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary;
+        if (matches(summary, expected.get(seller)!)) break;
+        if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
+        await pause();
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: CHECKERS }, checker));
 }
 
 export async function ingestScenario(baseUrl: string, key: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
   const events = history({ ...options, endMs: Date.now() - 60_000 });
   const expected = expectedTotals(events);
   const start = performance.now();
-  await postEvents(baseUrl, key, events, { batch: 1000, concurrency: 4 });
-  const posted = performance.now();
-  await waitForLedgers(baseUrl, key, expected, events.map((e) => e.seller_id));
+  const progress = { posted: 0, failed: false };
+  let posted = 0;
+  await Promise.all([
+    postEvents(baseUrl, key, events, { batch: 1000, concurrency: 4, progress }).then(
+      () => void (posted = performance.now()),
+      (error: unknown) => {
+        progress.failed = true;
+        throw error;
+      },
+    ),
+    waitForLedgers(baseUrl, key, expected, events.map((e) => e.seller_id), progress),
+  ]);
   const seconds = (performance.now() - start) / 1000;
   return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds };
 }

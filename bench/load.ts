@@ -37,15 +37,27 @@ export async function getOk(url: string, token?: string): Promise<unknown> {
   return body;
 }
 
-/** Posts events in batches (one request per batch) from `concurrency` loops; every one must be 202. */
-export async function postEvents(baseUrl: string, key: string, events: readonly unknown[], options: { batch: number; concurrency: number }): Promise<void> {
+/**
+ * Posts events in batches (one request per batch) from `concurrency` loops; every one must be
+ * 202. `progress.posted` counts the events of the batches accepted so far without a gap (so
+ * every event before that index has been accepted).
+ */
+export async function postEvents(
+  baseUrl: string,
+  key: string,
+  events: readonly unknown[],
+  options: { batch: number; concurrency: number; progress?: { posted: number } },
+): Promise<void> {
   const batches: unknown[][] = [];
   for (let i = 0; i < events.length; i += options.batch) batches.push(events.slice(i, i + options.batch));
+  const done = batches.map(() => false);
+  let contiguous = 0;
   let next = 0;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < batches.length) {
-        const batch = batches[next++]!;
+        const index = next++;
+        const batch = batches[index]!;
         const res = await fetch(`${baseUrl}/v1/events`, {
           method: "POST",
           headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
@@ -54,6 +66,9 @@ export async function postEvents(baseUrl: string, key: string, events: readonly 
         const text = await res.text();
         const accepted = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
         if (accepted !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
+        done[index] = true;
+        while (contiguous < batches.length && done[contiguous]) contiguous++;
+        if (options.progress) options.progress.posted = Math.min(events.length, contiguous * options.batch);
       }
     }),
   );
