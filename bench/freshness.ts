@@ -1,9 +1,11 @@
 /**
  * Freshness: the time from a 202 to the event showing, in the WebSocket push and in the
- * summary, measured one event at a time while a background load keeps the pipeline busy.
+ * summary, measured one event at a time while a background load keeps the pipeline busy:
+ * either live traffic at a steady rate, or a history replayed as fast as the app accepts it
+ * (which keeps the local runtime's one thread about 90% busy).
  */
 import type { Summary } from "../src/ledger/summary.ts";
-import { history } from "../scripts/simulator/generate.ts";
+import { history, trickle } from "../scripts/simulator/generate.ts";
 import { getOk, percentile, postEvents } from "./load.ts";
 
 export interface Freshness {
@@ -13,25 +15,52 @@ export interface Freshness {
   summaryP50: number;
   summaryP99: number;
   backgroundEvents: number;
+  /** Background events per second, as posted. */
+  backgroundRate: number;
 }
 
-/** Posts 200-event batches of other sellers' traffic, one at a time, until stopped. */
-function backgroundLoad(baseUrl: string, key: string): { stop(): Promise<number> } {
+const BATCH = 200;
+const TICK_MS = 200;
+/**
+ * In its first minutes a trickle brings about this many events per new order (the placement,
+ * visits and the first steps; later steps follow over minutes). The rate reached is measured
+ * and reported, this only aims it.
+ */
+const EARLY_EVENTS_PER_ORDER = 1.7;
+
+/**
+ * Other sellers' traffic until stopped. Steady: live orders of 50 stores (the simulator's
+ * trickle: events happening now, their lifecycles compressed) at about `eventsPerSecond`,
+ * posted every 200 ms. Saturating: a 30-day history of 50 stores replayed in 200-event
+ * batches, back to back.
+ */
+function backgroundLoad(baseUrl: string, key: string, eventsPerSecond?: number): { stop(): Promise<{ events: number; rate: number }> } {
   let running = true;
   let posted = 0;
-  const events = history({ seed: 99, sellers: 50, days: 30, endMs: Date.now() - 60_000, prefix: "bg" });
-  const loop = (async () => {
-    for (let i = 0; running; i = (i + 200) % events.length) {
-      const batch = events.slice(i, i + 200);
-      await postEvents(baseUrl, key, batch, { batch: 200, concurrency: 1 });
-      posted += batch.length;
-    }
-  })();
+  const start = performance.now();
+  const loop = eventsPerSecond
+    ? (async () => {
+        const live = trickle({ seed: 99, sellers: 50, prefix: "bg", startMs: Date.now(), ordersPerMinute: (eventsPerSecond * 60) / EARLY_EVENTS_PER_ORDER });
+        while (running) {
+          await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+          const due = live.next(Date.now());
+          if (due.length > 0) await postEvents(baseUrl, key, due, { batch: 1000, concurrency: 1 });
+          posted += due.length;
+        }
+      })()
+    : (async () => {
+        const events = history({ seed: 99, sellers: 50, days: 30, endMs: Date.now() - 60_000, prefix: "bg-replay" });
+        for (let i = 0; running; i = (i + BATCH) % events.length) {
+          const batch = events.slice(i, i + BATCH);
+          await postEvents(baseUrl, key, batch, { batch: BATCH, concurrency: 1 });
+          posted += batch.length;
+        }
+      })();
   return {
     async stop() {
       running = false;
       await loop;
-      return posted;
+      return { events: posted, rate: posted / ((performance.now() - start) / 1000) };
     },
   };
 }
@@ -49,12 +78,13 @@ async function post(baseUrl: string, key: string, event: unknown): Promise<void>
   await postEvents(baseUrl, key, [event], { batch: 1, concurrency: 1 });
 }
 
-export async function measureFreshness(baseUrl: string, key: string, probes = 200): Promise<Freshness> {
-  const background = backgroundLoad(baseUrl, key);
+export async function measureFreshness(baseUrl: string, key: string, options: { backgroundRate?: number; probes?: number; name: string }): Promise<Freshness> {
+  const probes = options.probes ?? 200;
+  const background = backgroundLoad(baseUrl, key, options.backgroundRate);
   await new Promise((resolve) => setTimeout(resolve, 2000)); // let the load build up
 
   // Pushed: a WebSocket on the probe seller's live feed.
-  const pushSeller = "fresh-push";
+  const pushSeller = `fresh-push-${options.name}`;
   const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/v1/sellers/${pushSeller}/live?token=${key}`);
   let latest = -1;
   let waiter: (() => void) | null = null;
@@ -76,7 +106,7 @@ export async function measureFreshness(baseUrl: string, key: string, probes = 20
   socket.close();
 
   // Read: the summary polled every 5 ms until it shows the event.
-  const pollSeller = "fresh-poll";
+  const pollSeller = `fresh-poll-${options.name}`;
   const polled: number[] = [];
   for (let n = 1; n <= probes; n++) {
     await post(baseUrl, key, visit(pollSeller, n));
@@ -88,7 +118,7 @@ export async function measureFreshness(baseUrl: string, key: string, probes = 20
     }
     polled.push(performance.now() - accepted);
   }
-  const backgroundEvents = await background.stop();
+  const { events: backgroundEvents, rate: backgroundRate } = await background.stop();
   const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
   return {
     probes,
@@ -97,5 +127,6 @@ export async function measureFreshness(baseUrl: string, key: string, probes = 20
     summaryP50: percentile(sorted(polled), 50),
     summaryP99: percentile(sorted(polled), 99),
     backgroundEvents,
+    backgroundRate,
   };
 }

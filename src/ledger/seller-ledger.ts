@@ -21,7 +21,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
-import { FLUSH_DELAY_MS } from "./flush-delay.ts";
+import { flushDelay } from "./flush-delay.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
 import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
@@ -48,8 +48,7 @@ const SUMMARY_BUCKETS_SQL = `
  * (npm run bench -- --profile).
  */
 const SQL = {
-  seenOf: "SELECT key FROM seen WHERE key IN (SELECT value FROM json_each(?))",
-  remember: "INSERT INTO seen (key) SELECT value FROM json_each(?)",
+  remember: "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key",
   ordersOf: "SELECT order_id, events FROM orders WHERE order_id IN (SELECT value FROM json_each(?))",
   saveOrders: `
     INSERT INTO orders (order_id, status, deadline_ms, events)
@@ -182,27 +181,20 @@ export class SellerLedger extends DurableObject<Env> {
 
   /**
    * Records the dedupe keys of a batch and returns the events that count: those none of whose
-   * keys were seen before, in this batch or ever. One statement to look them up and one to
-   * insert the new ones, whatever the batch's size.
+   * keys were seen before, in this batch or ever. One statement, whatever the batch's size:
+   * it inserts every key and returns those that were new.
    */
   private remember(events: SellerEvent[]): SellerEvent[] {
     const keysOf = events.map(dedupeKeys);
-    const known = new Set<string>();
-    const rows = this.sql.exec<{ key: string }>(SQL.seenOf, JSON.stringify([...new Set(keysOf.flat())]));
-    for (const row of rows) known.add(row.key);
-    const fresh: SellerEvent[] = [];
-    const newKeys: string[] = [];
-    events.forEach((event, i) => {
+    // The keys this statement inserts are exactly those never seen before this batch.
+    const inserted = new Set(this.sql.exec<{ key: string }>(SQL.remember, JSON.stringify(keysOf.flat())).toArray().map((row) => row.key));
+    const seen = new Set<string>();
+    return events.filter((_, i) => {
       const keys = keysOf[i]!;
-      const duplicate = keys.some((key) => known.has(key));
-      for (const key of keys) {
-        if (!known.has(key)) newKeys.push(key);
-        known.add(key);
-      }
-      if (!duplicate) fresh.push(event);
+      const duplicate = keys.some((key) => !inserted.has(key) || seen.has(key));
+      keys.forEach((key) => seen.add(key));
+      return !duplicate;
     });
-    if (newKeys.length > 0) this.sql.exec(SQL.remember, JSON.stringify(newKeys));
-    return fresh;
   }
 
   /** The stored events of these orders (orders never seen have none). */
@@ -247,7 +239,7 @@ export class SellerLedger extends DurableObject<Env> {
   private async scheduleFlush(): Promise<void> {
     this.alarmSet ??= (await this.ctx.storage.getAlarm()) !== null;
     if (this.alarmSet) return;
-    await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    await this.ctx.storage.setAlarm(Date.now() + flushDelay());
     this.alarmSet = true;
   }
 

@@ -4,6 +4,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
+import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../../src/ledger/flush-delay.ts";
 import { arrivals, foldedSummary } from "./arbitraries.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
@@ -65,10 +66,15 @@ describe("the flush to D1", () => {
   ];
 
   it("writes the ledger's hourly rows to D1 as they are, and a repeated flush changes nothing", async () => {
+    const posted = Date.now();
     expect((await post(orderEvents)).status).toBe(202);
     const ledger = env.LEDGER.getByName(`acme:${seller}`);
     await eventually(async () => expect((await ledger.summary(seller, "USD")).periods.all.visits).toBe(12));
 
+    // The flush is due half a minute to a minute later (spread, so that sellers do not flush together).
+    const alarm = await runInDurableObject(ledger, (_, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThanOrEqual(posted + FLUSH_DELAY_MS);
+    expect(alarm).toBeLessThan(Date.now() + FLUSH_DELAY_MS + FLUSH_JITTER_MS);
     expect(await runDurableObjectAlarm(ledger)).toBe(true);
     const inLedger = await runInDurableObject(ledger, (_, state) =>
       state.storage.sql.exec("SELECT * FROM hourly ORDER BY hour").toArray().map(({ dirty, ...row }) => row),
