@@ -2,8 +2,8 @@
  * Writes a ledger's changed rows to D1 as absolute values (upserts): repeating a flush
  * changes nothing, so alarms may run it any number of times (DESIGN invariant 1).
  *
- * The rows go as one JSON array per table, read with json_each: one statement per table
- * however many rows changed, where a statement per row cost most of a flush (building it in
+ * The rows go as one JSON array per table (per 600,000 characters: json-chunks.ts), read with
+ * json_each: one statement per table however many rows changed, where a statement per row cost most of a flush (building it in
  * drizzle, then executing it). `npm run bench -- --profile` shows it.
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -11,6 +11,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { productHourly, sellerHourly, sellers } from "../db/schema.ts";
 import { COUNTER_FIELDS, type Counters } from "./counters.ts";
+import { jsonChunks } from "./json-chunks.ts";
 import type { ProductCell } from "./order.ts";
 
 const dialect = new SQLiteAsyncDialect();
@@ -33,8 +34,8 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
       .onConflictDoUpdate({ target: [sellers.platformId, sellers.sellerId], set: { updatedAt: batch.updatedAt } })
       .toSQL(),
   ];
-  if (batch.hourly.length > 0) {
-    const rows = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
+  const hourly = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
+  for (const rows of jsonChunks(hourly)) {
     statements.push(
       dialect.sqlToQuery(
         upsertRows(sellerHourly, [platformId, sellerId], rows, {
@@ -44,8 +45,8 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
       ),
     );
   }
-  if (batch.products.length > 0) {
-    const rows = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+  const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+  for (const rows of jsonChunks(products)) {
     statements.push(
       dialect.sqlToQuery(
         upsertRows(productHourly, [platformId, sellerId], rows, {
@@ -60,14 +61,14 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
 }
 
 /**
- * INSERT … SELECT from a JSON array of rows, replacing every non-key column on conflict.
+ * INSERT … SELECT from rows given as a JSON array, replacing every non-key column on conflict.
  * `fixed` fills the first columns (the same for every row); each row fills the rest in order.
  */
-function upsertRows(table: SQLiteTable, fixed: string[], rows: unknown[][], shape: { columns: SQLiteColumn[]; key: SQLiteColumn[] }): SQL {
+function upsertRows(table: SQLiteTable, fixed: string[], rows: string, shape: { columns: SQLiteColumn[]; key: SQLiteColumn[] }): SQL {
   const names = (columns: SQLiteColumn[]) => sql.join(columns.map((c) => sql.identifier(c.name)), sql`, `);
   const values = shape.columns.map((_, i) => (i < fixed.length ? sql`${fixed[i]}` : sql.raw(`value ->> ${i - fixed.length}`)));
   const updates = shape.columns.filter((c) => !shape.key.includes(c)).map((c) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`);
   return sql`INSERT INTO ${table} (${names(shape.columns)})
-    SELECT ${sql.join(values, sql`, `)} FROM json_each(${JSON.stringify(rows)}) WHERE true
+    SELECT ${sql.join(values, sql`, `)} FROM json_each(${rows}) WHERE true
     ON CONFLICT (${names(shape.key)}) DO UPDATE SET ${sql.join(updates, sql`, `)}`;
 }

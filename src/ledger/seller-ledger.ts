@@ -23,6 +23,7 @@ import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { flushDelay } from "./flush-delay.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
+import { jsonChunks } from "./json-chunks.ts";
 import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
 import { deriveOrder, type ProductCell } from "./order.ts";
@@ -44,8 +45,8 @@ const SUMMARY_BUCKETS_SQL = `
 /**
  * The write path's statements. Each takes its rows as one JSON array (read with json_each), so
  * every statement is a constant string that the object's statement cache keeps compiled, and a
- * batch of any size is one statement per table: per-statement cost was most of ingest's cost
- * (npm run bench -- --profile).
+ * batch is one statement per table (per 600,000 characters of JSON: see json-chunks.ts):
+ * per-statement cost was most of ingest's cost (npm run bench -- --profile).
  */
 const SQL = {
   remember: "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key",
@@ -186,8 +187,11 @@ export class SellerLedger extends DurableObject<Env> {
    */
   private remember(events: SellerEvent[]): SellerEvent[] {
     const keysOf = events.map(dedupeKeys);
-    // The keys this statement inserts are exactly those never seen before this batch.
-    const inserted = new Set(this.sql.exec<{ key: string }>(SQL.remember, JSON.stringify(keysOf.flat())).toArray().map((row) => row.key));
+    // The keys these statements insert are exactly those never seen before this batch.
+    const inserted = new Set<string>();
+    for (const chunk of jsonChunks(keysOf.flat())) {
+      for (const row of this.sql.exec<{ key: string }>(SQL.remember, chunk)) inserted.add(row.key);
+    }
     const seen = new Set<string>();
     return events.filter((_, i) => {
       const keys = keysOf[i]!;
@@ -200,8 +204,11 @@ export class SellerLedger extends DurableObject<Env> {
   /** The stored events of these orders (orders never seen have none). */
   private storedOrders(orderIds: string[]): Map<string, OrderEvent[]> {
     const stored = new Map<string, OrderEvent[]>();
-    const rows = this.sql.exec<{ order_id: string; events: string }>(SQL.ordersOf, JSON.stringify(orderIds));
-    for (const row of rows) stored.set(row.order_id, JSON.parse(row.events) as OrderEvent[]);
+    for (const chunk of jsonChunks(orderIds)) {
+      for (const row of this.sql.exec<{ order_id: string; events: string }>(SQL.ordersOf, chunk)) {
+        stored.set(row.order_id, JSON.parse(row.events) as OrderEvent[]);
+      }
+    }
     return stored;
   }
 
@@ -219,7 +226,7 @@ export class SellerLedger extends DurableObject<Env> {
   }
 
   private saveOrders(rows: OrderRow[]): void {
-    if (rows.length > 0) this.sql.exec(SQL.saveOrders, JSON.stringify(rows));
+    for (const chunk of jsonChunks(rows)) this.sql.exec(SQL.saveOrders, chunk);
   }
 
   /** Adds a batch's net changes to the stored rows, marking them dirty for the next flush. */
@@ -229,9 +236,9 @@ export class SellerLedger extends DurableObject<Env> {
     const products = [...delta.products.values()]
       .filter((c) => c.units !== 0 || c.revenue !== 0)
       .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
-    if (hourly.length > 0) this.sql.exec(SQL.addHourly, JSON.stringify(hourly), seq);
-    if (dimensions.length > 0) this.sql.exec(SQL.addDimensions, JSON.stringify(dimensions));
-    if (products.length > 0) this.sql.exec(SQL.addProducts, JSON.stringify(products), seq);
+    for (const chunk of jsonChunks(hourly)) this.sql.exec(SQL.addHourly, chunk, seq);
+    for (const chunk of jsonChunks(dimensions)) this.sql.exec(SQL.addDimensions, chunk);
+    for (const chunk of jsonChunks(products)) this.sql.exec(SQL.addProducts, chunk, seq);
   }
 
   // ---- flush to D1 ------------------------------------------------------------------------
