@@ -39,6 +39,9 @@ export function matches(summary: Summary, expected: Counters): boolean {
   );
 }
 
+/** Sellers checked at once while an ingest scenario runs. */
+const CHECKERS = 4;
+
 /**
  * Waits until every seller matches its expected totals. Sellers are checked in the order their
  * last event was posted, each as soon as that event has been accepted (so checking overlaps
@@ -47,8 +50,6 @@ export function matches(summary: Summary, expected: Counters): boolean {
  * this costs about one read per seller instead of sweeping thousands of sellers again and
  * again (which would slow the very pipeline being measured). No seller is ever skipped.
  */
-const CHECKERS = 4;
-
 export async function waitForLedgers(
   baseUrl: string,
   key: string,
