@@ -4,6 +4,7 @@
  * either live traffic at a steady rate, or a history replayed as fast as the app accepts it
  * (which keeps the local runtime's one thread about 90% busy).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Summary } from "../src/ledger/summary.ts";
 import { history, trickle } from "../scripts/simulator/generate.ts";
 import { getOk, percentile, postEvents } from "./load.ts";
@@ -42,7 +43,7 @@ function backgroundLoad(baseUrl: string, key: string, eventsPerSecond?: number):
     ? (async () => {
         const live = trickle({ seed: 99, sellers: 50, prefix: "bg", startMs: Date.now(), ordersPerMinute: (eventsPerSecond * 60) / EARLY_EVENTS_PER_ORDER });
         while (running) {
-          await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+          await sleep(TICK_MS);
           const due = live.next(Date.now());
           if (due.length > 0) await postEvents(baseUrl, key, due, { batch: 1000, concurrency: 1 });
           posted += due.length;
@@ -81,7 +82,7 @@ async function post(baseUrl: string, key: string, event: unknown): Promise<void>
 export async function measureFreshness(baseUrl: string, key: string, options: { backgroundRate?: number; probes?: number; name: string }): Promise<Freshness> {
   const probes = options.probes ?? 200;
   const background = backgroundLoad(baseUrl, key, options.backgroundRate);
-  await new Promise((resolve) => setTimeout(resolve, 2000)); // let the load build up
+  await sleep(2000); // let the load build up
 
   // Pushed: a WebSocket on the probe seller's live feed.
   const pushSeller = `fresh-push-${options.name}`;
@@ -114,7 +115,7 @@ export async function measureFreshness(baseUrl: string, key: string, options: { 
     for (;;) {
       const summary = (await getOk(`${baseUrl}/v1/sellers/${pollSeller}/summary`, key)) as Summary;
       if (summary.periods.all.visits >= n) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
     polled.push(performance.now() - accepted);
   }

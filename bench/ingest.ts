@@ -2,6 +2,7 @@
  * Ingest, end to end: post a simulated history and stop the clock only when every seller's
  * summary equals the load generator's own ledger (expectedTotals), exactly.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Counters } from "../src/ledger/counters.ts";
 import type { Summary } from "../src/ledger/summary.ts";
 import { expectedTotals } from "../scripts/simulator/expected.ts";
@@ -62,7 +63,7 @@ export async function waitForLedgers(
   postedOrder.forEach((seller, i) => lastIndex.set(seller, i));
   const sellers = [...expected.keys()].sort((a, b) => lastIndex.get(a)! - lastIndex.get(b)!);
   const deadline = performance.now() + timeoutMs;
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+  const pause = () => sleep(50);
   let next = 0;
   const checker = async () => {
     while (next < sellers.length) {

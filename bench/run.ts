@@ -7,6 +7,7 @@
  * While working on one figure: `npm run bench -- --only ingest-1000,reads` runs just those
  * parts (and writes neither file); `--profile` also records a CPU profile of each part.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
@@ -109,7 +110,7 @@ try {
   const storage = await part("storage", async () => {
     log("a simulated month for 10 sellers…");
     const month = await ingestScenario(app.url, key, "a month, 10 sellers", { seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" });
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000)); // the last alarms flush their sellers
+    await sleep(FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000); // the last alarms flush their sellers
     const monthLedgers = ledgerFiles(persistTo).filter((f) => f.sellerId.startsWith("month-"));
     const d1RowsWritten = monthLedgers.reduce((a, f) => a + f.d1RowsWritten, 0);
     const result = {

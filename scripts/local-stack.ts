@@ -4,6 +4,7 @@
  * whole process group (wrangler, workerd, esbuild), and so does this process's exit.
  * It only ever listens on 127.0.0.1.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -134,7 +135,7 @@ function startProcessGroup(args: string[], quiet: boolean) {
       if (!killGroup("SIGTERM")) return;
       // Until every member of the group has gone (signal 0 only checks), then the hard way.
       for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
         if (!killGroup(0)) return;
       }
       killGroup("SIGKILL");
@@ -163,7 +164,7 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }

@@ -4,6 +4,7 @@
  * (kept in .wrangler/state), prints the demo key and dashboard links, then posts a slow live
  * trickle of orders so the numbers move. Ctrl-C stops everything.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import type { Summary } from "../src/ledger/summary.ts";
 import { startLocalStack, type LocalStack } from "./local-stack.ts";
@@ -71,7 +72,7 @@ async function seed(busiest: string): Promise<SellerEventInput[]> {
   const orders = past.filter((e) => e.seller_id === busiest && e.type === "order.placed").length;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     if ((await api<Summary>(`/v1/sellers/${busiest}/summary`)).periods.all.orders >= orders) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   return future;
