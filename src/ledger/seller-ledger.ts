@@ -64,7 +64,10 @@ const SQL = {
     INSERT INTO dimensions (by, key, hour, gmv, orders)
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
     ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
-  touch: "INSERT INTO meta (key, value) VALUES ('seq', ?1), ('updated_at', ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  /** The change sequence and time, and who this ledger is (rewritten each time: one statement, not two). */
+  touch: `
+    INSERT INTO meta (key, value) VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   addProducts: `
     INSERT INTO products (product_id, hour, category, units, revenue, dirty)
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?2 FROM json_each(?1) WHERE true
@@ -94,9 +97,8 @@ export interface BreakdownRow {
 
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Whether a flush alarm is set, once this instance knows. */
   private alarmSet: boolean | null = null;
-  /** Whether this instance has stored its platform, seller and currency (once is enough). */
-  private identified = false;
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
 
@@ -114,6 +116,9 @@ export class SellerLedger extends DurableObject<Env> {
   private migrate(): void {
     const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'").toArray().length > 0;
     if (exists) return;
+    // A new ledger: nothing to read back before its first batch (each lookup costs a statement).
+    this.seq = 0;
+    this.alarmSet = false;
     const counterColumns = COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ");
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -145,7 +150,6 @@ export class SellerLedger extends DurableObject<Env> {
     let applied = 0;
     let seq: number | null = null;
     this.ctx.storage.transactionSync(() => {
-      if (!this.identified) this.setMeta({ platform, seller_id: sellerId, currency });
       const fresh = this.remember(events);
       applied = fresh.length;
       if (applied === 0) return;
@@ -168,10 +172,9 @@ export class SellerLedger extends DurableObject<Env> {
       seq = (this.seq ?? Number(this.meta().seq ?? 0)) + 1;
       this.saveOrders(rows);
       this.write(delta, seq);
-      this.sql.exec(SQL.touch, seq, new Date().toISOString());
+      this.sql.exec(SQL.touch, seq, new Date().toISOString(), platform, sellerId, currency);
     });
-    // Only once the transaction that stored them has committed:
-    this.identified = true;
+    // Only once the transaction that stored it has committed:
     if (seq !== null) this.seq = seq;
     if (applied > 0) {
       await this.scheduleFlush();
@@ -375,11 +378,5 @@ export class SellerLedger extends DurableObject<Env> {
   private meta(): Record<string, string | undefined> {
     const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray();
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  }
-
-  private setMeta(values: Record<string, string>): void {
-    for (const [key, value] of Object.entries(values)) {
-      this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
-    }
   }
 }
