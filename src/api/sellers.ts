@@ -9,6 +9,7 @@ import { bucketCount, METRICS } from "../ledger/timeseries.ts";
 import { authenticate, requireSellerAccess, type AppEnv } from "./auth.ts";
 import { badRequest } from "./errors.ts";
 import { breakdownSchema, errorResponses, jsonContent, summarySchema, timeseriesSchema } from "./openapi-schemas.ts";
+import { sendJsonText } from "./respond.ts";
 import { validationHook } from "./validation.ts";
 
 /** A timeseries answers at most this many buckets (about 13 months of hours). */
@@ -51,7 +52,7 @@ sellers.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const { platform, ledger } = ledgerOf(c, id);
-    return c.json(await ledger.summary(id, platform.currency), 200);
+    return sendJsonText(c, await ledger.summaryJson(id, platform.currency));
   },
 );
 

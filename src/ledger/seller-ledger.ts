@@ -24,23 +24,36 @@ import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schem
 import { flushDelay } from "./flush-delay.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
 import { jsonChunks } from "./json-chunks.ts";
+import { jsonText, type JsonText } from "./json-text.ts";
 import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
 import { deriveOrder, type ProductCell } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
-import { periodStarts, summarize, totalsFromBuckets, type OpenOrders, type Summary } from "./summary.ts";
+import { periodStarts, summarize, totalsFromBuckets, type Summary } from "./summary.ts";
 import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
 
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 /**
- * Each period bucket's sums (see totalsFromBuckets). One constant statement, so that the
- * object's statement cache keeps it compiled; 14 sums rather than one per period and counter.
+ * Everything a summary reads, in one constant statement (kept compiled by the object's
+ * statement cache; a statement's fixed cost is most of a read's): the open orders and
+ * `updated_at` on every row (the open orders' one row always exists, so a ledger without hours
+ * still answers), then each period bucket's 14 sums (see totalsFromBuckets), NULL if none.
  */
-const SUMMARY_BUCKETS_SQL = `
-  SELECT CASE WHEN hour >= ?1 THEN 0 WHEN hour >= ?2 THEN 1 WHEN hour >= ?3 THEN 2 ELSE 3 END AS bucket,
-         ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
-  FROM hourly GROUP BY bucket`;
+const SUMMARY_SQL = `
+  WITH buckets AS (
+    SELECT CASE WHEN hour >= ?1 THEN 0 WHEN hour >= ?2 THEN 1 WHEN hour >= ?3 THEN 2 ELSE 3 END AS bucket,
+           ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+    FROM hourly GROUP BY bucket),
+  open AS (
+    SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
+           COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,
+           COALESCE(SUM(status = 'accepted' AND deadline_ms < ?4), 0) AS overdue
+    FROM orders WHERE status IN ('placed', 'accepted'))
+  SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at, buckets.*
+  FROM open LEFT JOIN buckets ON true`;
+/** A row of SUMMARY_SQL; the counters are NULL where `bucket` is (a ledger without hours). */
+type SummaryRow = { awaiting_acceptance: number; awaiting_shipment: number; overdue: number; updated_at: string | null; bucket: number | null } & Counters;
 
 /**
  * The write path's statements. Each takes its rows as one JSON array (read with json_each), so
@@ -294,21 +307,25 @@ export class SellerLedger extends DurableObject<Env> {
 
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
     const starts = periodStarts(nowMs);
-    const buckets = this.sql
-      .exec<Counters & { bucket: number }>(SUMMARY_BUCKETS_SQL, starts.today, starts["7d"], starts["30d"])
-      .toArray()
-      .map((row): [number, Counters] => [row.bucket, row]);
-    const totals = totalsFromBuckets(buckets);
-    const open: OpenOrders = this.sql
-      .exec<{ awaiting_acceptance: number; awaiting_shipment: number; overdue: number }>(
-        `SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
-                COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,
-                COALESCE(SUM(status = 'accepted' AND deadline_ms < ?), 0) AS overdue
-         FROM orders WHERE status IN ('placed', 'accepted')`,
-        nowMs,
-      )
-      .one();
-    return summarize({ sellerId, currency, updatedAt: this.meta().updated_at ?? null, totals, open });
+    const rows = this.sql.exec<SummaryRow>(SUMMARY_SQL, starts.today, starts["7d"], starts["30d"], nowMs).toArray();
+    const { awaiting_acceptance, awaiting_shipment, overdue, updated_at } = rows[0]!;
+    const buckets = rows.flatMap((row): [number, Counters][] => (row.bucket === null ? [] : [[row.bucket, row]]));
+    return summarize({
+      sellerId,
+      currency,
+      updatedAt: updated_at,
+      totals: totalsFromBuckets(buckets),
+      open: { awaiting_acceptance, awaiting_shipment, overdue },
+    });
+  }
+
+  /**
+   * The summary as JSON text, for the API to send as it is: a string crosses the RPC boundary
+   * for less than the object it encodes, and the Worker does not rebuild it (a read's cost is
+   * mostly fixed costs like these: npm run bench, reads).
+   */
+  async summaryJson(sellerId: string, currency: string, nowMs = Date.now()): Promise<JsonText<Summary>> {
+    return jsonText(await this.summary(sellerId, currency, nowMs));
   }
 
   async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {

@@ -71,7 +71,9 @@ describe("authentication and tenancy", () => {
       const body = (await (await api("/v1/sellers/twin/summary", { token: acme })).json()) as any;
       expect(body.periods.all.orders).toBe(1);
     });
-    const theirs = (await (await api("/v1/sellers/twin/summary", { token: zeta })).json()) as any;
+    const response = await api("/v1/sellers/twin/summary", { token: zeta });
+    expect(response.headers.get("Content-Type")).toBe("application/json");
+    const theirs = (await response.json()) as any;
     expect(theirs.periods.all.orders).toBe(0);
     expect(theirs.currency).toBe("EUR");
     expect(theirs.updated_at).toBeNull();
