@@ -31,7 +31,9 @@ const CONCURRENCY = 16;
 const READ_MS = 5_000;
 const INSPECTOR_PORT = 9231;
 
-const PARTS = ["ingest-20", "ingest-hot", "ingest-1000", "freshness", "reads", "storage", "ingest-10000"] as const;
+const PARTS = ["ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "freshness", "reads", "storage", "ingest-10000"] as const;
+/** Events per slice when the ledger alone is driven: what the consumer's batches carried with 1,000 sellers. */
+const LEDGER_SLICE = 4_000;
 type Part = (typeof PARTS)[number];
 const { values: flags } = parseArgs({
   options: { only: { type: "string" }, profile: { type: "boolean", default: false }, "state-on-disk": { type: "boolean", default: false } },
@@ -71,6 +73,19 @@ try {
   const helloBefore = await helloRate();
   log(`hello-world: ${helloBefore.perSecond.toFixed(0)} req/s`);
 
+  /**
+   * Each ledger flushes to D1 30-60 s after its first write (flush-delay.ts). The parts that
+   * measure latency or reads first wait until what earlier parts wrote has flushed, so that the
+   * flushes of another scenario's 1,000 ledgers do not fall inside them.
+   */
+  let lastWriteMs = 0;
+  const settle = async () => {
+    const wait = lastWriteMs + FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000 - performance.now();
+    if (lastWriteMs === 0 || wait <= 0) return;
+    log(`waiting ${(wait / 1000).toFixed(0)} s for the flushes of earlier parts…`);
+    await sleep(wait);
+  };
+
   const ingest: IngestResult[] = [];
   const runIngest = (name: Part, label: string, options: Omit<HistoryOptions, "endMs">) =>
     part(name, async () => {
@@ -83,29 +98,53 @@ try {
         const reason = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
         ingest.push({ name: label, sellers: options.sellers, events: 0, seconds: 0, postSeconds: 0, eventsPerSecond: 0, failed: reason });
         log(`ingest, ${label}: FAILED: ${reason}`);
+      } finally {
+        lastWriteMs = performance.now();
       }
     });
   const twentySellers = { seed: 1, sellers: 20, days: 2, ordersPerDay: 3500, prefix: "b20" };
   await runIngest("ingest-20", "20 sellers", twentySellers);
   await runIngest("ingest-hot", "20 sellers, one hot (50%)", { seed: 2, sellers: 20, days: 2, ordersPerDay: 3500, hotShare: 0.5, prefix: "hot" });
-  await runIngest("ingest-1000", "1,000 sellers", { seed: 3, sellers: 1000, days: 2, ordersPerDay: 3500, visitEveryHours: 24, prefix: "k1" });
+  // The 1,000-seller scenario with the ledger alone first (bench/ledger: no HTTP, queue or
+  // checks; before the pipeline's run, whose 1,000 flushes fall due a minute later).
+  const thousandSellers = { seed: 3, sellers: 1000, days: 2, ordersPerDay: 3500, visitEveryHours: 24, prefix: "k1" };
+  const ledgerAlone = await part("ledger-1000", async () => {
+    const worker = await startWorker(join(ROOT, "bench", "ledger", "wrangler.toml"), 8803, join(persistTo, "ledger-alone"));
+    try {
+      const res = await fetch(worker.url, { method: "POST", body: JSON.stringify({ scenario: thousandSellers, slice: LEDGER_SLICE }) });
+      if (!res.ok) throw new Error(`the ledger alone answered ${res.status}: ${await res.text()}`);
+      const run = (await res.json()) as { events: number; calls: number; ms: number };
+      const result = { ...run, slice: LEDGER_SLICE, eventsPerSecond: run.events / (run.ms / 1000) };
+      log(`ledger alone, 1,000 sellers: ${run.events} events in ${run.calls} calls, ${(run.ms / 1000).toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s`);
+      return result;
+    } finally {
+      await worker.stop();
+    }
+  });
+  await runIngest("ingest-1000", "1,000 sellers", thousandSellers);
 
   // Live traffic at a steady 1,000 events/s (about three times the evening peak of a million
   // orders a day, see Capacity), then a history replayed as fast as the app accepts it.
   const freshness = await part("freshness", async () => {
+    await settle();
     const runs = [];
     for (const [name, backgroundRate] of [["steady", 1000], ["saturating", undefined]] as const) {
       log(`freshness under ${name} background load…`);
       const result = await measureFreshness(app.url, key, { name, ...(backgroundRate ? { backgroundRate } : {}) });
       log(`freshness (${name}, ${result.backgroundRate.toFixed(0)} background events/s): push p50 ${result.pushP50.toFixed(0)} ms, p99 ${result.pushP99.toFixed(0)} ms; summary p50 ${result.summaryP50.toFixed(0)} ms, p99 ${result.summaryP99.toFixed(0)} ms`);
       runs.push({ name, ...result });
+      lastWriteMs = performance.now();
     }
     return runs;
   });
 
   // The reads ask for the busiest seller of the 20-seller scenario (posted first if it was not run).
-  if (only && !only.includes("ingest-20") && only.includes("reads")) await ingestScenario(app.url, key, "20 sellers", twentySellers);
+  if (only && !only.includes("ingest-20") && only.includes("reads")) {
+    await ingestScenario(app.url, key, "20 sellers", twentySellers);
+    lastWriteMs = performance.now();
+  }
   const reads = await part("reads", async () => {
+    await settle();
     const busiest = "b20-1";
     const summary = await closedLoop(async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/summary`, key)), { concurrency: CONCURRENCY, durationMs: READ_MS });
     const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
@@ -159,6 +198,14 @@ try {
           ],
     ),
   ];
+  if (ledgerAlone) {
+    rows.push([
+      "the ledger alone, 1,000 sellers",
+      `${ledgerAlone.eventsPerSecond.toFixed(0)} events/s`,
+      `${ratio(ledgerAlone.eventsPerSecond).toFixed(1)}×`,
+      `the same history applied by calling the Durable Objects directly (no HTTP, queue or checks), in slices of ${LEDGER_SLICE} events as the consumer's batches carried: ${ledgerAlone.calls} calls, ${(ledgerAlone.events / ledgerAlone.calls).toFixed(1)} events each`,
+    ]);
+  }
   if (reads) {
     rows.push(
       ["seller summary reads", `${reads.summary.perSecond.toFixed(0)} req/s`, `${ratio(reads.summary.perSecond).toFixed(2)}×`, "goal ≥ 0.6×"],
@@ -190,7 +237,7 @@ try {
   ].join("\n");
   console.log(`\n${table}\n`);
 
-  if (full) writeResults({ date: new Date().toISOString(), state: inMemory ? "memory" : "disk", baseline: { before: helloBefore, after: helloAfter, perSecond: baseline }, ingest, freshness, reads, storage }, table);
+  if (full) writeResults({ date: new Date().toISOString(), state: inMemory ? "memory" : "disk", baseline: { before: helloBefore, after: helloAfter, perSecond: baseline }, ingest, ledgerAlone, freshness, reads, storage }, table);
   else log("a partial run (--only): bench/results/latest.json and the README table are left as they were");
 } finally {
   await Promise.all([app.stop(), hello.stop()]);

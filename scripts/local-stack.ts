@@ -86,11 +86,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   return { url, demoKey, stop: worker.stop };
 }
 
-/** Starts any Worker config under `wrangler dev` (the benchmarks' hello-world baseline). */
-export async function startWorker(config: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+/** Starts any Worker config under `wrangler dev` (the benchmarks' hello-world baseline, the ledger alone). */
+export async function startWorker(config: string, port: number, persistTo?: string): Promise<{ url: string; stop(): Promise<void> }> {
   const url = `http://127.0.0.1:${port}`;
   await assertPortFree(url);
-  const worker = startProcessGroup(["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], true);
+  const args = ["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  const worker = startProcessGroup([...args, ...(persistTo ? ["--persist-to", persistTo] : [])], true);
   await worker.ready(url);
   return { url, stop: worker.stop };
 }

@@ -1,0 +1,32 @@
+/**
+ * The ledger alone: the app's SellerLedger driven directly, with no HTTP, queue or checks, the
+ * way the consumer drives it (the history in slices, each grouped by seller: one call per seller,
+ * all at once). `npm run bench` (part ledger-1000) sets it beside the whole pipeline's figure for
+ * the same scenario: how much of the many-sellers cost is the Durable Objects' own.
+ */
+import { validateEvents } from "../../src/events/validate.ts";
+import type { SellerEvent } from "../../src/events/schema.ts";
+import { history, type HistoryOptions } from "../../scripts/simulator/generate.ts";
+
+export { SellerLedger } from "../../src/ledger/seller-ledger.ts";
+
+export default {
+  async fetch(request, env) {
+    if (request.method !== "POST") return new Response("POST { scenario, slice }", { status: 405 });
+    const { scenario, slice } = (await request.json()) as { scenario: Omit<HistoryOptions, "endMs">; slice: number };
+    const { valid } = validateEvents(history({ ...scenario, endMs: Date.now() - 60_000 }), "USD", Date.now());
+    let calls = 0;
+    const start = Date.now(); // advances across the awaited calls (I/O), as timers do in Workers
+    for (let i = 0; i < valid.length; i += slice) {
+      const bySeller = new Map<string, SellerEvent[]>();
+      for (const event of valid.slice(i, i + slice)) {
+        const events = bySeller.get(event.seller_id);
+        if (events) events.push(event);
+        else bySeller.set(event.seller_id, [event]);
+      }
+      calls += bySeller.size;
+      await Promise.all([...bySeller].map(([seller, events]) => env.LEDGER.getByName(`bench:${seller}`).apply("bench", seller, "USD", events)));
+    }
+    return Response.json({ events: valid.length, calls, ms: Date.now() - start });
+  },
+} satisfies ExportedHandler<Pick<Env, "LEDGER">>;
