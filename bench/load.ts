@@ -29,6 +29,32 @@ export async function closedLoop(request: () => Promise<void>, options: { concur
   return run(options.durationMs);
 }
 
+/**
+ * Several request loops measured in turns, `rounds` times `sliceMs` each after one warm-up turn,
+ * so that the machine's drift during a part falls on all of them alike (hello-world moved by a
+ * third between the start and the end of one full run).
+ */
+export async function inTurns<K extends string>(
+  loops: Record<K, () => Promise<void>>,
+  options: { concurrency: number; sliceMs: number; rounds: number },
+): Promise<Record<K, Rate>> {
+  const names = Object.keys(loops) as K[];
+  const totals = new Map<K, { requests: number; seconds: number }>(names.map((n) => [n, { requests: 0, seconds: 0 }]));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const name of names) {
+      const rate = await closedLoop(loops[name], { concurrency: options.concurrency, durationMs: options.sliceMs, warmupMs: round === 0 ? 1000 : 100 });
+      const total = totals.get(name)!;
+      total.requests += rate.requests;
+      total.seconds += rate.seconds;
+    }
+  }
+  const rates = names.map((name): [K, Rate] => {
+    const { requests, seconds } = totals.get(name)!;
+    return [name, { requests, seconds, perSecond: requests / seconds }];
+  });
+  return Object.fromEntries(rates) as Record<K, Rate>;
+}
+
 /** GET that fails loudly on anything but 200 (a benchmark of errors measures nothing). */
 export async function getOk(url: string, token?: string): Promise<unknown> {
   const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });

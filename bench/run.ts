@@ -22,13 +22,16 @@ import { ROOT, startLocalStack, startWorker } from "../scripts/local-stack.ts";
 import type { HistoryOptions } from "../scripts/simulator/generate.ts";
 import { measureFreshness } from "./freshness.ts";
 import { ingestScenario, type IngestResult } from "./ingest.ts";
-import { closedLoop, getOk } from "./load.ts";
+import { closedLoop, getOk, inTurns } from "./load.ts";
 import { startProfiler } from "./profile.ts";
 import { d1Rows, ledgerFiles } from "./storage.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 
 const CONCURRENCY = 16;
 const READ_MS = 5_000;
+/** The reads are measured in turns with hello-world: READ_ROUNDS turns of READ_TURN_MS each. */
+const READ_TURN_MS = 1_000;
+const READ_ROUNDS = 6;
 const INSPECTOR_PORT = 9231;
 
 const PARTS = ["ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "freshness", "reads", "storage", "ingest-10000"] as const;
@@ -146,14 +149,18 @@ try {
   const reads = await part("reads", async () => {
     await settle();
     const busiest = "b20-1";
-    const summary = await closedLoop(async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/summary`, key)), { concurrency: CONCURRENCY, durationMs: READ_MS });
     const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
-    const timeseries = await closedLoop(
-      async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/timeseries?metric=gmv&granularity=hour&from=${from}`, key)),
-      { concurrency: CONCURRENCY, durationMs: READ_MS },
+    // Against hello-world measured in turns with them (see inTurns), not the run's baseline.
+    const rates = await inTurns(
+      {
+        hello: async () => void (await getOk(hello.url)),
+        summary: async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/summary`, key)),
+        timeseries: async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/timeseries?metric=gmv&granularity=hour&from=${from}`, key)),
+      },
+      { concurrency: CONCURRENCY, sliceMs: READ_TURN_MS, rounds: READ_ROUNDS },
     );
-    log(`reads: summary ${summary.perSecond.toFixed(0)} req/s, timeseries ${timeseries.perSecond.toFixed(0)} req/s`);
-    return { summary, timeseries };
+    log(`reads: summary ${rates.summary.perSecond.toFixed(0)} req/s, timeseries ${rates.timeseries.perSecond.toFixed(0)} req/s; hello-world in turns with them ${rates.hello.perSecond.toFixed(0)} req/s`);
+    return rates;
   });
 
   const storage = await part("storage", async () => {
@@ -208,8 +215,13 @@ try {
   }
   if (reads) {
     rows.push(
-      ["seller summary reads", `${reads.summary.perSecond.toFixed(0)} req/s`, `${ratio(reads.summary.perSecond).toFixed(2)}×`, "goal ≥ 0.6×"],
-      ["timeseries reads (hourly, 7 days)", `${reads.timeseries.perSecond.toFixed(0)} req/s`, `${ratio(reads.timeseries.perSecond).toFixed(2)}×`, ""],
+      [
+        "seller summary reads",
+        `${reads.summary.perSecond.toFixed(0)} req/s`,
+        `${(reads.summary.perSecond / reads.hello.perSecond).toFixed(2)}×`,
+        `against hello-world measured in turns with the reads (${reads.hello.perSecond.toFixed(0)} req/s); goal ≥ 0.6×`,
+      ],
+      ["timeseries reads (hourly, 7 days)", `${reads.timeseries.perSecond.toFixed(0)} req/s`, `${(reads.timeseries.perSecond / reads.hello.perSecond).toFixed(2)}×`, "likewise"],
     );
   }
   for (const f of freshness ?? []) {
