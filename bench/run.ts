@@ -10,7 +10,7 @@
  * The local state (Durable Objects' SQLite files, D1) lives in memory (/dev/shm) where there is
  * one: locally, every Durable Object commit is a synchronous write to its own file on the one
  * runtime thread, so on this VM's disk the bench measured the disk (ingest with 1,000 sellers:
- * 609 events/s on disk, 942 in memory, same run). Production storage is not a local file.
+ * 609 events/s on disk, 942 in memory, back to back). Production storage is not a local file.
  * `--state-on-disk` keeps it in the temporary directory instead, to compare.
  */
 import { setTimeout as sleep } from "node:timers/promises";
