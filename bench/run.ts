@@ -79,13 +79,14 @@ try {
   /**
    * Each ledger flushes to D1 30-60 s after its first write (flush-delay.ts). The parts that
    * measure latency or reads first wait until what earlier parts wrote has flushed, so that the
-   * flushes of another scenario's 1,000 ledgers do not fall inside them.
+   * flushes of another scenario's 1,000 ledgers do not fall inside them; the storage part
+   * waits the same way for its own, to count the D1 rows they wrote.
    */
   let lastWriteMs = 0;
   const settle = async () => {
     const wait = lastWriteMs + FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000 - performance.now();
     if (lastWriteMs === 0 || wait <= 0) return;
-    log(`waiting ${(wait / 1000).toFixed(0)} s for the flushes of earlier parts…`);
+    log(`waiting ${(wait / 1000).toFixed(0)} s for the ledgers written so far to flush…`);
     await sleep(wait);
   };
 
@@ -166,7 +167,8 @@ try {
   const storage = await part("storage", async () => {
     log("a simulated month for 10 sellers…");
     const month = await ingestScenario(app.url, key, "a month, 10 sellers", { seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" });
-    await sleep(FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000); // the last alarms flush their sellers
+    lastWriteMs = performance.now();
+    await settle(); // the last alarms flush their sellers
     const monthLedgers = ledgerFiles(persistTo).filter((f) => f.sellerId.startsWith("month-"));
     const d1RowsWritten = monthLedgers.reduce((a, f) => a + f.d1RowsWritten, 0);
     const result = {
