@@ -1,10 +1,12 @@
 /**
  * Ingest, end to end: post a simulated history and stop the clock only when every seller's
- * summary equals the load generator's own ledger (expectedTotals), exactly.
+ * summary equals the load generator's own ledger (expectedTotals), exactly. The bare pipeline
+ * (bench/bare) is driven the same way, each seller checked by its count of distinct events.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Counters } from "../src/ledger/counters.ts";
 import type { Summary } from "../src/ledger/summary.ts";
+import type { SellerEventInput } from "../src/events/schema.ts";
 import { expectedTotals } from "../scripts/simulator/expected.ts";
 import { history, type HistoryOptions } from "../scripts/simulator/generate.ts";
 import { getOk, postEvents } from "./load.ts";
@@ -61,18 +63,25 @@ const CHECKERS = 16;
  */
 const POSTERS = 16;
 
+/** Reads one seller's figures and says whether they are the expected ones. */
+type Check<T> = (seller: string, expected: T) => Promise<boolean>;
+
+/** The app's check: the seller's summary equals the load generator's ledger, exactly. */
+function summaryCheck(baseUrl: string, key: string): Check<Counters> {
+  return async (seller, expected) => matches((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary, expected);
+}
+
 /**
- * Waits until every seller matches its expected totals. Sellers are checked in the order their
- * last event was posted, each as soon as that event has been accepted (so checking overlaps
- * posting, and reads a ledger while it is still in memory), by CHECKERS checkers that each wait
- * on their seller until it matches: the consumer works through the queue roughly in order, so
- * this costs about one read per seller instead of sweeping thousands of sellers again and
- * again (which would slow the very pipeline being measured). No seller is ever skipped.
+ * Waits until every seller passes its check. Sellers are checked in the order their last event
+ * was posted, each as soon as that event has been accepted (so checking overlaps posting, and
+ * reads a ledger while it is still in memory), by CHECKERS checkers that each wait on their
+ * seller until it matches: the consumer works through the queue roughly in order, so this
+ * costs about one read per seller instead of sweeping thousands of sellers again and again
+ * (which would slow the very pipeline being measured). No seller is ever skipped.
  */
-export async function waitForLedgers(
-  baseUrl: string,
-  key: string,
-  expected: Map<string, Counters>,
+export async function waitForSellers<T>(
+  expected: Map<string, T>,
+  check: Check<T>,
   postedOrder: readonly string[],
   progress: { posted: number; failed?: boolean } = { posted: postedOrder.length },
   timeoutMs = 900_000,
@@ -90,9 +99,7 @@ export async function waitForLedgers(
         if (progress.failed) return; // posting failed, and says why
         await pause();
       }
-      for (;;) {
-        const summary = (await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary;
-        if (matches(summary, expected.get(seller)!)) break;
+      while (!(await check(seller, expected.get(seller)!))) {
         if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
         await pause();
       }
@@ -101,9 +108,11 @@ export async function waitForLedgers(
   await Promise.all(Array.from({ length: CHECKERS }, checker));
 }
 
-export async function ingestScenario(baseUrl: string, key: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
-  const events = history({ ...options, endMs: Date.now() - 60_000 });
-  const expected = expectedTotals(events);
+/**
+ * Posts `events` to `baseUrl` and stops the clock when every seller passes its check; then
+ * times the checks alone (every seller read once more, now that all match).
+ */
+async function runScenario<T>(baseUrl: string, key: string, name: string, events: readonly SellerEventInput[], expected: Map<string, T>, check: Check<T>): Promise<IngestResult> {
   const postedOrder = events.map((e) => e.seller_id);
   const start = performance.now();
   const progress = { posted: 0, failed: false };
@@ -116,11 +125,34 @@ export async function ingestScenario(baseUrl: string, key: string, name: string,
         throw error;
       },
     ),
-    waitForLedgers(baseUrl, key, expected, postedOrder, progress),
+    waitForSellers(expected, check, postedOrder, progress),
   ]);
   const seconds = (performance.now() - start) / 1000;
   const checkStart = performance.now();
-  await waitForLedgers(baseUrl, key, expected, postedOrder);
+  await waitForSellers(expected, check, postedOrder);
   const checkSeconds = (performance.now() - checkStart) / 1000;
   return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds, checkSeconds };
+}
+
+/** A simulated history through the app, checked against each seller's summary. */
+export async function ingestScenario(baseUrl: string, key: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
+  const events = history({ ...options, endMs: Date.now() - 60_000 });
+  return runScenario(baseUrl, key, name, events, expectedTotals(events), summaryCheck(baseUrl, key));
+}
+
+/**
+ * The same history through the bare pipeline (bench/bare), checked against each seller's count
+ * of distinct events: the floor the app's figure for the scenario can be set beside.
+ */
+export async function bareScenario(baseUrl: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
+  const events = history({ ...options, endMs: Date.now() - 60_000 });
+  const ids = new Map<string, Set<string>>();
+  for (const event of events) {
+    const seller = ids.get(event.seller_id);
+    if (seller) seller.add(event.event_id);
+    else ids.set(event.seller_id, new Set([event.event_id]));
+  }
+  const expected = new Map([...ids].map(([seller, set]) => [seller, set.size]));
+  const check: Check<number> = async (seller, count) => ((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}`)) as { events: number }).events === count;
+  return runScenario(baseUrl, "", name, events, expected, check);
 }

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { ROOT, startLocalStack, startWorker } from "../scripts/local-stack.ts";
 import type { HistoryOptions } from "../scripts/simulator/generate.ts";
 import { measureFreshness } from "./freshness.ts";
-import { ingestScenario, type IngestResult } from "./ingest.ts";
+import { bareScenario, ingestScenario, type IngestResult } from "./ingest.ts";
 import { closedLoop, getOk, inTurns } from "./load.ts";
 import { startProfiler } from "./profile.ts";
 import { d1Rows, ledgerFiles } from "./storage.ts";
@@ -34,7 +34,7 @@ const READ_TURN_MS = 1_000;
 const READ_ROUNDS = 6;
 const INSPECTOR_PORT = 9231;
 
-const PARTS = ["ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "freshness", "reads", "storage", "ingest-10000"] as const;
+const PARTS = ["ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "bare", "freshness", "reads", "storage", "ingest-10000"] as const;
 /**
  * Events per slice when the ledger alone is driven: what the consumer's batches carried with
  * 1,000 sellers and four posters (~5 events per call), and the whole history (one call each).
@@ -135,6 +135,22 @@ try {
   });
   await runIngest("ingest-1000", "1,000 sellers", thousandSellers);
 
+  // The same two histories through the bare pipeline (bench/bare): the floor for this shape here.
+  const bare = await part("bare", async () => {
+    const worker = await startWorker(join(ROOT, "bench", "bare", "wrangler.toml"), 8804, join(persistTo, "bare"));
+    try {
+      const results: IngestResult[] = [];
+      for (const [label, options] of [["20 sellers", twentySellers], ["1,000 sellers", thousandSellers]] as const) {
+        const result = await bareScenario(worker.url, label, options);
+        log(`bare pipeline, ${label}: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s (the ${result.sellers} checks alone, again: ${result.checkSeconds.toFixed(1)} s)`);
+        results.push(result);
+      }
+      return results;
+    } finally {
+      await worker.stop();
+    }
+  });
+
   // Live traffic at a steady 1,000 events/s (about three times the evening peak of a million
   // orders a day, see Capacity), then a history replayed as fast as the app accepts it.
   const freshness = await part("freshness", async () => {
@@ -215,6 +231,15 @@ try {
           ],
     ),
   ];
+  for (const b of bare ?? []) {
+    const app = ingest.find((r) => r.name === b.name && !r.failed);
+    rows.push([
+      `the bare pipeline, ${b.name}`,
+      `${b.eventsPerSecond.toFixed(0)} events/s`,
+      `${ratio(b.eventsPerSecond).toFixed(1)}×`,
+      `the same history through post, 400-event messages, one RPC per seller per batch and SQLite dedupe only (bench/bare), checked by a count read per seller (${b.checkSeconds.toFixed(1)} s by themselves)${app ? `; the app reaches ${((100 * app.eventsPerSecond) / b.eventsPerSecond).toFixed(0)}% of it` : ""}`,
+    ]);
+  }
   for (const alone of ledgerAlone ?? []) {
     const sliced = alone.slice < alone.events;
     rows.push([
@@ -260,7 +285,7 @@ try {
   ].join("\n");
   console.log(`\n${table}\n`);
 
-  if (full) writeResults({ date: new Date().toISOString(), state: inMemory ? "memory" : "disk", baseline: { before: helloBefore, after: helloAfter, perSecond: baseline }, ingest, ledgerAlone, freshness, reads, storage }, table);
+  if (full) writeResults({ date: new Date().toISOString(), state: inMemory ? "memory" : "disk", baseline: { before: helloBefore, after: helloAfter, perSecond: baseline }, ingest, bare, ledgerAlone, freshness, reads, storage }, table);
   else log("a partial run (--only): bench/results/latest.json and the README table are left as they were");
 } finally {
   await Promise.all([app.stop(), hello.stop()]);

@@ -1,0 +1,81 @@
+/**
+ * The bare pipeline: the shape of the app's ingest path with none of its features, as the
+ * speed issue describes it (post, 400-event messages, one RPC per seller per batch, SQLite
+ * dedupe). `npm run bench` (part bare) runs the app's scenarios through it, posted and checked
+ * the same way, so the app's figures can be set beside the floor this runtime allows here.
+ *
+ * POST /v1/events        a JSON array of events (each with event_id and seller_id): 202 { accepted }
+ * GET  /v1/sellers/:id   { events }: how many distinct events that seller's object has stored
+ *
+ * No key, no validation beyond those two fields, no counters, no flush: not for anything but
+ * the benchmark.
+ */
+import { DurableObject } from "cloudflare:workers";
+
+const EVENTS_PER_MESSAGE = 400;
+
+interface BareEvent {
+  event_id: string;
+  seller_id: string;
+}
+
+interface BareEnv {
+  EVENTS: Queue<BareEvent[]>;
+  SELLER: DurableObjectNamespace<BareSeller>;
+}
+
+/** One per seller: every event id it was given, stored once (the SQLite dedupe), and how many. */
+export class BareSeller extends DurableObject<BareEnv> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: BareEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID");
+  }
+
+  add(eventIds: string[]): number {
+    return this.sql.exec("INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key", JSON.stringify(eventIds)).toArray().length;
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM seen").one().n;
+  }
+}
+
+function isBareEvent(value: unknown): value is BareEvent {
+  const event = value as Partial<BareEvent> | null;
+  return typeof event?.event_id === "string" && typeof event.seller_id === "string";
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (request.method === "POST" && url.pathname === "/v1/events") {
+      const events: unknown = await request.json();
+      if (!Array.isArray(events) || !events.every(isBareEvent)) return Response.json({ error: "a JSON array of events" }, { status: 400 });
+      const messages: MessageSendRequest<BareEvent[]>[] = [];
+      for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) messages.push({ body: events.slice(i, i + EVENTS_PER_MESSAGE) });
+      if (messages.length > 0) await env.EVENTS.sendBatch(messages);
+      return Response.json({ accepted: events.length }, { status: 202 });
+    }
+    const seller = url.pathname.match(/^\/v1\/sellers\/([^/]+)$/)?.[1];
+    if (request.method === "GET" && seller) {
+      return Response.json({ events: await env.SELLER.getByName(decodeURIComponent(seller)).count() });
+    }
+    return Response.json({ error: "not found" }, { status: 404 });
+  },
+
+  async queue(batch, env) {
+    const bySeller = new Map<string, string[]>();
+    for (const message of batch.messages) {
+      for (const event of message.body) {
+        const ids = bySeller.get(event.seller_id);
+        if (ids) ids.push(event.event_id);
+        else bySeller.set(event.seller_id, [event.event_id]);
+      }
+    }
+    // One call per seller per batch; a failure throws, and the whole batch is delivered again.
+    await Promise.all([...bySeller].map(([seller, ids]) => env.SELLER.getByName(seller).add(ids)));
+  },
+} satisfies ExportedHandler<BareEnv, BareEvent[]>;
