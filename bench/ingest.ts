@@ -19,8 +19,9 @@ export interface IngestResult {
   postSeconds: number;
   eventsPerSecond: number;
   /**
-   * The checks alone: every seller's summary read once more, after the figure, with the same
-   * checkers. What the figure's own verification costs (one read per seller at the least).
+   * The checks alone: every seller read once more (the app's summary, the bare pipeline's
+   * count), after the figure, with the same checkers. What the figure's own verification costs
+   * (one read per seller at the least).
    */
   checkSeconds: number;
   /** Why the scenario could not finish, when it could not. */
@@ -112,7 +113,7 @@ export async function waitForSellers<T>(
  * Posts `events` to `baseUrl` and stops the clock when every seller passes its check; then
  * times the checks alone (every seller read once more, now that all match).
  */
-async function runScenario<T>(baseUrl: string, key: string, name: string, events: readonly SellerEventInput[], expected: Map<string, T>, check: Check<T>): Promise<IngestResult> {
+async function runScenario<T>(baseUrl: string, key: string | undefined, name: string, events: readonly SellerEventInput[], expected: Map<string, T>, check: Check<T>): Promise<IngestResult> {
   const postedOrder = events.map((e) => e.seller_id);
   const start = performance.now();
   const progress = { posted: 0, failed: false };
@@ -141,8 +142,8 @@ export async function ingestScenario(baseUrl: string, key: string, name: string,
 }
 
 /**
- * The same history through the bare pipeline (bench/bare), checked against each seller's count
- * of distinct events: the floor the app's figure for the scenario can be set beside.
+ * A scenario's history through the bare pipeline (bench/bare), checked against each seller's
+ * count of distinct events: the floor the app's figure for the scenario can be set beside.
  */
 export async function bareScenario(baseUrl: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
   const events = history({ ...options, endMs: Date.now() - 60_000 });
@@ -154,5 +155,5 @@ export async function bareScenario(baseUrl: string, name: string, options: Omit<
   }
   const expected = new Map([...ids].map(([seller, set]) => [seller, set.size]));
   const check: Check<number> = async (seller, count) => ((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}`)) as { events: number }).events === count;
-  return runScenario(baseUrl, "", name, events, expected, check);
+  return runScenario(baseUrl, undefined, name, events, expected, check);
 }

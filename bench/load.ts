@@ -70,7 +70,7 @@ export async function getOk(url: string, token?: string): Promise<unknown> {
  */
 export async function postEvents(
   baseUrl: string,
-  key: string,
+  key: string | undefined,
   events: readonly unknown[],
   options: { batch: number; concurrency: number; progress?: { posted: number } },
 ): Promise<void> {
@@ -86,7 +86,7 @@ export async function postEvents(
         const batch = batches[index]!;
         const res = await fetch(`${baseUrl}/v1/events`, {
           method: "POST",
-          headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+          headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": "application/json" },
           body: JSON.stringify(batch),
         });
         const text = await res.text();

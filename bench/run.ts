@@ -34,7 +34,7 @@ const READ_TURN_MS = 1_000;
 const READ_ROUNDS = 6;
 const INSPECTOR_PORT = 9231;
 
-const PARTS = ["ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "bare", "freshness", "reads", "storage", "ingest-10000"] as const;
+const PARTS = ["bare", "ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "freshness", "reads", "storage", "ingest-10000"] as const;
 /**
  * Events per slice when the ledger alone is driven: what the consumer's batches carried with
  * 1,000 sellers and four posters (~5 events per call), and the whole history (one call each).
@@ -49,10 +49,13 @@ const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p)) ?
 if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(", ")}; the parts are ${PARTS.join(", ")}`);
 const full = only === undefined;
 
+/** The parts that run in a Worker of their own, which the profiler (on the app's inspector) does not see. */
+const UNPROFILED: readonly Part[] = ["ledger-1000", "bare"];
+
 /** Runs a part if it was asked for, under the profiler if --profile was given. */
 async function part<T>(name: Part, run: () => Promise<T>): Promise<T | undefined> {
   if (only && !only.includes(name)) return undefined;
-  const profiler = flags.profile ? await startProfiler(INSPECTOR_PORT) : undefined;
+  const profiler = flags.profile && !UNPROFILED.includes(name) ? await startProfiler(INSPECTOR_PORT) : undefined;
   try {
     return await run();
   } finally {
@@ -93,28 +96,50 @@ try {
     await sleep(wait);
   };
 
+  /** Runs one scenario and logs its figure; a limit of the local runtime is a result too: a failed row, and the run goes on. */
+  const measured = async (what: string, label: string, sellers: number, run: () => Promise<IngestResult>): Promise<IngestResult> => {
+    try {
+      const result = await run();
+      log(`${what}, ${label}: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s (the ${result.sellers} checks alone, again: ${result.checkSeconds.toFixed(1)} s)`);
+      return result;
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
+      log(`${what}, ${label}: FAILED: ${reason}`);
+      return { name: label, sellers, events: 0, seconds: 0, postSeconds: 0, eventsPerSecond: 0, checkSeconds: 0, failed: reason };
+    }
+  };
+
   const ingest: IngestResult[] = [];
   const runIngest = (name: Part, label: string, options: Omit<HistoryOptions, "endMs">) =>
     part(name, async () => {
       try {
-        const result = await ingestScenario(app.url, key, label, options);
-        ingest.push(result);
-        log(`ingest, ${label}: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s (the ${result.sellers} checks alone, again: ${result.checkSeconds.toFixed(1)} s)`);
-      } catch (error) {
-        // A limit of the local runtime is a result too: say which, and go on with the rest.
-        const reason = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
-        ingest.push({ name: label, sellers: options.sellers, events: 0, seconds: 0, postSeconds: 0, eventsPerSecond: 0, checkSeconds: 0, failed: reason });
-        log(`ingest, ${label}: FAILED: ${reason}`);
+        ingest.push(await measured("ingest", label, options.sellers, () => ingestScenario(app.url, key, label, options)));
       } finally {
         lastWriteMs = performance.now();
       }
     });
   const twentySellers = { seed: 1, sellers: 20, days: 2, ordersPerDay: 3500, prefix: "b20" };
+  const thousandSellers = { seed: 3, sellers: 1000, days: 2, ordersPerDay: 3500, visitEveryHours: 24, prefix: "k1" };
+
+  // The bare pipeline (bench/bare) through the 20- and the 1,000-seller scenarios: the floor for
+  // this shape here. First, while the app has nothing to flush.
+  const bare = await part("bare", async () => {
+    const worker = await startWorker(join(ROOT, "bench", "bare", "wrangler.toml"), 8804, join(persistTo, "bare"));
+    try {
+      const results: IngestResult[] = [];
+      for (const [label, options] of [["20 sellers", twentySellers], ["1,000 sellers", thousandSellers]] as const) {
+        results.push(await measured("bare pipeline", label, options.sellers, () => bareScenario(worker.url, label, options)));
+      }
+      return results;
+    } finally {
+      await worker.stop();
+    }
+  });
+
   await runIngest("ingest-20", "20 sellers", twentySellers);
   await runIngest("ingest-hot", "20 sellers, one hot (50%)", { seed: 2, sellers: 20, days: 2, ordersPerDay: 3500, hotShare: 0.5, prefix: "hot" });
   // The 1,000-seller scenario with the ledger alone first (bench/ledger: no HTTP, queue or
   // checks; before the pipeline's run, whose 1,000 flushes fall due a minute later).
-  const thousandSellers = { seed: 3, sellers: 1000, days: 2, ordersPerDay: 3500, visitEveryHours: 24, prefix: "k1" };
   const ledgerAlone = await part("ledger-1000", async () => {
     const worker = await startWorker(join(ROOT, "bench", "ledger", "wrangler.toml"), 8803, join(persistTo, "ledger-alone"));
     try {
@@ -134,22 +159,6 @@ try {
     }
   });
   await runIngest("ingest-1000", "1,000 sellers", thousandSellers);
-
-  // The same two histories through the bare pipeline (bench/bare): the floor for this shape here.
-  const bare = await part("bare", async () => {
-    const worker = await startWorker(join(ROOT, "bench", "bare", "wrangler.toml"), 8804, join(persistTo, "bare"));
-    try {
-      const results: IngestResult[] = [];
-      for (const [label, options] of [["20 sellers", twentySellers], ["1,000 sellers", thousandSellers]] as const) {
-        const result = await bareScenario(worker.url, label, options);
-        log(`bare pipeline, ${label}: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s (the ${result.sellers} checks alone, again: ${result.checkSeconds.toFixed(1)} s)`);
-        results.push(result);
-      }
-      return results;
-    } finally {
-      await worker.stop();
-    }
-  });
 
   // Live traffic at a steady 1,000 events/s (about three times the evening peak of a million
   // orders a day, see Capacity), then a history replayed as fast as the app accepts it.
@@ -232,12 +241,16 @@ try {
     ),
   ];
   for (const b of bare ?? []) {
+    if (b.failed) {
+      rows.push([`the bare pipeline, ${b.name}`, "failed", "", b.failed]);
+      continue;
+    }
     const app = ingest.find((r) => r.name === b.name && !r.failed);
     rows.push([
       `the bare pipeline, ${b.name}`,
       `${b.eventsPerSecond.toFixed(0)} events/s`,
       `${ratio(b.eventsPerSecond).toFixed(1)}×`,
-      `the same history through post, 400-event messages, one RPC per seller per batch and SQLite dedupe only (bench/bare), checked by a count read per seller (${b.checkSeconds.toFixed(1)} s by themselves)${app ? `; the app reaches ${((100 * app.eventsPerSecond) / b.eventsPerSecond).toFixed(0)}% of it` : ""}`,
+      `the same scenario through post, 400-event messages, one RPC per seller per batch and SQLite dedupe only (bench/bare), checked by a count read per seller (${b.checkSeconds.toFixed(1)} s by themselves)${app ? `; the app reaches ${((100 * app.eventsPerSecond) / b.eventsPerSecond).toFixed(0)}% of it` : ""}`,
     ]);
   }
   for (const alone of ledgerAlone ?? []) {
@@ -302,3 +315,4 @@ function writeResults(results: { date: string; state: string } & Record<string, 
   }
   log("wrote bench/results/latest.json and the README table");
 }
+
