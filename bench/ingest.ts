@@ -80,7 +80,7 @@ function summaryCheck(baseUrl: string, key: string): Check<Counters> {
  * costs about one read per seller instead of sweeping thousands of sellers again and again
  * (which would slow the very pipeline being measured). No seller is ever skipped.
  */
-export async function waitForSellers<T>(
+async function waitForSellers<T>(
   expected: Map<string, T>,
   check: Check<T>,
   postedOrder: readonly string[],

@@ -24,6 +24,7 @@ interface BareEvent {
   seller_id: string;
 }
 
+/** Declared here: `wrangler types` for this config would declare a second global Env beside the app's. */
 interface BareEnv {
   EVENTS: Queue<BareEvent[]>;
   SELLER: DurableObjectNamespace<BareSeller>;
