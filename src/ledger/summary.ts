@@ -93,7 +93,7 @@ export type PeriodTotals = Record<PeriodName, Counters>;
  * 30 days, 3 before. The periods nest, so a period's totals are the sum of its bucket and the
  * buckets before it (the ledger sums its rows per bucket in SQL, then adds them up here).
  */
-export const PERIOD_BUCKETS = ["today", "7d", "30d", "all"] as const satisfies readonly PeriodName[];
+const PERIOD_BUCKETS = ["today", "7d", "30d", "all"] as const satisfies readonly PeriodName[];
 
 export function totalsFromBuckets(buckets: Iterable<[bucket: number, counters: Counters]>): PeriodTotals {
   const byBucket = new Map(buckets);
@@ -108,7 +108,7 @@ export function totalsFromBuckets(buckets: Iterable<[bucket: number, counters: C
 }
 
 /** The bucket of an hour, as the ledger's SQL computes it. */
-export function bucketOf(hour: number, starts: ReturnType<typeof periodStarts>): number {
+function bucketOf(hour: number, starts: ReturnType<typeof periodStarts>): number {
   if (hour >= starts.today) return 0;
   if (hour >= starts["7d"]) return 1;
   return hour >= starts["30d"] ? 2 : 3;
