@@ -69,6 +69,16 @@ async function part<T>(name: Part, run: () => Promise<T>): Promise<T | undefined
 
 const inMemory = !flags["state-on-disk"] && existsSync("/dev/shm");
 const persistTo = mkdtempSync(join(inMemory ? "/dev/shm" : tmpdir(), "sellerpulse-bench-"));
+
+/** Runs `run` against bench/<dir>'s Worker under its own `wrangler dev` (state beside the app's), then stops it. */
+async function withWorker<T>(dir: string, port: number, run: (url: string) => Promise<T>): Promise<T> {
+  const worker = await startWorker(join(ROOT, "bench", dir, "wrangler.toml"), port, join(persistTo, dir));
+  try {
+    return await run(worker.url);
+  } finally {
+    await worker.stop();
+  }
+}
 const log = (line: string) => console.log(`[bench] ${line}`);
 log(`local state in ${persistTo} (${inMemory ? "memory" : "on disk"})`);
 
@@ -123,30 +133,26 @@ try {
 
   // The bare pipeline (bench/bare) through the 20- and the 1,000-seller scenarios: the floor for
   // this shape here. First, while the app has nothing to flush.
-  const bare = await part("bare", async () => {
-    const worker = await startWorker(join(ROOT, "bench", "bare", "wrangler.toml"), 8804, join(persistTo, "bare"));
-    try {
+  const bare = await part("bare", () =>
+    withWorker("bare", 8804, async (url) => {
       const results: IngestResult[] = [];
       for (const [label, options] of [["20 sellers", twentySellers], ["1,000 sellers", thousandSellers]] as const) {
-        results.push(await measured("bare pipeline", label, options.sellers, () => bareScenario(worker.url, label, options)));
+        results.push(await measured("bare pipeline", label, options.sellers, () => bareScenario(url, label, options)));
       }
       return results;
-    } finally {
-      await worker.stop();
-    }
-  });
+    }),
+  );
 
   await runIngest("ingest-20", "20 sellers", twentySellers);
   await runIngest("ingest-hot", "20 sellers, one hot (50%)", { seed: 2, sellers: 20, days: 2, ordersPerDay: 3500, hotShare: 0.5, prefix: "hot" });
   // The 1,000-seller scenario with the ledger alone first (bench/ledger: no HTTP, queue or
   // checks; before the pipeline's run, whose 1,000 flushes fall due a minute later).
-  const ledgerAlone = await part("ledger-1000", async () => {
-    const worker = await startWorker(join(ROOT, "bench", "ledger", "wrangler.toml"), 8803, join(persistTo, "ledger-alone"));
-    try {
+  const ledgerAlone = await part("ledger-1000", () =>
+    withWorker("ledger", 8803, async (url) => {
       const results = [];
       for (const slice of LEDGER_SLICES) {
         const body = { scenario: thousandSellers, slice, run: `slice-${slice}` };
-        const res = await fetch(worker.url, { method: "POST", body: JSON.stringify(body) });
+        const res = await fetch(url, { method: "POST", body: JSON.stringify(body) });
         if (!res.ok) throw new Error(`the ledger alone answered ${res.status}: ${await res.text()}`);
         const run = (await res.json()) as { events: number; calls: number; ms: number };
         const result = { ...run, slice, eventsPerSecond: run.events / (run.ms / 1000) };
@@ -154,10 +160,8 @@ try {
         results.push(result);
       }
       return results;
-    } finally {
-      await worker.stop();
-    }
-  });
+    }),
+  );
   await runIngest("ingest-1000", "1,000 sellers", thousandSellers);
 
   // Live traffic at a steady 1,000 events/s (about three times the evening peak of a million
