@@ -4,8 +4,8 @@
  *
  * The rows go as one JSON array per table (per 600,000 characters: json-chunks.ts), read with
  * json_each: one statement per table however many rows changed, where a statement per row
- * cost most of a flush (building it in drizzle, then executing it). `npm run bench --
- * --profile` shows it.
+ * cost most of a flush (building it in drizzle, then executing it), as
+ * `npm run bench -- --profile` shows.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
