@@ -135,10 +135,19 @@ async function runScenario<T>(baseUrl: string, key: string | undefined, name: st
   return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds, checkSeconds };
 }
 
-/** A simulated history through the app, checked against each seller's summary. */
-export async function ingestScenario(baseUrl: string, key: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
-  const events = history({ ...options, endMs: Date.now() - 60_000 });
-  return runScenario(baseUrl, key, name, events, expectedTotals(events), summaryCheck(baseUrl, key));
+/** A scenario's simulated history, ending a minute ago. */
+export function scenarioHistory(options: Omit<HistoryOptions, "endMs">): SellerEventInput[] {
+  return history({ ...options, endMs: Date.now() - 60_000 });
+}
+
+/**
+ * A simulated history through the app, each seller it names checked against its summary.
+ * `before`: what was already posted to these sellers, which their summaries include too.
+ */
+export async function ingestScenario(baseUrl: string, key: string, name: string, events: readonly SellerEventInput[], before: readonly SellerEventInput[] = []): Promise<IngestResult> {
+  const named = new Set(events.map((e) => e.seller_id));
+  const expected = new Map([...expectedTotals([...before, ...events])].filter(([seller]) => named.has(seller)));
+  return runScenario(baseUrl, key, name, events, expected, summaryCheck(baseUrl, key));
 }
 
 /**
@@ -146,7 +155,7 @@ export async function ingestScenario(baseUrl: string, key: string, name: string,
  * count of distinct events: the floor the app's figure for the scenario can be set beside.
  */
 export async function bareScenario(baseUrl: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
-  const events = history({ ...options, endMs: Date.now() - 60_000 });
+  const events = scenarioHistory(options);
   const ids = new Map<string, Set<string>>();
   for (const event of events) {
     const seller = ids.get(event.seller_id);

@@ -20,8 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, startLocalStack, startWorker } from "../scripts/local-stack.ts";
 import type { HistoryOptions } from "../scripts/simulator/generate.ts";
+import type { SellerEventInput } from "../src/events/schema.ts";
 import { measureFreshness } from "./freshness.ts";
-import { bareScenario, ingestScenario, type IngestResult } from "./ingest.ts";
+import { bareScenario, ingestScenario, scenarioHistory, type IngestResult } from "./ingest.ts";
 import { closedLoop, getOk, inTurns } from "./load.ts";
 import { startProfiler } from "./profile.ts";
 import { d1Rows, ledgerFiles } from "./storage.ts";
@@ -34,7 +35,7 @@ const READ_TURN_MS = 1_000;
 const READ_ROUNDS = 6;
 const INSPECTOR_PORT = 9231;
 
-const PARTS = ["bare", "ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "freshness", "reads", "storage", "ingest-10000"] as const;
+const PARTS = ["bare", "ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "ingest-1000-again", "freshness", "reads", "storage", "ingest-10000"] as const;
 /**
  * Events per slice when the ledger alone is driven: what the consumer's batches carried with
  * 1,000 sellers and four posters (~5 events per call), and the whole history (one call each).
@@ -120,13 +121,18 @@ try {
   };
 
   const ingest: IngestResult[] = [];
-  const runIngest = (name: Part, label: string, options: Omit<HistoryOptions, "endMs">) =>
+  /**
+   * Runs an ingest part: posts the scenario's history and measures it. `before` (run first, not
+   * measured) returns what its sellers already hold. Returns the history if it was measured whole.
+   */
+  const runIngest = (name: Part, label: string, options: Omit<HistoryOptions, "endMs">, before?: () => Promise<readonly SellerEventInput[]>) =>
     part(name, async () => {
-      try {
-        ingest.push(await measured("ingest", label, options.sellers, () => ingestScenario(app.url, key, label, options)));
-      } finally {
-        lastWriteMs = performance.now();
-      }
+      const held = (await before?.()) ?? [];
+      const events = scenarioHistory(options);
+      const result = await measured("ingest", label, options.sellers, () => ingestScenario(app.url, key, label, events, held));
+      lastWriteMs = performance.now();
+      ingest.push(result);
+      return result.failed ? undefined : events;
     });
   const twentySellers = { seed: 1, sellers: 20, days: 2, ordersPerDay: 3500, prefix: "b20" };
   const thousandSellers = { seed: 3, sellers: 1000, days: 2, ordersPerDay: 3500, visitEveryHours: 24, prefix: "k1" };
@@ -162,7 +168,23 @@ try {
       return results;
     }),
   );
-  await runIngest("ingest-1000", "1,000 sellers", thousandSellers);
+  const thousandHistory = await runIngest("ingest-1000", "1,000 sellers", thousandSellers);
+  // Two more days for the same 1,000 sellers, once their ledgers exist and have flushed: how much
+  // of the figure above is creating 1,000 ledgers. They have been idle for a minute by then, so
+  // the runtime has evicted them (after 10 s), as it would a seller between two orders: each
+  // first call wakes its ledger from storage. Without the part above, its history is posted
+  // first, unmeasured (posting it again after a failure is safe: the ledgers drop duplicates).
+  await runIngest("ingest-1000-again", "1,000 sellers, existing ledgers", { ...thousandSellers, seed: 6 }, async () => {
+    let held = thousandHistory;
+    if (!held) {
+      held = scenarioHistory(thousandSellers);
+      log("posting the 1,000-seller history first (not measured)…");
+      await ingestScenario(app.url, key, "1,000 sellers", held);
+      lastWriteMs = performance.now();
+    }
+    await settle();
+    return held;
+  });
 
   // Live traffic at a steady 1,000 events/s (about three times the evening peak of a million
   // orders a day, see Capacity), then a history replayed as fast as the app accepts it.
@@ -181,7 +203,7 @@ try {
 
   // The reads ask for the busiest seller of the 20-seller scenario (posted first if it was not run).
   if (only && !only.includes("ingest-20") && only.includes("reads")) {
-    await ingestScenario(app.url, key, "20 sellers", twentySellers);
+    await ingestScenario(app.url, key, "20 sellers", scenarioHistory(twentySellers));
     lastWriteMs = performance.now();
   }
   const reads = await part("reads", async () => {
@@ -203,7 +225,7 @@ try {
 
   const storage = await part("storage", async () => {
     log("a simulated month for 10 sellers…");
-    const month = await ingestScenario(app.url, key, "a month, 10 sellers", { seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" });
+    const month = await ingestScenario(app.url, key, "a month, 10 sellers", scenarioHistory({ seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" }));
     lastWriteMs = performance.now();
     await settle(); // the last alarms flush their sellers
     const monthLedgers = ledgerFiles(persistTo).filter((f) => f.sellerId.startsWith("month-"));
@@ -230,7 +252,12 @@ try {
 
   const ratio = (x: number) => x / baseline;
   type Row = [string, string, string, string];
-  const goals: Record<string, string> = { "20 sellers": "≥ 20×", "20 sellers, one hot (50%)": "≥ 20×", "1,000 sellers": "≥ 10×" };
+  const goals: Record<string, string> = {
+    "20 sellers": "≥ 20×",
+    "20 sellers, one hot (50%)": "≥ 20×",
+    "1,000 sellers": "≥ 10×",
+    "1,000 sellers, existing ledgers": "none (beside the 1,000-seller row: what creating the ledgers costs; these were idle a minute, so each was woken from storage)",
+  };
   const rows: Row[] = [
     ["hello-world (baseline)", `${baseline.toFixed(0)} req/s`, "1.00×", `before ${helloBefore.perSecond.toFixed(0)}, after ${helloAfter.perSecond.toFixed(0)}`],
     ...ingest.map((r): Row =>
