@@ -386,8 +386,12 @@ export class SellerLedger extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Completes the closing handshake. A client that closed without a status (1005) or whose
+   * connection dropped (1006) cannot be answered with that code (close() throws on it): 1000.
+   */
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    ws.close(code, "closing");
+    ws.close(code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, "closing");
   }
 
   // ---- meta -------------------------------------------------------------------------------

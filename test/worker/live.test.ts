@@ -29,6 +29,19 @@ describe("the live summary", () => {
     socket.close(1000, "done");
   });
 
+  it("completes the close when the client closes without a status code", async () => {
+    const key = await createPlatform("acme3");
+    const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-3" } })).json()) as { token: string };
+    const socket = (await api(`/v1/sellers/live-3/live?token=${session.token}`, { headers: { Upgrade: "websocket" } })).webSocket!;
+    const opened = new Promise((resolve) => socket.addEventListener("message", resolve, { once: true }));
+    const closed = new Promise<CloseEvent>((resolve) => socket.addEventListener("close", resolve, { once: true }));
+    socket.accept();
+    await opened;
+    socket.close();
+    const event = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000))]);
+    expect(event?.code).toBe(1000);
+  });
+
   it("refuses another seller's live feed and a plain GET", async () => {
     const key = await createPlatform("acme2");
     const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-1" } })).json()) as { token: string };
