@@ -16,9 +16,15 @@ const id = z.string().min(1).max(128);
 /** Integer minor units (cents). */
 const minorUnits = z.int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
-/** RFC 3339 with any offset, stored as UTC ("2026-01-02T03:04:05.000Z"). */
-const timestamp = z.iso
-  .datetime({ offset: true })
+/**
+ * RFC 3339 with any offset, stored as UTC ("2026-01-02T03:04:05.000Z"). RFC 3339 also allows a
+ * lower-case "t" and "z", and a leap second (":60"), which a Date cannot hold: that is stored as
+ * the last millisecond of the second before it, so it stays in the same hour and day.
+ */
+const timestamp = z
+  .string()
+  .transform((value) => value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, "$159.999"))
+  .pipe(z.iso.datetime({ offset: true }))
   .transform((value) => new Date(value).toISOString());
 
 const base = {
