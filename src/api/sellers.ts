@@ -106,13 +106,26 @@ sellers.openapi(
   },
 );
 
-// WebSocket: pushes the summary on connect and whenever it changes.
-sellers.get("/:id/live", async (c) => {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw badRequest("Connect with a WebSocket upgrade");
-  const sellerId = c.req.param("id");
-  const { platform, ledger } = ledgerOf(c, sellerId);
-  const request = new Request(c.req.raw);
-  request.headers.set(LIVE_SELLER_HEADER, sellerId);
-  request.headers.set(LIVE_CURRENCY_HEADER, platform.currency);
-  return ledger.fetch(request);
-});
+sellers.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/live",
+    summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
+    description: "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so the token may also be given as `?token=`.",
+    security: [{ bearer: [] }],
+    request: {
+      params,
+      query: z.object({ token: z.string().optional().describe("A session token, for clients that cannot send an Authorization header") }),
+    },
+    responses: { 101: { description: "Switching Protocols: each message is the summary, as GET /summary returns it" }, ...errorResponses },
+  }),
+  async (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw badRequest("Connect with a WebSocket upgrade");
+    const { id } = c.req.valid("param");
+    const { platform, ledger } = ledgerOf(c, id);
+    const request = new Request(c.req.raw);
+    request.headers.set(LIVE_SELLER_HEADER, id);
+    request.headers.set(LIVE_CURRENCY_HEADER, platform.currency);
+    return ledger.fetch(request);
+  },
+);

@@ -173,7 +173,7 @@ describe("reads", () => {
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/v1/events", "/v1/sessions", "/v1/sellers/{id}/summary", "/v1/sellers/{id}/timeseries", "/v1/sellers/{id}/breakdown"]),
+      expect.arrayContaining(["/v1/events", "/v1/sessions", "/v1/sellers/{id}/summary", "/v1/sellers/{id}/timeseries", "/v1/sellers/{id}/breakdown", "/v1/sellers/{id}/live"]),
     );
   });
 });
