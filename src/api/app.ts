@@ -15,7 +15,12 @@ export const app = new OpenAPIHono<AppEnv>();
 app.onError((error, c) =>
   errorResponse(c, error instanceof HTTPException ? new ApiError(error.status as 400, "http_error", error.message) : error),
 );
-app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No such endpoint: ${c.req.method} ${c.req.path}`)));
+app.notFound((c) => {
+  const allowed = methodsOf(c.req.path);
+  if (allowed.length === 0) return errorResponse(c, new ApiError(404, "not_found", `No such endpoint: ${c.req.method} ${c.req.path}`));
+  const allow = allowed.join(", ");
+  return errorResponse(c, new ApiError(405, "method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; it answers ${allow}`, undefined, { Allow: allow }));
+});
 
 app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);
@@ -34,3 +39,11 @@ app.doc31("/v1/openapi.json", {
     description: "Real-time seller analytics: events in, live seller numbers out. See CONTRACT.md.",
   },
 });
+
+let endpoints: { pattern: URLPattern; method: string }[] | undefined;
+
+/** The methods the app's endpoints answer on this path (none: no such endpoint), for a 405. */
+function methodsOf(path: string): string[] {
+  endpoints ??= app.routes.filter((r) => r.method !== "ALL").map((r) => ({ pattern: new URLPattern({ pathname: r.path }), method: r.method }));
+  return [...new Set(endpoints.filter((e) => e.pattern.test({ pathname: path })).map((e) => e.method))];
+}

@@ -167,6 +167,15 @@ describe("reads", () => {
     await expectError(await api("/v1/nowhere", { token: acme }), 404);
   });
 
+  it("a known path asked with another method is a JSON 405 that says which methods it answers", async () => {
+    const events = await api("/v1/events", { token: acme });
+    await expectError(events, 405);
+    expect(events.headers.get("Allow")).toBe("POST");
+    const summary = await api("/v1/sellers/s-1/summary", { method: "DELETE", token: acme });
+    await expectError(summary, 405);
+    expect(summary.headers.get("Allow")).toBe("GET");
+  });
+
   it("serves an OpenAPI document generated from the schemas", async () => {
     const res = await api("/v1/openapi.json");
     expect(res.status).toBe(200);
