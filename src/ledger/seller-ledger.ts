@@ -16,12 +16,13 @@
  * An order is re-derived from its whole event set whenever it gains an event, and its old
  * contribution is swapped for the new one, so arrival order never matters. Rows changed
  * since the last flush carry the change sequence in `dirty`; an alarm writes them to D1 as
- * absolute values, so a repeated flush never double counts. This object never reads
- * another seller's data.
+ * absolute values, so a repeated flush never double counts. While a live socket is open, the
+ * same alarm also rings when time alone changes the summary, and pushes it. This object never
+ * reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
-import { flushDelay } from "./flush-delay.ts";
+import { FLUSH_DELAY_MS, FLUSH_JITTER_MS, flushDelay } from "./flush-delay.ts";
 import { flushToD1, type FlushBatch } from "./flush.ts";
 import { jsonChunks } from "./json-chunks.ts";
 import { jsonText, type JsonText } from "./json-text.ts";
@@ -29,7 +30,7 @@ import { bump, COUNTER_FIELDS, isZero, type Counters } from "./counters.ts";
 import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
 import { deriveOrder, type ProductCell } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
-import { periodStarts, summarize, totalsFromBuckets, type Summary } from "./summary.ts";
+import { nextTimeChange, periodStarts, summarize, totalsFromBuckets, type Summary } from "./summary.ts";
 import { hourRange, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
 
 
@@ -110,8 +111,10 @@ export interface BreakdownRow {
 
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  /** Whether a flush alarm is set, once this instance knows. */
-  private alarmSet: boolean | null = null;
+  /** When the alarm rings (null: not set), once this instance has read or set it. */
+  private alarmAt: number | null | undefined = undefined;
+  /** The last summary pushed to the live sockets (so that an unchanged one is not pushed again). */
+  private lastPushed: string | undefined = undefined;
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
 
@@ -131,7 +134,7 @@ export class SellerLedger extends DurableObject<Env> {
     if (exists) return;
     // A new ledger: nothing to read back before its first batch (each lookup costs a statement).
     this.seq = 0;
-    this.alarmSet = false;
+    this.alarmAt = null;
     const counterColumns = COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ");
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -191,7 +194,7 @@ export class SellerLedger extends DurableObject<Env> {
     if (seq !== null) this.seq = seq;
     if (applied > 0) {
       await this.scheduleFlush();
-      this.broadcast();
+      await this.broadcast();
     }
     return { applied, duplicates: events.length - applied };
   }
@@ -259,16 +262,27 @@ export class SellerLedger extends DurableObject<Env> {
 
   // ---- flush to D1 ------------------------------------------------------------------------
 
+  /** The alarm serves both the flush and the live sockets' time changes (see `pushOnTime`). */
   private async scheduleFlush(): Promise<void> {
-    this.alarmSet ??= (await this.ctx.storage.getAlarm()) !== null;
-    if (this.alarmSet) return;
-    await this.ctx.storage.setAlarm(Date.now() + flushDelay());
-    this.alarmSet = true;
+    const now = Date.now();
+    await this.alarmBy(now + FLUSH_DELAY_MS + FLUSH_JITTER_MS, now + flushDelay());
   }
 
-  /** Alarms arrive at least once: the flush writes absolute values and may run any number of times. */
+  /** Makes sure the alarm rings by `latest`: an alarm set no later stands, or it is set for `at`. */
+  private async alarmBy(latest: number, at = latest): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= latest) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
+  }
+
+  /**
+   * Alarms arrive at least once: the flush writes absolute values and may run any number of
+   * times (early too, when the alarm rang for a live socket: less coalescing, same result).
+   */
   override async alarm(): Promise<void> {
-    this.alarmSet = false;
+    this.alarmAt = null;
+    await this.broadcast();
     await this.flush();
   }
 
@@ -372,18 +386,38 @@ export class SellerLedger extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(viewer);
-    server.send(JSON.stringify(await this.summary(viewer.sellerId, viewer.currency)));
+    this.lastPushed = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
+    server.send(this.lastPushed);
+    await this.pushOnTime();
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  private broadcast(): void {
+  /** Pushes the summary to the live sockets if it changed since the last push. Never fails a write. */
+  private async broadcast(): Promise<void> {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return;
-    const viewer = sockets[0]!.deserializeAttachment() as Viewer;
-    void this.summary(viewer.sellerId, viewer.currency).then((summary) => {
-      const message = JSON.stringify(summary);
-      for (const socket of sockets) socket.send(message);
-    });
+    try {
+      const viewer = sockets[0]!.deserializeAttachment() as Viewer;
+      const message = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
+      if (message !== this.lastPushed) {
+        for (const socket of sockets) socket.send(message);
+        this.lastPushed = message;
+      }
+      await this.pushOnTime();
+    } catch (error) {
+      console.error("live push failed", error);
+    }
+  }
+
+  /**
+   * While someone watches, the alarm also rings when time alone changes the summary (a new UTC
+   * day, an order becoming overdue), so that the push follows without an event.
+   */
+  private async pushOnTime(now = Date.now()): Promise<void> {
+    const [row] = this.sql
+      .exec<{ next: number | null }>("SELECT MIN(deadline_ms) AS next FROM orders WHERE status = 'accepted' AND deadline_ms >= ?", now)
+      .toArray();
+    await this.alarmBy(nextTimeChange(now, row?.next ?? null));
   }
 
   /**

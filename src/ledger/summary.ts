@@ -85,6 +85,16 @@ export function periodStarts(nowMs: number): { today: number; "7d": number; "30d
   };
 }
 
+/**
+ * When time alone next changes a summary: at the next UTC midnight the periods move, and an
+ * accepted order becomes overdue the millisecond after its shipping deadline (`nextDeadline`:
+ * the earliest deadline, at or after now, of the orders awaiting shipment; null if none).
+ */
+export function nextTimeChange(nowMs: number, nextDeadline: number | null): number {
+  const midnight = (Math.floor(nowMs / DAY_MS) + 1) * DAY_MS;
+  return nextDeadline === null ? midnight : Math.min(midnight, nextDeadline + 1);
+}
+
 export type PeriodName = "today" | "7d" | "30d" | "all";
 export type PeriodTotals = Record<PeriodName, Counters>;
 

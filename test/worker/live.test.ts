@@ -1,7 +1,28 @@
 // GET /v1/sellers/{id}/live: a WebSocket that pushes the summary on connect and on change.
 import { describe, expect, it } from "vitest";
 import { api, createPlatform } from "./helpers.ts";
-import { visits } from "./builders.ts";
+import { placed, step, visits } from "./builders.ts";
+
+/** A seller's live socket, with the summaries it was pushed and a wait for one that passes `test`. */
+async function watch(key: string, seller: string) {
+  const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: seller } })).json()) as { token: string };
+  const socket = (await api(`/v1/sellers/${seller}/live?token=${session.token}`, { headers: { Upgrade: "websocket" } })).webSocket!;
+  const pushes: { at: number; summary: any }[] = [];
+  socket.addEventListener("message", (event) => pushes.push({ at: Date.now(), summary: JSON.parse(event.data as string) }));
+  socket.accept();
+  const pushed = (test: (summary: any) => boolean, timeoutMs = 10_000) =>
+    new Promise<{ at: number; summary: any }>((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const check = () => {
+        const found = pushes.find((p) => test(p.summary));
+        if (found) resolve(found);
+        else if (Date.now() > deadline) reject(new Error(`no such push in ${JSON.stringify(pushes.map((p) => p.summary.open))}`));
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+  return { socket, pushes, pushed };
+}
 
 describe("the live summary", () => {
   it("pushes the summary on connect and again when an event lands", async () => {
@@ -27,6 +48,23 @@ describe("the live summary", () => {
     await next(2);
     expect(messages[1].periods.all.visits).toBe(9);
     socket.close(1000, "done");
+  });
+
+  it("pushes again when time alone changes the summary: an accepted order becomes overdue", async () => {
+    const key = await createPlatform("acme4");
+    const live = await watch(key, "live-4");
+    await live.pushed((s) => s.updated_at === null);
+    const deadline = Date.now() + 2_000;
+    const placedAt = new Date(deadline - 3_600_000).toISOString();
+    const order = [placed("live-4", "o-1", 0, { occurred_at: placedAt, ship_within_hours: 1 }), { ...step("order.accepted", "live-4", "o-1", 0), occurred_at: placedAt }];
+    expect((await api("/v1/events", { method: "POST", token: key, json: order })).status).toBe(202);
+    const accepted = await live.pushed((s) => s.open.awaiting_shipment === 1);
+    expect(accepted.summary.open.overdue).toBe(0);
+    // No event comes: the deadline passing is what changes the summary.
+    const overdue = await live.pushed((s) => s.open.overdue === 1);
+    expect(overdue.at).toBeGreaterThan(deadline);
+    expect(live.pushes).toHaveLength(3);
+    live.socket.close(1000);
   });
 
   it("completes the close when the client closes without a status code", async () => {

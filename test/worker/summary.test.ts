@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { COUNTER_FIELDS, DAY_MS, HOUR_MS, sumCounters, type Counters } from "../../src/ledger/counters.ts";
-import { periodStarts, periodTotals } from "../../src/ledger/summary.ts";
+import { nextTimeChange, periodStarts, periodTotals } from "../../src/ledger/summary.ts";
 
 const counters = fc.record(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.integer({ min: -1_000, max: 1_000_000 })])) as Record<keyof Counters, fc.Arbitrary<number>>);
 
@@ -33,5 +33,21 @@ describe("periodTotals", () => {
     expect(starts.today * HOUR_MS).toBe(nowMs);
     expect(starts["7d"] * HOUR_MS).toBe(nowMs - 6 * DAY_MS);
     expect(starts["30d"] * HOUR_MS).toBe(nowMs - 29 * DAY_MS);
+  });
+});
+
+describe("nextTimeChange", () => {
+  it("is the next UTC midnight, or the millisecond after the next deadline if that comes first", () => {
+    const dayStart = Date.UTC(2026, 10, 23);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: DAY_MS - 1 }), fc.option(fc.integer({ min: 0, max: 3 * DAY_MS })), (offset, ahead) => {
+        const now = dayStart + offset;
+        const deadline = ahead === null ? null : now + ahead;
+        const next = nextTimeChange(now, deadline);
+        expect(next).toBeGreaterThan(now);
+        expect(next).toBeLessThanOrEqual(dayStart + DAY_MS);
+        expect(next).toBe(deadline !== null && deadline < dayStart + DAY_MS ? deadline + 1 : dayStart + DAY_MS);
+      }),
+    );
   });
 });
