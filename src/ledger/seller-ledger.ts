@@ -194,7 +194,7 @@ export class SellerLedger extends DurableObject<Env> {
     if (seq !== null) this.seq = seq;
     if (applied > 0) {
       await this.scheduleFlush();
-      await this.broadcast();
+      if (await this.broadcast()) await this.pushOnTime();
     }
     return { applied, duplicates: events.length - applied };
   }
@@ -282,8 +282,10 @@ export class SellerLedger extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    await this.broadcast();
+    const watched = await this.broadcast();
     await this.flush();
+    // Only once flushed: a flush that throws leaves no alarm set, so the runtime retries this one.
+    if (watched) await this.pushOnTime();
   }
 
   /** Writes the rows changed since the last flush to D1; returns how many rows it wrote. */
@@ -392,10 +394,13 @@ export class SellerLedger extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Pushes the summary to the live sockets if it changed since the last push. Never fails a write. */
-  private async broadcast(): Promise<void> {
+  /**
+   * Pushes the summary to the live sockets if it changed since the last push; says whether any
+   * socket is open. A failed push is logged, never thrown: it must not fail the write before it.
+   */
+  private async broadcast(): Promise<boolean> {
     const sockets = this.ctx.getWebSockets();
-    if (sockets.length === 0) return;
+    if (sockets.length === 0) return false;
     try {
       const viewer = sockets[0]!.deserializeAttachment() as Viewer;
       const message = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
@@ -403,10 +408,10 @@ export class SellerLedger extends DurableObject<Env> {
         for (const socket of sockets) socket.send(message);
         this.lastPushed = message;
       }
-      await this.pushOnTime();
     } catch (error) {
       console.error("live push failed", error);
     }
+    return true;
   }
 
   /**
