@@ -113,7 +113,9 @@ export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** When the alarm rings (null: not set), once this instance has read or set it. */
   private alarmAt: number | null | undefined = undefined;
-  /** The last summary pushed to the live sockets (so that an unchanged one is not pushed again). */
+  /** When the pending flush is due (null: nothing to flush), once this instance knows. */
+  private flushDue: number | null | undefined = undefined;
+  /** The last summary this instance pushed to the live sockets (an unchanged one is not pushed again). */
   private lastPushed: string | undefined = undefined;
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
@@ -135,6 +137,7 @@ export class SellerLedger extends DurableObject<Env> {
     // A new ledger: nothing to read back before its first batch (each lookup costs a statement).
     this.seq = 0;
     this.alarmAt = null;
+    this.flushDue = null;
     const counterColumns = COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ");
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -262,29 +265,56 @@ export class SellerLedger extends DurableObject<Env> {
 
   // ---- flush to D1 ------------------------------------------------------------------------
 
-  /** The alarm serves both the flush and the live sockets' time changes (see `pushOnTime`). */
+  /**
+   * The one alarm serves the flush (due FLUSH_DELAY_MS + jitter after a change) and, while a
+   * socket is open, the summary's time changes (pushOnTime): it rings at the earlier of the two.
+   */
   private async scheduleFlush(): Promise<void> {
-    const now = Date.now();
-    await this.alarmBy(now + FLUSH_DELAY_MS + FLUSH_JITTER_MS, now + flushDelay());
+    if (this.flushDue === undefined) {
+      // Woken from storage: an alarm within a flush window of now is taken to be the flush.
+      const alarm = await this.alarmTime();
+      this.flushDue = alarm !== null && alarm <= Date.now() + FLUSH_DELAY_MS + FLUSH_JITTER_MS ? alarm : null;
+    }
+    if (this.flushDue !== null) return;
+    this.flushDue = Date.now() + flushDelay();
+    await this.alarmBy(this.flushDue);
   }
 
-  /** Makes sure the alarm rings by `latest`: an alarm set no later stands, or it is set for `at`. */
-  private async alarmBy(latest: number, at = latest): Promise<void> {
+  private async alarmTime(): Promise<number | null> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null && this.alarmAt <= latest) return;
+    return this.alarmAt;
+  }
+
+  /** Makes sure the alarm rings by `at`: one set earlier stands. */
+  private async alarmBy(at: number): Promise<void> {
+    const alarm = await this.alarmTime();
+    if (alarm !== null && alarm <= at) return;
     await this.ctx.storage.setAlarm(at);
     this.alarmAt = at;
   }
 
   /**
-   * Alarms arrive at least once: the flush writes absolute values and may run any number of
-   * times (early too, when the alarm rang for a live socket: less coalescing, same result).
+   * Pushes a changed summary to the live sockets; flushes once the flush is due, so an alarm
+   * that rang for a socket does not flush a busy seller more often. Alarms arrive at least
+   * once: the flush writes absolute values and may run any number of times. A flush that fails
+   * is tried again FLUSH_DELAY_MS later (changes wait in the ledger: nothing is lost).
    */
   override async alarm(): Promise<void> {
+    const now = Date.now();
+    const rang = this.alarmAt ?? now; // what the alarm was set for, as far as this instance knows
     this.alarmAt = null;
     const watched = await this.broadcast();
-    await this.flush();
-    // Only once flushed: a flush that throws leaves no alarm set, so the runtime retries this one.
+    // Woken by the alarm, this instance does not know why it rang: it flushes (early, at worst).
+    if (this.flushDue === undefined || (this.flushDue !== null && this.flushDue <= Math.max(now, rang))) {
+      this.flushDue = null; // a write while D1 is written schedules the next flush
+      try {
+        await this.flush();
+      } catch (error) {
+        console.error("flush to D1 failed; trying again later", error);
+        this.flushDue = Math.min(this.flushDue ?? Infinity, now + FLUSH_DELAY_MS);
+      }
+    }
+    if (this.flushDue !== null) await this.alarmBy(this.flushDue);
     if (watched) await this.pushOnTime();
   }
 
@@ -388,15 +418,18 @@ export class SellerLedger extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(viewer);
-    this.lastPushed = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
-    server.send(this.lastPushed);
+    const message = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
+    // The other sockets have the last push; if time has changed the summary since, they get it too.
+    for (const socket of message === this.lastPushed ? [server] : this.ctx.getWebSockets()) socket.send(message);
+    this.lastPushed = message;
     await this.pushOnTime();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /**
-   * Pushes the summary to the live sockets if it changed since the last push; says whether any
-   * socket is open. A failed push is logged, never thrown: it must not fail the write before it.
+   * Pushes the summary to the live sockets if it changed since this instance's last push (after
+   * a wake-up, one unchanged push may go out); says whether any socket is open. A failed push is
+   * logged, never thrown: it must not fail the write before it.
    */
   private async broadcast(): Promise<boolean> {
     const sockets = this.ctx.getWebSockets();
