@@ -23,9 +23,10 @@ const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
  */
 const timestamp = z
   .string()
-  .transform((value) => value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, "$159.999"))
+  .transform((value) => value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, (_, minute: string) => `${minute}59.999`))
   .pipe(z.iso.datetime({ offset: true }))
-  .transform((value) => new Date(value).toISOString());
+  .transform((value) => new Date(value).toISOString())
+  .meta({ format: "date-time" }); // what the OpenAPI document says (it cannot see through the pipe)
 
 const base = {
   event_id: id,

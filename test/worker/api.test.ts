@@ -184,6 +184,9 @@ describe("reads", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/v1/events", "/v1/sessions", "/v1/sellers/{id}/summary", "/v1/sellers/{id}/timeseries", "/v1/sellers/{id}/breakdown", "/v1/sellers/{id}/live"]),
     );
+    const occurredAt = [...JSON.stringify(doc).matchAll(/"occurred_at":(\{[^}]*\})/g)].map((m) => JSON.parse(m[1]!));
+    expect(occurredAt.length).toBeGreaterThan(0);
+    for (const schema of occurredAt) expect(schema).toMatchObject({ type: "string", format: "date-time" });
   });
 });
 
