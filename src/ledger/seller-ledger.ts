@@ -418,12 +418,17 @@ export class SellerLedger extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(viewer);
-    const message = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
+    const message = await this.liveMessage(viewer);
     // The other sockets have the last push; if time has changed the summary since, they get it too.
     for (const socket of message === this.lastPushed ? [server] : this.ctx.getWebSockets()) socket.send(message);
     this.lastPushed = message;
     await this.pushOnTime();
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** What a live socket is sent: the summary its viewer reads, as JSON text. */
+  private async liveMessage(viewer: Viewer): Promise<string> {
+    return JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
   }
 
   /**
@@ -435,8 +440,7 @@ export class SellerLedger extends DurableObject<Env> {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return false;
     try {
-      const viewer = sockets[0]!.deserializeAttachment() as Viewer;
-      const message = JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
+      const message = await this.liveMessage(sockets[0]!.deserializeAttachment() as Viewer);
       if (message !== this.lastPushed) {
         for (const socket of sockets) socket.send(message);
         this.lastPushed = message;
