@@ -46,7 +46,14 @@ export const orderPlacedSchema = z.object({
   type: z.literal("order.placed"),
   order_id: id,
   currency,
-  items: z.array(itemSchema).min(1).max(100),
+  items: z
+    .array(itemSchema)
+    .min(1)
+    .max(100)
+    // Money stays exact in a JavaScript number up to 2^53 - 1.
+    .refine((items) => items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0) <= Number.MAX_SAFE_INTEGER, {
+      message: `the order's value (the sum of quantity × unit_price) must be at most ${Number.MAX_SAFE_INTEGER} minor units`,
+    }),
   commission_bps: z.int().min(0).max(10_000),
   fee: minorUnits.default(0),
   region: z.string().min(1).max(64),

@@ -1,4 +1,4 @@
-// The event schema's timestamps: any RFC 3339 form a platform may send, stored as UTC.
+// The event schema: timestamps in any RFC 3339 form a platform may send, stored as UTC; money that stays exact.
 import { describe, expect, it } from "vitest";
 import { eventSchema } from "../../src/events/schema.ts";
 
@@ -31,5 +31,34 @@ describe("event timestamps", () => {
       expect(visitsAt(bad).success, bad).toBe(false);
     }
     expect(storedAs("2026-11-22T09:00:00")).toMatch(/^rejected: /);
+  });
+});
+
+describe("an order's value", () => {
+  const order = (items: { quantity: number; unit_price: number }[]) =>
+    eventSchema.safeParse({
+      event_id: "o-1:placed",
+      type: "order.placed",
+      occurred_at: "2026-11-22T09:00:00Z",
+      seller_id: "s-1",
+      order_id: "o-1",
+      currency: "USD",
+      items: items.map((item, i) => ({ product_id: `p-${i}`, category: "shoes", ...item })),
+      commission_bps: 1000,
+      region: "eu",
+      channel: "search",
+      ship_within_hours: 24,
+    });
+
+  it("may be anything up to 2^53 - 1 minor units, where money is still exact", () => {
+    expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER }]).success).toBe(true);
+    expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER - 2 }, { quantity: 2, unit_price: 1 }]).success).toBe(true);
+  });
+
+  it("is rejected above it, whether one line or the sum of several gets there", () => {
+    const overOneLine = order([{ quantity: 3, unit_price: 3002399751580331 }]); // 2^53 + 1
+    expect(overOneLine.success).toBe(false);
+    expect(overOneLine.error?.issues[0]?.message).toMatch(/order's value/);
+    expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER }, { quantity: 1, unit_price: 2 }]).success).toBe(false);
   });
 });
