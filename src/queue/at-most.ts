@@ -1,0 +1,16 @@
+/**
+ * Runs an async step over many items with a bounded number in flight: for fan-out whose
+ * callees share the caller's resources (locally, every Durable Object shares one thread).
+ */
+
+/**
+ * Calls `run` on every item, at most `limit` at a time, starting them in order; resolves once
+ * every call has settled. `run` handles its own errors (a throw rejects at once).
+ */
+export async function eachAtMost<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
