@@ -9,6 +9,7 @@ import type { Summary } from "../src/ledger/summary.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import { expectedTotals } from "../scripts/simulator/expected.ts";
 import { history, type HistoryOptions } from "../scripts/simulator/generate.ts";
+import { eachAtMost } from "../src/queue/at-most.ts";
 import { getOk, postEvents } from "./load.ts";
 
 export interface IngestResult {
@@ -92,21 +93,16 @@ async function waitForSellers<T>(
   const sellers = [...expected.keys()].sort((a, b) => lastIndex.get(a)! - lastIndex.get(b)!);
   const deadline = performance.now() + timeoutMs;
   const pause = () => sleep(50);
-  let next = 0;
-  const checker = async () => {
-    while (next < sellers.length) {
-      const seller = sellers[next++]!;
-      while (progress.posted <= lastIndex.get(seller)!) {
-        if (progress.failed) return; // posting failed, and says why
-        await pause();
-      }
-      while (!(await check(seller, expected.get(seller)!))) {
-        if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
-        await pause();
-      }
+  await eachAtMost(sellers, CHECKERS, async (seller) => {
+    while (progress.posted <= lastIndex.get(seller)!) {
+      if (progress.failed) return; // posting failed, and says why
+      await pause();
     }
-  };
-  await Promise.all(Array.from({ length: CHECKERS }, checker));
+    while (!(await check(seller, expected.get(seller)!))) {
+      if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
+      await pause();
+    }
+  });
 }
 
 /**

@@ -2,6 +2,8 @@
  * A bounded, loopback-only load generator: closed-loop request loops that stop after a fixed
  * time, and batched posting of events. Nothing here targets anything but 127.0.0.1.
  */
+import { eachAtMost } from "../src/queue/at-most.ts";
+
 export interface Rate {
   requests: number;
   seconds: number;
@@ -78,26 +80,20 @@ export async function postEvents(
   for (let i = 0; i < events.length; i += options.batch) batches.push(events.slice(i, i + options.batch));
   const done = batches.map(() => false);
   let contiguous = 0;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < batches.length) {
-        const index = next++;
-        const batch = batches[index]!;
-        const res = await fetch(`${baseUrl}/v1/events`, {
-          method: "POST",
-          headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": "application/json" },
-          body: JSON.stringify(batch),
-        });
-        const text = await res.text();
-        const accepted = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
-        if (accepted !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
-        done[index] = true;
-        while (contiguous < batches.length && done[contiguous]) contiguous++;
-        if (options.progress) options.progress.posted = Math.min(events.length, contiguous * options.batch);
-      }
-    }),
-  );
+  await eachAtMost([...batches.keys()], options.concurrency, async (index) => {
+    const batch = batches[index]!;
+    const res = await fetch(`${baseUrl}/v1/events`, {
+      method: "POST",
+      headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": "application/json" },
+      body: JSON.stringify(batch),
+    });
+    const text = await res.text();
+    const accepted = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
+    if (accepted !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
+    done[index] = true;
+    while (contiguous < batches.length && done[contiguous]) contiguous++;
+    if (options.progress) options.progress.posted = Math.min(events.length, contiguous * options.batch);
+  });
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -1,6 +1,7 @@
 /**
- * Runs an async step over many items with a bounded number in flight: for fan-out whose
- * callees share the caller's resources (locally, every Durable Object shares one thread).
+ * Runs an async step over many items with a bounded number in flight: the consumer's calls to
+ * the ledgers (locally, every Durable Object shares one thread), and the benchmarks' posters
+ * and checkers.
  */
 
 /**
