@@ -3,13 +3,14 @@
  * (`{ seller_id }`) or for its operator (`{ role: "operator" }`). Sellers never hold the key.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { idSchema } from "../events/schema.ts";
 import { SESSION_TTL_SECONDS, signSession, type SessionClaims } from "../auth/sessions.ts";
 import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
 import { validationHook } from "./validation.ts";
 
 const sessionRequest = z.union([
-  z.object({ seller_id: z.string().min(1).max(128), role: z.literal("seller").optional() }),
+  z.object({ seller_id: idSchema, role: z.literal("seller").optional() }),
   z.object({ role: z.literal("operator") }),
 ]);
 const sessionResponse = z

@@ -12,7 +12,17 @@ export const CANCELLED_BY = ["buyer", "seller", "platform"] as const;
 /** Events may be at most this far in the future (event clocks drift; more is a bug). */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 
-const id = z.string().min(1).max(128);
+/** A lone UTF-16 surrogate, which no UTF-8 store or URL can hold (it would come back as U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Free text of 1 to `max` characters that is well-formed Unicode: a seller id with a lone
+ * surrogate would be stored, but no path could name it to read it back.
+ */
+const text = (max: number) =>
+  z.string().min(1).max(max).refine((value) => !LONE_SURROGATE.test(value), "must be well-formed Unicode (it contains a lone surrogate)");
+/** An id (event, seller, order, product...): 1 to 128 characters of well-formed text. */
+export const idSchema = text(128);
+const id = idSchema;
 /** Integer minor units (cents). */
 const minorUnits = z.int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
@@ -36,7 +46,7 @@ const base = {
 
 export const itemSchema = z.object({
   product_id: id,
-  category: z.string().min(1).max(128),
+  category: text(128),
   quantity: z.int().min(1).max(1_000_000),
   unit_price: minorUnits,
 });
@@ -56,7 +66,7 @@ export const orderPlacedSchema = z.object({
     }),
   commission_bps: z.int().min(0).max(10_000),
   fee: minorUnits.default(0),
-  region: z.string().min(1).max(64),
+  region: text(64),
   channel: z.enum(CHANNELS),
   ship_within_hours: z.number().positive().max(24 * 365),
 });
@@ -68,10 +78,10 @@ export const orderAcceptedSchema = orderStep("order.accepted");
 export const orderShippedSchema = orderStep("order.shipped");
 export const orderDeliveredSchema = orderStep("order.delivered");
 export const orderRejectedSchema = orderStep("order.rejected").extend({
-  reason: z.string().min(1).max(256),
+  reason: text(256),
 });
 export const orderCancelledSchema = orderStep("order.cancelled").extend({
-  reason: z.string().min(1).max(256),
+  reason: text(256),
   by: z.enum(CANCELLED_BY),
 });
 export const orderRefundedSchema = orderStep("order.refunded").extend({

@@ -141,6 +141,23 @@ describe("POST /v1/events validation", () => {
     expect(stored[0]!.events).not.toContain("secret_note");
   });
 
+  it("rejects text that is not well-formed Unicode, which no path could read back", async () => {
+    const lone = "s-\uD800"; // JSON.stringify sends it as the escape \ud800, which JSON.parse turns back into a lone surrogate
+    const res = await post(acme, [placed(lone, "o-1", 0), placed("whole-\u{1F600}", "o-1", 0), { ...placed("whole", "o-2", 0), items: [{ product_id: "p\uDC00", category: "shoes", quantity: 1, unit_price: 100 }] }]);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { accepted: number; rejected: { index: number; errors: string[] }[] };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r) => r.index)).toEqual([0, 2]);
+    expect(body.rejected[0]!.errors.join()).toMatch(/seller_id.*lone surrogate/);
+    const session = await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: lone } });
+    await expectError(session, 400);
+    const emoji = await sessionFor(acme, { seller_id: "whole-\u{1F600}" });
+    await eventually(async () => {
+      const summary = (await (await api(`/v1/sellers/${encodeURIComponent("whole-\u{1F600}")}/summary`, { token: emoji.token })).json()) as any;
+      expect(summary.periods.all.orders).toBe(1);
+    });
+  });
+
   it("rejects an NDJSON line that is not JSON on its own", async () => {
     const res = await post(acme, `${JSON.stringify(visits("nd2", 0, 1))}\n{oops`, { "Content-Type": "application/x-ndjson" });
     expect(res.status).toBe(202);

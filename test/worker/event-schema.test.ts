@@ -62,3 +62,20 @@ describe("an order's value", () => {
     expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER }, { quantity: 1, unit_price: 2 }]).success).toBe(false);
   });
 });
+
+describe("text fields", () => {
+  const visitsFrom = (seller_id: string) =>
+    eventSchema.safeParse({ event_id: "v-1", type: "storefront.visits", occurred_at: "2026-11-22T09:00:00Z", seller_id, channel: "search", visits: 1 });
+
+  it("take any well-formed Unicode, astral characters included", () => {
+    for (const ok of ["s-17", "störe", "店-1", "s-\u{1F600}", "\uD83D\uDE00"]) expect(visitsFrom(ok).success, ok).toBe(true);
+  });
+
+  it("reject a lone surrogate anywhere in them", () => {
+    for (const bad of ["\uD800", "s-\uD83D", "\uDE00-s", "a\uDE00\uD83Db"]) {
+      const parsed = visitsFrom(bad);
+      expect(parsed.success, JSON.stringify(bad)).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/lone surrogate/);
+    }
+  });
+});
