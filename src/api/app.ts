@@ -12,8 +12,11 @@ import { sessions } from "./sessions.ts";
 
 export const app = new OpenAPIHono<AppEnv>();
 
+/** Codes for what Hono itself throws (a body that is not JSON, the wrong Content-Type...). */
+const HTTP_CODES: Record<number, string> = { 400: "invalid_request", 413: "payload_too_large", 415: "unsupported_media_type" };
+
 app.onError((error, c) =>
-  errorResponse(c, error instanceof HTTPException ? new ApiError(error.status as 400, "http_error", error.message) : error),
+  errorResponse(c, error instanceof HTTPException ? new ApiError(error.status as 400, HTTP_CODES[error.status] ?? "http_error", error.message) : error),
 );
 app.notFound((c) => {
   const allowed = methodsOf(c.req.path);

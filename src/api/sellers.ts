@@ -18,6 +18,10 @@ export const MAX_BUCKETS = 10_000;
 const params = z.object({
   id: z.string().min(1).max(128).openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
 });
+/** All time, for a breakdown without bounds: the range of a JavaScript Date (events may predate 1970). */
+const EARLIEST_MS = -8.64e15;
+const LATEST_MS = 8.64e15;
+
 const instant = z.iso.datetime({ offset: true });
 const range = {
   from: instant.optional().describe("RFC 3339; the first bucket is the first starting at or after it"),
@@ -77,7 +81,7 @@ sellers.openapi(
     const query = c.req.valid("query");
     const [from, to] = rangeOf(query, query.granularity === "hour" ? 24 * HOUR_MS : 30 * DAY_MS);
     if (bucketCount(from, to, query.granularity) > MAX_BUCKETS) {
-      throw badRequest(`The range holds more than ${MAX_BUCKETS} buckets; narrow it or use granularity=day`);
+      throw badRequest(`The range holds more than ${MAX_BUCKETS} buckets; narrow it${query.granularity === "hour" ? " or use granularity=day" : ""}`);
     }
     const { ledger } = ledgerOf(c, id);
     const metric = query.metric as (typeof METRICS)[number];
@@ -91,6 +95,8 @@ sellers.openapi(
     method: "get",
     path: "/{id}/breakdown",
     summary: "GMV and orders by category or channel over [from, to) (all time by default)",
+    description:
+      "Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.",
     security: [{ bearer: [] }],
     request: { params, query: z.object({ by: z.enum(["category", "channel"]), ...range }) },
     responses: { 200: jsonContent(breakdownSchema, "The rows"), ...errorResponses },
@@ -98,8 +104,8 @@ sellers.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const from = query.from ? Date.parse(query.from) : 0;
-    const to = query.to ? Date.parse(query.to) : Date.UTC(9999, 0, 1);
+    const from = query.from ? Date.parse(query.from) : EARLIEST_MS;
+    const to = query.to ? Date.parse(query.to) : LATEST_MS;
     if (from > to) throw badRequest("`from` must not be after `to`");
     const { ledger } = ledgerOf(c, id);
     return c.json({ by: query.by, rows: await ledger.breakdown(query.by, from, to) }, 200);

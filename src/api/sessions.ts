@@ -9,10 +9,16 @@ import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
 import { validationHook } from "./validation.ts";
 
-const sessionRequest = z.union([
-  z.object({ seller_id: idSchema, role: z.literal("seller").optional() }),
-  z.object({ role: z.literal("operator") }),
-]);
+/** `{ seller_id }` (role "seller", the default) or `{ role: "operator" }`; a missing seller_id is named as such. */
+const sessionRequest = z
+  .object({
+    role: z.enum(["seller", "operator"]).default("seller"),
+    seller_id: idSchema.optional().describe("The seller the session reads; required unless role is operator"),
+  })
+  .refine((body) => body.role === "operator" || body.seller_id !== undefined, {
+    path: ["seller_id"],
+    message: 'required for a seller session (or send { "role": "operator" })',
+  });
 const sessionResponse = z
   .object({ token: z.string(), expires_at: z.string(), dashboard_url: z.string() })
   .openapi("Session");
@@ -34,7 +40,8 @@ sessions.openapi(
     const body = c.req.valid("json");
     const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;
     const base = { platform: platform.id, currency: platform.currency, exp };
-    const claims: SessionClaims = "seller_id" in body ? { role: "seller", seller_id: body.seller_id, ...base } : { role: "operator", ...base };
+    const claims: SessionClaims =
+      body.role === "operator" ? { role: "operator", ...base } : { role: "seller", seller_id: body.seller_id!, ...base }; // present: refined above
     const token = await signSession(c.env.SESSION_SECRET, claims);
     const dashboard = new URL("/", c.req.url);
     dashboard.hash = `token=${token}`;

@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createPlatform, eventually } from "./helpers.ts";
-import { placed, visits } from "./builders.ts";
+import { at, placed, visits } from "./builders.ts";
 
 let acme: string;
 let zeta: string;
@@ -58,6 +58,16 @@ describe("authentication and tenancy", () => {
     await expectError(await api("/v1/sellers/s-2/timeseries?metric=gmv", { token: session.token }), 403);
     await expectError(await post(session.token, [placed("s-1", "o-x", 0)]), 403);
     await expectError(await api("/v1/sessions", { method: "POST", token: session.token, json: { seller_id: "s-2" } }), 403);
+  });
+
+  it("a session request names what is missing or wrong, and takes only JSON", async () => {
+    const missing = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: {} }), 400);
+    expect(JSON.stringify(missing.details)).toMatch(/seller_id: required for a seller session/);
+    const role = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { role: "admin" } }), 400);
+    expect(JSON.stringify(role.details)).toMatch(/role/);
+    const form = await api("/v1/sessions", { method: "POST", token: acme, body: "seller_id=s-1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    expect((await expectError(form, 415)).code).toBe("unsupported_media_type");
+    expect((await sessionFor(acme, { role: "seller", seller_id: "s-1" })).token).toMatch(/^sps1\./);
   });
 
   it("an operator session reads any seller of its platform", async () => {
@@ -178,6 +188,21 @@ describe("reads", () => {
       await api("/v1/sellers/s-1/timeseries?metric=gmv&granularity=hour&from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", { token: acme }),
       400,
     );
+  });
+
+  it("a breakdown counts by hour: all time by default, before 1970 too, and the hours starting in [from, to)", async () => {
+    const older = "1969-12-31T23:10:00Z";
+    expect((await post(acme, [placed("bd", "o-old", 0, { occurred_at: older }), placed("bd", "o-1", 10), placed("bd", "o-2", 50)])).status).toBe(202);
+    const orders = async (query: string) => {
+      const res = await api(`/v1/sellers/bd/breakdown?by=channel${query}`, { token: acme });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { rows: { orders: number }[] }).rows.reduce((sum, row) => sum + row.orders, 0);
+    };
+    await eventually(async () => expect(await orders("")).toBe(3));
+    // The two recent orders were placed at 10:10 and 10:50, in the hour starting 10:00.
+    expect(await orders(`&from=${at(0)}&to=${at(30)}`)).toBe(2);
+    expect(await orders(`&from=${at(30)}&to=${at(60)}`)).toBe(0);
+    expect(await orders(`&to=${at(0)}`)).toBe(1);
   });
 
   it("unknown paths are a JSON 404", async () => {
