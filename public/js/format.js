@@ -31,7 +31,13 @@ export function formatters(currency, locale = undefined) {
     money: orNone((minor) => money.format(minor / scale)),
     moneyCompact: orNone((minor) => compactMoney.format(minor / scale)),
     count: orNone((n) => count.format(n)),
-    percent: orNone((fraction) => percent.format(fraction)),
+    percent: orNone((fraction) => {
+      // A rate strictly between 0 and 1 never reads as 0 % or 100 % (one late shipment in 2,000).
+      const shown = percent.format(fraction);
+      if (fraction > 0 && fraction < 1 && shown === percent.format(1)) return `>${percent.format(0.999)}`;
+      if (fraction > 0 && fraction < 1 && shown === percent.format(0)) return `<${percent.format(0.001)}`;
+      return shown;
+    }),
     rating: orNone((stars) => rating.format(stars)),
   };
 }
@@ -39,7 +45,7 @@ export function formatters(currency, locale = undefined) {
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 const dayAndHour = new Intl.DateTimeFormat(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 const day = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
 
 /** A bucket's label: its UTC start, as precise as its granularity and span need. */
 export function bucketLabel(iso, granularity, multiDay) {
@@ -48,5 +54,5 @@ export function bucketLabel(iso, granularity, multiDay) {
   return (multiDay ? dayAndHour : timeOfDay).format(date);
 }
 
-/** "10:42:13" in the viewer's own time zone, for "updated at". */
-export const clockTime = (iso) => clock.format(new Date(iso));
+/** "10:42:13 UTC", for "updated at": in UTC, like the chart's buckets and the periods. */
+export const clockTime = (iso) => `${clock.format(new Date(iso))} UTC`;

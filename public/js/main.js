@@ -1,7 +1,8 @@
 /**
  * The dashboard's entry: finds the session, decides what the page can show (a seller's
  * dashboard, or a message: no token, expired, operator, forbidden), then keeps the cards live
- * from the WebSocket (polling when it is down) and the chart and breakdown fresh every 10 s.
+ * from the WebSocket (polling when it is down), and the chart and breakdown fresh a second
+ * after each change the socket brings, and every 10 s.
  * It never shows a seller the API did not answer for: every figure comes from a /v1 read.
  */
 import { ApiError, sellerApi } from "./api.js";
@@ -14,12 +15,15 @@ import { decodeClaims, msUntilExpiry, takeToken } from "./session.js";
 import { METRICS, metricById, TrendChart } from "./trend.js";
 
 const DETAILS_REFRESH_MS = 10_000;
+/** After a pushed change, the chart and breakdown follow this much later (one read for a burst). */
+const DETAILS_AFTER_CHANGE_MS = 1_000;
 const PREFS = { period: "sellerpulse.period", metric: "sellerpulse.metric" };
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 
 const state = {
   sellerId: "",
+  claims: null,
   api: null,
   period: "today",
   metric: "gmv",
@@ -29,6 +33,7 @@ const state = {
   feed: null,
   expiryTimer: 0,
   detailsTimer: 0,
+  changeTimer: 0,
   detailsSeq: 0,
   stopped: false,
 };
@@ -48,7 +53,8 @@ const MESSAGES = {
   }),
   operator: (claims) => ({
     title: "Operator views are on their way",
-    text: `You are signed in as the operator of the platform “${claims.platform}”. Operator views (flagged sellers, payouts, benchmarks) come in a later release; until then this dashboard shows one seller at a time, from a seller's own link. Thank you for your patience.`,
+    text: `You are signed in as the operator of the platform “${claims.platform}”. Flagged sellers, payouts and benchmarks come in a later release; meanwhile, open the dashboard of any seller of your platform.`,
+    sellerForm: true,
   }),
   forbidden: () => ({
     title: "This dashboard belongs to another seller",
@@ -65,12 +71,14 @@ const MESSAGES = {
 
 function showMessage(kind, detail) {
   stopEverything();
-  const { title, text, retry } = MESSAGES[kind](detail);
+  const { title, text, retry, sellerForm } = MESSAGES[kind](detail);
   const section = byTestId("message");
   section.dataset.kind = kind;
   byTestId("message-title").textContent = title;
   byTestId("message-text").textContent = text;
   section.querySelector("button")?.remove();
+  section.querySelector("form")?.remove();
+  if (sellerForm) section.append(sellerPicker());
   if (retry) {
     const button = section.appendChild(document.createElement("button"));
     button.type = "button";
@@ -85,10 +93,31 @@ function showMessage(kind, detail) {
   document.title = `${title} · SellerPulse`;
 }
 
+/** An operator's way to a seller: `?seller=<id>` (the token stays in the tab's storage). */
+function sellerPicker() {
+  const form = document.createElement("form");
+  form.className = "seller-picker";
+  form.dataset.testid = "seller-picker";
+  const label = form.appendChild(document.createElement("label"));
+  label.textContent = "Seller id";
+  const input = label.appendChild(document.createElement("input"));
+  Object.assign(input, { name: "seller", required: true, maxLength: 128, autocomplete: "off", spellcheck: false });
+  const button = form.appendChild(document.createElement("button"));
+  button.type = "submit";
+  button.className = "button";
+  button.textContent = "Open dashboard";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.search = new URLSearchParams({ seller: input.value.trim() }).toString();
+  });
+  return form;
+}
+
 /** What an API failure means for the page: the session is over, forbidden, or a hiccup. */
 function failWith(error) {
   if (state.stopped) return;
-  if (error instanceof ApiError && error.status === 401) return showMessage("expired");
+  // A token the API refuses before its own expiry was altered or signed with another secret.
+  if (error instanceof ApiError && error.status === 401) return showMessage(state.claims && msUntilExpiry(state.claims) > 0 ? "invalid" : "expired");
   if (error instanceof ApiError && error.status === 403) return showMessage("forbidden");
   if (!state.summary) return showMessage("error", error);
   // The dashboard is up: keep the last figures and say that they may be stale.
@@ -116,6 +145,7 @@ function stopEverything() {
   state.feed?.stop();
   clearTimeout(state.expiryTimer);
   clearTimeout(state.detailsTimer);
+  clearTimeout(state.changeTimer);
 }
 
 // ---- rendering -----------------------------------------------------------------------------
@@ -131,7 +161,14 @@ function formatFor(currency) {
 
 function renderSummary(summary) {
   if (state.stopped || summary?.seller_id !== state.sellerId || !summary.periods) return;
+  const changed = state.summary !== null && summary.updated_at !== state.summary.updated_at;
   state.summary = summary;
+  if (changed && !state.changeTimer) {
+    state.changeTimer = setTimeout(() => {
+      state.changeTimer = 0;
+      refreshDetails();
+    }, DETAILS_AFTER_CHANGE_MS);
+  }
   renderCards(byTestId("dashboard"), summary, state.period, formatFor(summary.currency));
   byTestId("updated-at").textContent = summary.updated_at ? `· updated ${clockTime(summary.updated_at)}` : "";
   showNotice(
@@ -150,10 +187,13 @@ async function refreshDetails() {
   const { period, metric } = state;
   const ranges = rangesOf(period);
   try {
-    const [series, categories, channels] = await Promise.all([
+    // "All time" starts the chart at the first day with orders, whatever the metric.
+    const trim = period === "all";
+    const [series, categories, channels, orders] = await Promise.all([
       state.api.timeseries(metric, ranges.granularity, ranges.chart.from, ranges.chart.to),
       state.api.breakdown("category", ranges.breakdown.from),
       state.api.breakdown("channel", ranges.breakdown.from),
+      trim && metric !== "orders" ? state.api.timeseries("orders", ranges.granularity, ranges.chart.from, ranges.chart.to) : null,
     ]);
     if (seq !== state.detailsSeq || state.stopped) return;
     const format = formatFor(state.summary.currency);
@@ -163,7 +203,8 @@ async function refreshDetails() {
       granularity: series.granularity,
       periodLabel: PERIODS[period].label,
       format,
-      trim: period === "all",
+      trim,
+      orders: (orders ?? series).points,
     });
     renderBreakdown(byTestId("breakdown-category"), categories.rows, format);
     renderBreakdown(byTestId("breakdown-channel"), channels.rows, format);
@@ -248,12 +289,13 @@ async function start() {
   const claims = decodeClaims(token);
   if (!claims) return showMessage("invalid");
   if (msUntilExpiry(claims) <= 0) return showMessage("expired");
-  if (claims.role === "operator") return showMessage("operator", claims);
-  if (claims.role !== "seller") return showMessage("invalid");
-
-  // `?seller=` names another seller of the platform (for operator links to come); a seller's
-  // own token reaches only its own seller, and the API's 403 says so on the page.
-  state.sellerId = new URLSearchParams(location.search).get("seller") || claims.seller_id;
+  state.claims = claims;
+  // `?seller=` names a seller of the platform: an operator's choice (see sellerPicker); a
+  // seller's own token reaches only its own seller, and the API's 403 says so on the page.
+  const requested = new URLSearchParams(location.search).get("seller");
+  if (claims.role === "operator" && !requested) return showMessage("operator", claims);
+  if (claims.role !== "seller" && claims.role !== "operator") return showMessage("invalid");
+  state.sellerId = requested || claims.seller_id;
   state.api = sellerApi(token, state.sellerId);
   byTestId("seller-id").textContent = state.sellerId;
 

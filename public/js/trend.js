@@ -27,12 +27,21 @@ export const METRICS = [
 
 export const metricById = (id) => METRICS.find((m) => m.id === id);
 
-/** "All time" asks for years of days: start the chart at the first bucket with data. */
-function trimLeadingEmpty(points, keep) {
-  const first = points.findIndex((p) => p.value !== null && p.value !== 0);
-  if (first === -1) return points.slice(-keep);
-  return points.slice(Math.min(first, Math.max(0, points.length - keep)));
+/**
+ * "All time" asks for years of days: start the chart at the seller's first day with orders
+ * (`orders`, the same buckets), so that every metric starts on the same day, or at the metric's
+ * own first value if that is earlier (visits before the first order). A rate of 0 is a value;
+ * only a count or money of 0 is nothing.
+ */
+function trimLeadingEmpty(points, orders, keep) {
+  const hasValue = (p) => p.value !== null && p.value !== 0;
+  const starts = [points.findIndex(hasValue), (orders ?? []).findIndex(hasValue)].filter((i) => i >= 0);
+  if (starts.length === 0) return points.slice(-keep);
+  return points.slice(Math.min(...starts, Math.max(0, points.length - keep)));
 }
+
+/** Buckets a rate's line may bridge where the rate is undefined (no divisor); wider gaps show as gaps. */
+const BRIDGED_BUCKETS = { hour: 6, day: 3 };
 
 function cssColor(name, fallback) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
@@ -46,11 +55,14 @@ export class TrendChart {
     this.last = null;
   }
 
-  /** Draws the points; `trim` drops leading empty buckets (used for "all time"). */
+  /**
+   * Draws the points; `trim` drops leading empty buckets (used for "all time"), up to the first
+   * with `orders` (the order counts of the same buckets) when given.
+   */
   render(args) {
     this.last = args;
-    const { metric, points, granularity, periodLabel, format, trim } = args;
-    const shown = trim ? trimLeadingEmpty(points, 7) : points;
+    const { metric, points, granularity, periodLabel, format, trim, orders } = args;
+    const shown = trim ? trimLeadingEmpty(points, orders, 7) : points;
     const multiDay = shown.length > 0 && shown[0].t.slice(0, 10) !== shown[shown.length - 1].t.slice(0, 10);
     const labels = shown.map((p) => bucketLabel(p.t, granularity, multiDay));
     const values = shown.map((p) => p.value);
@@ -86,11 +98,11 @@ export class TrendChart {
       borderColor: accent,
       borderWidth: type === "bar" ? 0 : 2,
       borderRadius: 3,
-      // Rates are undefined in buckets without their divisor: join the points across them
-      // (monotone, so the curve never overshoots 0 % or 100 %).
+      // Rates are undefined in buckets without their divisor: join the points across a few of
+      // them (monotone, so the curve never overshoots), not across a long quiet stretch.
       pointRadius: values.length > 48 ? 1.5 : 3,
       cubicInterpolationMode: "monotone",
-      spanGaps: true,
+      spanGaps: BRIDGED_BUCKETS[granularity] ?? 1,
       clip: 4,
       maxBarThickness: 28,
     };
@@ -107,7 +119,10 @@ export class TrendChart {
         x: { grid: { display: false }, ticks: { color: muted, maxRotation: 0, autoSkipPadding: 16 } },
         y: {
           beginAtZero: true,
-          suggestedMax: metric.kind === "rate" ? 1 : metric.kind === "rating" ? 5 : undefined,
+          // Rates scale to their values (a 2 % conversion is not a flat line at the foot of
+          // 0-100 %); money spans at least one minor unit's hundredfold, so an empty chart
+          // does not repeat "$0" at every fraction of a cent.
+          suggestedMax: metric.kind === "rating" ? 5 : metric.kind === "money" ? 100 : undefined,
           grid: { color: grid },
           border: { display: false },
           ticks: { color: muted, precision: metric.kind === "count" ? 0 : undefined, callback: (v) => tick(Number(v)) },

@@ -281,12 +281,20 @@ describe("the seller dashboard", () => {
     await expect.poll(() => textOf(page, "trend-caption")).toBe("Orders per hour, the last 7 days (UTC) · total 6");
     await page.locator('[data-testid="metric"]').selectOption("acceptance_rate");
     await expect.poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type)).toBe("line");
+    // A rate's axis follows its values: 6 orders from 100 visits is not drawn against 0-100 %.
+    await page.locator('[data-testid="metric"]').selectOption("conversion_rate");
+    await page.waitForFunction(() => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for") === "7d:conversion_rate");
+    const axisTop = await page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas")).scales.y.max);
+    expect(axisTop).toBeGreaterThanOrEqual(0.06);
+    expect(axisTop).toBeLessThan(0.5);
     await page.locator('[data-testid="metric"]').selectOption("gmv");
   });
 
   it("updates the GMV card live, without a reload, when an order is placed", async () => {
     await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("live");
     await page.evaluate(() => ((window as any).__sameDocument = true));
+    // Right after the chart's periodic refresh, so that the next one is ~10 s away.
+    await page.waitForResponse((res) => res.url().includes("/timeseries"), { timeout: 15_000 });
     await post([placed(SELLER, "o7", 40, [{ product_id: "p8", category: "toys", quantity: 1, unit_price: 2345 }], { channel: "email", ship_within_hours: 24 })]);
     await expect.poll(() => texts(page, ["gmv", "orders", "awaiting-acceptance"]), { timeout: 15_000 }).toEqual({
       gmv: "$183.45",
@@ -294,8 +302,9 @@ describe("the seller dashboard", () => {
       "awaiting-acceptance": "2",
     });
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
-    // The chart catches up on its own refresh (every ~10 s).
-    await expect.poll(() => textOf(page, "trend-caption"), { timeout: 20_000 }).toContain("total $183.45");
+    // The chart and breakdown follow the change about a second later, not at the next 10 s refresh.
+    await expect.poll(() => textOf(page, "trend-caption"), { timeout: 6_000 }).toContain("total $183.45");
+    expect(await textOf(page, "updated-at")).toMatch(/^· updated \d\d:\d\d:\d\d( [AP]M)? UTC$/);
 
     await page.screenshot({ path: join(RESULTS, "dashboard.png"), fullPage: true });
     expect(errors).toEqual([]);
@@ -350,13 +359,25 @@ describe("the seller dashboard", () => {
     expect(await page.locator('[data-testid="dashboard"]').isVisible()).toBe(false);
   });
 
-  it("says the session has expired when the API refuses the token (401)", async () => {
-    // Claims that still look valid to the page but carry a signature the API rejects.
+  /** A token with these claims and the real token's signature, which the API rejects. */
+  const withClaims = (exp: number) => {
     const [prefix, , signature] = sellerSession.token.split(".");
-    const claims = { role: "seller", platform: "demo", currency: "USD", seller_id: SELLER, exp: Math.floor(Date.now() / 1000) + 600 };
-    const forged = `${prefix}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    const claims = { role: "seller", platform: "demo", currency: "USD", seller_id: SELLER, exp };
+    return `${prefix}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+  };
+
+  it("says a link is not valid when the API refuses a token that has not expired (401)", async () => {
     const { page } = await openPage();
-    await page.goto(`${stack.url}/#token=${forged}`);
+    await page.goto(`${stack.url}/#token=${withClaims(Math.floor(Date.now() / 1000) + 600)}`);
+    const message = page.locator('[data-testid="message"]');
+    await message.waitFor({ state: "visible" });
+    expect(await message.getAttribute("data-kind")).toBe("invalid");
+    expect(await textOf(page, "message-title")).toBe("This sign-in link is not valid");
+  });
+
+  it("says the session has expired when its token has", async () => {
+    const { page } = await openPage();
+    await page.goto(`${stack.url}/#token=${withClaims(Math.floor(Date.now() / 1000) - 60)}`);
     const message = page.locator('[data-testid="message"]');
     await message.waitFor({ state: "visible" });
     expect(await message.getAttribute("data-kind")).toBe("expired");
@@ -364,9 +385,9 @@ describe("the seller dashboard", () => {
     expect(await textOf(page, "message-title")).toBe("Your session has expired");
   });
 
-  it("tells an operator, politely, that operator views come later", async () => {
+  it("tells an operator that operator views come later, and opens any seller of the platform", async () => {
     const operator = await mintSession({ role: "operator" });
-    const { page } = await openPage();
+    const { page, errors } = await openPage();
     await page.goto(operator.dashboard_url);
     const message = page.locator('[data-testid="message"]');
     await message.waitFor({ state: "visible" });
@@ -374,5 +395,31 @@ describe("the seller dashboard", () => {
     await page.screenshot({ path: join(RESULTS, "message-operator.png") });
     expect(await textOf(page, "message-text")).toContain("later release");
     expect(page.url()).toBe(`${stack.url}/`);
+
+    await page.getByLabel("Seller id").fill(SELLER);
+    await page.getByRole("button", { name: "Open dashboard" }).click();
+    await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
+    expect(page.url()).toBe(`${stack.url}/?seller=${SELLER}`);
+    await choosePeriod(page, "all");
+    expect(await textOf(page, "seller-id")).toBe(SELLER);
+    expect(await textOf(page, "orders")).toMatch(/^\d+$/);
+
+    // A seller without events: zeros, a notice, and a money axis that does not repeat "$0".
+    await page.goto(`${stack.url}/?seller=s-nobody`);
+    await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
+    await page.waitForFunction(() => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.endsWith(":gmv"));
+    expect(await textOf(page, "notice")).toMatch(/No events yet/);
+    expect(await textOf(page, "gmv")).toBe("$0.00");
+    const ticks: string[] = await page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas")).scales.y.ticks.map((t: { label: string }) => t.label));
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(errors).toEqual([]);
+  });
+
+  it("never rounds a rate strictly between 0 and 1 to 0 % or 100 %", async () => {
+    // A string, so that the test's own bundler leaves the page's import alone.
+    const shown = await page.evaluate(
+      `import("/js/format.js").then(({ formatters }) => [0, 0.0004, 0.001, 0.5, 0.999, 0.99951, 1].map(formatters("USD", "en-US").percent))`,
+    );
+    expect(shown).toEqual(["0%", "<0.1%", "0.1%", "50%", "99.9%", ">99.9%", "100%"]);
   });
 });
