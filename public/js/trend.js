@@ -29,9 +29,9 @@ export const metricById = (id) => METRICS.find((m) => m.id === id);
 
 /**
  * "All time" asks for years of days: start the chart at the seller's first day with orders
- * (`orders`, the same buckets), so that every metric starts on the same day, or at the metric's
- * own first value if that is earlier (visits before the first order). A rate of 0 is a value;
- * only a count or money of 0 is nothing.
+ * (`orders`, the same buckets), so that every metric starts on the same day (a day of 0 %
+ * acceptance included), or at the metric's own first value if that is earlier (visits before
+ * the first order).
  */
 function trimLeadingEmpty(points, orders, keep) {
   const hasValue = (p) => p.value !== null && p.value !== 0;
