@@ -28,13 +28,17 @@ export function formatters(currency, locale = undefined) {
   const orNone = (format) => (value) => (value === null || value === undefined || Number.isNaN(value) ? NONE : format(value));
 
   return {
+    /** Minor units in one unit of the currency (100 for USD, 1 for JPY, 1,000 for KWD). */
+    minorPerMajor: scale,
     money: orNone((minor) => money.format(minor / scale)),
     moneyCompact: orNone((minor) => compactMoney.format(minor / scale)),
     count: orNone((n) => count.format(n)),
     percent: orNone((fraction) => {
-      // A rate strictly between 0 and 1 never reads as 0 % or 100 % (one late shipment in 2,000).
+      // A rate strictly between 0 and 1 never reads as 0 % or 100 % (one late shipment in 2,000),
+      // nor one just over 1 as 100 %.
       const shown = percent.format(fraction);
       if (fraction > 0 && fraction < 1 && shown === percent.format(1)) return `>${percent.format(0.999)}`;
+      if (fraction > 1 && shown === percent.format(1)) return `>${shown}`; // conversion may pass 1
       if (fraction > 0 && fraction < 1 && shown === percent.format(0)) return `<${percent.format(0.001)}`;
       return shown;
     }),

@@ -1,8 +1,8 @@
 /**
  * The dashboard's entry: finds the session, decides what the page can show (a seller's
  * dashboard, or a message: no token, expired, operator, forbidden), then keeps the cards live
- * from the WebSocket (polling when it is down), and the chart and breakdown fresh a second
- * after each change the socket brings, and every 10 s.
+ * from the WebSocket (polling when it is down), and the chart and breakdown fresh every 10 s,
+ * and a second after a new event (at most every 3 s).
  * It never shows a seller the API did not answer for: every figure comes from a /v1 read.
  */
 import { ApiError, sellerApi } from "./api.js";
@@ -15,8 +15,12 @@ import { decodeClaims, msUntilExpiry, takeToken } from "./session.js";
 import { METRICS, metricById, TrendChart } from "./trend.js";
 
 const DETAILS_REFRESH_MS = 10_000;
-/** After a pushed change, the chart and breakdown follow this much later (one read for a burst). */
+/** After a new event, the chart and breakdown follow this much later (one read for a burst)… */
 const DETAILS_AFTER_CHANGE_MS = 1_000;
+/** …but no sooner than this after their last read, however busy the seller. */
+const DETAILS_MIN_GAP_MS = 3_000;
+/** A 401 this long before the token's own expiry means the token is not valid (clocks drift). */
+const CLOCK_SLACK_MS = 60_000;
 const PREFS = { period: "sellerpulse.period", metric: "sellerpulse.metric" };
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -33,7 +37,9 @@ const state = {
   feed: null,
   expiryTimer: 0,
   detailsTimer: 0,
-  changeTimer: 0,
+  /** When the scheduled details read runs, and when the last one started (ms since the epoch). */
+  detailsDueAt: 0,
+  detailsReadAt: 0,
   detailsSeq: 0,
   stopped: false,
 };
@@ -108,7 +114,13 @@ function sellerPicker() {
   button.textContent = "Open dashboard";
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    location.search = new URLSearchParams({ seller: input.value.trim() }).toString();
+    const seller = input.value.trim();
+    if (!seller) {
+      input.value = ""; // only spaces: say that an id is needed
+      input.reportValidity();
+      return;
+    }
+    location.search = new URLSearchParams({ seller }).toString();
   });
   return form;
 }
@@ -116,8 +128,8 @@ function sellerPicker() {
 /** What an API failure means for the page: the session is over, forbidden, or a hiccup. */
 function failWith(error) {
   if (state.stopped) return;
-  // A token the API refuses before its own expiry was altered or signed with another secret.
-  if (error instanceof ApiError && error.status === 401) return showMessage(state.claims && msUntilExpiry(state.claims) > 0 ? "invalid" : "expired");
+  // A token the API refuses well before its own expiry was altered or signed with another secret.
+  if (error instanceof ApiError && error.status === 401) return showMessage(state.claims && msUntilExpiry(state.claims) > CLOCK_SLACK_MS ? "invalid" : "expired");
   if (error instanceof ApiError && error.status === 403) return showMessage("forbidden");
   if (!state.summary) return showMessage("error", error);
   // The dashboard is up: keep the last figures and say that they may be stale.
@@ -145,7 +157,6 @@ function stopEverything() {
   state.feed?.stop();
   clearTimeout(state.expiryTimer);
   clearTimeout(state.detailsTimer);
-  clearTimeout(state.changeTimer);
 }
 
 // ---- rendering -----------------------------------------------------------------------------
@@ -163,12 +174,7 @@ function renderSummary(summary) {
   if (state.stopped || summary?.seller_id !== state.sellerId || !summary.periods) return;
   const changed = state.summary !== null && summary.updated_at !== state.summary.updated_at;
   state.summary = summary;
-  if (changed && !state.changeTimer) {
-    state.changeTimer = setTimeout(() => {
-      state.changeTimer = 0;
-      refreshDetails();
-    }, DETAILS_AFTER_CHANGE_MS);
-  }
+  if (changed) detailsSoon();
   renderCards(byTestId("dashboard"), summary, state.period, formatFor(summary.currency));
   byTestId("updated-at").textContent = summary.updated_at ? `· updated ${clockTime(summary.updated_at)}` : "";
   showNotice(
@@ -180,14 +186,34 @@ function renderSummary(summary) {
 
 let chart;
 
+/** Runs the next details read (and every one after it, every 10 s) in `delayMs`. */
+function scheduleDetails(delayMs) {
+  clearTimeout(state.detailsTimer);
+  state.detailsDueAt = Date.now() + delayMs;
+  state.detailsTimer = setTimeout(() => {
+    if (state.stopped) return;
+    if (!document.hidden) refreshDetails(); // a background tab catches up when seen again
+    scheduleDetails(DETAILS_REFRESH_MS);
+  }, delayMs);
+}
+
+/** A new event: the details follow about a second later, unless they were read just now. */
+function detailsSoon() {
+  if (state.stopped || document.hidden || !state.detailsDueAt) return;
+  const at = Math.max(Date.now() + DETAILS_AFTER_CHANGE_MS, state.detailsReadAt + DETAILS_MIN_GAP_MS);
+  if (at < state.detailsDueAt) scheduleDetails(at - Date.now());
+}
+
 /** Chart and breakdowns for the current period and metric; a stale answer is dropped. */
 async function refreshDetails() {
   if (state.stopped || !state.summary) return;
+  state.detailsReadAt = Date.now();
   const seq = ++state.detailsSeq;
   const { period, metric } = state;
   const ranges = rangesOf(period);
   try {
-    // "All time" starts the chart at the first day with orders, whatever the metric.
+    // "All time" starts every metric's chart on the same day: the first with orders (or with
+    // the metric's own data, if earlier).
     const trim = period === "all";
     const [series, categories, channels, orders] = await Promise.all([
       state.api.timeseries(metric, ranges.granularity, ranges.chart.from, ranges.chart.to),
@@ -319,12 +345,7 @@ async function start() {
 
   state.feed = startLiveFeed({ url: state.api.liveUrl(), onSummary: renderSummary, poll: pollSummary, onState: showConnection });
   await refreshDetails();
-  const tick = () => {
-    if (state.stopped) return;
-    if (!document.hidden) refreshDetails();
-    state.detailsTimer = setTimeout(tick, DETAILS_REFRESH_MS);
-  };
-  state.detailsTimer = setTimeout(tick, DETAILS_REFRESH_MS);
+  scheduleDetails(DETAILS_REFRESH_MS);
 }
 
 start().catch((error) => showMessage("error", error));

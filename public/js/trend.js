@@ -40,8 +40,21 @@ function trimLeadingEmpty(points, orders, keep) {
   return points.slice(Math.min(...starts, Math.max(0, points.length - keep)));
 }
 
-/** Buckets a rate's line may bridge where the rate is undefined (no divisor); wider gaps show as gaps. */
+/**
+ * A rate is undefined (null) in buckets without its divisor. Its line bridges such a gap dashed
+ * (nothing was measured there) up to this many buckets wide, and leaves a wider gap empty.
+ */
 const BRIDGED_BUCKETS = { hour: 6, day: 3 };
+const bridgedSegment = (granularity) => {
+  const widest = BRIDGED_BUCKETS[granularity] ?? 1;
+  const gapOf = (ctx) => ctx.p1DataIndex - ctx.p0DataIndex;
+  return {
+    borderDash: (ctx) => (gapOf(ctx) > 1 ? [4, 4] : undefined),
+    borderColor: (ctx) => (gapOf(ctx) > widest ? "transparent" : undefined),
+  };
+};
+
+const TICK_PRECISION = { count: 0, money: 0, rate: 3 };
 
 function cssColor(name, fallback) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
@@ -98,11 +111,11 @@ export class TrendChart {
       borderColor: accent,
       borderWidth: type === "bar" ? 0 : 2,
       borderRadius: 3,
-      // Rates are undefined in buckets without their divisor: join the points across a few of
-      // them (monotone, so the curve never overshoots), not across a long quiet stretch.
+      // Monotone, so the curve never overshoots; see bridgedSegment for the buckets without a rate.
       pointRadius: values.length > 48 ? 1.5 : 3,
       cubicInterpolationMode: "monotone",
-      spanGaps: BRIDGED_BUCKETS[granularity] ?? 1,
+      spanGaps: true,
+      segment: bridgedSegment(granularity),
       clip: 4,
       maxBarThickness: 28,
     };
@@ -120,12 +133,13 @@ export class TrendChart {
         y: {
           beginAtZero: true,
           // Rates scale to their values (a 2 % conversion is not a flat line at the foot of
-          // 0-100 %); money spans at least one minor unit's hundredfold, so an empty chart
-          // does not repeat "$0" at every fraction of a cent.
-          suggestedMax: metric.kind === "rating" ? 5 : metric.kind === "money" ? 100 : undefined,
+          // 0-100 %); money spans at least 100 minor units or one major unit (KWD has 1,000),
+          // so an empty chart does not repeat "$0" at every fraction of a cent.
+          suggestedMax: metric.kind === "rating" ? 5 : metric.kind === "money" ? Math.max(100, format.minorPerMajor) : undefined,
           grid: { color: grid },
           border: { display: false },
-          ticks: { color: muted, precision: metric.kind === "count" ? 0 : undefined, callback: (v) => tick(Number(v)) },
+          // Steps of whole minor units and counts, and of 0.1 % (what the percent format shows).
+          ticks: { color: muted, precision: TICK_PRECISION[metric.kind], callback: (v) => tick(Number(v)) },
         },
       },
     };

@@ -13,11 +13,15 @@ import { validationHook } from "./validation.ts";
 const sessionRequest = z
   .object({
     role: z.enum(["seller", "operator"]).default("seller"),
-    seller_id: idSchema.optional().describe("The seller the session reads; required unless role is operator"),
+    seller_id: idSchema.optional().describe("The seller the session reads: required for a seller session, left out for an operator's"),
   })
   .refine((body) => body.role === "operator" || body.seller_id !== undefined, {
     path: ["seller_id"],
     message: 'required for a seller session (or send { "role": "operator" })',
+  })
+  .refine((body) => body.role === "seller" || body.seller_id === undefined, {
+    path: ["seller_id"],
+    message: "an operator session reads every seller of the platform: leave seller_id out",
   });
 const sessionResponse = z
   .object({ token: z.string(), expires_at: z.string(), dashboard_url: z.string() })

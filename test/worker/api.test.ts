@@ -65,6 +65,8 @@ describe("authentication and tenancy", () => {
     expect(JSON.stringify(missing.details)).toMatch(/seller_id: required for a seller session/);
     const role = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { role: "admin" } }), 400);
     expect(JSON.stringify(role.details)).toMatch(/role/);
+    const both = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { role: "operator", seller_id: "s-1" } }), 400);
+    expect(JSON.stringify(both.details)).toMatch(/operator session reads every seller/);
     const form = await api("/v1/sessions", { method: "POST", token: acme, body: "seller_id=s-1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect((await expectError(form, 415)).code).toBe("unsupported_media_type");
     expect((await sessionFor(acme, { role: "seller", seller_id: "s-1" })).token).toMatch(/^sps1\./);
