@@ -45,14 +45,27 @@ function trimLeadingEmpty(points, orders, keep) {
  * (nothing was measured there) up to this many buckets wide, and leaves a wider gap empty.
  */
 const BRIDGED_BUCKETS = { hour: 6, day: 3 };
-const bridgedSegment = (granularity) => {
+
+/**
+ * Segment styles for that (Chart.js's "line segment styling": with spanGaps, the segments
+ * through a gap are those with a skipped end). `values` are the drawn values, nulls included.
+ */
+export function bridgedSegment(values, granularity) {
   const widest = BRIDGED_BUCKETS[granularity] ?? 1;
-  const gapOf = (ctx) => ctx.p1DataIndex - ctx.p0DataIndex;
+  // For each bucket, the length of the run of nulls it is in (0 for a value).
+  const gapWidth = new Array(values.length).fill(0);
+  for (let i = 0; i < values.length; ) {
+    let end = i;
+    while (end < values.length && values[end] === null) end++;
+    gapWidth.fill(end - i, i, end);
+    i = Math.max(end, i + 1);
+  }
+  const gapOf = (ctx) => (ctx.p1.skip ? gapWidth[ctx.p1DataIndex] : ctx.p0.skip ? gapWidth[ctx.p0DataIndex] : 0);
   return {
-    borderDash: (ctx) => (gapOf(ctx) > 1 ? [4, 4] : undefined),
+    borderDash: (ctx) => (gapOf(ctx) > 0 ? [4, 4] : undefined),
     borderColor: (ctx) => (gapOf(ctx) > widest ? "transparent" : undefined),
   };
-};
+}
 
 const TICK_PRECISION = { count: 0, money: 0, rate: 3 };
 
@@ -115,7 +128,7 @@ export class TrendChart {
       pointRadius: values.length > 48 ? 1.5 : 3,
       cubicInterpolationMode: "monotone",
       spanGaps: true,
-      segment: bridgedSegment(granularity),
+      segment: bridgedSegment(values, granularity),
       clip: 4,
       maxBarThickness: 28,
     };

@@ -425,6 +425,31 @@ describe("the seller dashboard", () => {
     expect(errors).toEqual([]);
   });
 
+  it("draws a rate's line dashed across a few buckets without it, and not across a long gap", async () => {
+    // Hourly: a value, 2 buckets without, a value, 7 without, a value; the segment contexts Chart.js passes.
+    const styles = await page.evaluate(`import("/js/trend.js").then(({ bridgedSegment }) => {
+      const values = [0.5, null, null, 0.6, null, null, null, null, null, null, null, 0.7];
+      const segment = bridgedSegment(values, "hour");
+      const at = (i) => ({ skip: values[i] === null });
+      return [[0, 1], [2, 3], [3, 4], [10, 11]].map(([a, b]) => {
+        const ctx = { p0: at(a), p1: at(b), p0DataIndex: a, p1DataIndex: b };
+        return [segment.borderDash(ctx) ?? null, segment.borderColor(ctx) ?? null];
+      });
+    })`);
+    expect(styles).toEqual([
+      [[4, 4], null],
+      [[4, 4], null],
+      [[4, 4], "transparent"],
+      [[4, 4], "transparent"],
+    ]);
+    const solid = await page.evaluate(`import("/js/trend.js").then(({ bridgedSegment }) => {
+      const segment = bridgedSegment([0.5, 0.6], "hour");
+      const ctx = { p0: { skip: false }, p1: { skip: false }, p0DataIndex: 0, p1DataIndex: 1 };
+      return [segment.borderDash(ctx) ?? null, segment.borderColor(ctx) ?? null];
+    })`);
+    expect(solid).toEqual([null, null]);
+  });
+
   it("never rounds a rate strictly between 0 and 1 to 0 % or 100 %, nor one just over 1 to 100 %", async () => {
     // A string, so that the test's own bundler leaves the page's import alone.
     const shown = await page.evaluate(
