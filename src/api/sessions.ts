@@ -3,7 +3,7 @@
  * (`{ seller_id }`) or for its operator (`{ role: "operator" }`). Sellers never hold the key.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { idSchema } from "../events/schema.ts";
+import { sellerIdSchema } from "../events/schema.ts";
 import { SESSION_TTL_SECONDS, signSession, type SessionClaims } from "../auth/sessions.ts";
 import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
@@ -13,7 +13,7 @@ import { validationHook } from "./validation.ts";
 const sessionRequest = z
   .object({
     role: z.enum(["seller", "operator"]).default("seller"),
-    seller_id: idSchema.optional().describe("The seller the session reads: required for a seller session, left out for an operator's"),
+    seller_id: sellerIdSchema.optional().describe("The seller the session reads: required for a seller session, left out for an operator's"),
   })
   .refine((body) => body.role === "operator" || body.seller_id !== undefined, {
     path: ["seller_id"],

@@ -25,9 +25,13 @@ const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
  */
 const text = (max: number) =>
   z.string().min(1).max(max).regex(WELL_FORMED, "must be well-formed Unicode (it contains a lone surrogate)");
-/** An id (event, seller, order, product...): 1 to 128 characters of well-formed text. */
-export const idSchema = text(128);
-const id = idSchema;
+/** An id (event, order, product...): 1 to 128 characters of well-formed text. */
+const id = text(128);
+/**
+ * A seller id: an id that a URL path can name. "." and ".." are path segments every URL parser
+ * removes (as %2E too), so a seller of that id could never be read.
+ */
+export const sellerIdSchema = id.regex(/^(?!\.\.?$)/, 'must not be "." or "..", which no URL path can name');
 /** Integer minor units (cents). */
 const minorUnits = z.int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
@@ -46,7 +50,7 @@ const timestamp = z
 const base = {
   event_id: id,
   occurred_at: timestamp,
-  seller_id: id,
+  seller_id: sellerIdSchema,
 };
 
 export const itemSchema = z.object({

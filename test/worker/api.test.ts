@@ -153,7 +153,7 @@ describe("POST /v1/events validation", () => {
     expect(stored[0]!.events).not.toContain("secret_note");
   });
 
-  it("rejects text that is not well-formed Unicode, which no path could read back", async () => {
+  it("rejects seller ids no path could read back: lone surrogates (in any text), \".\" and \"..\"", async () => {
     const lone = "s-\uD800"; // JSON.stringify sends it as the escape \ud800, which JSON.parse turns back into a lone surrogate
     const res = await post(acme, [placed(lone, "o-1", 0), placed("whole-\u{1F600}", "o-1", 0), { ...placed("whole", "o-2", 0), items: [{ product_id: "p\uDC00", category: "shoes", quantity: 1, unit_price: 100 }] }]);
     expect(res.status).toBe(202);
@@ -163,6 +163,10 @@ describe("POST /v1/events validation", () => {
     expect(body.rejected[0]!.errors.join()).toMatch(/seller_id.*lone surrogate/);
     const session = await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: lone } });
     await expectError(session, 400);
+    // Nor a seller "." or "..": URL parsers drop such path segments, so no read could reach it.
+    const dots = await expectError(await post(acme, [placed(".", "o-1", 0), placed("..", "o-1", 0)]), 400);
+    expect(dots.details.rejected.map((r: { errors: string[] }) => r.errors.join())).toEqual([expect.stringMatching(/no URL path/), expect.stringMatching(/no URL path/)]);
+    await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: ".." } }), 400);
     const emoji = await sessionFor(acme, { seller_id: "whole-\u{1F600}" });
     await eventually(async () => {
       const summary = (await (await api(`/v1/sellers/${encodeURIComponent("whole-\u{1F600}")}/summary`, { token: emoji.token })).json()) as any;

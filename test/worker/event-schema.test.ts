@@ -71,6 +71,11 @@ describe("text fields", () => {
     for (const ok of ["s-17", "störe", "店-1", "s-\u{1F600}", "\uD83D\uDE00"]) expect(visitsFrom(ok).success, ok).toBe(true);
   });
 
+  it("reject a seller id that a URL path cannot name", () => {
+    for (const bad of [".", ".."]) expect(visitsFrom(bad).error?.issues[0]?.message, bad).toMatch(/no URL path can name/);
+    for (const ok of ["...", ".a", "a.", "s.1"]) expect(visitsFrom(ok).success, ok).toBe(true);
+  });
+
   it("reject a lone surrogate anywhere in them", () => {
     for (const bad of ["\uD800", "s-\uD83D", "\uDE00-s", "a\uDE00\uD83Db"]) {
       const parsed = visitsFrom(bad);
