@@ -8,10 +8,11 @@ import { platformForKey, type Platform } from "../auth/keys.ts";
 import { isSessionToken, verifySession } from "../auth/sessions.ts";
 import { forbidden, unauthorized } from "./errors.ts";
 
+/** Who is calling; a session's principal carries its expiry (ms since the epoch), for /live. */
 export type Principal =
   | { kind: "platform"; platform: Platform }
-  | { kind: "seller"; platform: Platform; sellerId: string }
-  | { kind: "operator"; platform: Platform };
+  | { kind: "seller"; platform: Platform; sellerId: string; expiresAt: number }
+  | { kind: "operator"; platform: Platform; expiresAt: number };
 
 export interface AppEnv {
   Bindings: Env;
@@ -32,9 +33,10 @@ async function principalFor(env: Env, token: string): Promise<Principal> {
     const claims = await verifySession(env.SESSION_SECRET, token);
     if (!claims) throw unauthorized("The session token is invalid or has expired");
     const platform = { id: claims.platform, currency: claims.currency };
+    const expiresAt = claims.exp * 1000;
     return claims.role === "seller"
-      ? { kind: "seller", platform, sellerId: claims.seller_id }
-      : { kind: "operator", platform };
+      ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt }
+      : { kind: "operator", platform, expiresAt };
   }
   const platform = await platformForKey(env.DB, token);
   if (!platform) throw unauthorized("The API key is unknown or revoked");

@@ -4,7 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS, HOUR_MS } from "../ledger/counters.ts";
-import { LIVE_CURRENCY_HEADER, LIVE_SELLER_HEADER } from "../ledger/seller-ledger.ts";
+import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/seller-ledger.ts";
 import { bucketCount, METRICS } from "../ledger/timeseries.ts";
 import { authenticate, requireSellerAccess, type AppEnv } from "./auth.ts";
 import { badRequest } from "./errors.ts";
@@ -117,7 +117,8 @@ sellers.openapi(
     method: "get",
     path: "/{id}/live",
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
-    description: "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so the token may also be given as `?token=`.",
+    description:
+      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so the token may also be given as `?token=`. A socket opened with a session token gets nothing after the session expires: the next push closes it with code 4401.",
     security: [{ bearer: [] }],
     request: {
       params,
@@ -132,6 +133,8 @@ sellers.openapi(
     const request = new Request(c.req.raw);
     request.headers.set(LIVE_SELLER_HEADER, id);
     request.headers.set(LIVE_CURRENCY_HEADER, platform.currency);
+    const principal = c.get("principal");
+    if (principal.kind !== "platform") request.headers.set(LIVE_EXPIRES_HEADER, String(principal.expiresAt));
     return ledger.fetch(request);
   },
 );

@@ -17,8 +17,8 @@
  * contribution is swapped for the new one, so arrival order never matters. Rows changed
  * since the last flush carry the change sequence in `dirty`; an alarm writes them to D1 as
  * absolute values, so a repeated flush never double counts. While a live socket is open, the
- * same alarm also rings when time alone changes the summary, and pushes it. This object never
- * reads another seller's data.
+ * same alarm also rings when time alone changes the summary, and pushes it; a socket whose
+ * session has expired is closed instead. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
@@ -98,9 +98,14 @@ type OrderRow = [orderId: string, status: string, deadlineMs: number | null, eve
 
 export const LIVE_SELLER_HEADER = "X-SellerPulse-Seller";
 export const LIVE_CURRENCY_HEADER = "X-SellerPulse-Currency";
+/** When the session that opened a socket expires (ms since the epoch); absent for a platform key. */
+export const LIVE_EXPIRES_HEADER = "X-SellerPulse-Expires";
+/** The close code of a socket whose session has expired (application codes are 4000-4999). */
+export const SESSION_EXPIRED_CLOSE = 4401;
 interface Viewer {
   sellerId: string;
   currency: string;
+  expiresAt: number | null;
 }
 
 export interface BreakdownRow {
@@ -411,16 +416,18 @@ export class SellerLedger extends DurableObject<Env> {
   /** The Worker has authorised the caller and names the seller and currency in headers. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
+    const expires = request.headers.get(LIVE_EXPIRES_HEADER);
     const viewer: Viewer = {
       sellerId: request.headers.get(LIVE_SELLER_HEADER) ?? "",
       currency: request.headers.get(LIVE_CURRENCY_HEADER) ?? "",
+      expiresAt: expires === null ? null : Number(expires),
     };
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(viewer);
     const message = await this.liveMessage(viewer);
     // The other sockets have the last push; if time has changed the summary since, they get it too.
-    for (const socket of message === this.lastPushed ? [server] : this.ctx.getWebSockets()) socket.send(message);
+    for (const socket of message === this.lastPushed ? [server] : this.liveSockets()) socket.send(message);
     this.lastPushed = message;
     await this.pushOnTime();
     return new Response(null, { status: 101, webSocket: client });
@@ -437,7 +444,7 @@ export class SellerLedger extends DurableObject<Env> {
    * logged, never thrown: it must not fail the write before it.
    */
   private async broadcast(): Promise<boolean> {
-    const sockets = this.ctx.getWebSockets();
+    const sockets = this.liveSockets();
     if (sockets.length === 0) return false;
     try {
       const message = await this.liveMessage(sockets[0]!.deserializeAttachment() as Viewer);
@@ -449,6 +456,19 @@ export class SellerLedger extends DurableObject<Env> {
       console.error("live push failed", error);
     }
     return true;
+  }
+
+  /**
+   * The open sockets whose sessions have not expired. A socket whose session has expired is
+   * closed (SESSION_EXPIRED_CLOSE) before anything more is sent: it gets nothing after its expiry.
+   */
+  private liveSockets(now = Date.now()): WebSocket[] {
+    return this.ctx.getWebSockets().filter((socket) => {
+      const { expiresAt } = socket.deserializeAttachment() as Viewer;
+      if ((expiresAt ?? Infinity) > now) return true; // no expiry: a platform key (or a socket older than expiries)
+      socket.close(SESSION_EXPIRED_CLOSE, "session expired");
+      return false;
+    });
   }
 
   /**

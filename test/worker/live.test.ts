@@ -2,7 +2,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { signSession } from "../../src/auth/sessions.ts";
 import { FLUSH_DELAY_MS } from "../../src/ledger/flush-delay.ts";
+import { SESSION_EXPIRED_CLOSE } from "../../src/ledger/seller-ledger.ts";
 import { api, createPlatform } from "./helpers.ts";
 import { placed, step, visits } from "./builders.ts";
 
@@ -88,6 +90,28 @@ describe("the live summary", () => {
     socket.close();
     const event = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000))]);
     expect(event?.code).toBe(1000);
+  });
+
+  it("sends nothing after a socket's session expires: the next push closes it, and the other sockets go on", async () => {
+    const key = await createPlatform("acme5");
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await signSession(env.SESSION_SECRET, { role: "seller", platform: "acme5", currency: "USD", seller_id: "live-5", exp });
+    const expiring = (await api(`/v1/sellers/live-5/live?token=${token}`, { headers: { Upgrade: "websocket" } })).webSocket!;
+    const messages: string[] = [];
+    expiring.addEventListener("message", (event) => messages.push(event.data as string));
+    const closed = new Promise<CloseEvent>((resolve) => expiring.addEventListener("close", resolve, { once: true }));
+    expiring.accept();
+    const keyed = await watch(key, "live-5"); // a session of an hour
+    await keyed.pushed((s) => s.updated_at === null);
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 100));
+
+    await api("/v1/events", { method: "POST", token: key, json: [visits("live-5", 0, 3)] });
+    await keyed.pushed((s) => s.periods.all.visits === 3);
+    const event = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000))]);
+    expect(event?.code).toBe(SESSION_EXPIRED_CLOSE);
+    expect(messages).toHaveLength(1); // the summary on connect, nothing after the expiry
+    expect(JSON.parse(messages[0]!).periods.all.visits).toBe(0);
+    keyed.socket.close(1000);
   });
 
   it("refuses another seller's live feed and a plain GET", async () => {
