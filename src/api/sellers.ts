@@ -133,8 +133,10 @@ sellers.openapi(
     const request = new Request(c.req.raw);
     request.headers.set(LIVE_SELLER_HEADER, id);
     request.headers.set(LIVE_CURRENCY_HEADER, platform.currency);
+    // Only the Worker says when a socket's session ends (a caller's own header is dropped).
     const principal = c.get("principal");
-    if (principal.kind !== "platform") request.headers.set(LIVE_EXPIRES_HEADER, String(principal.expiresAt));
+    if (principal.kind === "platform") request.headers.delete(LIVE_EXPIRES_HEADER);
+    else request.headers.set(LIVE_EXPIRES_HEADER, String(principal.expiresAt));
     return ledger.fetch(request);
   },
 );

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/sessions.ts";
 import { FLUSH_DELAY_MS } from "../../src/ledger/flush-delay.ts";
-import { SESSION_EXPIRED_CLOSE } from "../../src/ledger/seller-ledger.ts";
+import { LIVE_EXPIRES_HEADER, SESSION_EXPIRED_CLOSE } from "../../src/ledger/seller-ledger.ts";
 import { api, createPlatform } from "./helpers.ts";
 import { placed, step, visits } from "./builders.ts";
 
@@ -112,6 +112,19 @@ describe("the live summary", () => {
     expect(messages).toHaveLength(1); // the summary on connect, nothing after the expiry
     expect(JSON.parse(messages[0]!).periods.all.visits).toBe(0);
     keyed.socket.close(1000);
+
+    // A socket on the platform key has no expiry, whatever header its caller sends.
+    const onKey = (await api("/v1/sellers/live-5/live", { token: key, headers: { Upgrade: "websocket", [LIVE_EXPIRES_HEADER]: "1" } })).webSocket!;
+    const keyMessages: string[] = [];
+    onKey.addEventListener("message", (event) => keyMessages.push(event.data as string));
+    onKey.accept();
+    await api("/v1/events", { method: "POST", token: key, json: [visits("live-5", 1, 4)] });
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 10_000;
+      const check = () => (keyMessages.some((m) => JSON.parse(m).periods.all.visits === 7) ? resolve() : Date.now() > deadline ? reject(new Error("no push on the key's socket")) : setTimeout(check, 20));
+      check();
+    });
+    onKey.close(1000);
   });
 
   it("refuses another seller's live feed and a plain GET", async () => {
