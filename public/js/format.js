@@ -24,6 +24,7 @@ export function formatters(currency, locale = undefined) {
   })();
   const count = new Intl.NumberFormat(locale);
   const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const [none, whole] = [percent.format(0), percent.format(1)];
   const rating = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 2 });
   const orNone = (format) => (value) => (value === null || value === undefined || Number.isNaN(value) ? NONE : format(value));
 
@@ -37,9 +38,9 @@ export function formatters(currency, locale = undefined) {
       // A rate strictly between 0 and 1 never reads as 0 % or 100 % (one late shipment in 2,000),
       // nor one just over 1 as 100 %.
       const shown = percent.format(fraction);
-      if (fraction > 0 && fraction < 1 && shown === percent.format(1)) return `>${percent.format(0.999)}`;
-      if (fraction > 1 && shown === percent.format(1)) return `>${shown}`; // conversion may pass 1
-      if (fraction > 0 && fraction < 1 && shown === percent.format(0)) return `<${percent.format(0.001)}`;
+      if (fraction > 0 && fraction < 1 && shown === whole) return `>${percent.format(0.999)}`;
+      if (fraction > 1 && shown === whole) return `>${shown}`; // conversion may pass 1
+      if (fraction > 0 && fraction < 1 && shown === none) return `<${percent.format(0.001)}`;
       return shown;
     }),
     rating: orNone((stars) => rating.format(stars)),
