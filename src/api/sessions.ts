@@ -22,6 +22,13 @@ const sessionRequest = z
   .refine((body) => body.role === "seller" || body.seller_id === undefined, {
     path: ["seller_id"],
     message: "an operator session reads every seller of the platform: leave seller_id out",
+  })
+  // What the refinements say, for the OpenAPI document (which cannot see into them).
+  .openapi({
+    oneOf: [
+      { required: ["seller_id"], properties: { role: { const: "seller" } } },
+      { required: ["role"], properties: { role: { const: "operator" } }, not: { required: ["seller_id"] } },
+    ],
   });
 const sessionResponse = z
   .object({ token: z.string(), expires_at: z.string(), dashboard_url: z.string() })

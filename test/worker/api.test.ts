@@ -235,6 +235,12 @@ describe("reads", () => {
     const occurredAt = [...JSON.stringify(doc).matchAll(/"occurred_at":(\{[^}]*\})/g)].map((m) => JSON.parse(m[1]!));
     expect(occurredAt.length).toBeGreaterThan(0);
     for (const schema of occurredAt) expect(schema).toMatchObject({ type: "string", format: "date-time" });
+    // A session request: a seller's names its seller, an operator's does not.
+    const sessionBody = (doc.paths["/v1/sessions"] as any).post.requestBody.content["application/json"].schema;
+    expect(sessionBody.oneOf).toEqual([
+      expect.objectContaining({ required: ["seller_id"] }),
+      expect.objectContaining({ required: ["role"], not: { required: ["seller_id"] } }),
+    ]);
   });
 });
 
