@@ -54,6 +54,8 @@ const SUMMARY_SQL = `
   SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at, buckets.*
   FROM open LEFT JOIN buckets ON true`;
 /** A row of SUMMARY_SQL; the counters are NULL where `bucket` is (a ledger without hours). */
+type SummaryRow = { awaiting_acceptance: number; awaiting_shipment: number; overdue: number; updated_at: string | null; bucket: number | null } & Counters;
+
 /**
  * A metric's buckets: the first hour of each bucket that has hours in [?1, ?2) (buckets of ?3
  * hours from ?1), with the sums of the counters the metric is derived from. One constant
@@ -66,8 +68,6 @@ const TIMESERIES_SQL = Object.fromEntries(
      FROM hourly WHERE hour >= ?1 AND hour < ?2 GROUP BY bucket`,
   ]),
 ) as Record<Metric, string>;
-
-type SummaryRow = { awaiting_acceptance: number; awaiting_shipment: number; overdue: number; updated_at: string | null; bucket: number | null } & Counters;
 
 /**
  * The write path's statements. Each takes its rows as one JSON array (read with json_each), so
