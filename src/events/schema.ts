@@ -77,7 +77,8 @@ export const orderPlacedSchema = z.object({
   fee: minorUnits.default(0),
   region: text(64),
   channel: z.enum(CHANNELS),
-  ship_within_hours: z.number().positive().max(24 * 365),
+  // 0: the order must ship at placement to be on time.
+  ship_within_hours: z.number().min(0).max(24 * 365),
 });
 
 const orderStep = <T extends string>(type: T) =>

@@ -74,6 +74,15 @@ describe("deriveOrder", () => {
     expect(shippedAt(121).shipped).toBe(1);
   });
 
+  it("an SLA of 0 hours is on time only when shipped at placement", () => {
+    const shippedAt = (minutes: number) =>
+      deriveOrder(orderEvents(placed(S, "o", 0, { ship_within_hours: 0 }), step("order.shipped", S, "o", minutes))).hourly.get(
+        Math.floor(T0 / 3_600_000),
+      )!;
+    expect(shippedAt(0).shipped_on_time).toBe(1);
+    expect(shippedAt(1).shipped_on_time).toBe(0);
+  });
+
   it("caps cumulative refunds at the order's value, in occurred_at order", () => {
     const outcome = deriveOrder(
       orderEvents(
