@@ -86,7 +86,15 @@ export async function measureFreshness(baseUrl: string, key: string, options: { 
 
   // Pushed: a WebSocket on the probe seller's live feed.
   const pushSeller = `fresh-push-${options.name}`;
-  const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/v1/sellers/${pushSeller}/live?token=${key}`);
+  // As the dashboard opens it: with the seller's session token (a platform key never goes in a URL).
+  const session = await fetch(`${baseUrl}/v1/sessions`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ seller_id: pushSeller }),
+  });
+  if (!session.ok) throw new Error(`POST /v1/sessions answered ${session.status}: ${await session.text()}`);
+  const { token } = (await session.json()) as { token: string };
+  const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/v1/sellers/${pushSeller}/live?token=${token}`);
   let latest = -1;
   let waiter: (() => void) | null = null;
   socket.addEventListener("message", (event) => {

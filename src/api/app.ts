@@ -25,6 +25,12 @@ app.notFound((c) => {
   return errorResponse(c, new ApiError(405, "method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; it answers ${allow}`, undefined, { Allow: allow }));
 });
 
+/** Answers are per caller and live: no cache keeps them (an endpoint that may be cached says so itself). */
+app.use("/v1/*", async (c, next) => {
+  c.header("Cache-Control", "no-store");
+  await next();
+});
+
 app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);
 app.route("/v1/sellers", sellers);

@@ -19,12 +19,36 @@ export interface AppEnv {
   Variables: { principal: Principal };
 }
 
+/** The bearer credential of the Authorization header, if any. */
+const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/** Resolves the Authorization header's credential, or answers 401. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("Authorization") ?? "";
-  // Browsers cannot set headers on a WebSocket: /live also takes the token as ?token=.
-  const token = header.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.query("token");
+  const token = bearerOf(c.req.header("Authorization"));
   if (!token) throw unauthorized();
   c.set("principal", await principalFor(c.env, token));
+  await next();
+});
+
+/**
+ * For a WebSocket, which a browser opens without headers: a session token may also come as
+ * ?token=. A platform key never does: a URL ends up in logs and histories, and a key does not
+ * expire.
+ */
+export const authenticateSocket = createMiddleware<AppEnv>(async (c, next) => {
+  let token = bearerOf(c.req.header("Authorization"));
+  if (!token) {
+    token = c.req.query("token");
+    if (!token) throw unauthorized();
+    if (!isSessionToken(token)) throw unauthorized("Only a session token may be given as ?token=; send a platform key in the Authorization header");
+  }
+  c.set("principal", await principalFor(c.env, token));
+  await next();
+});
+
+/** A seller path (`/:id/...`) that the caller may not read is 403 before its parameters are checked. */
+export const sellerAccess = createMiddleware<AppEnv>(async (c, next) => {
+  requireSellerAccess(c.get("principal"), c.req.param("id") ?? "");
   await next();
 });
 

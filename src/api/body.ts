@@ -1,6 +1,7 @@
 /**
  * Reading an ingest body: at most 1 MiB (413 beyond, checked while streaming, so a missing
- * or false Content-Length cannot get past it), then a JSON array or NDJSON lines.
+ * or false Content-Length cannot get past it), uncompressed (415 otherwise) and valid UTF-8
+ * (400 otherwise), then a JSON array or NDJSON lines.
  */
 import { NOT_JSON } from "../events/validate.ts";
 import { ApiError, badRequest } from "./errors.ts";
@@ -10,7 +11,17 @@ export const MAX_EVENTS = 1000;
 
 const tooLarge = () => new ApiError(413, "payload_too_large", `The body is over ${MAX_BODY_BYTES} bytes (1 MiB)`);
 
+/**
+ * Invalid UTF-8 is refused, not decoded to U+FFFD: two ids differing only in invalid bytes
+ * would become one, and the second event be dropped as a duplicate of the first.
+ */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const encoding = request.headers.get("Content-Encoding")?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") {
+    throw new ApiError(415, "unsupported_media_type", `Content-Encoding ${encoding} is not supported: send the body uncompressed`);
+  }
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw tooLarge();
   if (!request.body) return "";
@@ -33,7 +44,11 @@ export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Prom
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest("The body is not valid UTF-8");
+  }
 }
 
 export function parseEventList(text: string, contentType: string | undefined): unknown[] {

@@ -3,10 +3,12 @@
  * the seller's own SellerLedger; a seller token reaches only its own seller (403 otherwise).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { sellerIdSchema, timestampSchema } from "../events/schema.ts";
 import { DAY_MS, HOUR_MS } from "../ledger/counters.ts";
 import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/seller-ledger.ts";
 import { bucketCount, METRICS } from "../ledger/timeseries.ts";
-import { authenticate, requireSellerAccess, type AppEnv } from "./auth.ts";
+import { authenticate, authenticateSocket, requireSellerAccess, sellerAccess, type AppEnv } from "./auth.ts";
 import { badRequest } from "./errors.ts";
 import { breakdownSchema, errorResponses, jsonContent, summarySchema, timeseriesSchema } from "./openapi-schemas.ts";
 import { sendJsonText } from "./respond.ts";
@@ -16,20 +18,36 @@ import { validationHook } from "./validation.ts";
 export const MAX_BUCKETS = 10_000;
 
 const params = z.object({
-  id: z.string().min(1).max(128).openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
+  id: sellerIdSchema.openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
 });
 /** All time, for a breakdown without bounds: the range of a JavaScript Date (events may predate 1970). */
 const EARLIEST_MS = -8.64e15;
 const LATEST_MS = 8.64e15;
 
-const instant = z.iso.datetime({ offset: true });
+/** As an event's occurred_at: RFC 3339 with any offset (a leap second too). */
+const instant = timestampSchema;
 const range = {
   from: instant.optional().describe("RFC 3339; the first bucket is the first starting at or after it"),
   to: instant.optional().describe("RFC 3339, exclusive; defaults to now"),
 };
 
+/**
+ * The seller id in the path must be valid percent-encoded UTF-8. Hono leaves a malformed escape
+ * ("%ZZ", "%FF") as it is, so "/sellers/%ZZ" would name the seller that "/sellers/%25ZZ" names.
+ */
+const wellEncodedId = createMiddleware<AppEnv>(async (c, next) => {
+  const segment = /^\/v1\/sellers\/([^/]*)/.exec(new URL(c.req.url).pathname)?.[1] ?? "";
+  try {
+    decodeURIComponent(segment);
+  } catch {
+    throw badRequest("The seller id in the path is not valid percent-encoded UTF-8");
+  }
+  await next();
+});
+/** Before a read's parameters are checked: a well-formed id, a caller (401), one who may read this seller (403). */
+const reader = [wellEncodedId, authenticate, sellerAccess];
+
 export const sellers = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-sellers.use("/:id/*", authenticate);
 
 /** The stub of the caller's seller, after checking that the caller may read it. */
 function ledgerOf(c: { env: Env; get(key: "principal"): AppEnv["Variables"]["principal"] }, sellerId: string) {
@@ -50,6 +68,7 @@ sellers.openapi(
     path: "/{id}/summary",
     summary: "The seller's live summary: today, 7d, 30d and all time, payouts and open orders",
     security: [{ bearer: [] }],
+    middleware: reader,
     request: { params },
     responses: { 200: jsonContent(summarySchema, "The summary"), ...errorResponses },
   }),
@@ -66,6 +85,7 @@ sellers.openapi(
     path: "/{id}/timeseries",
     summary: "One metric by hour or day over [from, to), every bucket present",
     security: [{ bearer: [] }],
+    middleware: reader,
     request: {
       params,
       query: z.object({
@@ -98,6 +118,7 @@ sellers.openapi(
     description:
       "Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.",
     security: [{ bearer: [] }],
+    middleware: reader,
     request: { params, query: z.object({ by: z.enum(["category", "channel"]), ...range }) },
     responses: { 200: jsonContent(breakdownSchema, "The rows"), ...errorResponses },
   }),
@@ -118,11 +139,12 @@ sellers.openapi(
     path: "/{id}/live",
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
     description:
-      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so the token may also be given as `?token=`. A socket opened with a session token gets nothing after the session expires: the next push closes it with code 4401.",
+      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket opened with a session token gets nothing after the session expires: the next push closes it with code 4401.",
     security: [{ bearer: [] }],
+    middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
       params,
-      query: z.object({ token: z.string().optional().describe("A session token, for clients that cannot send an Authorization header") }),
+      query: z.object({ token: z.string().optional().describe("A session token (not a platform key), for clients that cannot send an Authorization header") }),
     },
     responses: { 101: { description: "Switching Protocols: each message is the summary, as GET /summary returns it" }, ...errorResponses },
   }),

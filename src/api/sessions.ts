@@ -3,9 +3,11 @@
  * (`{ seller_id }`) or for its operator (`{ role: "operator" }`). Sellers never hold the key.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import { sellerIdSchema } from "../events/schema.ts";
 import { SESSION_TTL_SECONDS, signSession, type SessionClaims } from "../auth/sessions.ts";
 import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
+import { ApiError } from "./errors.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
 import { validationHook } from "./validation.ts";
 
@@ -31,11 +33,23 @@ const sessionRequest = z
     ],
   });
 const sessionResponse = z
-  .object({ token: z.string(), expires_at: z.string(), dashboard_url: z.string() })
+  .object({ token: z.string(), expires_at: z.iso.datetime(), dashboard_url: z.url() })
   .openapi("Session");
 
 export const sessions = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+/** A session request is a few dozen bytes; this leaves room for any seller id. */
+const MAX_SESSION_BODY_BYTES = 16 * 1024;
+
 sessions.use("*", authenticate);
+sessions.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_SESSION_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `A session request is at most ${MAX_SESSION_BODY_BYTES} bytes`);
+    },
+  }),
+);
 
 sessions.openapi(
   createRoute({

@@ -25,8 +25,14 @@ const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
  */
 const text = (max: number) =>
   z.string().min(1).max(max).regex(WELL_FORMED, "must be well-formed Unicode (it contains a lone surrogate)");
-/** An id (event, order, product...): 1 to 128 characters of well-formed text. */
-const id = text(128);
+/** WELL_FORMED without control characters (U+0000-U+001F, U+007F), which no id needs. */
+const ID_CHARS = /^(?:[^\uD800-\uDFFF\u0000-\u001F\u007F]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+/** An id (event, order, product...): 1 to 128 characters of well-formed text, no control characters. */
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(ID_CHARS, "must be well-formed Unicode without control characters (it contains a lone surrogate or a control character)");
 /**
  * A seller id: an id that a URL path can name. "." and ".." are path segments every URL parser
  * removes (as %2E too), so a seller of that id could never be read.
@@ -40,7 +46,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
  * lower-case "t" and "z", and a leap second (":60"), which a Date cannot hold: that is stored as
  * the last millisecond of the second before it, so it stays in the same hour and day.
  */
-const timestamp = z
+export const timestampSchema = z
   .string()
   .transform((value) => value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, (_, minute: string) => `${minute}59.999`))
   .pipe(z.iso.datetime({ offset: true }))
@@ -49,7 +55,7 @@ const timestamp = z
 
 const base = {
   event_id: id,
-  occurred_at: timestamp,
+  occurred_at: timestampSchema,
   seller_id: sellerIdSchema,
 };
 

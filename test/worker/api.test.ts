@@ -60,6 +60,31 @@ describe("authentication and tenancy", () => {
     await expectError(await api("/v1/sessions", { method: "POST", token: session.token, json: { seller_id: "s-2" } }), 403);
   });
 
+  it("a platform key comes only in the Authorization header; ?token= takes a session token, on /live only", async () => {
+    const upgrade = { headers: { Upgrade: "websocket" } };
+    await expectError(await api(`/v1/sellers/s-1/summary?token=${acme}`), 401);
+    await expectError(await api(`/v1/events?token=${acme}`, { method: "POST", body: JSON.stringify([placed("s-1", "o-q", 0)]) }), 401);
+    await expectError(await api(`/v1/sessions?token=${acme}`, { method: "POST", json: { seller_id: "s-1" } }), 401);
+    const live = await expectError(await api(`/v1/sellers/s-1/live?token=${acme}`, upgrade), 401);
+    expect(live.message).toMatch(/Only a session token/);
+    const { token } = await sessionFor(acme, { seller_id: "s-1" });
+    await expectError(await api(`/v1/sellers/s-1/summary?token=${token}`), 401);
+    expect((await api(`/v1/sellers/s-1/live?token=${token}`, upgrade)).status).toBe(101);
+    expect((await api("/v1/sellers/s-1/live", { ...upgrade, token: acme })).status).toBe(101);
+  });
+
+  it("a seller session on another seller is 403 before that path's parameters are checked", async () => {
+    const { token } = await sessionFor(acme, { seller_id: "s-1" });
+    await expectError(await api("/v1/sellers/s-2/timeseries?metric=bogus", { token }), 403);
+    await expectError(await api("/v1/sellers/s-2/breakdown?by=bogus", { token }), 403);
+    await expectError(await api("/v1/sellers/s-1/timeseries?metric=bogus", { token }), 400);
+  });
+
+  it("a session request is at most 16 KiB", async () => {
+    const res = await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: "s-1", pad: "x".repeat(17 * 1024) } });
+    expect((await expectError(res, 413)).code).toBe("payload_too_large");
+  });
+
   it("a session request names what is missing or wrong, and takes only JSON", async () => {
     const missing = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: {} }), 400);
     expect(JSON.stringify(missing.details)).toMatch(/seller_id: required for a seller session/);
@@ -174,6 +199,32 @@ describe("POST /v1/events validation", () => {
     });
   });
 
+  it("refuses a body that is not UTF-8 (two ids differing in invalid bytes are not one), and a compressed one", async () => {
+    const bytes = (id: number) => {
+      const json = new TextEncoder().encode(JSON.stringify([{ ...placed("utf8", "o-1", 0), event_id: "id-__" }]));
+      const at = new TextDecoder().decode(json).indexOf("__");
+      json.set([id, id], at); // 0xff / 0xfe: never valid UTF-8
+      return json;
+    };
+    for (const id of [0xff, 0xfe]) {
+      const error = await expectError(await api("/v1/events", { method: "POST", token: acme, body: bytes(id), headers: { "Content-Type": "application/json" } }), 400);
+      expect(error.message).toMatch(/not valid UTF-8/);
+    }
+    const gzip = await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "gzip" });
+    expect((await expectError(gzip, 415)).message).toMatch(/Content-Encoding gzip/);
+    expect((await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "identity" })).status).toBe(202);
+  });
+
+  it("rejects control characters in ids, in events, sessions and paths", async () => {
+    const error = await expectError(await post(acme, [placed("nul\u0000", "o-1", 0), { ...placed("ok", "o-1", 0), event_id: "line\nbreak" }]), 400);
+    expect(error.details.rejected.map((r: { errors: string[] }) => r.errors.join())).toEqual([
+      expect.stringMatching(/seller_id.*control character/),
+      expect.stringMatching(/event_id.*control character/),
+    ]);
+    await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: "a\u0007b" } }), 400);
+    await expectError(await api("/v1/sellers/a%00b/summary", { token: acme }), 400);
+  });
+
   it("rejects an NDJSON line that is not JSON on its own", async () => {
     const res = await post(acme, `${JSON.stringify(visits("nd2", 0, 1))}\n{oops`, { "Content-Type": "application/x-ndjson" });
     expect(res.status).toBe(202);
@@ -209,6 +260,24 @@ describe("reads", () => {
     expect(await orders(`&from=${at(0)}&to=${at(30)}`)).toBe(2);
     expect(await orders(`&from=${at(30)}&to=${at(60)}`)).toBe(0);
     expect(await orders(`&to=${at(0)}`)).toBe(1);
+  });
+
+  it("a seller id in the path that is not valid percent-encoded UTF-8 is 400, not a seller of that literal name", async () => {
+    for (const id of ["%ZZ", "%FF%FE", "%ED%A0%80", "a%2"]) {
+      expect((await expectError(await api(`/v1/sellers/${id}/summary`, { token: acme }), 400)).message).toMatch(/percent-encoded/);
+    }
+    expect((await api("/v1/sellers/%25ZZ/summary", { token: acme })).status).toBe(200);
+  });
+
+  it("takes from and to as an event's occurred_at: any offset, a leap second too", async () => {
+    const res = await api("/v1/sellers/s-1/timeseries?metric=orders&granularity=day&from=2016-12-31T23:59:60Z&to=2017-01-03T00:00:00%2B01:00", { token: acme });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).points.map((p: { t: string }) => p.t)).toEqual(["2017-01-01T00:00:00.000Z", "2017-01-02T00:00:00.000Z"]);
+  });
+
+  it("answers are never cached, errors neither", async () => {
+    expect((await api("/v1/sellers/s-1/summary", { token: acme })).headers.get("Cache-Control")).toBe("no-store");
+    expect((await api("/v1/sellers/s-1/summary")).headers.get("Cache-Control")).toBe("no-store");
   });
 
   it("unknown paths are a JSON 404", async () => {
