@@ -91,9 +91,14 @@ const SQL = {
     INSERT INTO dimensions (by, key, hour, gmv, orders)
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
     ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
-  /** The change sequence and time, and who this ledger is (rewritten each time: one statement, not two). */
+  /**
+   * The change sequence, when the figures last changed (?2; NULL: they did not, so it stays) and
+   * who this ledger is, rewritten each time: one statement, not two.
+   */
   touch: `
-    INSERT INTO meta (key, value) VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5)
+    INSERT INTO meta (key, value)
+    SELECT column1, column2 FROM (VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5))
+    WHERE column2 IS NOT NULL
     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   addProducts: `
     INSERT INTO products (product_id, hour, category, units, revenue, dirty)
@@ -203,13 +208,18 @@ export class SellerLedger extends DurableObject<Env> {
       }
       const stored = this.storedOrders([...added.keys()]);
       const rows: OrderRow[] = [];
+      let moved = false; // an order's status or deadline changed (the open counts)
       for (const [orderId, newEvents] of added) {
-        rows.push(this.rederive(orderId, stored.get(orderId) ?? [], newEvents, delta));
+        const { row, changed } = this.rederive(orderId, stored.get(orderId) ?? [], newEvents, delta);
+        rows.push(row);
+        moved ||= changed;
       }
       seq = (this.seq ?? Number(this.meta().seq ?? 0)) + 1;
       this.saveOrders(rows);
-      this.write(delta, seq);
-      this.sql.exec(SQL.touch, seq, new Date().toISOString(), platform, sellerId, currency);
+      const written = this.write(delta, seq);
+      // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays (and nothing is pushed).
+      const updatedAt = moved || written > 0 ? new Date().toISOString() : null;
+      this.sql.exec(SQL.touch, seq, updatedAt, platform, sellerId, currency);
     });
     // Only once the transaction that stored it has committed:
     if (seq !== null) this.seq = seq;
@@ -252,8 +262,11 @@ export class SellerLedger extends DurableObject<Env> {
     return stored;
   }
 
-  /** Swaps an order's old contribution for the one derived from its grown event set. */
-  private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: LedgerDelta): OrderRow {
+  /**
+   * Swaps an order's old contribution for the one derived from its grown event set; `changed`:
+   * its status or deadline did (what the open counts are made of).
+   */
+  private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: LedgerDelta): { row: OrderRow; changed: boolean } {
     const events = [...before, ...added];
     const previous = deriveOrder(before);
     const next = deriveOrder(events);
@@ -262,15 +275,16 @@ export class SellerLedger extends DurableObject<Env> {
     for (const e of next.ignored) {
       this.sql.exec("INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)", e.event_id, orderId, e.type, e.reason);
     }
-    return [orderId, next.status, next.deadline_ms, events];
+    const changed = next.status !== previous.status || next.deadline_ms !== previous.deadline_ms;
+    return { row: [orderId, next.status, next.deadline_ms, events], changed };
   }
 
   private saveOrders(rows: OrderRow[]): void {
     for (const chunk of jsonChunks(rows)) this.sql.exec(SQL.saveOrders, chunk);
   }
 
-  /** Adds a batch's net changes to the stored rows, marking them dirty for the next flush. */
-  private write(delta: LedgerDelta, seq: number): void {
+  /** Adds a batch's net changes to the stored rows, marking them dirty for the next flush; returns how many rows changed. */
+  private write(delta: LedgerDelta, seq: number): number {
     const hourly = [...delta.hourly].filter(([, c]) => !isZero(c)).map(([hour, c]) => [hour, ...COUNTER_FIELDS.map((f) => c[f])]);
     const dimensions = [...delta.dimensions.values()].filter((c) => c.gmv !== 0 || c.orders !== 0).map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
     const products = [...delta.products.values()]
@@ -279,6 +293,7 @@ export class SellerLedger extends DurableObject<Env> {
     for (const chunk of jsonChunks(hourly)) this.sql.exec(SQL.addHourly, chunk, seq);
     for (const chunk of jsonChunks(dimensions)) this.sql.exec(SQL.addDimensions, chunk);
     for (const chunk of jsonChunks(products)) this.sql.exec(SQL.addProducts, chunk, seq);
+    return hourly.length + dimensions.length + products.length;
   }
 
   // ---- flush to D1 ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/sessions.ts";
 import { FLUSH_DELAY_MS } from "../../src/ledger/flush-delay.ts";
 import { LIVE_EXPIRES_HEADER, SESSION_EXPIRED_CLOSE } from "../../src/ledger/seller-ledger.ts";
-import { api, createPlatform } from "./helpers.ts";
+import { api, createPlatform, eventually } from "./helpers.ts";
 import { placed, step, visits } from "./builders.ts";
 
 /** A seller's live socket, with the summaries it was pushed and a wait for one that passes `test`. */
@@ -76,6 +76,34 @@ describe("the live summary", () => {
     expect(flushed?.n).toBe(0);
     const alarm = await runInDurableObject(env.LEDGER.getByName("acme4:live-4"), (_, state) => state.storage.getAlarm());
     expect(alarm).toBeGreaterThanOrEqual(posted + FLUSH_DELAY_MS);
+    live.socket.close(1000);
+  });
+
+  it("an event that changes no figure (held for its order, or ignored) leaves updated_at as it was and pushes nothing", async () => {
+    const key = await createPlatform("acme6");
+    const live = await watch(key, "live-6");
+    await live.pushed((s) => s.updated_at === null);
+    const ledger = env.LEDGER.getByName("acme6:live-6");
+    const stored = (sql: string) => runInDurableObject(ledger, (_, state) => state.storage.sql.exec<{ n: number }>(sql).one().n);
+    const post = async (events: unknown[]) => expect((await api("/v1/events", { method: "POST", token: key, json: events })).status).toBe(202);
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 300)); // time for a push, were there one
+
+    await post([step("order.shipped", "live-6", "o-1", 5)]); // held: its order.placed has not arrived
+    await eventually(async () => expect(await stored("SELECT COUNT(*) AS n FROM orders")).toBe(1));
+    await settled();
+    expect(live.pushes).toHaveLength(1);
+    expect(((await (await api("/v1/sellers/live-6/summary", { token: key })).json()) as any).updated_at).toBeNull();
+
+    await post([placed("live-6", "o-1", 0)]);
+    const shipped = await live.pushed((s) => s.periods.all.shipped === 1);
+    expect(shipped.summary.updated_at).not.toBeNull();
+
+    await post([step("order.accepted", "live-6", "o-1", 10)]); // after its shipment: ignored
+    await eventually(async () => expect(await stored("SELECT COUNT(*) AS n FROM ignored")).toBe(1));
+    await settled();
+    expect(live.pushes).toHaveLength(2);
+    const summary = (await (await api("/v1/sellers/live-6/summary", { token: key })).json()) as any;
+    expect(summary.updated_at).toBe(shipped.summary.updated_at);
     live.socket.close(1000);
   });
 
