@@ -64,23 +64,21 @@ describe("deriveOrder", () => {
     expect(outcome.ignored).toHaveLength(1);
   });
 
+  /** The placement hour's counters of an order with an SLA of `slaHours`, shipped `minutes` after placement. */
+  const shippedAt = (slaHours: number, minutes: number) =>
+    deriveOrder(orderEvents(placed(S, "o", 0, { ship_within_hours: slaHours }), step("order.shipped", S, "o", minutes))).hourly.get(
+      Math.floor(T0 / 3_600_000),
+    )!;
+
   it("the deadline itself is on time; a minute later is late", () => {
-    const shippedAt = (minutes: number) =>
-      deriveOrder(orderEvents(placed(S, "o", 0, { ship_within_hours: 2 }), step("order.shipped", S, "o", minutes))).hourly.get(
-        Math.floor(T0 / 3_600_000),
-      )!;
-    expect(shippedAt(120).shipped_on_time).toBe(1);
-    expect(shippedAt(121).shipped_on_time).toBe(0);
-    expect(shippedAt(121).shipped).toBe(1);
+    expect(shippedAt(2, 120).shipped_on_time).toBe(1);
+    expect(shippedAt(2, 121).shipped_on_time).toBe(0);
+    expect(shippedAt(2, 121).shipped).toBe(1);
   });
 
   it("an SLA of 0 hours is on time only when shipped at placement", () => {
-    const shippedAt = (minutes: number) =>
-      deriveOrder(orderEvents(placed(S, "o", 0, { ship_within_hours: 0 }), step("order.shipped", S, "o", minutes))).hourly.get(
-        Math.floor(T0 / 3_600_000),
-      )!;
-    expect(shippedAt(0).shipped_on_time).toBe(1);
-    expect(shippedAt(1).shipped_on_time).toBe(0);
+    expect(shippedAt(0, 0).shipped_on_time).toBe(1);
+    expect(shippedAt(0, 1).shipped_on_time).toBe(0);
   });
 
   it("caps cumulative refunds at the order's value, in occurred_at order", () => {
