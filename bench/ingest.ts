@@ -25,6 +25,8 @@ export interface IngestResult {
    * (one read per seller at the least).
    */
   checkSeconds: number;
+  /** Reads the checkers made while the clock ran (at least one per seller). */
+  checkReads: number;
   /** Why the scenario could not finish, when it could not. */
   failed?: string;
 }
@@ -87,7 +89,8 @@ async function waitForSellers<T>(
   postedOrder: readonly string[],
   progress: { posted: number; failed?: boolean } = { posted: postedOrder.length },
   timeoutMs = 900_000,
-): Promise<void> {
+): Promise<number> {
+  let reads = 0;
   const lastIndex = new Map<string, number>();
   postedOrder.forEach((seller, i) => lastIndex.set(seller, i));
   const sellers = [...expected.keys()].sort((a, b) => lastIndex.get(a)! - lastIndex.get(b)!);
@@ -98,11 +101,12 @@ async function waitForSellers<T>(
       if (progress.failed) return; // posting failed, and says why
       await pause();
     }
-    while (!(await check(seller, expected.get(seller)!))) {
+    while ((reads++, !(await check(seller, expected.get(seller)!)))) {
       if (performance.now() > deadline) throw new Error(`seller ${seller} still differs from its expected totals`);
       await pause();
     }
   });
+  return reads;
 }
 
 /**
@@ -114,7 +118,7 @@ async function runScenario<T>(baseUrl: string, key: string | undefined, name: st
   const start = performance.now();
   const progress = { posted: 0, failed: false };
   let posted = 0;
-  await Promise.all([
+  const [, checkReads] = await Promise.all([
     postEvents(baseUrl, key, events, { batch: 1000, concurrency: POSTERS, progress }).then(
       () => void (posted = performance.now()),
       (error: unknown) => {
@@ -128,7 +132,7 @@ async function runScenario<T>(baseUrl: string, key: string | undefined, name: st
   const checkStart = performance.now();
   await waitForSellers(expected, check, postedOrder);
   const checkSeconds = (performance.now() - checkStart) / 1000;
-  return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds, checkSeconds };
+  return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds, checkSeconds, checkReads };
 }
 
 /** A scenario's simulated history, ending a minute ago. */
