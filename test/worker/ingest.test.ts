@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { DAY_MS } from "../../src/ledger/counters.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
-const now = new Date();
-const iso = (offsetMinutes = 0) => new Date(now.getTime() + offsetMinutes * 60_000).toISOString();
+const nowMs = Date.now();
+/** Half an hour ago, or midnight UTC if that was yesterday: always in the summary's "today". */
+const earlierToday = new Date(Math.max(nowMs - 30 * 60_000, Math.floor(nowMs / DAY_MS) * DAY_MS)).toISOString();
 
 function placed(seller: string, order: string, extra: Record<string, unknown> = {}) {
   return {
     event_id: `${order}-placed`,
     type: "order.placed",
-    occurred_at: iso(-30),
+    occurred_at: earlierToday,
     seller_id: seller,
     order_id: order,
     currency: "USD",
