@@ -5,8 +5,8 @@
  * (which keeps the local runtime's one thread about 90% busy).
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Summary } from "../src/ledger/summary.ts";
 import { history, trickle } from "../scripts/simulator/generate.ts";
+import type { Summary } from "../src/ledger/summary.ts";
 import { getOk, percentile, postEvents } from "./load.ts";
 
 export interface Freshness {
@@ -35,13 +35,23 @@ const EARLY_EVENTS_PER_ORDER = 1.7;
  * posted every 200 ms. Saturating: a 30-day history of 50 stores replayed in 200-event
  * batches, back to back.
  */
-function backgroundLoad(baseUrl: string, key: string, eventsPerSecond?: number): { stop(): Promise<{ events: number; rate: number }> } {
+function backgroundLoad(
+  baseUrl: string,
+  key: string,
+  eventsPerSecond?: number,
+): { stop(): Promise<{ events: number; rate: number }> } {
   let running = true;
   let posted = 0;
   const start = performance.now();
   const loop = eventsPerSecond
     ? (async () => {
-        const live = trickle({ seed: 99, sellers: 50, prefix: "bg", startMs: Date.now(), ordersPerMinute: (eventsPerSecond * 60) / EARLY_EVENTS_PER_ORDER });
+        const live = trickle({
+          seed: 99,
+          sellers: 50,
+          prefix: "bg",
+          startMs: Date.now(),
+          ordersPerMinute: (eventsPerSecond * 60) / EARLY_EVENTS_PER_ORDER,
+        });
         while (running) {
           await sleep(TICK_MS);
           const due = live.next(Date.now());
@@ -79,7 +89,11 @@ async function post(baseUrl: string, key: string, event: unknown): Promise<void>
   await postEvents(baseUrl, key, [event], { batch: 1, concurrency: 1 });
 }
 
-export async function measureFreshness(baseUrl: string, key: string, options: { backgroundRate?: number; probes?: number; name: string }): Promise<Freshness> {
+export async function measureFreshness(
+  baseUrl: string,
+  key: string,
+  options: { backgroundRate?: number; probes?: number; name: string },
+): Promise<Freshness> {
   const probes = options.probes ?? 200;
   const background = backgroundLoad(baseUrl, key, options.backgroundRate);
   await sleep(2000); // let the load build up

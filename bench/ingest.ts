@@ -4,11 +4,11 @@
  * (bench/bare) is driven the same way, each seller checked by its count of distinct events.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { expectedTotals } from "../scripts/simulator/expected.ts";
+import { type HistoryOptions, history } from "../scripts/simulator/generate.ts";
+import type { SellerEventInput } from "../src/events/schema.ts";
 import type { Counters } from "../src/ledger/counters.ts";
 import type { Summary } from "../src/ledger/summary.ts";
-import type { SellerEventInput } from "../src/events/schema.ts";
-import { expectedTotals } from "../scripts/simulator/expected.ts";
-import { history, type HistoryOptions } from "../scripts/simulator/generate.ts";
 import { eachAtMost } from "../src/queue/at-most.ts";
 import { getOk, postEvents } from "./load.ts";
 
@@ -31,7 +31,7 @@ export interface IngestResult {
   failed?: string;
 }
 
-export function matches(summary: Summary, expected: Counters): boolean {
+function matches(summary: Summary, expected: Counters): boolean {
   const all = summary.periods.all;
   return (
     all.orders === expected.orders &&
@@ -72,7 +72,8 @@ type Check<T> = (seller: string, expected: T) => Promise<boolean>;
 
 /** The app's check: the seller's summary equals the load generator's ledger, exactly. */
 function summaryCheck(baseUrl: string, key: string): Check<Counters> {
-  return async (seller, expected) => matches((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary, expected);
+  return async (seller, expected) =>
+    matches((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary, expected);
 }
 
 /**
@@ -97,7 +98,7 @@ async function waitForSellers<T>(
     return check(seller, expected.get(seller)!);
   };
   const lastIndex = new Map<string, number>();
-  postedOrder.forEach((seller, i) => lastIndex.set(seller, i));
+  for (const [i, seller] of postedOrder.entries()) lastIndex.set(seller, i);
   const sellers = [...expected.keys()].sort((a, b) => lastIndex.get(a)! - lastIndex.get(b)!);
   const deadline = performance.now() + timeoutMs;
   const pause = () => sleep(50);
@@ -118,14 +119,23 @@ async function waitForSellers<T>(
  * Posts `events` to `baseUrl` and stops the clock when every seller passes its check; then
  * times the checks alone (every seller read once more, now that all match).
  */
-async function runScenario<T>(baseUrl: string, key: string | undefined, name: string, events: readonly SellerEventInput[], expected: Map<string, T>, check: Check<T>): Promise<IngestResult> {
+async function runScenario<T>(
+  baseUrl: string,
+  key: string | undefined,
+  name: string,
+  events: readonly SellerEventInput[],
+  expected: Map<string, T>,
+  check: Check<T>,
+): Promise<IngestResult> {
   const postedOrder = events.map((e) => e.seller_id);
   const start = performance.now();
   const progress = { posted: 0, failed: false };
   let posted = 0;
   const [, checkReads] = await Promise.all([
     postEvents(baseUrl, key, events, { batch: 1000, concurrency: POSTERS, progress }).then(
-      () => void (posted = performance.now()),
+      () => {
+        posted = performance.now();
+      },
       (error: unknown) => {
         progress.failed = true;
         throw error;
@@ -137,7 +147,16 @@ async function runScenario<T>(baseUrl: string, key: string | undefined, name: st
   const checkStart = performance.now();
   await waitForSellers(expected, check, postedOrder);
   const checkSeconds = (performance.now() - checkStart) / 1000;
-  return { name, sellers: expected.size, events: events.length, seconds, postSeconds: (posted - start) / 1000, eventsPerSecond: events.length / seconds, checkSeconds, checkReads };
+  return {
+    name,
+    sellers: expected.size,
+    events: events.length,
+    seconds,
+    postSeconds: (posted - start) / 1000,
+    eventsPerSecond: events.length / seconds,
+    checkSeconds,
+    checkReads,
+  };
 }
 
 /** A scenario's simulated history, ending a minute ago. */
@@ -149,7 +168,13 @@ export function scenarioHistory(options: Omit<HistoryOptions, "endMs">): SellerE
  * A simulated history through the app, each seller it names checked against its summary.
  * `before`: what was already posted to these sellers, which their summaries include too.
  */
-export async function ingestScenario(baseUrl: string, key: string, name: string, events: readonly SellerEventInput[], before: readonly SellerEventInput[] = []): Promise<IngestResult> {
+export async function ingestScenario(
+  baseUrl: string,
+  key: string,
+  name: string,
+  events: readonly SellerEventInput[],
+  before: readonly SellerEventInput[] = [],
+): Promise<IngestResult> {
   const named = new Set(events.map((e) => e.seller_id));
   const expected = new Map([...expectedTotals([...before, ...events])].filter(([seller]) => named.has(seller)));
   return runScenario(baseUrl, key, name, events, expected, summaryCheck(baseUrl, key));
@@ -159,7 +184,11 @@ export async function ingestScenario(baseUrl: string, key: string, name: string,
  * A scenario's history through the bare pipeline (bench/bare), checked against each seller's
  * count of distinct events: the floor the app's figure for the scenario can be set beside.
  */
-export async function bareScenario(baseUrl: string, name: string, options: Omit<HistoryOptions, "endMs">): Promise<IngestResult> {
+export async function bareScenario(
+  baseUrl: string,
+  name: string,
+  options: Omit<HistoryOptions, "endMs">,
+): Promise<IngestResult> {
   const events = scenarioHistory(options);
   const ids = new Map<string, Set<string>>();
   for (const event of events) {
@@ -168,6 +197,7 @@ export async function bareScenario(baseUrl: string, name: string, options: Omit<
     else ids.set(event.seller_id, new Set([event.event_id]));
   }
   const expected = new Map([...ids].map(([seller, set]) => [seller, set.size]));
-  const check: Check<number> = async (seller, count) => ((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}`)) as { events: number }).events === count;
+  const check: Check<number> = async (seller, count) =>
+    ((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}`)) as { events: number }).events === count;
   return runScenario(baseUrl, undefined, name, events, expected, check);
 }

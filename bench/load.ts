@@ -11,7 +11,10 @@ export interface Rate {
 }
 
 /** `concurrency` loops call `request` back to back for `durationMs`, after a short warm-up. */
-export async function closedLoop(request: () => Promise<void>, options: { concurrency: number; durationMs: number; warmupMs?: number }): Promise<Rate> {
+export async function closedLoop(
+  request: () => Promise<void>,
+  options: { concurrency: number; durationMs: number; warmupMs?: number },
+): Promise<Rate> {
   const run = async (durationMs: number) => {
     let requests = 0;
     const start = performance.now();
@@ -44,7 +47,11 @@ export async function inTurns<K extends string>(
   const totals = new Map<K, { requests: number; seconds: number }>(names.map((n) => [n, { requests: 0, seconds: 0 }]));
   for (let round = 0; round < options.rounds; round++) {
     for (const name of names) {
-      const rate = await closedLoop(loops[name], { concurrency: options.concurrency, durationMs: options.sliceMs, warmupMs: round === 0 ? 1000 : 100 });
+      const rate = await closedLoop(loops[name], {
+        concurrency: options.concurrency,
+        durationMs: options.sliceMs,
+        warmupMs: round === 0 ? 1000 : 100,
+      });
       const total = totals.get(name)!;
       total.requests += rate.requests;
       total.seconds += rate.seconds;

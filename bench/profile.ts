@@ -27,11 +27,16 @@ export interface Profiler {
 }
 
 export async function startProfiler(inspectorPort: number): Promise<Profiler> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { webSocketDebuggerUrl: string; title?: string }[];
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
+    webSocketDebuggerUrl: string;
+    title?: string;
+  }[];
   const target = targets.find((t) => !t.title?.includes("hello")) ?? targets[0];
   if (!target) throw new Error(`no inspector target on port ${inspectorPort}`);
   // The inspector only accepts local origins (undici's WebSocket takes headers as an extension).
-  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: "http://localhost" } } as unknown as string[]);
+  const socket = new WebSocket(target.webSocketDebuggerUrl, {
+    headers: { Origin: "http://localhost" },
+  } as unknown as string[]);
   await new Promise((resolve, reject) => {
     socket.addEventListener("open", resolve, { once: true });
     socket.addEventListener("error", reject, { once: true });
@@ -63,7 +68,7 @@ export async function startProfiler(inspectorPort: number): Promise<Profiler> {
 }
 
 /** Self time per function (summed over its call sites), as a share of the busy samples. */
-export function selfTimes(profile: Profile, top: number): string[] {
+function selfTimes(profile: Profile, top: number): string[] {
   const hits = new Map<string, number>();
   let total = 0;
   for (const node of profile.nodes) {

@@ -13,21 +13,22 @@
  * 609 events/s on disk, 942 in memory, back to back). Production storage is not a local file.
  * `--state-on-disk` keeps it in the temporary directory instead, to compare.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
 import { ROOT, startLocalStack, startWorker } from "../scripts/local-stack.ts";
-import { history, type HistoryOptions } from "../scripts/simulator/generate.ts";
-import { HOUR_MS } from "../src/ledger/counters.ts";
+import { type HistoryOptions, history } from "../scripts/simulator/generate.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
+import { HOUR_MS } from "../src/ledger/counters.ts";
+import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 import { measureFreshness } from "./freshness.ts";
-import { bareScenario, ingestScenario, scenarioHistory, type IngestResult } from "./ingest.ts";
+import { bareScenario, type IngestResult, ingestScenario, scenarioHistory } from "./ingest.ts";
 import { closedLoop, getOk, inTurns } from "./load.ts";
 import { startProfiler } from "./profile.ts";
 import { d1Rows, ledgerFiles } from "./storage.ts";
-import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 
 const CONCURRENCY = 16;
 const READ_MS = 5_000;
@@ -39,7 +40,19 @@ const INSPECTOR_PORT = 9231;
 const EVICTED_AFTER_MS = 15_000;
 
 const BUSY_LABEL = "1,000 sellers, 50 orders each a day";
-const PARTS = ["bare", "ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", "ingest-1000-again", "ingest-1000-busy", "freshness", "reads", "storage", "ingest-10000"] as const;
+const PARTS = [
+  "bare",
+  "ingest-20",
+  "ingest-hot",
+  "ledger-1000",
+  "ingest-1000",
+  "ingest-1000-again",
+  "ingest-1000-busy",
+  "freshness",
+  "reads",
+  "storage",
+  "ingest-10000",
+] as const;
 /**
  * Events per slice when the ledger alone is driven: what the consumer's batches carried with
  * 1,000 sellers and four posters (~5 events per call), and the whole history (one call each).
@@ -47,7 +60,11 @@ const PARTS = ["bare", "ingest-20", "ingest-hot", "ledger-1000", "ingest-1000", 
 const LEDGER_SLICES = [4_000, 1_000_000];
 type Part = (typeof PARTS)[number];
 const { values: flags } = parseArgs({
-  options: { only: { type: "string" }, profile: { type: "boolean", default: false }, "state-on-disk": { type: "boolean", default: false } },
+  options: {
+    only: { type: "string" },
+    profile: { type: "boolean", default: false },
+    "state-on-disk": { type: "boolean", default: false },
+  },
 });
 const only = flags.only?.split(",").map((p) => p.trim());
 const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p)) ?? [];
@@ -89,11 +106,17 @@ log(`local state in ${persistTo} (${inMemory ? "memory" : "on disk"})`);
 
 log("starting hello-world and the app under wrangler dev…");
 const hello = await startWorker(join(ROOT, "bench", "hello", "wrangler.toml"), 8801);
-const app = await startLocalStack({ port: 8802, persistTo, quiet: true, ...(flags.profile ? { inspectorPort: INSPECTOR_PORT } : {}) });
+const app = await startLocalStack({
+  port: 8802,
+  persistTo,
+  quiet: true,
+  ...(flags.profile ? { inspectorPort: INSPECTOR_PORT } : {}),
+});
 const key = app.demoKey;
 
 try {
-  const helloRate = () => closedLoop(async () => void (await getOk(hello.url)), { concurrency: CONCURRENCY, durationMs: READ_MS });
+  const helloRate = () =>
+    closedLoop(async () => void (await getOk(hello.url)), { concurrency: CONCURRENCY, durationMs: READ_MS });
   const helloBefore = await helloRate();
   log(`hello-world: ${helloBefore.perSecond.toFixed(0)} req/s`);
 
@@ -112,21 +135,44 @@ try {
   };
 
   /** Runs one scenario and logs its figure; a limit of the local runtime is a result too: a failed row, and the run goes on. */
-  const measured = async (what: string, label: string, sellers: number, run: () => Promise<IngestResult>): Promise<IngestResult> => {
+  const measured = async (
+    what: string,
+    label: string,
+    sellers: number,
+    run: () => Promise<IngestResult>,
+  ): Promise<IngestResult> => {
     try {
       const result = await run();
-      log(`${what}, ${label}: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s (${result.checkReads} check reads; the ${result.sellers} checks alone, again: ${result.checkSeconds.toFixed(1)} s)`);
+      log(
+        `${what}, ${label}: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s (${result.checkReads} check reads; the ${result.sellers} checks alone, again: ${result.checkSeconds.toFixed(1)} s)`,
+      );
       return result;
     } catch (error) {
-      const reason = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
+      const reason =
+        error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
       log(`${what}, ${label}: FAILED: ${reason}`);
-      return { name: label, sellers, events: 0, seconds: 0, postSeconds: 0, eventsPerSecond: 0, checkSeconds: 0, checkReads: 0, failed: reason };
+      return {
+        name: label,
+        sellers,
+        events: 0,
+        seconds: 0,
+        postSeconds: 0,
+        eventsPerSecond: 0,
+        checkSeconds: 0,
+        checkReads: 0,
+        failed: reason,
+      };
     }
   };
 
   const ingest: IngestResult[] = [];
   /** Posts a history and measures it; `held`: what its sellers already hold (their summaries include it). */
-  const measureIngest = async (label: string, sellers: number, events: readonly SellerEventInput[], held: readonly SellerEventInput[] = []) => {
+  const measureIngest = async (
+    label: string,
+    sellers: number,
+    events: readonly SellerEventInput[],
+    held: readonly SellerEventInput[] = [],
+  ) => {
     const result = await measured("ingest", label, sellers, () => ingestScenario(app.url, key, label, events, held));
     lastWriteMs = performance.now();
     ingest.push(result);
@@ -153,7 +199,11 @@ try {
   const bare = await part("bare", () =>
     withWorker("bare", 8804, async (url) => {
       const results: IngestResult[] = [];
-      const scenarios = [["20 sellers", twentySellers], ["1,000 sellers", thousandSellers], [BUSY_LABEL, busySellers]] as const;
+      const scenarios = [
+        ["20 sellers", twentySellers],
+        ["1,000 sellers", thousandSellers],
+        [BUSY_LABEL, busySellers],
+      ] as const;
       for (const [label, options] of scenarios) {
         results.push(await measured("bare pipeline", label, options.sellers, () => bareScenario(url, label, options)));
       }
@@ -162,7 +212,14 @@ try {
   );
 
   await runIngest("ingest-20", "20 sellers", twentySellers);
-  await runIngest("ingest-hot", "20 sellers, one hot (50%)", { seed: 2, sellers: 20, days: 2, ordersPerDay: 3500, hotShare: 0.5, prefix: "hot" });
+  await runIngest("ingest-hot", "20 sellers, one hot (50%)", {
+    seed: 2,
+    sellers: 20,
+    days: 2,
+    ordersPerDay: 3500,
+    hotShare: 0.5,
+    prefix: "hot",
+  });
   // The 1,000-seller scenario with the ledger alone first (bench/ledger: no HTTP, queue or
   // checks; before the pipeline's run, whose 1,000 flushes fall due a minute later).
   const ledgerAlone = await part("ledger-1000", () =>
@@ -174,7 +231,9 @@ try {
         if (!res.ok) throw new Error(`the ledger alone answered ${res.status}: ${await res.text()}`);
         const run = (await res.json()) as { events: number; calls: number; ms: number };
         const result = { ...run, slice, eventsPerSecond: run.events / (run.ms / 1000) };
-        log(`ledger alone, 1,000 sellers, slices of ${slice}: ${run.events} events in ${run.calls} calls, ${(run.ms / 1000).toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s`);
+        log(
+          `ledger alone, 1,000 sellers, slices of ${slice}: ${run.events} events in ${run.calls} calls, ${(run.ms / 1000).toFixed(1)} s = ${result.eventsPerSecond.toFixed(0)} events/s`,
+        );
         results.push(result);
       }
       return results;
@@ -212,10 +271,15 @@ try {
   const freshness = await part("freshness", async () => {
     await settle();
     const runs = [];
-    for (const [name, backgroundRate] of [["steady", 1000], ["saturating", undefined]] as const) {
+    for (const [name, backgroundRate] of [
+      ["steady", 1000],
+      ["saturating", undefined],
+    ] as const) {
       log(`freshness under ${name} background load…`);
       const result = await measureFreshness(app.url, key, { name, ...(backgroundRate ? { backgroundRate } : {}) });
-      log(`freshness (${name}, ${result.backgroundRate.toFixed(0)} background events/s): push p50 ${result.pushP50.toFixed(0)} ms, p99 ${result.pushP99.toFixed(0)} ms; summary p50 ${result.summaryP50.toFixed(0)} ms, p99 ${result.summaryP99.toFixed(0)} ms`);
+      log(
+        `freshness (${name}, ${result.backgroundRate.toFixed(0)} background events/s): push p50 ${result.pushP50.toFixed(0)} ms, p99 ${result.pushP99.toFixed(0)} ms; summary p50 ${result.summaryP50.toFixed(0)} ms, p99 ${result.summaryP99.toFixed(0)} ms`,
+      );
       runs.push({ name, ...result });
       lastWriteMs = performance.now();
     }
@@ -236,17 +300,28 @@ try {
       {
         hello: async () => void (await getOk(hello.url)),
         summary: async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/summary`, key)),
-        timeseries: async () => void (await getOk(`${app.url}/v1/sellers/${busiest}/timeseries?metric=gmv&granularity=hour&from=${from}`, key)),
+        timeseries: async () =>
+          void (await getOk(
+            `${app.url}/v1/sellers/${busiest}/timeseries?metric=gmv&granularity=hour&from=${from}`,
+            key,
+          )),
       },
       { concurrency: CONCURRENCY, sliceMs: READ_TURN_MS, rounds: READ_ROUNDS },
     );
-    log(`reads: summary ${rates.summary.perSecond.toFixed(0)} req/s, timeseries ${rates.timeseries.perSecond.toFixed(0)} req/s; hello-world in turns with them ${rates.hello.perSecond.toFixed(0)} req/s`);
+    log(
+      `reads: summary ${rates.summary.perSecond.toFixed(0)} req/s, timeseries ${rates.timeseries.perSecond.toFixed(0)} req/s; hello-world in turns with them ${rates.hello.perSecond.toFixed(0)} req/s`,
+    );
     return rates;
   });
 
   const storage = await part("storage", async () => {
     log("a simulated month for 10 sellers…");
-    const month = await ingestScenario(app.url, key, "a month, 10 sellers", scenarioHistory({ seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" }));
+    const month = await ingestScenario(
+      app.url,
+      key,
+      "a month, 10 sellers",
+      scenarioHistory({ seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" }),
+    );
     lastWriteMs = performance.now();
     await settle(); // the last alarms flush their sellers
     const monthLedgers = ledgerFiles(persistTo).filter((f) => f.sellerId.startsWith("month-"));
@@ -260,12 +335,21 @@ try {
       d1RowsHeld: d1Rows(persistTo, "month-"),
       d1RowsPerEvent: d1RowsWritten / month.events,
     };
-    log(`storage: ${(result.bytesPerSellerAvg / 1024).toFixed(0)} KiB per seller after a month; D1 rows written per event ${result.d1RowsPerEvent.toFixed(3)}`);
+    log(
+      `storage: ${(result.bytesPerSellerAvg / 1024).toFixed(0)} KiB per seller after a month; D1 rows written per event ${result.d1RowsPerEvent.toFixed(3)}`,
+    );
     return result;
   });
 
   // Last, because creating 10,000 ledgers is by far the slowest part of the run.
-  await runIngest("ingest-10000", "10,000 sellers", { seed: 4, sellers: 10_000, days: 1, ordersPerDay: 5000, visitEveryHours: 24, prefix: "k10" });
+  await runIngest("ingest-10000", "10,000 sellers", {
+    seed: 4,
+    sellers: 10_000,
+    days: 1,
+    ordersPerDay: 5000,
+    visitEveryHours: 24,
+    prefix: "k10",
+  });
 
   const helloAfter = await helloRate();
   const baseline = (helloBefore.perSecond + helloAfter.perSecond) / 2;
@@ -277,20 +361,28 @@ try {
     "20 sellers": "≥ 20×",
     "20 sellers, one hot (50%)": "≥ 20×",
     "1,000 sellers": "≥ 10×",
-    [BUSY_LABEL]: "none (the issue sets no volume for its 1,000-seller goal; the 1,000-seller row spreads the 20-seller scenario's volume over 1,000 sellers, ~21 events each; this is a day of the Capacity section's average seller, ~110 events each)",
-    "1,000 sellers, existing ledgers": "none (the same 1,000 stores' two days before, set beside the 1,000-seller row: what creating the ledgers costs; these existed and had been evicted when idle, so each was woken from storage)",
+    [BUSY_LABEL]:
+      "none (the issue sets no volume for its 1,000-seller goal; the 1,000-seller row spreads the 20-seller scenario's volume over 1,000 sellers, ~21 events each; this is a day of the Capacity section's average seller, ~110 events each)",
+    "1,000 sellers, existing ledgers":
+      "none (the same 1,000 stores' two days before, set beside the 1,000-seller row: what creating the ledgers costs; these existed and had been evicted when idle, so each was woken from storage)",
   };
   const rows: Row[] = [
-    ["hello-world (baseline)", `${baseline.toFixed(0)} req/s`, "1.00×", `before ${helloBefore.perSecond.toFixed(0)}, after ${helloAfter.perSecond.toFixed(0)}`],
-    ...ingest.map((r): Row =>
-      r.failed
-        ? [`ingest, ${r.name}`, "failed", "", r.failed]
-        : [
-            `ingest, ${r.name}`,
-            `${r.eventsPerSecond.toFixed(0)} events/s`,
-            `${ratio(r.eventsPerSecond).toFixed(1)}×`,
-            `${r.events} events, ${r.sellers} sellers, exact totals after ${r.seconds.toFixed(1)} s (posted in ${r.postSeconds.toFixed(1)} s; the ${r.sellers} summary reads that check it take ${r.checkSeconds.toFixed(1)} s by themselves); goal ${goals[r.name] ?? "measure"}`,
-          ],
+    [
+      "hello-world (baseline)",
+      `${baseline.toFixed(0)} req/s`,
+      "1.00×",
+      `before ${helloBefore.perSecond.toFixed(0)}, after ${helloAfter.perSecond.toFixed(0)}`,
+    ],
+    ...ingest.map(
+      (r): Row =>
+        r.failed
+          ? [`ingest, ${r.name}`, "failed", "", r.failed]
+          : [
+              `ingest, ${r.name}`,
+              `${r.eventsPerSecond.toFixed(0)} events/s`,
+              `${ratio(r.eventsPerSecond).toFixed(1)}×`,
+              `${r.events} events, ${r.sellers} sellers, exact totals after ${r.seconds.toFixed(1)} s (posted in ${r.postSeconds.toFixed(1)} s; the ${r.sellers} summary reads that check it take ${r.checkSeconds.toFixed(1)} s by themselves); goal ${goals[r.name] ?? "measure"}`,
+            ],
     ),
   ];
   for (const b of bare ?? []) {
@@ -323,19 +415,39 @@ try {
         `${(reads.summary.perSecond / reads.hello.perSecond).toFixed(2)}×`,
         `against hello-world measured in turns with the reads (${reads.hello.perSecond.toFixed(0)} req/s); goal ≥ 0.6×`,
       ],
-      ["timeseries reads (hourly, 7 days)", `${reads.timeseries.perSecond.toFixed(0)} req/s`, `${(reads.timeseries.perSecond / reads.hello.perSecond).toFixed(2)}×`, "likewise"],
+      [
+        "timeseries reads (hourly, 7 days)",
+        `${reads.timeseries.perSecond.toFixed(0)} req/s`,
+        `${(reads.timeseries.perSecond / reads.hello.perSecond).toFixed(2)}×`,
+        "likewise",
+      ],
     );
   }
   for (const f of freshness ?? []) {
     const load = `${f.name} background load, ${f.backgroundRate.toFixed(0)} events/s (${f.backgroundEvents} events)`;
     rows.push(
-      [`freshness, WebSocket push (${f.name} load)`, `p50 ${f.pushP50.toFixed(0)} ms, p99 ${f.pushP99.toFixed(0)} ms`, "", `${f.probes} events after their 202, ${load}; goal p99 ≤ 250 ms`],
-      [`freshness, summary read (${f.name} load)`, `p50 ${f.summaryP50.toFixed(0)} ms, p99 ${f.summaryP99.toFixed(0)} ms`, "", `polled every 5 ms; ${load}; goal p99 ≤ 250 ms`],
+      [
+        `freshness, WebSocket push (${f.name} load)`,
+        `p50 ${f.pushP50.toFixed(0)} ms, p99 ${f.pushP99.toFixed(0)} ms`,
+        "",
+        `${f.probes} events after their 202, ${load}; goal p99 ≤ 250 ms`,
+      ],
+      [
+        `freshness, summary read (${f.name} load)`,
+        `p50 ${f.summaryP50.toFixed(0)} ms, p99 ${f.summaryP99.toFixed(0)} ms`,
+        "",
+        `polled every 5 ms; ${load}; goal p99 ≤ 250 ms`,
+      ],
     );
   }
   if (storage) {
     rows.push(
-      ["ledger storage after a month", `${(storage.bytesPerSellerAvg / 1024).toFixed(0)} KiB per seller`, "", `max ${(storage.bytesPerSellerMax / 1024).toFixed(0)} KiB; ${storage.sellers} sellers, ${storage.events} events`],
+      [
+        "ledger storage after a month",
+        `${(storage.bytesPerSellerAvg / 1024).toFixed(0)} KiB per seller`,
+        "",
+        `max ${(storage.bytesPerSellerMax / 1024).toFixed(0)} KiB; ${storage.sellers} sellers, ${storage.events} events`,
+      ],
       [
         "D1 rows written per event",
         storage.d1RowsPerEvent.toFixed(3),
@@ -351,7 +463,21 @@ try {
   ].join("\n");
   console.log(`\n${table}\n`);
 
-  if (full) writeResults({ date: new Date().toISOString(), state: inMemory ? "memory" : "disk", baseline: { before: helloBefore, after: helloAfter, perSecond: baseline }, ingest, bare, ledgerAlone, freshness, reads, storage }, table);
+  if (full)
+    writeResults(
+      {
+        date: new Date().toISOString(),
+        state: inMemory ? "memory" : "disk",
+        baseline: { before: helloBefore, after: helloAfter, perSecond: baseline },
+        ingest,
+        bare,
+        ledgerAlone,
+        freshness,
+        reads,
+        storage,
+      },
+      table,
+    );
   else log("a partial run (--only): bench/results/latest.json and the README table are left as they were");
 } finally {
   await Promise.all([app.stop(), hello.stop()]);
@@ -364,8 +490,13 @@ function writeResults(results: { date: string; state: string } & Record<string, 
   const readme = readFileSync(readmePath, "utf8");
   const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
   if (marked.test(readme)) {
-    writeFileSync(readmePath, readme.replace(marked, `<!-- bench:start -->\nMeasured ${results.date.slice(0, 10)} by \`npm run bench\` (local state ${results.state === "memory" ? "in memory" : "on disk"}):\n\n${table}\n<!-- bench:end -->`));
+    writeFileSync(
+      readmePath,
+      readme.replace(
+        marked,
+        `<!-- bench:start -->\nMeasured ${results.date.slice(0, 10)} by \`npm run bench\` (local state ${results.state === "memory" ? "in memory" : "on disk"}):\n\n${table}\n<!-- bench:end -->`,
+      ),
+    );
   }
   log("wrote bench/results/latest.json and the README table");
 }
-

@@ -22,9 +22,16 @@ export function ledgerFiles(persistTo: string): LedgerFile[] {
       const db = new DatabaseSync(path, { readOnly: true });
       try {
         const meta = Object.fromEntries(
-          (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+          (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [
+            r.key,
+            r.value,
+          ]),
         );
-        return { sellerId: meta.seller_id ?? "", bytes: statSync(path).size, d1RowsWritten: Number(meta.d1_rows_written ?? 0) };
+        return {
+          sellerId: meta.seller_id ?? "",
+          bytes: statSync(path).size,
+          d1RowsWritten: Number(meta.d1_rows_written ?? 0),
+        };
       } catch {
         return { sellerId: "", bytes: statSync(path).size, d1RowsWritten: 0 }; // a ledger that was only read
       } finally {
@@ -41,7 +48,9 @@ export function d1Rows(persistTo: string, prefix: string): number {
     const db = new DatabaseSync(join(dir, name), { readOnly: true });
     try {
       for (const table of ["seller_hourly", "product_hourly"]) {
-        const row = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE seller_id LIKE ?`).get(`${prefix}%`) as { n: number };
+        const row = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE seller_id LIKE ?`).get(`${prefix}%`) as {
+          n: number;
+        };
         rows += row.n;
       }
     } catch {

@@ -26,17 +26,24 @@ function usage(problem?: string): void {
 }
 
 async function createPlatformCommand(id: string, currency: string, location: string[]): Promise<void> {
-  if (!PLATFORM_ID.test(id)) return usage(`"${id}" is not a platform id: lowercase letters, digits and dashes, up to 63`);
+  if (!PLATFORM_ID.test(id))
+    return usage(`"${id}" is not a platform id: lowercase letters, digits and dashes, up to 63`);
   if (!CURRENCY.test(currency)) return usage(`"${currency}" is not an ISO 4217 currency code such as USD`);
   const [existing] = d1(`SELECT currency FROM platforms WHERE id = ${quote(id)}`, location)[0] ?? [];
   if (existing && existing.currency !== currency) {
-    console.error(`platform ${id} already exists and settles in ${String(existing.currency)}; its currency cannot change`);
+    console.error(
+      `platform ${id} already exists and settles in ${String(existing.currency)}; its currency cannot change`,
+    );
     process.exitCode = 1;
     return;
   }
   const key = generateKey();
   await createPlatform({ id, currency, key, label: "admin", location });
-  console.log(existing ? `platform ${id} (${currency}) already existed; a new key for it, shown only now:` : `platform ${id} (${currency}) created; its key, shown only now:`);
+  console.log(
+    existing
+      ? `platform ${id} (${currency}) already existed; a new key for it, shown only now:`
+      : `platform ${id} (${currency}) created; its key, shown only now:`,
+  );
   console.log(key);
 }
 
@@ -49,19 +56,26 @@ async function revokeKeyCommand(key: string, location: string[]): Promise<void> 
     process.exitCode = 1;
     return;
   }
-  console.log(`key of platform ${String(row.platform_id)} revoked at ${String(row.revoked_at)}; it stops working within a minute (the Workers cache keys that long)`);
+  console.log(
+    `key of platform ${String(row.platform_id)} revoked at ${String(row.revoked_at)}; it stops working within a minute (the Workers cache keys that long)`,
+  );
 }
 
 try {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { currency: { type: "string" }, remote: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+    options: {
+      currency: { type: "string" },
+      remote: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
   });
   const [command, subject, ...extra] = positionals;
   const location = [values.remote ? "--remote" : "--local"];
   if (values.help) usage();
   else if (extra.length > 0) usage(`unexpected arguments: ${extra.join(" ")}`);
-  else if (command === "create-platform" && subject && values.currency) await createPlatformCommand(subject, values.currency, location);
+  else if (command === "create-platform" && subject && values.currency)
+    await createPlatformCommand(subject, values.currency, location);
   else if (command === "create-platform") usage("create-platform needs an id and --currency");
   else if (command === "revoke-key" && subject) await revokeKeyCommand(subject, location);
   else if (command === "revoke-key") usage("revoke-key needs the key to revoke");

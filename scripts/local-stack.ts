@@ -4,10 +4,11 @@
  * whole process group (wrangler, workerd, esbuild), and so does this process's exit.
  * It only ever listens on 127.0.0.1.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sha256Hex } from "../src/auth/api-key.ts";
 import { createPlatformSql } from "../src/db/admin-sql.ts";
 
@@ -35,7 +36,7 @@ export interface StackOptions {
 }
 
 /** Reads .dev.vars (created from .dev.vars.example when missing). */
-export function devVars(): Record<string, string> {
+function devVars(): Record<string, string> {
   const path = join(ROOT, ".dev.vars");
   if (!existsSync(path)) copyFileSync(join(ROOT, ".dev.vars.example"), path);
   const vars: Record<string, string> = {};
@@ -47,7 +48,7 @@ export function devVars(): Record<string, string> {
 }
 
 /** Runs a wrangler command to completion, throwing with its output when it fails. */
-export function wrangler(args: string[]): string {
+function wrangler(args: string[]): string {
   const result = spawnSync(WRANGLER, args, { cwd: ROOT, encoding: "utf8", env: ENV });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
@@ -61,9 +62,21 @@ export function d1(sql: string, location: string[]): Record<string, unknown>[][]
 }
 
 /** Creates a platform (if new) and adds a key to it, in the local (or remote) D1; idempotent. */
-export async function createPlatform(args: { id: string; currency: string; key: string; label: string; location: string[] }): Promise<void> {
+export async function createPlatform(args: {
+  id: string;
+  currency: string;
+  key: string;
+  label: string;
+  location: string[];
+}): Promise<void> {
   const keyHash = await sha256Hex(args.key);
-  const sql = createPlatformSql({ id: args.id, currency: args.currency, keyHash, label: args.label, now: new Date().toISOString() });
+  const sql = createPlatformSql({
+    id: args.id,
+    currency: args.currency,
+    keyHash,
+    label: args.label,
+    now: new Date().toISOString(),
+  });
   wrangler(["d1", "execute", "DB", ...args.location, "--command", sql.join("; ")]);
 }
 
@@ -78,7 +91,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
   // Crons never fire under `wrangler dev`: callers trigger them with GET /cdn-cgi/local/scheduled
   // (npm start does, hourly); --test-scheduled also silences wrangler's warning about it.
-  const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--test-scheduled", ...location.slice(1)];
+  const args = [
+    "dev",
+    "--port",
+    String(options.port),
+    "--ip",
+    "127.0.0.1",
+    "--show-interactive-dev-session=false",
+    "--test-scheduled",
+    ...location.slice(1),
+  ];
   if (options.logLevel) args.push("--log-level", options.logLevel);
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   const worker = startProcessGroup(args, options.quiet ?? false);
@@ -87,10 +109,23 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 }
 
 /** Starts any Worker config under `wrangler dev` (the benchmarks' hello-world baseline, the ledger alone). */
-export async function startWorker(config: string, port: number, persistTo?: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startWorker(
+  config: string,
+  port: number,
+  persistTo?: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const url = `http://127.0.0.1:${port}`;
   await assertPortFree(url);
-  const args = ["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    "--config",
+    config,
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--show-interactive-dev-session=false",
+  ];
   const worker = startProcessGroup([...args, ...(persistTo ? ["--persist-to", persistTo] : [])], true);
   await worker.ready(url);
   return { url, stop: worker.stop };
@@ -111,10 +146,17 @@ async function assertPortFree(url: string): Promise<void> {
  * Its stdin is never the terminal: wrangler's hot keys would take over Ctrl-C.
  */
 function startProcessGroup(args: string[], quiet: boolean) {
-  const child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], env: ENV });
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+    env: ENV,
+  });
   // Kept quietly, and shown only if wrangler fails to start.
   let recent = "";
-  const keep = (chunk: Buffer) => void (recent = (recent + chunk.toString()).slice(-4000));
+  const keep = (chunk: Buffer) => {
+    recent = (recent + chunk.toString()).slice(-4000);
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
 

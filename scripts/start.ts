@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import type { Summary } from "../src/ledger/summary.ts";
-import { startLocalStack, type LocalStack } from "./local-stack.ts";
+import { type LocalStack, startLocalStack } from "./local-stack.ts";
 import { makeStores, timeline, trickle } from "./simulator/generate.ts";
 
 const PORT = 8787;
@@ -66,7 +66,9 @@ async function seed(busiest: string): Promise<SellerEventInput[]> {
   }
   const started = Date.now();
   const { past, future } = timeline({ seed: SEED, sellers: SELLERS, days: DAYS, endMs: started });
-  process.stdout.write(`Seeding ${DAYS} days of history: ${past.length.toLocaleString("en-US")} events for ${SELLERS} sellers… `);
+  process.stdout.write(
+    `Seeding ${DAYS} days of history: ${past.length.toLocaleString("en-US")} events for ${SELLERS} sellers… `,
+  );
   for (let i = 0; i < past.length; i += BATCH) await post(past.slice(i, i + BATCH));
   // The queue consumer applies them within seconds; wait for the busiest seller to catch up.
   const orders = past.filter((e) => e.seller_id === busiest && e.type === "order.placed").length;
@@ -101,7 +103,13 @@ Links hold a session for an hour; mint more with POST /v1/sessions and the key.
 Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s. Ctrl-C stops everything.`);
 
   // Live orders, and the later steps of the history's orders as they fall due.
-  const live = trickle({ seed: SEED, sellers: SELLERS, startMs: Date.now(), ordersPerMinute: LIVE_ORDERS_PER_MINUTE, scheduled });
+  const live = trickle({
+    seed: SEED,
+    sellers: SELLERS,
+    startMs: Date.now(),
+    ordersPerMinute: LIVE_ORDERS_PER_MINUTE,
+    scheduled,
+  });
   let lastError = "";
   timer = setInterval(() => {
     const events = live.next(Date.now());
@@ -109,7 +117,8 @@ Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s. Ctrl-C stops everything.`
     post(events).then(
       () => (lastError = ""),
       (error: Error) => {
-        if (error.message !== lastError && !stopping) console.error(`live trickle: ${(lastError = error.message)}`);
+        if (error.message !== lastError && !stopping) console.error(`live trickle: ${error.message}`);
+        lastError = error.message;
       },
     );
   }, TRICKLE_EVERY_MS);

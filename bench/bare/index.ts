@@ -43,7 +43,10 @@ export class BareSeller extends DurableObject<BareEnv> {
   }
 
   add(eventIds: string[]): void {
-    this.sql.exec("INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING", JSON.stringify(eventIds));
+    this.sql.exec(
+      "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
+      JSON.stringify(eventIds),
+    );
   }
 
   count(): number {
@@ -79,9 +82,11 @@ export default {
     const url = new URL(request.url);
     if (request.method === "POST" && url.pathname === "/v1/events") {
       const events: unknown = await request.json();
-      if (!Array.isArray(events) || !events.every(isBareEvent)) return Response.json({ error: "a JSON array of events" }, { status: 400 });
+      if (!Array.isArray(events) || !events.every(isBareEvent))
+        return Response.json({ error: "a JSON array of events" }, { status: 400 });
       const messages = packMessages(events);
-      for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) await env.EVENTS.sendBatch(messages.slice(i, i + MESSAGES_PER_SEND));
+      for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND)
+        await env.EVENTS.sendBatch(messages.slice(i, i + MESSAGES_PER_SEND));
       return Response.json({ accepted: events.length }, { status: 202 });
     }
     const seller = url.pathname.match(/^\/v1\/sellers\/([^/]+)$/)?.[1];

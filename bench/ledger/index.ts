@@ -5,9 +5,10 @@
  * `npm run bench` (part ledger-1000) sets it beside the whole pipeline's figure for the same
  * scenario: how much of the many-sellers cost is the Durable Objects' own.
  */
-import { validateEvents } from "../../src/events/validate.ts";
+
+import { type HistoryOptions, history } from "../../scripts/simulator/generate.ts";
 import type { SellerEvent } from "../../src/events/schema.ts";
-import { history, type HistoryOptions } from "../../scripts/simulator/generate.ts";
+import { validateEvents } from "../../src/events/validate.ts";
 
 export { SellerLedger } from "../../src/ledger/seller-ledger.ts";
 
@@ -15,7 +16,11 @@ export default {
   async fetch(request, env) {
     if (request.method !== "POST") return new Response("POST { scenario, slice, run }", { status: 405 });
     // `run` names this run's ledgers apart from an earlier run's (which would drop every event as a duplicate).
-    const { scenario, slice, run } = (await request.json()) as { scenario: Omit<HistoryOptions, "endMs">; slice: number; run: string };
+    const { scenario, slice, run } = (await request.json()) as {
+      scenario: Omit<HistoryOptions, "endMs">;
+      slice: number;
+      run: string;
+    };
     const { valid } = validateEvents(history({ ...scenario, endMs: Date.now() - 60_000 }), "USD", Date.now());
     let calls = 0;
     const start = Date.now(); // advances across the awaited calls (I/O), as timers do in Workers
@@ -27,7 +32,11 @@ export default {
         else bySeller.set(event.seller_id, [event]);
       }
       calls += bySeller.size;
-      await Promise.all([...bySeller].map(([seller, events]) => env.LEDGER.getByName(`${run}:${seller}`).apply("bench", seller, "USD", events)));
+      await Promise.all(
+        [...bySeller].map(([seller, events]) =>
+          env.LEDGER.getByName(`${run}:${seller}`).apply("bench", seller, "USD", events),
+        ),
+      );
     }
     return Response.json({ events: valid.length, calls, ms: Date.now() - start });
   },

@@ -26,7 +26,11 @@ export function sellerApi(token, sellerId) {
     }
     const body = await res.json().catch(() => null);
     if (!res.ok) {
-      throw new ApiError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `The server answered ${res.status}`);
+      throw new ApiError(
+        res.status,
+        body?.error?.code ?? "http_error",
+        body?.error?.message ?? `The server answered ${res.status}`,
+      );
     }
     return body;
   }

@@ -4,7 +4,9 @@
  */
 export function renderBreakdown(table, rows, format) {
   const body = table.tBodies[0];
-  const sorted = [...rows].sort((a, b) => b.gmv - a.gmv || b.orders - a.orders || String(a.key).localeCompare(String(b.key)));
+  const sorted = [...rows].sort(
+    (a, b) => b.gmv - a.gmv || b.orders - a.orders || String(a.key).localeCompare(String(b.key)),
+  );
   const total = sorted.reduce((sum, row) => sum + row.gmv, 0);
   const fresh = document.createDocumentFragment();
   if (sorted.length === 0) {

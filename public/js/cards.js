@@ -14,32 +14,32 @@ function averageOrder(p) {
 const plural = new Intl.PluralRules("en");
 
 const FIELDS = {
-  gmv: (p, s, f) => f.money(p.gmv),
-  refunds: (p, s, f) => f.money(p.refunds),
-  orders: (p, s, f) => f.count(p.orders),
-  "avg-order-value": (p, s, f) => f.money(averageOrder(p)),
-  "acceptance-rate": (p, s, f) => f.percent(p.acceptance_rate),
-  accepted: (p, s, f) => f.count(p.accepted),
-  rejected: (p, s, f) => f.count(p.rejected),
-  "cancellation-rate": (p, s, f) => f.percent(p.cancellation_rate),
-  cancelled: (p, s, f) => f.count(p.cancelled),
-  "cancelled-by-seller": (p, s, f) => f.count(p.cancelled_by_seller),
-  "sla-compliance": (p, s, f) => f.percent(p.sla_compliance),
-  "late-shipments": (p, s, f) => f.count(p.late_shipments),
-  shipped: (p, s, f) => f.count(p.shipped),
-  "avg-rating": (p, s, f) => f.rating(p.avg_rating),
-  ratings: (p, s, f) => f.count(p.ratings),
-  "positive-ratings": (p, s, f) => f.count(p.positive_ratings),
-  "negative-ratings": (p, s, f) => f.count(p.negative_ratings),
-  "conversion-rate": (p, s, f) => f.percent(p.conversion_rate),
-  visits: (p, s, f) => f.count(p.visits),
-  "pending-payout": (p, s, f) => f.money(s.payout.pending),
-  "payout-accrued": (p, s, f) => f.money(s.payout.accrued),
-  "payout-paid": (p, s, f) => f.money(s.payout.paid),
-  "open-orders": (p, s, f) => f.count(s.open.awaiting_acceptance + s.open.awaiting_shipment),
-  "awaiting-acceptance": (p, s, f) => f.count(s.open.awaiting_acceptance),
-  "awaiting-shipment": (p, s, f) => f.count(s.open.awaiting_shipment),
-  overdue: (p, s, f) => f.count(s.open.overdue),
+  gmv: ({ p, f }) => f.money(p.gmv),
+  refunds: ({ p, f }) => f.money(p.refunds),
+  orders: ({ p, f }) => f.count(p.orders),
+  "avg-order-value": ({ p, f }) => f.money(averageOrder(p)),
+  "acceptance-rate": ({ p, f }) => f.percent(p.acceptance_rate),
+  accepted: ({ p, f }) => f.count(p.accepted),
+  rejected: ({ p, f }) => f.count(p.rejected),
+  "cancellation-rate": ({ p, f }) => f.percent(p.cancellation_rate),
+  cancelled: ({ p, f }) => f.count(p.cancelled),
+  "cancelled-by-seller": ({ p, f }) => f.count(p.cancelled_by_seller),
+  "sla-compliance": ({ p, f }) => f.percent(p.sla_compliance),
+  "late-shipments": ({ p, f }) => f.count(p.late_shipments),
+  shipped: ({ p, f }) => f.count(p.shipped),
+  "avg-rating": ({ p, f }) => f.rating(p.avg_rating),
+  ratings: ({ p, f }) => f.count(p.ratings),
+  "positive-ratings": ({ p, f }) => f.count(p.positive_ratings),
+  "negative-ratings": ({ p, f }) => f.count(p.negative_ratings),
+  "conversion-rate": ({ p, f }) => f.percent(p.conversion_rate),
+  visits: ({ p, f }) => f.count(p.visits),
+  "pending-payout": ({ s, f }) => f.money(s.payout.pending),
+  "payout-accrued": ({ s, f }) => f.money(s.payout.accrued),
+  "payout-paid": ({ s, f }) => f.money(s.payout.paid),
+  "open-orders": ({ s, f }) => f.count(s.open.awaiting_acceptance + s.open.awaiting_shipment),
+  "awaiting-acceptance": ({ s, f }) => f.count(s.open.awaiting_acceptance),
+  "awaiting-shipment": ({ s, f }) => f.count(s.open.awaiting_shipment),
+  overdue: ({ s, f }) => f.count(s.open.overdue),
 };
 
 export function renderCards(root, summary, period, format) {
@@ -49,7 +49,7 @@ export function renderCards(root, summary, period, format) {
     if (!element) continue;
     let text;
     try {
-      text = value(p, summary, format);
+      text = value({ p, s: summary, f: format });
     } catch {
       text = NONE; // a field missing from the summary never breaks the other cards
     }

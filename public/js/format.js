@@ -17,7 +17,12 @@ export function formatters(currency, locale = undefined) {
   const scale = 10 ** money.resolvedOptions().maximumFractionDigits;
   const compactMoney = (() => {
     try {
-      return new Intl.NumberFormat(locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
+      return new Intl.NumberFormat(locale, {
+        style: "currency",
+        currency,
+        notation: "compact",
+        maximumFractionDigits: 1,
+      });
     } catch {
       return money;
     }
@@ -26,7 +31,8 @@ export function formatters(currency, locale = undefined) {
   const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
   const [none, whole] = [percent.format(0), percent.format(1)];
   const rating = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 2 });
-  const orNone = (format) => (value) => (value === null || value === undefined || Number.isNaN(value) ? NONE : format(value));
+  const orNone = (format) => (value) =>
+    value === null || value === undefined || Number.isNaN(value) ? NONE : format(value);
 
   return {
     /** Minor units in one unit of the currency (100 for USD, 1 for JPY, 1,000 for KWD). */
@@ -48,9 +54,19 @@ export function formatters(currency, locale = undefined) {
 }
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-const dayAndHour = new Intl.DateTimeFormat(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+const dayAndHour = new Intl.DateTimeFormat(undefined, {
+  weekday: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
 const day = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
+const clock = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "UTC",
+});
 
 /** A bucket's label: its UTC start, as precise as its granularity and span need. */
 export function bucketLabel(iso, granularity, multiDay) {

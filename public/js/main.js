@@ -129,11 +129,15 @@ function sellerPicker() {
 function failWith(error) {
   if (state.stopped) return;
   // A token the API refuses well before its own expiry was altered or signed with another secret.
-  if (error instanceof ApiError && error.status === 401) return showMessage(state.claims && msUntilExpiry(state.claims) > CLOCK_SLACK_MS ? "invalid" : "expired");
+  if (error instanceof ApiError && error.status === 401)
+    return showMessage(state.claims && msUntilExpiry(state.claims) > CLOCK_SLACK_MS ? "invalid" : "expired");
   if (error instanceof ApiError && error.status === 403) return showMessage("forbidden");
   if (!state.summary) return showMessage("error", error);
   // The dashboard is up: keep the last figures and say that they may be stale.
-  showNotice(error.status === 0 ? "Connection lost: retrying…" : `Could not refresh (${error.message}); retrying…`, "warning");
+  showNotice(
+    error.status === 0 ? "Connection lost: retrying…" : `Could not refresh (${error.message}); retrying…`,
+    "warning",
+  );
 }
 
 function showNotice(text, tone = "info") {
@@ -219,7 +223,9 @@ async function refreshDetails() {
       state.api.timeseries(metric, ranges.granularity, ranges.chart.from, ranges.chart.to),
       state.api.breakdown("category", ranges.breakdown.from),
       state.api.breakdown("channel", ranges.breakdown.from),
-      trim && metric !== "orders" ? state.api.timeseries("orders", ranges.granularity, ranges.chart.from, ranges.chart.to) : null,
+      trim && metric !== "orders"
+        ? state.api.timeseries("orders", ranges.granularity, ranges.chart.from, ranges.chart.to)
+        : null,
     ]);
     if (seq !== state.detailsSeq || state.stopped) return;
     const format = formatFor(state.summary.currency);
@@ -343,7 +349,12 @@ async function start() {
   const expiresIn = Math.min(msUntilExpiry(claims), 2 ** 31 - 1);
   state.expiryTimer = setTimeout(() => showMessage("expired"), expiresIn);
 
-  state.feed = startLiveFeed({ url: state.api.liveUrl(), onSummary: renderSummary, poll: pollSummary, onState: showConnection });
+  state.feed = startLiveFeed({
+    url: state.api.liveUrl(),
+    onSummary: renderSummary,
+    poll: pollSummary,
+    onState: showConnection,
+  });
   await refreshDetails();
   scheduleDetails(DETAILS_REFRESH_MS);
 }

@@ -49,6 +49,7 @@ const BRIDGED_BUCKETS = { hour: 6, day: 3 };
 /**
  * Segment styles for that (Chart.js's "line segment styling": with spanGaps, the segments
  * through a gap are those with a skipped end). `values` are the drawn values, nulls included.
+ * @public (the browser tests import it from the page)
  */
 export function bridgedSegment(values, granularity) {
   const widest = BRIDGED_BUCKETS[granularity] ?? 1;
@@ -97,8 +98,9 @@ export class TrendChart {
     const type = metric.kind === "rate" || metric.kind === "rating" ? "line" : "bar";
 
     const per = granularity === "hour" ? "hour" : "day";
-    const total = metric.kind === "money" || metric.kind === "count" ? values.reduce((sum, v) => sum + (v ?? 0), 0) : null;
-    const captionText = `${metric.label} per ${per}, ${periodLabel} (UTC)` + (total === null ? "" : ` · total ${show(total)}`);
+    const total =
+      metric.kind === "money" || metric.kind === "count" ? values.reduce((sum, v) => sum + (v ?? 0), 0) : null;
+    const captionText = `${metric.label} per ${per}, ${periodLabel} (UTC)${total === null ? "" : ` · total ${show(total)}`}`;
     this.caption.textContent = captionText;
     this.caption.dataset.total = total === null ? "" : String(total);
     this.canvas.setAttribute("aria-label", captionText);
@@ -148,7 +150,8 @@ export class TrendChart {
           // Rates scale to their values (a 2 % conversion is not a flat line at the foot of
           // 0-100 %); money spans at least 100 minor units or one major unit (KWD has 1,000),
           // so an empty chart does not repeat "$0" at every fraction of a cent.
-          suggestedMax: metric.kind === "rating" ? 5 : metric.kind === "money" ? Math.max(100, format.minorPerMajor) : undefined,
+          suggestedMax:
+            metric.kind === "rating" ? 5 : metric.kind === "money" ? Math.max(100, format.minorPerMajor) : undefined,
           grid: { color: grid },
           border: { display: false },
           // Steps of whole minor units and counts, and of 0.1 % (what the percent format shows).

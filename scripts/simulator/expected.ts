@@ -5,7 +5,7 @@
  * Never reimplements a metric: anything the ledger counts is counted here by the ledger.
  */
 import { eventSchema, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
-import { sumCounters, type Counters } from "../../src/ledger/counters.ts";
+import { type Counters, sumCounters } from "../../src/ledger/counters.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 
 /** Lifetime counters by seller id, for events in the order they will be received. */
@@ -19,6 +19,7 @@ export function expectedTotals(events: readonly SellerEventInput[]): Map<string,
     else bySeller.set(event.seller_id, [event]);
   }
   const totals = new Map<string, Counters>();
-  for (const [seller, sellerEvents] of bySeller) totals.set(seller, sumCounters(foldEvents(sellerEvents).hourly.values()));
+  for (const [seller, sellerEvents] of bySeller)
+    totals.set(seller, sumCounters(foldEvents(sellerEvents).hourly.values()));
   return totals;
 }

@@ -14,7 +14,7 @@
  */
 import type { Channel, SellerEventInput } from "../../src/events/schema.ts";
 import { commissionOf } from "../../src/ledger/money.ts";
-import { cumulative, mixSeed, random, type Random } from "./random.ts";
+import { cumulative, mixSeed, type Random, random } from "./random.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -37,9 +37,18 @@ const CATEGORY_NAMES = Object.keys(CATEGORIES) as Category[];
 const REGIONS = ["us-east", "us-west", "eu-west", "eu-central", "uk", "apac", "latam"] as const;
 const REGION_WEIGHTS = [26, 18, 18, 10, 10, 12, 6];
 const CHANNEL_WEIGHTS: readonly (readonly [Channel, number])[] = [
-  ["search", 35], ["ads", 20], ["social", 15], ["email", 8], ["direct", 17], ["other", 5],
+  ["search", 35],
+  ["ads", 20],
+  ["social", 15],
+  ["email", 8],
+  ["direct", 17],
+  ["other", 5],
 ];
-const CANCELLED_BY = [["buyer", 60], ["seller", 25], ["platform", 15]] as const;
+const CANCELLED_BY = [
+  ["buyer", 60],
+  ["seller", 25],
+  ["platform", 15],
+] as const;
 const CANCEL_REASONS = {
   buyer: ["changed mind", "found it cheaper", "ordered by mistake"],
   seller: ["out of stock", "cannot ship in time"],
@@ -47,8 +56,20 @@ const CANCEL_REASONS = {
 } as const;
 const REJECT_REASONS = ["out of stock", "cannot ship to region", "price error"] as const;
 /** Happy buyers rate well; a late or refunded order much less so. */
-const RATINGS_HAPPY = [[5, 58], [4, 26], [3, 8], [2, 3], [1, 5]] as const;
-const RATINGS_UNHAPPY = [[5, 15], [4, 20], [3, 20], [2, 17], [1, 28]] as const;
+const RATINGS_HAPPY = [
+  [5, 58],
+  [4, 26],
+  [3, 8],
+  [2, 3],
+  [1, 5],
+] as const;
+const RATINGS_UNHAPPY = [
+  [5, 15],
+  [4, 20],
+  [3, 20],
+  [2, 17],
+  [1, 28],
+] as const;
 
 /**
  * `new Date(ms).toISOString()`, several times faster: the date part is computed once per day.
@@ -70,7 +91,7 @@ export function isoTime(ms: number): string {
 /** The live demo compresses lifecycles this much, so shipments follow orders within minutes. */
 const LIVE_SPEEDUP = 30;
 
-export interface Product {
+interface Product {
   id: string;
   category: string;
   price: number;
@@ -116,7 +137,8 @@ export function makeStores(options: StoreOptions): Store[] {
   const total = options.ordersPerDay ?? options.sellers * 20;
   const rngs = Array.from({ length: options.sellers }, (_, i) => random(mixSeed(options.seed, 0x570e, i)));
   const weights = rngs.map((rng) => Math.min(rng.pareto(1.16, 1), 5_000));
-  if (options.hotShare !== undefined && !(options.hotShare >= 0 && options.hotShare < 1)) throw new RangeError("hotShare is a share in [0, 1)");
+  if (options.hotShare !== undefined && !(options.hotShare >= 0 && options.hotShare < 1))
+    throw new RangeError("hotShare is a share in [0, 1)");
   if (options.hotShare !== undefined && options.sellers > 1) {
     const rest = weights.slice(1).reduce((a, b) => a + b, 0);
     weights[0] = (rest * options.hotShare) / (1 - options.hotShare);
@@ -124,14 +146,27 @@ export function makeStores(options: StoreOptions): Store[] {
   const weightSum = weights.reduce((a, b) => a + b, 0);
   return rngs.map((rng, i) => {
     const ordersPerDay = (total * weights[i]!) / weightSum;
-    const categories = Array.from({ length: rng.weighted([[1, 50], [2, 35], [3, 15]] as const) }, () => rng.pick(CATEGORY_NAMES));
+    const categories = Array.from(
+      {
+        length: rng.weighted([
+          [1, 50],
+          [2, 35],
+          [3, 15],
+        ] as const),
+      },
+      () => rng.pick(CATEGORY_NAMES),
+    );
     // Bigger stores list more products; popularity falls off as 1/rank.
     const productCount = 4 + Math.min(300, Math.floor(3 * Math.sqrt(ordersPerDay) + rng.int(0, 8)));
     const products = Array.from({ length: productCount }, (_, p) => {
       const category = rng.pick(categories);
       const [low, high] = CATEGORIES[category];
-      const cents = low * Math.pow(high / low, rng.next());
-      return { id: `p-${options.prefix ?? "s"}${i + 1}-${p + 1}`, category, price: Math.max(99, Math.round(cents / 100) * 100 - 1) };
+      const cents = low * (high / low) ** rng.next();
+      return {
+        id: `p-${options.prefix ?? "s"}${i + 1}-${p + 1}`,
+        category,
+        price: Math.max(99, Math.round(cents / 100) * 100 - 1),
+      };
     });
     const home = rng.int(0, REGIONS.length - 1);
     const mainChannel = rng.int(0, CHANNEL_WEIGHTS.length - 1);
@@ -143,7 +178,11 @@ export function makeStores(options: StoreOptions): Store[] {
       popularity: cumulative(products.map((_, rank) => 1 / (rank + 1))),
       regions: cumulative(REGION_WEIGHTS.map((w, r) => (r === home ? w * 4 : w))),
       channels: cumulative(CHANNEL_WEIGHTS.map(([, w], c) => (c === mainChannel ? w * 3 : w))),
-      shipWithinHours: rng.weighted([[24, 40], [48, 45], [72, 15]] as const),
+      shipWithinHours: rng.weighted([
+        [24, 40],
+        [48, 45],
+        [72, 15],
+      ] as const),
       commissionBps: rng.int(6, 20) * 100 + rng.pick([0, 0, 50]),
       acceptMinutes: rng.pick([5, 15, 30, 60]),
       rejectRate: rng.pick([0.01, 0.03, 0.06]),
@@ -155,26 +194,29 @@ export function makeStores(options: StoreOptions): Store[] {
 }
 
 /** Relative order rate at an hour of the (UTC) day: quiet at night, busiest in the evening. */
-export function diurnal(hourOfDay: number): number {
+function diurnal(hourOfDay: number): number {
   return 1 + 0.7 * Math.sin((2 * Math.PI * (hourOfDay - 13)) / 24);
 }
 
 /** Relative order rate on a day of the week (0 is Sunday): weekends sell a little more. */
-export function weekly(dayOfWeek: number): number {
+function weekly(dayOfWeek: number): number {
   return dayOfWeek === 0 || dayOfWeek === 6 ? 1.15 : 0.94;
 }
 
 /** The events of an order's lifecycle, and what each carries beyond the common fields. */
 type OrderStep = Exclude<SellerEventInput["type"], "storefront.visits" | "payout.paid">;
-type StepFields<T extends OrderStep> = Omit<Extract<SellerEventInput, { type: T }>, "event_id" | "type" | "occurred_at" | "seller_id" | "order_id">;
+type StepFields<T extends OrderStep> = Omit<
+  Extract<SellerEventInput, { type: T }>,
+  "event_id" | "type" | "occurred_at" | "seller_id" | "order_id"
+>;
 
 /** An event and its time in epoch ms (so that sorting never parses a timestamp). */
-export interface Timed {
+interface Timed {
   ms: number;
   event: SellerEventInput;
 }
 
-export interface SimulatedOrder {
+interface SimulatedOrder {
   /** Every event of the order; the later ones may lie in the future. */
   events: Timed[];
   /** What the order adds to the store's payout balance, and when: [epoch ms, minor units]. */
@@ -187,12 +229,23 @@ export interface SimulatedOrder {
  * the SLA in real hours. Steps never contradict each other (no acceptance after a
  * cancellation, no shipment before an acceptance), so none is ignored by the ledger.
  */
-export function simulateOrder(rng: Random, store: Store, orderId: string, placedMs: number, speedup = 1): SimulatedOrder {
+function simulateOrder(rng: Random, store: Store, orderId: string, placedMs: number, speedup = 1): SimulatedOrder {
   const events: Timed[] = [];
   const accruals: [number, number][] = [];
   // One event of the order at `ms`, with the fields its type needs beyond the common ones.
-  const emit = <T extends OrderStep>(type: T, ms: number, name: string, ...extra: {} extends StepFields<T> ? [] : [StepFields<T>]) => {
-    const event = { event_id: `${orderId}:${name}`, type, occurred_at: isoTime(Math.round(ms)), seller_id: store.id, order_id: orderId };
+  const emit = <T extends OrderStep>(
+    type: T,
+    ms: number,
+    name: string,
+    ...extra: Partial<StepFields<T>> extends StepFields<T> ? [] : [StepFields<T>]
+  ) => {
+    const event = {
+      event_id: `${orderId}:${name}`,
+      type,
+      occurred_at: isoTime(Math.round(ms)),
+      seller_id: store.id,
+      order_id: orderId,
+    };
     events.push({ ms: Math.round(ms), event: (extra[0] ? Object.assign(event, extra[0]) : event) as SellerEventInput });
   };
   // Every step at least a second after the one it follows, so that no two steps of an order
@@ -200,10 +253,20 @@ export function simulateOrder(rng: Random, store: Store, orderId: string, placed
   const after = (ms: number, delay: number) => ms + Math.max(1000, delay / speedup);
 
   const items: { product_id: string; category: string; quantity: number; unit_price: number }[] = [];
-  const lineCount = rng.weighted([[1, 68], [2, 20], [3, 8], [5, 4]] as const);
+  const lineCount = rng.weighted([
+    [1, 68],
+    [2, 20],
+    [3, 8],
+    [5, 4],
+  ] as const);
   for (let i = 0; i < lineCount; i++) {
     const product = store.products[rng.index(store.popularity)]!;
-    const quantity = rng.weighted([[1, 80], [2, 14], [3, 4], [6, 2]] as const);
+    const quantity = rng.weighted([
+      [1, 80],
+      [2, 14],
+      [3, 4],
+      [6, 2],
+    ] as const);
     // The same product picked twice is one line with a larger quantity.
     const line = items.find((item) => item.product_id === product.id);
     if (line) line.quantity += quantity;
@@ -232,9 +295,11 @@ export function simulateOrder(rng: Random, store: Store, orderId: string, placed
   if (rng.chance(store.cancelRate)) {
     const by = rng.weighted(CANCELLED_BY);
     const cancelledAt =
-      by === "buyer" ? after(placedMs, rng.exponential(3 * HOUR))
-      : by === "seller" ? after(decidedAt, rng.exponential(4 * HOUR))
-      : after(placedMs, rng.exponential(30 * MINUTE));
+      by === "buyer"
+        ? after(placedMs, rng.exponential(3 * HOUR))
+        : by === "seller"
+          ? after(decidedAt, rng.exponential(4 * HOUR))
+          : after(placedMs, rng.exponential(30 * MINUTE));
     if (explicitAcceptance && decidedAt < cancelledAt) emit("order.accepted", decidedAt, "accepted");
     emit("order.cancelled", cancelledAt, "cancelled", { reason: rng.pick(CANCEL_REASONS[by]), by });
     return { events, accruals };
@@ -365,7 +430,13 @@ function sortByTime(timed: Timed[]): Timed[] {
 }
 
 /** Daily at 06:00 UTC, the platform pays the balance the store accrued before midnight. */
-function payouts(options: HistoryOptions, store: Store, accruals: [number, number][], startMs: number, into: Timed[]): void {
+function payouts(
+  options: HistoryOptions,
+  store: Store,
+  accruals: [number, number][],
+  startMs: number,
+  into: Timed[],
+): void {
   accruals.sort((a, b) => a[0] - b[0]);
   let accrued = 0;
   let paid = 0;

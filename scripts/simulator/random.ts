@@ -33,7 +33,10 @@ export function random(seed: number): Random {
     weighted(items) {
       const total = items.reduce((sum, [, w]) => sum + w, 0);
       let r = next() * total;
-      for (const [item, w] of items) if ((r -= w) < 0) return item;
+      for (const [item, w] of items) {
+        r -= w;
+        if (r < 0) return item;
+      }
       return items[items.length - 1]![0];
     },
     index(cumulativeWeights) {
@@ -47,7 +50,7 @@ export function random(seed: number): Random {
       }
       return lo;
     },
-    pareto: (alpha, min) => min / Math.pow(1 - next(), 1 / alpha),
+    pareto: (alpha, min) => min / (1 - next()) ** (1 / alpha),
     exponential: (mean) => -Math.log(1 - next()) * mean,
     poisson(mean) {
       if (mean <= 0) return 0;

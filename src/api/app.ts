@@ -13,16 +13,35 @@ import { sessions } from "./sessions.ts";
 export const app = new OpenAPIHono<AppEnv>();
 
 /** Codes for what Hono itself throws (a body that is not JSON, the wrong Content-Type...). */
-const HTTP_CODES: Record<number, string> = { 400: "invalid_request", 413: "payload_too_large", 415: "unsupported_media_type" };
+const HTTP_CODES: Record<number, string> = {
+  400: "invalid_request",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
 
 app.onError((error, c) =>
-  errorResponse(c, error instanceof HTTPException ? new ApiError(error.status as 400, HTTP_CODES[error.status] ?? "http_error", error.message) : error),
+  errorResponse(
+    c,
+    error instanceof HTTPException
+      ? new ApiError(error.status as 400, HTTP_CODES[error.status] ?? "http_error", error.message)
+      : error,
+  ),
 );
 app.notFound((c) => {
   const allowed = methodsOf(c.req.path);
-  if (allowed.length === 0) return errorResponse(c, new ApiError(404, "not_found", `No such endpoint: ${c.req.method} ${c.req.path}`));
+  if (allowed.length === 0)
+    return errorResponse(c, new ApiError(404, "not_found", `No such endpoint: ${c.req.method} ${c.req.path}`));
   const allow = allowed.join(", ");
-  return errorResponse(c, new ApiError(405, "method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; it answers ${allow}`, undefined, { Allow: allow }));
+  return errorResponse(
+    c,
+    new ApiError(
+      405,
+      "method_not_allowed",
+      `${c.req.method} is not allowed on ${c.req.path}; it answers ${allow}`,
+      undefined,
+      { Allow: allow },
+    ),
+  );
 });
 
 /** Answers are per caller and live: no cache keeps them (an endpoint that may be cached says so itself). */
@@ -53,6 +72,8 @@ let endpoints: { pattern: URLPattern; method: string }[] | undefined;
 
 /** The methods the app's endpoints answer on this path (none: no such endpoint), for a 405. */
 function methodsOf(path: string): string[] {
-  endpoints ??= app.routes.filter((r) => r.method !== "ALL").map((r) => ({ pattern: new URLPattern({ pathname: r.path }), method: r.method }));
+  endpoints ??= app.routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => ({ pattern: new URLPattern({ pathname: r.path }), method: r.method }));
   return [...new Set(endpoints.filter((e) => e.pattern.test({ pathname: path })).map((e) => e.method))];
 }

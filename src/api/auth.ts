@@ -4,7 +4,7 @@
  * 403 when an authenticated caller reaches beyond what its credential allows.
  */
 import { createMiddleware } from "hono/factory";
-import { platformForKey, type Platform } from "../auth/keys.ts";
+import { type Platform, platformForKey } from "../auth/keys.ts";
 import { isSessionToken, verifySession } from "../auth/sessions.ts";
 import { forbidden, unauthorized } from "./errors.ts";
 
@@ -40,7 +40,10 @@ export const authenticateSocket = createMiddleware<AppEnv>(async (c, next) => {
   if (!token) {
     token = c.req.query("token");
     if (!token) throw unauthorized();
-    if (!isSessionToken(token)) throw unauthorized("Only a session token may be given as ?token=; send a platform key in the Authorization header");
+    if (!isSessionToken(token))
+      throw unauthorized(
+        "Only a session token may be given as ?token=; send a platform key in the Authorization header",
+      );
   }
   c.set("principal", await principalFor(c.env, token));
   await next();
@@ -73,7 +76,7 @@ export function requirePlatformKey(principal: Principal): Platform {
 }
 
 /** A seller token reads only its own seller; the platform key and operators read any of theirs. */
-export function requireSellerAccess(principal: Principal, sellerId: string): Platform {
+function requireSellerAccess(principal: Principal, sellerId: string): Platform {
   if (principal.kind === "seller" && principal.sellerId !== sellerId) {
     throw forbidden("This session may read only its own seller");
   }

@@ -6,8 +6,8 @@
 import { NOT_JSON } from "../events/validate.ts";
 import { ApiError, badRequest } from "./errors.ts";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-export const MAX_EVENTS = 1000;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_EVENTS = 1000;
 
 const tooLarge = () => new ApiError(413, "payload_too_large", `The body is over ${MAX_BODY_BYTES} bytes (1 MiB)`);
 
@@ -20,7 +20,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const encoding = request.headers.get("Content-Encoding")?.trim().toLowerCase();
   if (encoding && encoding !== "identity") {
-    throw new ApiError(415, "unsupported_media_type", `Content-Encoding ${encoding} is not supported: send the body uncompressed`);
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Content-Encoding ${encoding} is not supported: send the body uncompressed`,
+    );
   }
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw tooLarge();
@@ -70,12 +74,15 @@ export function parseEventList(text: string, contentType: string | undefined): u
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw badRequest("The body is not valid JSON (send a JSON array, or NDJSON with Content-Type: application/x-ndjson)");
+      throw badRequest(
+        "The body is not valid JSON (send a JSON array, or NDJSON with Content-Type: application/x-ndjson)",
+      );
     }
     if (!Array.isArray(parsed)) throw badRequest("The body must be a JSON array of events");
     events = parsed;
   }
   if (events.length === 0) throw badRequest("The body holds no events");
-  if (events.length > MAX_EVENTS) throw badRequest(`At most ${MAX_EVENTS} events per request; this one has ${events.length}`);
+  if (events.length > MAX_EVENTS)
+    throw badRequest(`At most ${MAX_EVENTS} events per request; this one has ${events.length}`);
   return events;
 }

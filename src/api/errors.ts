@@ -18,14 +18,21 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new ApiError(400, "invalid_request", message, details);
+export const badRequest = (message: string, details?: unknown) =>
+  new ApiError(400, "invalid_request", message, details);
 export const unauthorized = (message = "A valid platform key or session token is required") =>
   new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": "Bearer" });
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
 
 export function errorResponse(c: Context, error: unknown): Response {
   if (error instanceof ApiError) {
-    const body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+    const body = {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details === undefined ? {} : { details: error.details }),
+      },
+    };
     return c.json(body, error.status, error.headers);
   }
   console.error("unhandled error", error);

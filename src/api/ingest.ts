@@ -7,13 +7,13 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eventSchema } from "../events/schema.ts";
 import { validateEvents } from "../events/validate.ts";
 import { enqueueEvents } from "../queue/producer.ts";
-import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
+import { type AppEnv, authenticate, requirePlatformKey } from "./auth.ts";
 import { parseEventList, readCapped } from "./body.ts";
 import { ApiError, badRequest } from "./errors.ts";
 import { errorSchema } from "./openapi-schemas.ts";
 
 const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
-export const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
+const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
 
 export const ingest = new OpenAPIHono<AppEnv>();
 ingest.use("*", authenticate);
@@ -32,12 +32,24 @@ ingest.openAPIRegistry.registerPath({
     },
   },
   responses: {
-    202: { description: "Every valid event is durably queued", content: { "application/json": { schema: ingestResponseSchema } } },
-    400: { description: "Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event", content: { "application/json": { schema: errorSchema } } },
+    202: {
+      description: "Every valid event is durably queued",
+      content: { "application/json": { schema: ingestResponseSchema } },
+    },
+    400: {
+      description: "Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event",
+      content: { "application/json": { schema: errorSchema } },
+    },
     401: { description: "Missing, wrong or revoked key", content: { "application/json": { schema: errorSchema } } },
-    403: { description: "A session token, not a platform key", content: { "application/json": { schema: errorSchema } } },
+    403: {
+      description: "A session token, not a platform key",
+      content: { "application/json": { schema: errorSchema } },
+    },
     413: { description: "Over 1 MiB", content: { "application/json": { schema: errorSchema } } },
-    429: { description: "Over the platform's rate (1,000 requests per 10 s): see Retry-After", content: { "application/json": { schema: errorSchema } } },
+    429: {
+      description: "Over the platform's rate (1,000 requests per 10 s): see Retry-After",
+      content: { "application/json": { schema: errorSchema } },
+    },
   },
 });
 

@@ -12,7 +12,7 @@ const count = z.int();
 const money = z.int().describe("minor units (cents)");
 const rate = z.number().nullable().describe("a fraction from 0 to 1; null when its divisor is 0");
 
-export const periodSchema = z
+const periodSchema = z
   .object({
     gmv: money,
     orders: count,

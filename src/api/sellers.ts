@@ -8,14 +8,14 @@ import { sellerIdSchema, timestampSchema } from "../events/schema.ts";
 import { DAY_MS, HOUR_MS } from "../ledger/counters.ts";
 import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/seller-ledger.ts";
 import { bucketCount, METRICS } from "../ledger/timeseries.ts";
-import { authenticate, authenticateSocket, sellerAccess, type AppEnv } from "./auth.ts";
+import { type AppEnv, authenticate, authenticateSocket, sellerAccess } from "./auth.ts";
 import { badRequest } from "./errors.ts";
 import { breakdownSchema, errorResponses, jsonContent, summarySchema, timeseriesSchema } from "./openapi-schemas.ts";
 import { sendJsonText } from "./respond.ts";
 import { validationHook } from "./validation.ts";
 
 /** A timeseries answers at most this many buckets (about 13 months of hours). */
-export const MAX_BUCKETS = 10_000;
+const MAX_BUCKETS = 10_000;
 
 const params = z.object({
   id: sellerIdSchema.openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
@@ -101,7 +101,9 @@ sellers.openapi(
     const query = c.req.valid("query");
     const [from, to] = rangeOf(query, query.granularity === "hour" ? 24 * HOUR_MS : 30 * DAY_MS);
     if (bucketCount(from, to, query.granularity) > MAX_BUCKETS) {
-      throw badRequest(`The range holds more than ${MAX_BUCKETS} buckets; narrow it${query.granularity === "hour" ? " or use granularity=day" : ""}`);
+      throw badRequest(
+        `The range holds more than ${MAX_BUCKETS} buckets; narrow it${query.granularity === "hour" ? " or use granularity=day" : ""}`,
+      );
     }
     const { ledger } = ledgerOf(c, id);
     const metric = query.metric as (typeof METRICS)[number];
@@ -144,9 +146,17 @@ sellers.openapi(
     middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
       params,
-      query: z.object({ token: z.string().optional().describe("A session token (not a platform key), for clients that cannot send an Authorization header") }),
+      query: z.object({
+        token: z
+          .string()
+          .optional()
+          .describe("A session token (not a platform key), for clients that cannot send an Authorization header"),
+      }),
     },
-    responses: { 101: { description: "Switching Protocols: each message is the summary, as GET /summary returns it" }, ...errorResponses },
+    responses: {
+      101: { description: "Switching Protocols: each message is the summary, as GET /summary returns it" },
+      ...errorResponses,
+    },
   }),
   async (c) => {
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw badRequest("Connect with a WebSocket upgrade");

@@ -4,9 +4,9 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { SESSION_TTL_SECONDS, type SessionClaims, signSession } from "../auth/sessions.ts";
 import { sellerIdSchema } from "../events/schema.ts";
-import { SESSION_TTL_SECONDS, signSession, type SessionClaims } from "../auth/sessions.ts";
-import { authenticate, requirePlatformKey, type AppEnv } from "./auth.ts";
+import { type AppEnv, authenticate, requirePlatformKey } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
 import { validationHook } from "./validation.ts";
@@ -15,7 +15,9 @@ import { validationHook } from "./validation.ts";
 const sessionRequest = z
   .object({
     role: z.enum(["seller", "operator"]).default("seller"),
-    seller_id: sellerIdSchema.optional().describe("The seller the session reads: required for a seller session, left out for an operator's"),
+    seller_id: sellerIdSchema
+      .optional()
+      .describe("The seller the session reads: required for a seller session, left out for an operator's"),
   })
   .refine((body) => body.role === "operator" || body.seller_id !== undefined, {
     path: ["seller_id"],
@@ -66,7 +68,9 @@ sessions.openapi(
     const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;
     const base = { platform: platform.id, currency: platform.currency, exp };
     const claims: SessionClaims =
-      body.role === "operator" ? { role: "operator", ...base } : { role: "seller", seller_id: body.seller_id!, ...base }; // present: refined above
+      body.role === "operator"
+        ? { role: "operator", ...base }
+        : { role: "seller", seller_id: body.seller_id!, ...base }; // present: refined above
     const token = await signSession(c.env.SESSION_SECRET, claims);
     const dashboard = new URL("/", c.req.url);
     dashboard.hash = `token=${token}`;

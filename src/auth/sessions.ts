@@ -26,7 +26,11 @@ function signingKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const toBase64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
@@ -34,7 +38,11 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
 
 export async function signSession(secret: string, claims: SessionClaims): Promise<string> {
   const payload = toBase64Url(new TextEncoder().encode(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign("HMAC", await signingKey(secret), new TextEncoder().encode(`${PREFIX}.${payload}`));
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    await signingKey(secret),
+    new TextEncoder().encode(`${PREFIX}.${payload}`),
+  );
   return `${PREFIX}.${payload}.${toBase64Url(new Uint8Array(signature))}`;
 }
 

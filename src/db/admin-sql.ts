@@ -7,7 +7,13 @@ export const CURRENCY = /^[A-Z]{3}$/;
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
-export function createPlatformSql(args: { id: string; currency: string; keyHash: string; label: string; now: string }): string[] {
+export function createPlatformSql(args: {
+  id: string;
+  currency: string;
+  keyHash: string;
+  label: string;
+  now: string;
+}): string[] {
   if (!PLATFORM_ID.test(args.id)) throw new Error("a platform id is lowercase letters, digits and dashes");
   if (!CURRENCY.test(args.currency)) throw new Error("a currency is an ISO 4217 code such as USD");
   if (!/^[0-9a-f]{64}$/.test(args.keyHash)) throw new Error("a key hash is 64 hex digits");

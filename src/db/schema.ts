@@ -16,7 +16,9 @@ export const platforms = sqliteTable("platforms", {
 /** API keys, stored as SHA-256 hex of the key: the key itself is shown once, at creation. */
 export const apiKeys = sqliteTable("api_keys", {
   keyHash: text("key_hash").primaryKey(),
-  platformId: text("platform_id").notNull().references(() => platforms.id),
+  platformId: text("platform_id")
+    .notNull()
+    .references(() => platforms.id),
   label: text("label").notNull(),
   createdAt: text("created_at").notNull(),
   revokedAt: text("revoked_at"),
@@ -32,9 +34,9 @@ export const sellers = sqliteTable(
   (t) => [primaryKey({ columns: [t.platformId, t.sellerId] })],
 );
 
-const counterColumns = Object.fromEntries(
-  COUNTER_FIELDS.map((f) => [f, integer(f).notNull().default(0)]),
-) as { [F in CounterField]: ReturnType<typeof integer> };
+const counterColumns = Object.fromEntries(COUNTER_FIELDS.map((f) => [f, integer(f).notNull().default(0)])) as {
+  [F in CounterField]: ReturnType<typeof integer>;
+};
 
 /** One row per seller and event hour (epoch hours, UTC): the ledger's hourly counters. */
 export const sellerHourly = sqliteTable(
@@ -45,7 +47,10 @@ export const sellerHourly = sqliteTable(
     hour: integer("hour").notNull(),
     ...counterColumns,
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.hour] }), index("seller_hourly_by_hour").on(t.platformId, t.hour)],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.hour] }),
+    index("seller_hourly_by_hour").on(t.platformId, t.hour),
+  ],
 );
 
 /** One row per seller, product and hour, for orders neither cancelled nor rejected. */

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 
-export const CHANNELS = ["search", "ads", "social", "email", "direct", "other"] as const;
-export const CANCELLED_BY = ["buyer", "seller", "platform"] as const;
+const CHANNELS = ["search", "ads", "social", "email", "direct", "other"] as const;
+const CANCELLED_BY = ["buyer", "seller", "platform"] as const;
 
 /** Events may be at most this far in the future (event clocks drift; more is a bug). */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -26,13 +26,17 @@ const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 const text = (max: number) =>
   z.string().min(1).max(max).regex(WELL_FORMED, "must be well-formed Unicode (it contains a lone surrogate)");
 /** WELL_FORMED without control characters (U+0000-U+001F, U+007F), which no id needs. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to refuse control characters
 const ID_CHARS = /^(?:[^\uD800-\uDFFF\u0000-\u001F\u007F]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 /** An id (event, order, product...): 1 to 128 characters of well-formed text, no control characters. */
 const id = z
   .string()
   .min(1)
   .max(128)
-  .regex(ID_CHARS, "must be well-formed Unicode without control characters (it contains a lone surrogate or a control character)");
+  .regex(
+    ID_CHARS,
+    "must be well-formed Unicode without control characters (it contains a lone surrogate or a control character)",
+  );
 /**
  * A seller id: an id that a URL path can name. "." and ".." are path segments every URL parser
  * removes (as %2E too), so a seller of that id could never be read.
@@ -48,7 +52,9 @@ const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
  */
 export const timestampSchema = z
   .string()
-  .transform((value) => value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, (_, minute: string) => `${minute}59.999`))
+  .transform((value) =>
+    value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, (_, minute: string) => `${minute}59.999`),
+  )
   .pipe(z.iso.datetime({ offset: true }))
   .transform((value) => new Date(value).toISOString())
   .meta({ format: "date-time" }); // what the OpenAPI document says (it cannot see through the pipe)
@@ -59,14 +65,14 @@ const base = {
   seller_id: sellerIdSchema,
 };
 
-export const itemSchema = z.object({
+const itemSchema = z.object({
   product_id: id,
   category: text(128),
   quantity: z.int().min(1).max(1_000_000),
   unit_price: minorUnits,
 });
 
-export const orderPlacedSchema = z.object({
+const orderPlacedSchema = z.object({
   ...base,
   type: z.literal("order.placed"),
   order_id: id,
@@ -84,36 +90,38 @@ export const orderPlacedSchema = z.object({
   region: text(64),
   channel: z.enum(CHANNELS),
   // 0: the order must ship at placement to be on time.
-  ship_within_hours: z.number().min(0).max(24 * 365),
+  ship_within_hours: z
+    .number()
+    .min(0)
+    .max(24 * 365),
 });
 
-const orderStep = <T extends string>(type: T) =>
-  z.object({ ...base, type: z.literal(type), order_id: id });
+const orderStep = <T extends string>(type: T) => z.object({ ...base, type: z.literal(type), order_id: id });
 
-export const orderAcceptedSchema = orderStep("order.accepted");
-export const orderShippedSchema = orderStep("order.shipped");
-export const orderDeliveredSchema = orderStep("order.delivered");
-export const orderRejectedSchema = orderStep("order.rejected").extend({
+const orderAcceptedSchema = orderStep("order.accepted");
+const orderShippedSchema = orderStep("order.shipped");
+const orderDeliveredSchema = orderStep("order.delivered");
+const orderRejectedSchema = orderStep("order.rejected").extend({
   reason: text(256),
 });
-export const orderCancelledSchema = orderStep("order.cancelled").extend({
+const orderCancelledSchema = orderStep("order.cancelled").extend({
   reason: text(256),
   by: z.enum(CANCELLED_BY),
 });
-export const orderRefundedSchema = orderStep("order.refunded").extend({
+const orderRefundedSchema = orderStep("order.refunded").extend({
   refund_id: id,
   amount: z.int().min(1),
 });
-export const ratingSubmittedSchema = orderStep("rating.submitted").extend({
+const ratingSubmittedSchema = orderStep("rating.submitted").extend({
   rating: z.int().min(1).max(5),
 });
-export const storefrontVisitsSchema = z.object({
+const storefrontVisitsSchema = z.object({
   ...base,
   type: z.literal("storefront.visits"),
   channel: z.enum(CHANNELS),
   visits: z.int().min(0),
 });
-export const payoutPaidSchema = z.object({
+const payoutPaidSchema = z.object({
   ...base,
   type: z.literal("payout.paid"),
   payout_id: id,

@@ -4,9 +4,9 @@
  * in the same request are rejected; each rejection says which event and why.
  */
 import type { z } from "zod";
-import { EVENT_TYPES, MAX_FUTURE_MS, eventSchema, type SellerEvent } from "./schema.ts";
+import { EVENT_TYPES, eventSchema, MAX_FUTURE_MS, type SellerEvent } from "./schema.ts";
 
-export interface Rejection {
+interface Rejection {
   index: number;
   event_id: string | null;
   errors: string[];
@@ -31,7 +31,11 @@ export function validateEvents(raw: unknown[], platformCurrency: string, nowMs: 
   return { valid, rejected };
 }
 
-function validateEvent(candidate: unknown, platformCurrency: string, nowMs: number): { event: SellerEvent } | { errors: string[] } {
+function validateEvent(
+  candidate: unknown,
+  platformCurrency: string,
+  nowMs: number,
+): { event: SellerEvent } | { errors: string[] } {
   if (candidate === NOT_JSON) return { errors: ["this line is not valid JSON"] };
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
     return { errors: ["an event must be a JSON object"] };

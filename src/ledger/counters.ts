@@ -67,7 +67,10 @@ export function hourOf(iso: string): number {
 export function bump(hourly: HourlyCounters, hour: number, field: CounterField, amount: number): void {
   if (amount === 0) return;
   let counters = hourly.get(hour);
-  if (!counters) hourly.set(hour, (counters = emptyCounters()));
+  if (!counters) {
+    counters = emptyCounters();
+    hourly.set(hour, counters);
+  }
   counters[field] += amount;
 }
 

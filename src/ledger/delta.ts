@@ -19,7 +19,10 @@ export function emptyDelta(): LedgerDelta {
 export function swapOutcome(delta: LedgerDelta, previous: OrderOutcome, next: OrderOutcome): void {
   addHourly(delta.hourly, previous.hourly, -1);
   addHourly(delta.hourly, next.hourly, 1);
-  for (const [cells, sign] of [[previous.dimensions, -1], [next.dimensions, 1]] as const) {
+  for (const [cells, sign] of [
+    [previous.dimensions, -1],
+    [next.dimensions, 1],
+  ] as const) {
     for (const cell of cells) {
       const key = `${cell.by}\u0000${cell.hour}\u0000${cell.key}`;
       const sum = delta.dimensions.get(key) ?? { ...cell, gmv: 0, orders: 0 };
@@ -28,7 +31,10 @@ export function swapOutcome(delta: LedgerDelta, previous: OrderOutcome, next: Or
       delta.dimensions.set(key, sum);
     }
   }
-  for (const [cells, sign] of [[previous.products, -1], [next.products, 1]] as const) {
+  for (const [cells, sign] of [
+    [previous.products, -1],
+    [next.products, 1],
+  ] as const) {
     for (const cell of cells) {
       const key = `${cell.product_id}\u0000${cell.hour}`;
       const sum = delta.products.get(key) ?? { ...cell, units: 0, revenue: 0 };

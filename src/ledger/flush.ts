@@ -7,7 +7,7 @@
  * cost most of a flush (building it in drizzle, then executing it), as
  * `npm run bench -- --profile` shows.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { productHourly, sellerHourly, sellers } from "../db/schema.ts";
@@ -40,7 +40,12 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
     statements.push(
       dialect.sqlToQuery(
         upsertRows(sellerHourly, [platformId, sellerId], rows, {
-          columns: [sellerHourly.platformId, sellerHourly.sellerId, sellerHourly.hour, ...COUNTER_FIELDS.map((f) => sellerHourly[f])],
+          columns: [
+            sellerHourly.platformId,
+            sellerHourly.sellerId,
+            sellerHourly.hour,
+            ...COUNTER_FIELDS.map((f) => sellerHourly[f]),
+          ],
           key: [sellerHourly.platformId, sellerHourly.sellerId, sellerHourly.hour],
         }),
       ),
@@ -51,7 +56,15 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
     statements.push(
       dialect.sqlToQuery(
         upsertRows(productHourly, [platformId, sellerId], rows, {
-          columns: [productHourly.platformId, productHourly.sellerId, productHourly.productId, productHourly.hour, productHourly.category, productHourly.units, productHourly.revenue],
+          columns: [
+            productHourly.platformId,
+            productHourly.sellerId,
+            productHourly.productId,
+            productHourly.hour,
+            productHourly.category,
+            productHourly.units,
+            productHourly.revenue,
+          ],
           key: [productHourly.platformId, productHourly.sellerId, productHourly.productId, productHourly.hour],
         }),
       ),
@@ -65,10 +78,23 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
  * INSERT … SELECT from rows given as a JSON array, replacing every non-key column on conflict.
  * `fixed` fills the first columns (the same for every row); each row fills the rest in order.
  */
-function upsertRows(table: SQLiteTable, fixed: string[], rows: string, shape: { columns: SQLiteColumn[]; key: SQLiteColumn[] }): SQL {
-  const names = (columns: SQLiteColumn[]) => sql.join(columns.map((c) => sql.identifier(c.name)), sql`, `);
-  const values = shape.columns.map((_, i) => (i < fixed.length ? sql`${fixed[i]}` : sql.raw(`value ->> ${i - fixed.length}`)));
-  const updates = shape.columns.filter((c) => !shape.key.includes(c)).map((c) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`);
+function upsertRows(
+  table: SQLiteTable,
+  fixed: string[],
+  rows: string,
+  shape: { columns: SQLiteColumn[]; key: SQLiteColumn[] },
+): SQL {
+  const names = (columns: SQLiteColumn[]) =>
+    sql.join(
+      columns.map((c) => sql.identifier(c.name)),
+      sql`, `,
+    );
+  const values = shape.columns.map((_, i) =>
+    i < fixed.length ? sql`${fixed[i]}` : sql.raw(`value ->> ${i - fixed.length}`),
+  );
+  const updates = shape.columns
+    .filter((c) => !shape.key.includes(c))
+    .map((c) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`);
   return sql`INSERT INTO ${table} (${names(shape.columns)})
     SELECT ${sql.join(values, sql`, `)} FROM json_each(${rows}) WHERE true
     ON CONFLICT (${names(shape.key)}) DO UPDATE SET ${sql.join(updates, sql`, `)}`;

@@ -21,7 +21,7 @@ export function foldEvents(events: Iterable<SellerEvent>): FoldedLedger {
     // Every key of every received event is remembered; an event counts only if all are new.
     const keys = dedupeKeys(event);
     const duplicate = keys.some((k) => seen.has(k));
-    keys.forEach((k) => seen.add(k));
+    for (const key of keys) seen.add(key);
     if (duplicate) continue;
     if (isOrderEvent(event)) {
       const orderEvents = byOrder.get(event.order_id);

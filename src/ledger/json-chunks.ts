@@ -6,7 +6,7 @@
  */
 
 /** A UTF-16 code unit is at most 3 bytes of UTF-8: 600,000 of them stay under 2 MB. */
-export const MAX_JSON_CHARS = 600_000;
+const MAX_JSON_CHARS = 600_000;
 
 /** The rows as JSON arrays, in order, each at most `maxChars` long unless one row is longer alone. */
 export function jsonChunks(rows: readonly unknown[], maxChars = MAX_JSON_CHARS): string[] {

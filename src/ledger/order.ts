@@ -8,17 +8,10 @@
  * swaps an order's old outcome for its new one.
  */
 import type { Channel, OrderEvent, OrderPlaced } from "../events/schema.ts";
-import { bump, hourOf, HOUR_MS, type HourlyCounters } from "./counters.ts";
+import { bump, HOUR_MS, type HourlyCounters, hourOf } from "./counters.ts";
 import { commissionOf, orderValue } from "./money.ts";
 
-export type OrderStatus =
-  | "held"
-  | "placed"
-  | "accepted"
-  | "shipped"
-  | "delivered"
-  | "rejected"
-  | "cancelled";
+export type OrderStatus = "held" | "placed" | "accepted" | "shipped" | "delivered" | "rejected" | "cancelled";
 
 /** A breakdown cell: one category or channel in one hour. */
 export interface DimensionCell {
@@ -38,7 +31,7 @@ export interface ProductCell {
   revenue: number;
 }
 
-export interface IgnoredEvent {
+interface IgnoredEvent {
   event_id: string;
   type: OrderEvent["type"];
   reason: string;
@@ -70,7 +63,7 @@ const STEP_RANK: Record<OrderEvent["type"], number> = {
 };
 
 /** The order in which an order's events apply: occurred_at, then lifecycle step, then event_id. */
-export function compareEvents(a: OrderEvent, b: OrderEvent): number {
+function compareEvents(a: OrderEvent, b: OrderEvent): number {
   if (a.occurred_at !== b.occurred_at) return a.occurred_at < b.occurred_at ? -1 : 1;
   if (STEP_RANK[a.type] !== STEP_RANK[b.type]) return STEP_RANK[a.type] - STEP_RANK[b.type];
   return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;

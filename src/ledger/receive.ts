@@ -4,7 +4,7 @@
  * keeps the keys in SQLite, forever) and the pure reference ledger in fold.ts.
  */
 import type { SellerEvent } from "../events/schema.ts";
-import { hourOf, type CounterField } from "./counters.ts";
+import { type CounterField, hourOf } from "./counters.ts";
 
 /**
  * An event is a duplicate when any of its keys was seen before: its event_id always, and
@@ -20,7 +20,9 @@ export function dedupeKeys(event: SellerEvent): string[] {
 
 /** Visits and payouts are dated by their own event and need no order. */
 export function directCounter(event: SellerEvent): { hour: number; field: CounterField; amount: number } | null {
-  if (event.type === "storefront.visits") return { hour: hourOf(event.occurred_at), field: "visits", amount: event.visits };
-  if (event.type === "payout.paid") return { hour: hourOf(event.occurred_at), field: "payout_paid", amount: event.amount };
+  if (event.type === "storefront.visits")
+    return { hour: hourOf(event.occurred_at), field: "visits", amount: event.visits };
+  if (event.type === "payout.paid")
+    return { hour: hourOf(event.occurred_at), field: "payout_paid", amount: event.amount };
   return null;
 }

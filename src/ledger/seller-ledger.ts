@@ -22,17 +22,25 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
+import { bump, COUNTER_FIELDS, type Counters, emptyCounters, HOUR_MS, isZero } from "./counters.ts";
+import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
+import { type FlushBatch, flushToD1 } from "./flush.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS, flushDelay } from "./flush-delay.ts";
-import { flushToD1, type FlushBatch } from "./flush.ts";
 import { jsonChunks } from "./json-chunks.ts";
-import { jsonText, type JsonText } from "./json-text.ts";
-import { bump, COUNTER_FIELDS, emptyCounters, HOUR_MS, isZero, type Counters } from "./counters.ts";
-import { emptyDelta, swapOutcome, type LedgerDelta } from "./delta.ts";
+import { type JsonText, jsonText } from "./json-text.ts";
 import { deriveOrder, type ProductCell } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
-import { nextTimeChange, periodStarts, summarize, totalsFromBuckets, type Summary } from "./summary.ts";
-import { bucketMs, hourRange, METRIC_FIELDS, METRICS, timeseries, type Granularity, type Metric, type Point } from "./timeseries.ts";
-
+import { nextTimeChange, periodStarts, type Summary, summarize, totalsFromBuckets } from "./summary.ts";
+import {
+  bucketMs,
+  type Granularity,
+  hourRange,
+  METRIC_FIELDS,
+  METRICS,
+  type Metric,
+  type Point,
+  timeseries,
+} from "./timeseries.ts";
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 /**
@@ -54,7 +62,13 @@ const SUMMARY_SQL = `
   SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at, buckets.*
   FROM open LEFT JOIN buckets ON true`;
 /** A row of SUMMARY_SQL; the counters are NULL where `bucket` is (a ledger without hours). */
-type SummaryRow = { awaiting_acceptance: number; awaiting_shipment: number; overdue: number; updated_at: string | null; bucket: number | null } & Counters;
+type SummaryRow = {
+  awaiting_acceptance: number;
+  awaiting_shipment: number;
+  overdue: number;
+  updated_at: string | null;
+  bucket: number | null;
+} & Counters;
 
 /**
  * A metric's buckets: the first hour of each bucket that has hours in [?1, ?2) (buckets of ?3
@@ -155,7 +169,8 @@ export class SellerLedger extends DurableObject<Env> {
    * when idle, so this runs on every wake-up. A later schema change adds its own step here.
    */
   private migrate(): void {
-    const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'").toArray().length > 0;
+    const exists =
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'").toArray().length > 0;
     if (exists) return;
     // A new ledger: nothing to read back before its first batch (each lookup costs a statement).
     this.seq = 0;
@@ -246,7 +261,7 @@ export class SellerLedger extends DurableObject<Env> {
     return events.filter((_, i) => {
       const keys = keysOf[i]!;
       const duplicate = keys.some((key) => !inserted.has(key) || seen.has(key));
-      keys.forEach((key) => seen.add(key));
+      for (const key of keys) seen.add(key);
       return !duplicate;
     });
   }
@@ -266,7 +281,12 @@ export class SellerLedger extends DurableObject<Env> {
    * Swaps an order's old contribution for the one derived from its grown event set; `changed`:
    * its status or deadline did (what the open counts are made of).
    */
-  private rederive(orderId: string, before: OrderEvent[], added: OrderEvent[], delta: LedgerDelta): { row: OrderRow; changed: boolean } {
+  private rederive(
+    orderId: string,
+    before: OrderEvent[],
+    added: OrderEvent[],
+    delta: LedgerDelta,
+  ): { row: OrderRow; changed: boolean } {
     const events = [...before, ...added];
     const previous = deriveOrder(before);
     const next = deriveOrder(events);
@@ -285,8 +305,12 @@ export class SellerLedger extends DurableObject<Env> {
 
   /** Adds a batch's net changes to the stored rows, marking them dirty for the next flush; returns how many rows changed. */
   private write(delta: LedgerDelta, seq: number): number {
-    const hourly = [...delta.hourly].filter(([, c]) => !isZero(c)).map(([hour, c]) => [hour, ...COUNTER_FIELDS.map((f) => c[f])]);
-    const dimensions = [...delta.dimensions.values()].filter((c) => c.gmv !== 0 || c.orders !== 0).map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
+    const hourly = [...delta.hourly]
+      .filter(([, c]) => !isZero(c))
+      .map(([hour, c]) => [hour, ...COUNTER_FIELDS.map((f) => c[f])]);
+    const dimensions = [...delta.dimensions.values()]
+      .filter((c) => c.gmv !== 0 || c.orders !== 0)
+      .map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
     const products = [...delta.products.values()]
       .filter((c) => c.units !== 0 || c.revenue !== 0)
       .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
@@ -364,7 +388,9 @@ export class SellerLedger extends DurableObject<Env> {
         .exec<Counters & { hour: number }>(`SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`)
         .toArray(),
       products: this.sql
-        .exec<Omit<ProductCell, "dirty">>("SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0")
+        .exec<Omit<ProductCell, "dirty">>(
+          "SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0",
+        )
         .toArray(),
     };
     if (batch.hourly.length + batch.products.length === 0) return 0;
@@ -510,7 +536,10 @@ export class SellerLedger extends DurableObject<Env> {
    */
   private async pushOnTime(now = Date.now()): Promise<void> {
     const [row] = this.sql
-      .exec<{ next: number | null }>("SELECT MIN(deadline_ms) AS next FROM orders WHERE status = 'accepted' AND deadline_ms >= ?", now)
+      .exec<{ next: number | null }>(
+        "SELECT MIN(deadline_ms) AS next FROM orders WHERE status = 'accepted' AND deadline_ms >= ?",
+        now,
+      )
       .toArray();
     await this.alarmBy(nextTimeChange(now, row?.next ?? null));
   }

@@ -3,7 +3,7 @@
  * Periods are UTC calendar days: today, the 7 and 30 days ending today, and all time.
  * Rates are fractions, never rounded, and null when their divisor is 0.
  */
-import { DAY_MS, emptyCounters, HOUR_MS, sumCounters, type Counters } from "./counters.ts";
+import { type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "./counters.ts";
 import type { OrderStatus } from "./order.ts";
 
 export interface Period {
@@ -95,7 +95,7 @@ export function nextTimeChange(nowMs: number, nextDeadline: number | null): numb
   return nextDeadline === null ? midnight : Math.min(midnight, nextDeadline + 1);
 }
 
-export type PeriodName = "today" | "7d" | "30d" | "all";
+type PeriodName = "today" | "7d" | "30d" | "all";
 export type PeriodTotals = Record<PeriodName, Counters>;
 
 /**
@@ -166,7 +166,10 @@ export function summarize(args: {
   };
 }
 
-export function openOrders(orders: Iterable<{ status: OrderStatus; deadline_ms: number | null }>, nowMs: number): OpenOrders {
+export function openOrders(
+  orders: Iterable<{ status: OrderStatus; deadline_ms: number | null }>,
+  nowMs: number,
+): OpenOrders {
   const open: OpenOrders = { awaiting_acceptance: 0, awaiting_shipment: 0, overdue: 0 };
   for (const order of orders) {
     if (order.status === "placed") open.awaiting_acceptance++;

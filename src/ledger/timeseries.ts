@@ -2,8 +2,8 @@
  * Timeseries and breakdown shapes over hourly counters. Buckets are UTC hours or days; the
  * buckets of a range are those starting in [from, to), every one present, zeros included.
  */
-import { DAY_MS, emptyCounters, HOUR_MS, sumCounters, type CounterField, type Counters } from "./counters.ts";
-import { periodOf, type Period } from "./summary.ts";
+import { type CounterField, type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "./counters.ts";
+import { type Period, periodOf } from "./summary.ts";
 
 export type Granularity = "hour" | "day";
 export type Metric = keyof Period;

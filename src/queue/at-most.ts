@@ -8,7 +8,11 @@
  * Calls `run` on every item, at most `limit` at a time, starting them in order; resolves once
  * every call has settled. `run` handles its own errors (a throw rejects at once).
  */
-export async function eachAtMost<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+export async function eachAtMost<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await run(items[next++]!);

@@ -15,11 +15,11 @@
  */
 import { drizzle } from "drizzle-orm/d1";
 import { deadLetters } from "../db/schema.ts";
-import { queueMessageSchema, type QueueMessage, type SellerEvent } from "../events/schema.ts";
+import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "./at-most.ts";
 import { sendMessages } from "./producer.ts";
 
-export const MAX_SELLERS_PER_INVOCATION = 2_000;
+const MAX_SELLERS_PER_INVOCATION = 2_000;
 
 /**
  * Ledger calls in flight at once. Locally every object shares the runtime's one thread, and
@@ -28,7 +28,7 @@ export const MAX_SELLERS_PER_INVOCATION = 2_000;
  * 16 and 256 in between; 10,000 sellers 95 -> 108 events/s). On Cloudflare the objects are
  * elsewhere and 2,000 calls in waves of 64 cost ~31 round trips.
  */
-export const LEDGER_CALLS_AT_ONCE = 64;
+const LEDGER_CALLS_AT_ONCE = 64;
 
 interface SellerGroup {
   platform: string;
@@ -48,7 +48,11 @@ export interface Consumed {
   deferred: number;
 }
 
-export async function consumeEvents(batch: MessageBatch, env: Env, maxSellers = MAX_SELLERS_PER_INVOCATION): Promise<Consumed> {
+export async function consumeEvents(
+  batch: MessageBatch,
+  env: Env,
+  maxSellers = MAX_SELLERS_PER_INVOCATION,
+): Promise<Consumed> {
   const groups = new Map<string, SellerGroup>();
   const deferred: { message: Message; body: QueueMessage }[] = [];
   for (const message of batch.messages) {
@@ -69,7 +73,10 @@ export async function consumeEvents(batch: MessageBatch, env: Env, maxSellers = 
     for (const event of events) {
       const key = keyOf(event);
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { platform, currency, sellerId: event.seller_id, events: [], messages: new Set() }));
+      if (!group) {
+        group = { platform, currency, sellerId: event.seller_id, events: [], messages: new Set() };
+        groups.set(key, group);
+      }
       group.events.push(event);
       group.messages.add(message);
     }
@@ -80,7 +87,7 @@ export async function consumeEvents(batch: MessageBatch, env: Env, maxSellers = 
       await env.LEDGER.getByName(key).apply(group.platform, group.sellerId, group.currency, group.events);
     } catch (error) {
       console.error("ledger apply failed", key, error);
-      group.messages.forEach((m) => failed.add(m));
+      for (const message of group.messages) failed.add(message);
     }
   });
   const taken = new Set([...groups.values()].flatMap((g) => [...g.messages]));
@@ -97,12 +104,15 @@ async function requeue(queue: Queue, deferred: { message: Message; body: QueueMe
   if (deferred.length === 0) return;
   const encoder = new TextEncoder();
   try {
-    await sendMessages(queue, deferred.map(({ body }) => ({ body, bytes: encoder.encode(JSON.stringify(body)).byteLength })));
-    deferred.forEach(({ message }) => message.ack());
+    await sendMessages(
+      queue,
+      deferred.map(({ body }) => ({ body, bytes: encoder.encode(JSON.stringify(body)).byteLength })),
+    );
+    for (const { message } of deferred) message.ack();
   } catch (error) {
     // Some may have been sent already: their events arrive twice, and the ledgers drop the copy.
     console.error("requeue failed", error);
-    deferred.forEach(({ message }) => message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }));
+    for (const { message } of deferred) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
 }
 

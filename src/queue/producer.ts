@@ -4,14 +4,15 @@
  * into messages of at most ~100 KB (the limit is 128 KB) and sent in batches within
  * sendBatch's limits (100 messages, 256 KB). Resolves only once every message is queued.
  */
-import type { QueueMessage, SellerEvent } from "../events/schema.ts";
+
 import type { Platform } from "../auth/keys.ts";
+import type { QueueMessage, SellerEvent } from "../events/schema.ts";
 
 const MESSAGE_BYTES = 100_000;
 const BATCH_BYTES = 240_000;
 const BATCH_MESSAGES = 100;
 
-export function packMessages(platform: Platform, events: SellerEvent[]): { body: QueueMessage; bytes: number }[] {
+function packMessages(platform: Platform, events: SellerEvent[]): { body: QueueMessage; bytes: number }[] {
   const encoder = new TextEncoder();
   const sorted = [...events].sort((a, b) => (a.seller_id < b.seller_id ? -1 : a.seller_id > b.seller_id ? 1 : 0));
   const messages: { body: QueueMessage; bytes: number }[] = [];

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startLocalStack, type LocalStack } from "../../scripts/local-stack.ts";
+import { type LocalStack, ROOT, startLocalStack } from "../../scripts/local-stack.ts";
 import type { SellerEventInput } from "../../src/events/schema.ts";
 
 const CHROMIUM_ARGS = [
@@ -29,7 +29,13 @@ const T = Math.floor((Date.now() - 45 * 60_000) / 1000) * 1000;
 const at = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
 
 type Item = { product_id: string; category: string; quantity: number; unit_price: number };
-function placed(seller: string, order: string, minutes: number, items: Item[], extra: { channel: string; ship_within_hours: number; commission_bps?: number; fee?: number }) {
+function placed(
+  seller: string,
+  order: string,
+  minutes: number,
+  items: Item[],
+  extra: { channel: string; ship_within_hours: number; commission_bps?: number; fee?: number },
+) {
   return {
     event_id: `${order}:placed`,
     type: "order.placed",
@@ -46,49 +52,125 @@ function placed(seller: string, order: string, minutes: number, items: Item[], e
   } as SellerEventInput;
 }
 const step = (type: "order.accepted" | "order.shipped" | "order.delivered", order: string, minutes: number) =>
-  ({ event_id: `${order}:${type}`, type, occurred_at: at(minutes), seller_id: SELLER, order_id: order }) as SellerEventInput;
+  ({
+    event_id: `${order}:${type}`,
+    type,
+    occurred_at: at(minutes),
+    seller_id: SELLER,
+    order_id: order,
+  }) as SellerEventInput;
 const rating = (order: string, minutes: number, value: number) =>
-  ({ event_id: `${order}:rating`, type: "rating.submitted", occurred_at: at(minutes), seller_id: SELLER, order_id: order, rating: value }) as SellerEventInput;
+  ({
+    event_id: `${order}:rating`,
+    type: "rating.submitted",
+    occurred_at: at(minutes),
+    seller_id: SELLER,
+    order_id: order,
+    rating: value,
+  }) as SellerEventInput;
 const visits = (seller: string, channel: string, count: number) =>
-  ({ event_id: `${seller}:visits:${channel}`, type: "storefront.visits", occurred_at: at(0), seller_id: seller, channel, visits: count }) as SellerEventInput;
+  ({
+    event_id: `${seller}:visits:${channel}`,
+    type: "storefront.visits",
+    occurred_at: at(0),
+    seller_id: seller,
+    channel,
+    visits: count,
+  }) as SellerEventInput;
 
 const SCRIPT: SellerEventInput[] = [
   // o1: books 2 × 12.50 + toys 1 × 30.00 = 55.00; shipped on time, delivered, rated 5, refunded 5.00.
   // Payout: 5500 − 10% commission 550 − fee 100 − refund 500 = 4350.
-  placed(SELLER, "o1", 0, [
-    { product_id: "p1", category: "books", quantity: 2, unit_price: 1250 },
-    { product_id: "p2", category: "toys", quantity: 1, unit_price: 3000 },
-  ], { channel: "search", ship_within_hours: 1, fee: 100 }),
+  placed(
+    SELLER,
+    "o1",
+    0,
+    [
+      { product_id: "p1", category: "books", quantity: 2, unit_price: 1250 },
+      { product_id: "p2", category: "toys", quantity: 1, unit_price: 3000 },
+    ],
+    { channel: "search", ship_within_hours: 1, fee: 100 },
+  ),
   step("order.accepted", "o1", 1),
   step("order.shipped", "o1", 10),
   step("order.delivered", "o1", 20),
   rating("o1", 25, 5),
-  { event_id: "o1:refund", type: "order.refunded", occurred_at: at(30), seller_id: SELLER, order_id: "o1", refund_id: "r-1", amount: 500 },
+  {
+    event_id: "o1:refund",
+    type: "order.refunded",
+    occurred_at: at(30),
+    seller_id: SELLER,
+    order_id: "o1",
+    refund_id: "r-1",
+    amount: 500,
+  },
   // o2: toys 40.00, 6-minute SLA, shipped 13 minutes after placement (late); rated 4.
-  placed(SELLER, "o2", 2, [{ product_id: "p3", category: "toys", quantity: 1, unit_price: 4000 }], { channel: "ads", ship_within_hours: 0.1, commission_bps: 1500 }),
+  placed(SELLER, "o2", 2, [{ product_id: "p3", category: "toys", quantity: 1, unit_price: 4000 }], {
+    channel: "ads",
+    ship_within_hours: 0.1,
+    commission_bps: 1500,
+  }),
   step("order.accepted", "o2", 3),
   step("order.shipped", "o2", 15),
   rating("o2", 30, 4),
   // o3: rejected (counts as an order, not in GMV).
-  placed(SELLER, "o3", 5, [{ product_id: "p4", category: "books", quantity: 3, unit_price: 999 }], { channel: "search", ship_within_hours: 24 }),
-  { event_id: "o3:rejected", type: "order.rejected", occurred_at: at(6), seller_id: SELLER, order_id: "o3", reason: "out of stock" },
+  placed(SELLER, "o3", 5, [{ product_id: "p4", category: "books", quantity: 3, unit_price: 999 }], {
+    channel: "search",
+    ship_within_hours: 24,
+  }),
+  {
+    event_id: "o3:rejected",
+    type: "order.rejected",
+    occurred_at: at(6),
+    seller_id: SELLER,
+    order_id: "o3",
+    reason: "out of stock",
+  },
   // o4: accepted, then cancelled by the seller; its 1-star rating still counts as a rating.
-  placed(SELLER, "o4", 8, [{ product_id: "p5", category: "garden", quantity: 1, unit_price: 1999 }], { channel: "social", ship_within_hours: 24 }),
+  placed(SELLER, "o4", 8, [{ product_id: "p5", category: "garden", quantity: 1, unit_price: 1999 }], {
+    channel: "social",
+    ship_within_hours: 24,
+  }),
   step("order.accepted", "o4", 9),
-  { event_id: "o4:cancelled", type: "order.cancelled", occurred_at: at(12), seller_id: SELLER, order_id: "o4", reason: "no stock", by: "seller" },
+  {
+    event_id: "o4:cancelled",
+    type: "order.cancelled",
+    occurred_at: at(12),
+    seller_id: SELLER,
+    order_id: "o4",
+    reason: "no stock",
+    by: "seller",
+  },
   rating("o4", 26, 1),
   // o5: garden 2 × 25.00, awaiting acceptance.
-  placed(SELLER, "o5", 20, [{ product_id: "p6", category: "garden", quantity: 2, unit_price: 2500 }], { channel: "direct", ship_within_hours: 48 }),
+  placed(SELLER, "o5", 20, [{ product_id: "p6", category: "garden", quantity: 2, unit_price: 2500 }], {
+    channel: "direct",
+    ship_within_hours: 48,
+  }),
   // o6: books 15.00, accepted, 3-minute SLA long passed: awaiting shipment and overdue.
-  placed(SELLER, "o6", 21, [{ product_id: "p7", category: "books", quantity: 1, unit_price: 1500 }], { channel: "search", ship_within_hours: 0.05 }),
+  placed(SELLER, "o6", 21, [{ product_id: "p7", category: "books", quantity: 1, unit_price: 1500 }], {
+    channel: "search",
+    ship_within_hours: 0.05,
+  }),
   step("order.accepted", "o6", 22),
   visits(SELLER, "search", 40),
   visits(SELLER, "ads", 20),
   visits(SELLER, "social", 10),
   visits(SELLER, "direct", 30),
-  { event_id: "po-1", type: "payout.paid", occurred_at: at(35), seller_id: SELLER, payout_id: "po-1", currency: "USD", amount: 2000 },
+  {
+    event_id: "po-1",
+    type: "payout.paid",
+    occurred_at: at(35),
+    seller_id: SELLER,
+    payout_id: "po-1",
+    currency: "USD",
+    amount: 2000,
+  },
   // Another seller of the same platform, whose figures must never appear on s-alpha's page.
-  placed(OTHER_SELLER, "b1", 0, [{ product_id: "q1", category: "books", quantity: 1, unit_price: 99900 }], { channel: "search", ship_within_hours: 24 }),
+  placed(OTHER_SELLER, "b1", 0, [{ product_id: "q1", category: "books", quantity: 1, unit_price: 99900 }], {
+    channel: "search",
+    ship_within_hours: 24,
+  }),
 ];
 
 /** The cards for 7d (and all time, and today) after SCRIPT, worked out by hand. */
@@ -139,7 +221,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function api(path: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<{ status: number; body: any }> {
+async function api(
+  path: string,
+  init: { method?: string; json?: unknown; token?: string } = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${stack.url}${path}`, {
     method: init.method ?? "GET",
     headers: { Authorization: `Bearer ${init.token ?? stack.demoKey}`, "Content-Type": "application/json" },
@@ -166,14 +251,19 @@ async function summaryOnceApplied(seller: string, orders: number): Promise<any> 
   for (;;) {
     const summary = (await api(`/v1/sellers/${seller}/summary`)).body;
     if (summary.periods.all.orders === orders) return summary;
-    if (Date.now() > deadline) throw new Error(`${seller} has ${summary.periods.all.orders} orders, not ${orders}, after 30 s`);
+    if (Date.now() > deadline)
+      throw new Error(`${seller} has ${summary.periods.all.orders} orders, not ${orders}, after 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 const contexts: BrowserContext[] = [];
 async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: "en-US", timezoneId: "UTC", viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    locale: "en-US",
+    timezoneId: "UTC",
+    viewport: { width: 1280, height: 900 },
+  });
   contexts.push(context);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -184,7 +274,10 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
 /** The text of each named `[data-testid]` element, trimmed. */
 function texts(page: Page, ids: string[]): Promise<Record<string, string | null>> {
   return page.evaluate(
-    (ids) => Object.fromEntries(ids.map((id) => [id, document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null])),
+    (ids) =>
+      Object.fromEntries(
+        ids.map((id) => [id, document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null]),
+      ),
     ids,
   );
 }
@@ -192,7 +285,10 @@ const textOf = async (page: Page, id: string) => (await texts(page, [id]))[id];
 
 async function choosePeriod(page: Page, period: string): Promise<void> {
   await page.locator(`[data-testid="period-${period}"]`).check();
-  await page.waitForFunction((p) => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.startsWith(`${p}:`), period);
+  await page.waitForFunction(
+    (p) => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.startsWith(`${p}:`),
+    period,
+  );
 }
 
 beforeAll(async () => {
@@ -246,7 +342,9 @@ describe("the seller dashboard", () => {
 
   it("breaks GMV and orders down by category and by channel", async () => {
     const rows = (testId: string) =>
-      page.$$eval(`[data-testid="${testId}"] tbody tr`, (trs) => trs.map((tr) => Array.from(tr.children).map((cell) => cell.textContent?.trim())));
+      page.$$eval(`[data-testid="${testId}"] tbody tr`, (trs) =>
+        trs.map((tr) => Array.from(tr.children).map((cell) => cell.textContent?.trim())),
+      );
     // o1 splits its value over books and toys and counts for toys (its largest line).
     expect(await rows("breakdown-category")).toEqual([
       ["toys", "$70.00", "2", "43.8%"],
@@ -263,13 +361,21 @@ describe("the seller dashboard", () => {
 
   it("draws the chosen metric on the chart", async () => {
     const canvas = page.locator('[data-testid="trend-chart"]');
-    await expect.poll(() => textOf(page, "trend-caption")).toContain("GMV per hour, the last 7 days (UTC) · total $160.00");
+    await expect
+      .poll(() => textOf(page, "trend-caption"))
+      .toContain("GMV per hour, the last 7 days (UTC) · total $160.00");
     const drawn = await canvas.evaluate((element: HTMLCanvasElement) => {
       const chart = (window as any).Chart.getChart(element);
       const pixels = element.getContext("2d")!.getImageData(0, 0, element.width, element.height).data;
       let painted = 0;
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
-      return { type: chart?.config.type, points: chart?.data.datasets[0].data.length, width: element.width, height: element.height, painted };
+      return {
+        type: chart?.config.type,
+        points: chart?.data.datasets[0].data.length,
+        width: element.width,
+        height: element.height,
+        painted,
+      };
     });
     expect(drawn.type).toBe("bar");
     expect(drawn.points).toBeGreaterThanOrEqual(6 * 24 + 1);
@@ -280,20 +386,30 @@ describe("the seller dashboard", () => {
     await page.locator('[data-testid="metric"]').selectOption("orders");
     await expect.poll(() => textOf(page, "trend-caption")).toBe("Orders per hour, the last 7 days (UTC) · total 6");
     await page.locator('[data-testid="metric"]').selectOption("acceptance_rate");
-    await expect.poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type)).toBe("line");
+    await expect
+      .poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type))
+      .toBe("line");
     // A rate's axis follows its values: 6 orders from 100 visits is not drawn against 0-100 %.
     await page.locator('[data-testid="metric"]').selectOption("conversion_rate");
-    await page.waitForFunction(() => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for") === "7d:conversion_rate");
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for") === "7d:conversion_rate",
+    );
     const { axisTop, drawnTop } = await page.evaluate(() => {
       const chart = (window as any).Chart.getChart(document.querySelector("canvas"));
-      return { axisTop: chart.scales.y.max, drawnTop: Math.max(...chart.data.datasets[0].data.filter((v: number | null) => v !== null)) };
+      return {
+        axisTop: chart.scales.y.max,
+        drawnTop: Math.max(...chart.data.datasets[0].data.filter((v: number | null) => v !== null)),
+      };
     });
     expect(drawnTop).toBeGreaterThan(0);
     expect(drawnTop).toBeLessThanOrEqual(0.06); // at most 6 orders over the 100 visits of their hour
     expect(axisTop).toBeGreaterThanOrEqual(drawnTop);
     expect(axisTop).toBeLessThan(0.2);
     await page.locator('[data-testid="metric"]').selectOption("gmv");
-    await page.waitForFunction(() => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for") === "7d:gmv");
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for") === "7d:gmv",
+    );
   });
 
   it("updates the GMV card live, without a reload, when an order is placed", async () => {
@@ -301,12 +417,19 @@ describe("the seller dashboard", () => {
     await page.evaluate(() => ((window as any).__sameDocument = true));
     // Right after the chart's periodic refresh (nothing else reads it now), so that the next is ~10 s away.
     await page.waitForResponse((res) => res.url().includes("/timeseries"), { timeout: 15_000 });
-    await post([placed(SELLER, "o7", 40, [{ product_id: "p8", category: "toys", quantity: 1, unit_price: 2345 }], { channel: "email", ship_within_hours: 24 })]);
-    await expect.poll(() => texts(page, ["gmv", "orders", "awaiting-acceptance"]), { timeout: 15_000 }).toEqual({
-      gmv: "$183.45",
-      orders: "7",
-      "awaiting-acceptance": "2",
-    });
+    await post([
+      placed(SELLER, "o7", 40, [{ product_id: "p8", category: "toys", quantity: 1, unit_price: 2345 }], {
+        channel: "email",
+        ship_within_hours: 24,
+      }),
+    ]);
+    await expect
+      .poll(() => texts(page, ["gmv", "orders", "awaiting-acceptance"]), { timeout: 15_000 })
+      .toEqual({
+        gmv: "$183.45",
+        orders: "7",
+        "awaiting-acceptance": "2",
+      });
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     // The chart and breakdown follow the change about a second later, not at the next 10 s refresh.
     await expect.poll(() => textOf(page, "trend-caption"), { timeout: 6_000 }).toContain("total $183.45");
@@ -337,8 +460,15 @@ describe("the seller dashboard", () => {
     await page.goto(sellerSession.dashboard_url);
     await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("polling");
     await choosePeriod(page, "7d");
-    await post([placed(SELLER, "o8", 41, [{ product_id: "p9", category: "garden", quantity: 1, unit_price: 1000 }], { channel: "ads", ship_within_hours: 24 })]);
-    await expect.poll(() => texts(page, ["orders", "gmv"]), { timeout: 15_000 }).toEqual({ orders: "8", gmv: "$193.45" });
+    await post([
+      placed(SELLER, "o8", 41, [{ product_id: "p9", category: "garden", quantity: 1, unit_price: 1000 }], {
+        channel: "ads",
+        ship_within_hours: 24,
+      }),
+    ]);
+    await expect
+      .poll(() => texts(page, ["orders", "gmv"]), { timeout: 15_000 })
+      .toEqual({ orders: "8", gmv: "$193.45" });
     expect(errors).toEqual([]);
   });
 
@@ -417,10 +547,16 @@ describe("the seller dashboard", () => {
     // A seller without events: zeros, a notice, and a money axis that does not repeat "$0".
     await page.goto(`${stack.url}/?seller=s-nobody`);
     await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
-    await page.waitForFunction(() => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.endsWith(":gmv"));
+    await page.waitForFunction(() =>
+      document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.endsWith(":gmv"),
+    );
     expect(await textOf(page, "notice")).toMatch(/No events yet/);
     expect(await textOf(page, "gmv")).toBe("$0.00");
-    const ticks: string[] = await page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas")).scales.y.ticks.map((t: { label: string }) => t.label));
+    const ticks: string[] = await page.evaluate(() =>
+      (window as any).Chart.getChart(document.querySelector("canvas")).scales.y.ticks.map(
+        (t: { label: string }) => t.label,
+      ),
+    );
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(errors).toEqual([]);
   });

@@ -2,8 +2,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createPlatform, eventually } from "./helpers.ts";
 import { at, placed, visits } from "./builders.ts";
+import { api, createPlatform, eventually } from "./helpers.ts";
 
 let acme: string;
 let zeta: string;
@@ -13,9 +13,17 @@ beforeAll(async () => {
 });
 
 const post = (key: string, body: unknown, headers: Record<string, string> = {}) =>
-  api("/v1/events", { method: "POST", token: key, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } });
+  api("/v1/events", {
+    method: "POST",
+    token: key,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "Content-Type": "application/json", ...headers },
+  });
 
-async function sessionFor(key: string, body: unknown): Promise<{ token: string; expires_at: string; dashboard_url: string }> {
+async function sessionFor(
+  key: string,
+  body: unknown,
+): Promise<{ token: string; expires_at: string; dashboard_url: string }> {
   const res = await api("/v1/sessions", { method: "POST", token: key, json: body });
   expect(res.status).toBe(200);
   return res.json();
@@ -57,13 +65,19 @@ describe("authentication and tenancy", () => {
     await expectError(await api("/v1/sellers/s-2/summary", { token: session.token }), 403);
     await expectError(await api("/v1/sellers/s-2/timeseries?metric=gmv", { token: session.token }), 403);
     await expectError(await post(session.token, [placed("s-1", "o-x", 0)]), 403);
-    await expectError(await api("/v1/sessions", { method: "POST", token: session.token, json: { seller_id: "s-2" } }), 403);
+    await expectError(
+      await api("/v1/sessions", { method: "POST", token: session.token, json: { seller_id: "s-2" } }),
+      403,
+    );
   });
 
   it("a platform key comes only in the Authorization header; ?token= takes a session token, on /live only", async () => {
     const upgrade = { headers: { Upgrade: "websocket" } };
     await expectError(await api(`/v1/sellers/s-1/summary?token=${acme}`), 401);
-    await expectError(await api(`/v1/events?token=${acme}`, { method: "POST", body: JSON.stringify([placed("s-1", "o-q", 0)]) }), 401);
+    await expectError(
+      await api(`/v1/events?token=${acme}`, { method: "POST", body: JSON.stringify([placed("s-1", "o-q", 0)]) }),
+      401,
+    );
     await expectError(await api(`/v1/sessions?token=${acme}`, { method: "POST", json: { seller_id: "s-1" } }), 401);
     const live = await expectError(await api(`/v1/sellers/s-1/live?token=${acme}`, upgrade), 401);
     expect(live.message).toMatch(/Only a session token/);
@@ -81,18 +95,33 @@ describe("authentication and tenancy", () => {
   });
 
   it("a session request is at most 16 KiB", async () => {
-    const res = await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: "s-1", pad: "x".repeat(17 * 1024) } });
+    const res = await api("/v1/sessions", {
+      method: "POST",
+      token: acme,
+      json: { seller_id: "s-1", pad: "x".repeat(17 * 1024) },
+    });
     expect((await expectError(res, 413)).code).toBe("payload_too_large");
   });
 
   it("a session request names what is missing or wrong, and takes only JSON", async () => {
     const missing = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: {} }), 400);
     expect(JSON.stringify(missing.details)).toMatch(/seller_id: required for a seller session/);
-    const role = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { role: "admin" } }), 400);
+    const role = await expectError(
+      await api("/v1/sessions", { method: "POST", token: acme, json: { role: "admin" } }),
+      400,
+    );
     expect(JSON.stringify(role.details)).toMatch(/role/);
-    const both = await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { role: "operator", seller_id: "s-1" } }), 400);
+    const both = await expectError(
+      await api("/v1/sessions", { method: "POST", token: acme, json: { role: "operator", seller_id: "s-1" } }),
+      400,
+    );
     expect(JSON.stringify(both.details)).toMatch(/operator session reads every seller/);
-    const form = await api("/v1/sessions", { method: "POST", token: acme, body: "seller_id=s-1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const form = await api("/v1/sessions", {
+      method: "POST",
+      token: acme,
+      body: "seller_id=s-1",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect((await expectError(form, 415)).code).toBe("unsupported_media_type");
     expect((await sessionFor(acme, { role: "seller", seller_id: "s-1" })).token).toMatch(/^sps1\./);
   });
@@ -128,7 +157,10 @@ describe("POST /v1/events validation", () => {
       42,
     ]);
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { accepted: number; rejected: { index: number; event_id: string | null; errors: string[] }[] };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: { index: number; event_id: string | null; errors: string[] }[];
+    };
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((r) => [r.index, r.event_id])).toEqual([
       [1, "o-2:placed"],
@@ -155,8 +187,14 @@ describe("POST /v1/events validation", () => {
     await expectError(await post(acme, "{not json"), 400);
     await expectError(await post(acme, { event_id: "x" }), 400);
     await expectError(await post(acme, []), 400);
-    await expectError(await post(acme, Array.from({ length: 1001 }, (_, i) => visits("v", i, 1))), 400);
-    await expectError(await post(acme, "[" + " ".repeat(1024 * 1024) + "]"), 413);
+    await expectError(
+      await post(
+        acme,
+        Array.from({ length: 1001 }, (_, i) => visits("v", i, 1)),
+      ),
+      400,
+    );
+    await expectError(await post(acme, `[${" ".repeat(1024 * 1024)}]`), 413);
   });
 
   it("takes NDJSON and drops unknown fields", async () => {
@@ -178,9 +216,16 @@ describe("POST /v1/events validation", () => {
     expect(stored[0]!.events).not.toContain("secret_note");
   });
 
-  it("rejects seller ids no path could read back: lone surrogates (in any text), \".\" and \"..\"", async () => {
+  it('rejects seller ids no path could read back: lone surrogates (in any text), "." and ".."', async () => {
     const lone = "s-\uD800"; // JSON.stringify sends it as the escape \ud800, which JSON.parse turns back into a lone surrogate
-    const res = await post(acme, [placed(lone, "o-1", 0), placed("whole-\u{1F600}", "o-1", 0), { ...placed("whole", "o-2", 0), items: [{ product_id: "p\uDC00", category: "shoes", quantity: 1, unit_price: 100 }] }]);
+    const res = await post(acme, [
+      placed(lone, "o-1", 0),
+      placed("whole-\u{1F600}", "o-1", 0),
+      {
+        ...placed("whole", "o-2", 0),
+        items: [{ product_id: "p\uDC00", category: "shoes", quantity: 1, unit_price: 100 }],
+      },
+    ]);
     expect(res.status).toBe(202);
     const body = (await res.json()) as { accepted: number; rejected: { index: number; errors: string[] }[] };
     expect(body.accepted).toBe(1);
@@ -190,11 +235,16 @@ describe("POST /v1/events validation", () => {
     await expectError(session, 400);
     // Nor a seller "." or "..": URL parsers drop such path segments, so no read could reach it.
     const dots = await expectError(await post(acme, [placed(".", "o-1", 0), placed("..", "o-1", 0)]), 400);
-    expect(dots.details.rejected.map((r: { errors: string[] }) => r.errors.join())).toEqual([expect.stringMatching(/no URL path/), expect.stringMatching(/no URL path/)]);
+    expect(dots.details.rejected.map((r: { errors: string[] }) => r.errors.join())).toEqual([
+      expect.stringMatching(/no URL path/),
+      expect.stringMatching(/no URL path/),
+    ]);
     await expectError(await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: ".." } }), 400);
     const emoji = await sessionFor(acme, { seller_id: "whole-\u{1F600}" });
     await eventually(async () => {
-      const summary = (await (await api(`/v1/sellers/${encodeURIComponent("whole-\u{1F600}")}/summary`, { token: emoji.token })).json()) as any;
+      const summary = (await (
+        await api(`/v1/sellers/${encodeURIComponent("whole-\u{1F600}")}/summary`, { token: emoji.token })
+      ).json()) as any;
       expect(summary.periods.all.orders).toBe(1);
     });
   });
@@ -207,7 +257,15 @@ describe("POST /v1/events validation", () => {
       return json;
     };
     for (const id of [0xff, 0xfe]) {
-      const error = await expectError(await api("/v1/events", { method: "POST", token: acme, body: bytes(id), headers: { "Content-Type": "application/json" } }), 400);
+      const error = await expectError(
+        await api("/v1/events", {
+          method: "POST",
+          token: acme,
+          body: bytes(id),
+          headers: { "Content-Type": "application/json" },
+        }),
+        400,
+      );
       expect(error.message).toMatch(/not valid UTF-8/);
     }
     const gzip = await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "gzip" });
@@ -216,7 +274,10 @@ describe("POST /v1/events validation", () => {
   });
 
   it("rejects control characters in ids, in events, sessions and paths", async () => {
-    const error = await expectError(await post(acme, [placed("nul\u0000", "o-1", 0), { ...placed("ok", "o-1", 0), event_id: "line\nbreak" }]), 400);
+    const error = await expectError(
+      await post(acme, [placed("nul\u0000", "o-1", 0), { ...placed("ok", "o-1", 0), event_id: "line\nbreak" }]),
+      400,
+    );
     expect(error.details.rejected.map((r: { errors: string[] }) => r.errors.join())).toEqual([
       expect.stringMatching(/seller_id.*control character/),
       expect.stringMatching(/event_id.*control character/),
@@ -226,9 +287,13 @@ describe("POST /v1/events validation", () => {
   });
 
   it("rejects an NDJSON line that is not JSON on its own", async () => {
-    const res = await post(acme, `${JSON.stringify(visits("nd2", 0, 1))}\n{oops`, { "Content-Type": "application/x-ndjson" });
+    const res = await post(acme, `${JSON.stringify(visits("nd2", 0, 1))}\n{oops`, {
+      "Content-Type": "application/x-ndjson",
+    });
     expect(res.status).toBe(202);
-    expect(((await res.json()) as any).rejected).toEqual([{ index: 1, event_id: null, errors: ["this line is not valid JSON"] }]);
+    expect(((await res.json()) as any).rejected).toEqual([
+      { index: 1, event_id: null, errors: ["this line is not valid JSON"] },
+    ]);
   });
 });
 
@@ -238,18 +303,31 @@ describe("reads", () => {
     expect(JSON.stringify(error.details)).toMatch(/metric/);
     await expectError(await api("/v1/sellers/s-1/breakdown?by=region", { token: acme }), 400);
     await expectError(
-      await api("/v1/sellers/s-1/timeseries?metric=gmv&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", { token: acme }),
+      await api("/v1/sellers/s-1/timeseries?metric=gmv&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", {
+        token: acme,
+      }),
       400,
     );
     await expectError(
-      await api("/v1/sellers/s-1/timeseries?metric=gmv&granularity=hour&from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", { token: acme }),
+      await api(
+        "/v1/sellers/s-1/timeseries?metric=gmv&granularity=hour&from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+        { token: acme },
+      ),
       400,
     );
   });
 
   it("a breakdown counts by hour: all time by default, before 1970 too, and the hours starting in [from, to)", async () => {
     const older = "1969-12-31T23:10:00Z";
-    expect((await post(acme, [placed("bd", "o-old", 0, { occurred_at: older }), placed("bd", "o-1", 10), placed("bd", "o-2", 50)])).status).toBe(202);
+    expect(
+      (
+        await post(acme, [
+          placed("bd", "o-old", 0, { occurred_at: older }),
+          placed("bd", "o-1", 10),
+          placed("bd", "o-2", 50),
+        ])
+      ).status,
+    ).toBe(202);
     const orders = async (query: string) => {
       const res = await api(`/v1/sellers/bd/breakdown?by=channel${query}`, { token: acme });
       expect(res.status).toBe(200);
@@ -264,15 +342,23 @@ describe("reads", () => {
 
   it("a seller id in the path that is not valid percent-encoded UTF-8 is 400, not a seller of that literal name", async () => {
     for (const id of ["%ZZ", "%FF%FE", "%ED%A0%80", "a%2"]) {
-      expect((await expectError(await api(`/v1/sellers/${id}/summary`, { token: acme }), 400)).message).toMatch(/percent-encoded/);
+      expect((await expectError(await api(`/v1/sellers/${id}/summary`, { token: acme }), 400)).message).toMatch(
+        /percent-encoded/,
+      );
     }
     expect((await api("/v1/sellers/%25ZZ/summary", { token: acme })).status).toBe(200);
   });
 
   it("takes from and to as an event's occurred_at: any offset, a leap second too", async () => {
-    const res = await api("/v1/sellers/s-1/timeseries?metric=orders&granularity=day&from=2016-12-31T23:59:60Z&to=2017-01-03T00:00:00%2B01:00", { token: acme });
+    const res = await api(
+      "/v1/sellers/s-1/timeseries?metric=orders&granularity=day&from=2016-12-31T23:59:60Z&to=2017-01-03T00:00:00%2B01:00",
+      { token: acme },
+    );
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).points.map((p: { t: string }) => p.t)).toEqual(["2017-01-01T00:00:00.000Z", "2017-01-02T00:00:00.000Z"]);
+    expect(((await res.json()) as any).points.map((p: { t: string }) => p.t)).toEqual([
+      "2017-01-01T00:00:00.000Z",
+      "2017-01-02T00:00:00.000Z",
+    ]);
   });
 
   it("answers are never cached, errors neither", async () => {
@@ -299,7 +385,14 @@ describe("reads", () => {
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/v1/events", "/v1/sessions", "/v1/sellers/{id}/summary", "/v1/sellers/{id}/timeseries", "/v1/sellers/{id}/breakdown", "/v1/sellers/{id}/live"]),
+      expect.arrayContaining([
+        "/v1/events",
+        "/v1/sessions",
+        "/v1/sellers/{id}/summary",
+        "/v1/sellers/{id}/timeseries",
+        "/v1/sellers/{id}/breakdown",
+        "/v1/sellers/{id}/live",
+      ]),
     );
     const occurredAt = [...JSON.stringify(doc).matchAll(/"occurred_at":(\{[^}]*\})/g)].map((m) => JSON.parse(m[1]!));
     expect(occurredAt.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import type { SellerEvent } from "../../src/events/schema.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
-import { openOrders, periodTotals, summarize, type Summary } from "../../src/ledger/summary.ts";
+import { openOrders, periodTotals, type Summary, summarize } from "../../src/ledger/summary.ts";
 import { cancelled, parse, payout, placed, rating, refunded, rejected, step, visits } from "./builders.ts";
 
 const S = "s-1";
@@ -37,8 +37,9 @@ const orderStream = (seller: string, order: string, start: number) =>
         events.push(step("order.shipped", seller, order, path === "delivered-late" ? next(1) + 3000 : next(1)));
       }
       if (path.startsWith("delivered")) events.push(step("order.delivered", seller, order, next(2)));
-      refunds.forEach((amount, i) => events.push(refunded(seller, order, next(3) + i, amount, `r-${order}-${i}`)));
-      ratings.forEach((value, i) => events.push(rating(seller, order, next(4) + i, value)));
+      for (const [i, amount] of refunds.entries())
+        events.push(refunded(seller, order, next(3) + i, amount, `r-${order}-${i}`));
+      for (const [i, value] of ratings.entries()) events.push(rating(seller, order, next(4) + i, value));
       return events.map(parse);
     });
 
@@ -48,17 +49,27 @@ const sellerStream = fc
     fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 3 }),
   )
   .chain(([orderStarts, otherTimes]) =>
-    fc.tuple(...orderStarts.map((start, i) => orderStream(S, `o-${i}`, start))).map((orders) => [
-      ...orders.flat(),
-      ...otherTimes.flatMap((m, i) => [parse(visits(S, m, 10 + i, `${m}-${i}`)), parse(payout(S, m, 500 + i, `po-${i}`))]),
-    ]),
+    fc
+      .tuple(...orderStarts.map((start, i) => orderStream(S, `o-${i}`, start)))
+      .map((orders) => [
+        ...orders.flat(),
+        ...otherTimes.flatMap((m, i) => [
+          parse(visits(S, m, 10 + i, `${m}-${i}`)),
+          parse(payout(S, m, 500 + i, `po-${i}`)),
+        ]),
+      ]),
   );
 
 /** The stream in order, then a shuffled copy of it with some events repeated. */
 export const arrivals = sellerStream.chain((events) => {
-  const inOrder = [...events].sort((a, b) => (a.occurred_at < b.occurred_at ? -1 : a.occurred_at > b.occurred_at ? 1 : 0));
+  const inOrder = [...events].sort((a, b) =>
+    a.occurred_at < b.occurred_at ? -1 : a.occurred_at > b.occurred_at ? 1 : 0,
+  );
   return fc
-    .tuple(fc.shuffledSubarray(events, { minLength: 0 }), fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }))
+    .tuple(
+      fc.shuffledSubarray(events, { minLength: 0 }),
+      fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }),
+    )
     .map(([repeats, keys]) => {
       const shuffled = [...events, ...repeats]
         .map((event, i) => ({ event, key: keys[i % keys.length]! * 1000 + i }))
@@ -67,7 +78,6 @@ export const arrivals = sellerStream.chain((events) => {
       return { inOrder, shuffled };
     });
 });
-
 
 /** The summary (updated_at null) the pure ledger gives for `events` at `nowMs`. */
 export function foldedSummary(sellerId: string, events: SellerEvent[], nowMs: number): Summary {

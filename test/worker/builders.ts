@@ -1,5 +1,11 @@
 // Builders for events in tests: an order's whole lifecycle from a few choices.
-import { eventSchema, isOrderEvent, type OrderEvent, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
+import {
+  eventSchema,
+  isOrderEvent,
+  type OrderEvent,
+  type SellerEvent,
+  type SellerEventInput,
+} from "../../src/events/schema.ts";
 
 export const T0 = Date.parse("2026-10-01T10:00:00Z");
 export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -42,25 +48,81 @@ export function step(type: StepType, seller: string, order: string, minutes: num
 }
 
 export function rejected(seller: string, order: string, minutes: number): SellerEventInput {
-  return { event_id: `${order}:rejected`, type: "order.rejected", occurred_at: at(minutes), seller_id: seller, order_id: order, reason: "out of stock" };
+  return {
+    event_id: `${order}:rejected`,
+    type: "order.rejected",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    order_id: order,
+    reason: "out of stock",
+  };
 }
 
-export function cancelled(seller: string, order: string, minutes: number, by: "buyer" | "seller" | "platform"): SellerEventInput {
-  return { event_id: `${order}:cancelled`, type: "order.cancelled", occurred_at: at(minutes), seller_id: seller, order_id: order, reason: "changed mind", by };
+export function cancelled(
+  seller: string,
+  order: string,
+  minutes: number,
+  by: "buyer" | "seller" | "platform",
+): SellerEventInput {
+  return {
+    event_id: `${order}:cancelled`,
+    type: "order.cancelled",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    order_id: order,
+    reason: "changed mind",
+    by,
+  };
 }
 
-export function refunded(seller: string, order: string, minutes: number, amount: number, refundId = `r-${order}-${minutes}`): SellerEventInput {
-  return { event_id: `${order}:refund:${refundId}`, type: "order.refunded", occurred_at: at(minutes), seller_id: seller, order_id: order, refund_id: refundId, amount };
+export function refunded(
+  seller: string,
+  order: string,
+  minutes: number,
+  amount: number,
+  refundId = `r-${order}-${minutes}`,
+): SellerEventInput {
+  return {
+    event_id: `${order}:refund:${refundId}`,
+    type: "order.refunded",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    order_id: order,
+    refund_id: refundId,
+    amount,
+  };
 }
 
 export function rating(seller: string, order: string, minutes: number, value: number): SellerEventInput {
-  return { event_id: `${order}:rating:${minutes}`, type: "rating.submitted", occurred_at: at(minutes), seller_id: seller, order_id: order, rating: value };
+  return {
+    event_id: `${order}:rating:${minutes}`,
+    type: "rating.submitted",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    order_id: order,
+    rating: value,
+  };
 }
 
 export function visits(seller: string, minutes: number, count: number, id = `${minutes}`): SellerEventInput {
-  return { event_id: `${seller}:visits:${id}`, type: "storefront.visits", occurred_at: at(minutes), seller_id: seller, channel: "search", visits: count };
+  return {
+    event_id: `${seller}:visits:${id}`,
+    type: "storefront.visits",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    channel: "search",
+    visits: count,
+  };
 }
 
 export function payout(seller: string, minutes: number, amount: number, payoutId = `po-${minutes}`): SellerEventInput {
-  return { event_id: `${seller}:payout:${payoutId}`, type: "payout.paid", occurred_at: at(minutes), seller_id: seller, payout_id: payoutId, currency: "USD", amount };
+  return {
+    event_id: `${seller}:payout:${payoutId}`,
+    type: "payout.paid",
+    occurred_at: at(minutes),
+    seller_id: seller,
+    payout_id: payoutId,
+    currency: "USD",
+    amount,
+  };
 }

@@ -19,8 +19,15 @@ async function deliver(queue: string, messages: ReturnType<typeof message>[]) {
 
 describe("the events consumer", () => {
   it("acks stored messages and retries malformed ones towards the dead-letter queue", async () => {
-    const good = { platform: "acme", currency: "USD", events: [parse(visits("c-1", 0, 3)), parse(placed("c-2", "o-1", 0))] };
-    const result = await deliver("sellerpulse-events", [message("good", good), message("bad", { platform: "acme", events: "nope" })]);
+    const good = {
+      platform: "acme",
+      currency: "USD",
+      events: [parse(visits("c-1", 0, 3)), parse(placed("c-2", "o-1", 0))],
+    };
+    const result = await deliver("sellerpulse-events", [
+      message("good", good),
+      message("bad", { platform: "acme", events: "nope" }),
+    ]);
     expect(result.explicitAcks).toEqual(["good"]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["bad"]);
     expect((await env.LEDGER.getByName("acme:c-1").summary("c-1", "USD")).periods.all.visits).toBe(3);
@@ -45,7 +52,9 @@ describe("the dead-letter consumer", () => {
     const result = await deliver("sellerpulse-events-dlq", [message("dead", { platform: "acme", events: "nope" })]);
     expect(result.ackAll).toBe(true);
     const rows = await env.DB.prepare("SELECT queue, body FROM dead_letters").all();
-    expect(rows.results).toEqual([{ queue: "sellerpulse-events-dlq", body: JSON.stringify({ platform: "acme", events: "nope" }) }]);
+    expect(rows.results).toEqual([
+      { queue: "sellerpulse-events-dlq", body: JSON.stringify({ platform: "acme", events: "nope" }) },
+    ]);
   });
 });
 
@@ -65,6 +74,8 @@ describe("a batch naming more sellers than one invocation may call", () => {
     expect(result.retryMessages).toEqual([]);
     expect((await env.LEDGER.getByName("acme:wide-0").summary("wide-0", "USD")).periods.all.visits).toBe(1);
     // The second message went back on the real queue; its consumer run applies it.
-    await eventually(async () => expect((await env.LEDGER.getByName("acme:wide-5").summary("wide-5", "USD")).periods.all.visits).toBe(1));
+    await eventually(async () =>
+      expect((await env.LEDGER.getByName("acme:wide-5").summary("wide-5", "USD")).periods.all.visits).toBe(1),
+    );
   });
 });

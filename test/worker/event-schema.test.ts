@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { eventSchema } from "../../src/events/schema.ts";
 
 const visitsAt = (occurred_at: string) =>
-  eventSchema.safeParse({ event_id: "v-1", type: "storefront.visits", occurred_at, seller_id: "s-1", channel: "search", visits: 1 });
+  eventSchema.safeParse({
+    event_id: "v-1",
+    type: "storefront.visits",
+    occurred_at,
+    seller_id: "s-1",
+    channel: "search",
+    visits: 1,
+  });
 const storedAs = (occurred_at: string) => {
   const parsed = visitsAt(occurred_at);
   return parsed.success ? parsed.data.occurred_at : `rejected: ${parsed.error.issues[0]?.message}`;
@@ -27,7 +34,14 @@ describe("event timestamps", () => {
   });
 
   it("reject what is not RFC 3339", () => {
-    for (const bad of ["2026-11-22", "2026-11-22 09:00:00Z", "2026-11-22T09:00:00", "2026-11-22T09:00:61Z", "yesterday", "2026-13-01T00:00:00Z"]) {
+    for (const bad of [
+      "2026-11-22",
+      "2026-11-22 09:00:00Z",
+      "2026-11-22T09:00:00",
+      "2026-11-22T09:00:61Z",
+      "yesterday",
+      "2026-13-01T00:00:00Z",
+    ]) {
       expect(visitsAt(bad).success, bad).toBe(false);
     }
     expect(storedAs("2026-11-22T09:00:00")).toMatch(/^rejected: /);
@@ -52,27 +66,46 @@ describe("an order's value", () => {
 
   it("may be anything up to 2^53 - 1 minor units, where money is still exact", () => {
     expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER }]).success).toBe(true);
-    expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER - 2 }, { quantity: 2, unit_price: 1 }]).success).toBe(true);
+    expect(
+      order([
+        { quantity: 1, unit_price: Number.MAX_SAFE_INTEGER - 2 },
+        { quantity: 2, unit_price: 1 },
+      ]).success,
+    ).toBe(true);
   });
 
   it("is rejected above it, whether one line or the sum of several gets there", () => {
     const overOneLine = order([{ quantity: 3, unit_price: 3002399751580331 }]); // 2^53 + 1
     expect(overOneLine.success).toBe(false);
     expect(overOneLine.error?.issues[0]?.message).toMatch(/order's value/);
-    expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER }, { quantity: 1, unit_price: 2 }]).success).toBe(false);
+    expect(
+      order([
+        { quantity: 1, unit_price: Number.MAX_SAFE_INTEGER },
+        { quantity: 1, unit_price: 2 },
+      ]).success,
+    ).toBe(false);
   });
 });
 
 describe("text fields", () => {
   const visitsFrom = (seller_id: string) =>
-    eventSchema.safeParse({ event_id: "v-1", type: "storefront.visits", occurred_at: "2026-11-22T09:00:00Z", seller_id, channel: "search", visits: 1 });
+    eventSchema.safeParse({
+      event_id: "v-1",
+      type: "storefront.visits",
+      occurred_at: "2026-11-22T09:00:00Z",
+      seller_id,
+      channel: "search",
+      visits: 1,
+    });
 
   it("take any well-formed Unicode, astral characters included", () => {
-    for (const ok of ["s-17", "störe", "店-1", "s-\u{1F600}", "\uD83D\uDE00"]) expect(visitsFrom(ok).success, ok).toBe(true);
+    for (const ok of ["s-17", "störe", "店-1", "s-\u{1F600}", "\uD83D\uDE00"])
+      expect(visitsFrom(ok).success, ok).toBe(true);
   });
 
   it("reject a seller id that a URL path cannot name", () => {
-    for (const bad of [".", ".."]) expect(visitsFrom(bad).error?.issues[0]?.message, bad).toMatch(/no URL path can name/);
+    for (const bad of [".", ".."])
+      expect(visitsFrom(bad).error?.issues[0]?.message, bad).toMatch(/no URL path can name/);
     for (const ok of ["...", ".a", "a.", "s.1"]) expect(visitsFrom(ok).success, ok).toBe(true);
   });
 

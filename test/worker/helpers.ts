@@ -5,7 +5,13 @@ import { createPlatformSql } from "../../src/db/admin-sql.ts";
 
 export async function createPlatform(id: string, currency = "USD"): Promise<string> {
   const key = generateKey();
-  const sql = createPlatformSql({ id, currency, keyHash: await sha256Hex(key), label: "test", now: new Date().toISOString() });
+  const sql = createPlatformSql({
+    id,
+    currency,
+    keyHash: await sha256Hex(key),
+    label: "test",
+    now: new Date().toISOString(),
+  });
   await env.DB.batch(sql.map((s) => env.DB.prepare(s)));
   return key;
 }

@@ -5,7 +5,10 @@ import { jsonChunks } from "../../src/ledger/json-chunks.ts";
 
 describe("jsonChunks", () => {
   it("keeps every row, in order, in chunks no longer than asked (unless one row is longer alone)", () => {
-    const row = fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxLength: 6 }));
+    const row = fc.oneof(
+      fc.string({ unit: "grapheme", maxLength: 40 }),
+      fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxLength: 6 }),
+    );
     fc.assert(
       fc.property(fc.array(row, { maxLength: 60 }), fc.integer({ min: 2, max: 200 }), (rows, maxChars) => {
         const chunks = jsonChunks(rows, maxChars);
@@ -20,7 +23,12 @@ describe("jsonChunks", () => {
   });
 
   it("sends a batch that fits as one array", () => {
-    expect(jsonChunks([["a", 1], ["b", 2]])).toEqual(['[["a",1],["b",2]]']);
+    expect(
+      jsonChunks([
+        ["a", 1],
+        ["b", 2],
+      ]),
+    ).toEqual(['[["a",1],["b",2]]']);
     expect(jsonChunks([])).toEqual([]);
   });
 });

@@ -5,7 +5,12 @@ import { parse, placed } from "./builders.ts";
 
 describe("a batch of several megabytes for one seller", () => {
   it("is applied whole, and its copy is recognised whole", async () => {
-    const items = ["shoes", "hats", "bags", "socks"].map((category, i) => ({ product_id: `p-${category}`, category, quantity: 1 + i, unit_price: 1000 + i }));
+    const items = ["shoes", "hats", "bags", "socks"].map((category, i) => ({
+      product_id: `p-${category}`,
+      category,
+      quantity: 1 + i,
+      unit_price: 1000 + i,
+    }));
     const events = Array.from({ length: 8_000 }, (_, i) => parse(placed("big", `order-${i}`, i % 600, { items })));
     expect(JSON.stringify(events).length).toBeGreaterThan(3_000_000);
     const ledger = env.LEDGER.getByName("acme:big");

@@ -5,15 +5,20 @@ import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/sessions.ts";
 import { FLUSH_DELAY_MS } from "../../src/ledger/flush-delay.ts";
 import { LIVE_EXPIRES_HEADER, SESSION_EXPIRED_CLOSE } from "../../src/ledger/seller-ledger.ts";
-import { api, createPlatform, eventually } from "./helpers.ts";
 import { placed, step, visits } from "./builders.ts";
+import { api, createPlatform, eventually } from "./helpers.ts";
 
 /** A seller's live socket, with the summaries it was pushed and a wait for one that passes `test`. */
 async function watch(key: string, seller: string) {
-  const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: seller } })).json()) as { token: string };
-  const socket = (await api(`/v1/sellers/${seller}/live?token=${session.token}`, { headers: { Upgrade: "websocket" } })).webSocket!;
+  const session = (await (
+    await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: seller } })
+  ).json()) as { token: string };
+  const socket = (await api(`/v1/sellers/${seller}/live?token=${session.token}`, { headers: { Upgrade: "websocket" } }))
+    .webSocket!;
   const pushes: { at: number; summary: any }[] = [];
-  socket.addEventListener("message", (event) => pushes.push({ at: Date.now(), summary: JSON.parse(event.data as string) }));
+  socket.addEventListener("message", (event) =>
+    pushes.push({ at: Date.now(), summary: JSON.parse(event.data as string) }),
+  );
   socket.accept();
   const pushed = (test: (summary: any) => boolean, timeoutMs = 10_000) =>
     new Promise<{ at: number; summary: any }>((resolve, reject) => {
@@ -21,7 +26,8 @@ async function watch(key: string, seller: string) {
       const check = () => {
         const found = pushes.find((p) => test(p.summary));
         if (found) resolve(found);
-        else if (Date.now() > deadline) reject(new Error(`no such push in ${JSON.stringify(pushes.map((p) => p.summary.open))}`));
+        else if (Date.now() > deadline)
+          reject(new Error(`no such push in ${JSON.stringify(pushes.map((p) => p.summary.open))}`));
         else setTimeout(check, 20);
       };
       check();
@@ -32,7 +38,9 @@ async function watch(key: string, seller: string) {
 describe("the live summary", () => {
   it("pushes the summary on connect and again when an event lands", async () => {
     const key = await createPlatform("acme");
-    const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-1" } })).json()) as { token: string };
+    const session = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-1" } })
+    ).json()) as { token: string };
     const res = await api(`/v1/sellers/live-1/live?token=${session.token}`, { headers: { Upgrade: "websocket" } });
     expect(res.status).toBe(101);
     const socket = res.webSocket!;
@@ -62,7 +70,10 @@ describe("the live summary", () => {
     // Far enough ahead that the order is applied (and pushed) before its deadline passes.
     const deadline = Date.now() + 6_000;
     const placedAt = new Date(deadline - 3_600_000).toISOString();
-    const order = [placed("live-4", "o-1", 0, { occurred_at: placedAt, ship_within_hours: 1 }), { ...step("order.accepted", "live-4", "o-1", 0), occurred_at: placedAt }];
+    const order = [
+      placed("live-4", "o-1", 0, { occurred_at: placedAt, ship_within_hours: 1 }),
+      { ...step("order.accepted", "live-4", "o-1", 0), occurred_at: placedAt },
+    ];
     const posted = Date.now();
     expect((await api("/v1/events", { method: "POST", token: key, json: order })).status).toBe(202);
     const accepted = await live.pushed((s) => s.open.awaiting_shipment === 1);
@@ -72,9 +83,13 @@ describe("the live summary", () => {
     expect(overdue.at).toBeGreaterThan(deadline);
     expect(live.pushes.indexOf(overdue)).toBe(live.pushes.indexOf(accepted) + 1);
     // That alarm rang for the socket: the flush to D1 still waits for its own time, and the alarm for it.
-    const flushed = await env.DB.prepare("SELECT COUNT(*) AS n FROM seller_hourly WHERE platform_id = 'acme4'").first<{ n: number }>();
+    const flushed = await env.DB.prepare("SELECT COUNT(*) AS n FROM seller_hourly WHERE platform_id = 'acme4'").first<{
+      n: number;
+    }>();
     expect(flushed?.n).toBe(0);
-    const alarm = await runInDurableObject(env.LEDGER.getByName("acme4:live-4"), (_, state) => state.storage.getAlarm());
+    const alarm = await runInDurableObject(env.LEDGER.getByName("acme4:live-4"), (_, state) =>
+      state.storage.getAlarm(),
+    );
     expect(alarm).toBeGreaterThanOrEqual(posted + FLUSH_DELAY_MS);
     live.socket.close(1000);
   });
@@ -84,8 +99,10 @@ describe("the live summary", () => {
     const live = await watch(key, "live-6");
     await live.pushed((s) => s.updated_at === null);
     const ledger = env.LEDGER.getByName("acme6:live-6");
-    const stored = (sql: string) => runInDurableObject(ledger, (_, state) => state.storage.sql.exec<{ n: number }>(sql).one().n);
-    const post = async (events: unknown[]) => expect((await api("/v1/events", { method: "POST", token: key, json: events })).status).toBe(202);
+    const stored = (sql: string) =>
+      runInDurableObject(ledger, (_, state) => state.storage.sql.exec<{ n: number }>(sql).one().n);
+    const post = async (events: unknown[]) =>
+      expect((await api("/v1/events", { method: "POST", token: key, json: events })).status).toBe(202);
     const settled = () => new Promise((resolve) => setTimeout(resolve, 300)); // time for a push, were there one
 
     await post([step("order.shipped", "live-6", "o-1", 5)]); // held: its order.placed has not arrived
@@ -109,8 +126,11 @@ describe("the live summary", () => {
 
   it("completes the close when the client closes without a status code", async () => {
     const key = await createPlatform("acme3");
-    const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-3" } })).json()) as { token: string };
-    const socket = (await api(`/v1/sellers/live-3/live?token=${session.token}`, { headers: { Upgrade: "websocket" } })).webSocket!;
+    const session = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-3" } })
+    ).json()) as { token: string };
+    const socket = (await api(`/v1/sellers/live-3/live?token=${session.token}`, { headers: { Upgrade: "websocket" } }))
+      .webSocket!;
     const opened = new Promise((resolve) => socket.addEventListener("message", resolve, { once: true }));
     const closed = new Promise<CloseEvent>((resolve) => socket.addEventListener("close", resolve, { once: true }));
     socket.accept();
@@ -123,8 +143,15 @@ describe("the live summary", () => {
   it("sends nothing after a socket's session expires: the next push closes it, and the other sockets go on", async () => {
     const key = await createPlatform("acme5");
     const exp = Math.floor(Date.now() / 1000) + 2;
-    const token = await signSession(env.SESSION_SECRET, { role: "seller", platform: "acme5", currency: "USD", seller_id: "live-5", exp });
-    const expiring = (await api(`/v1/sellers/live-5/live?token=${token}`, { headers: { Upgrade: "websocket" } })).webSocket!;
+    const token = await signSession(env.SESSION_SECRET, {
+      role: "seller",
+      platform: "acme5",
+      currency: "USD",
+      seller_id: "live-5",
+      exp,
+    });
+    const expiring = (await api(`/v1/sellers/live-5/live?token=${token}`, { headers: { Upgrade: "websocket" } }))
+      .webSocket!;
     const messages: string[] = [];
     expiring.addEventListener("message", (event) => messages.push(event.data as string));
     const closed = new Promise<CloseEvent>((resolve) => expiring.addEventListener("close", resolve, { once: true }));
@@ -142,14 +169,24 @@ describe("the live summary", () => {
     keyed.socket.close(1000);
 
     // A socket on the platform key has no expiry, whatever header its caller sends.
-    const onKey = (await api("/v1/sellers/live-5/live", { token: key, headers: { Upgrade: "websocket", [LIVE_EXPIRES_HEADER]: "1" } })).webSocket!;
+    const onKey = (
+      await api("/v1/sellers/live-5/live", {
+        token: key,
+        headers: { Upgrade: "websocket", [LIVE_EXPIRES_HEADER]: "1" },
+      })
+    ).webSocket!;
     const keyMessages: string[] = [];
     onKey.addEventListener("message", (event) => keyMessages.push(event.data as string));
     onKey.accept();
     await api("/v1/events", { method: "POST", token: key, json: [visits("live-5", 1, 4)] });
     await new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + 10_000;
-      const check = () => (keyMessages.some((m) => JSON.parse(m).periods.all.visits === 7) ? resolve() : Date.now() > deadline ? reject(new Error("no push on the key's socket")) : setTimeout(check, 20));
+      const check = () =>
+        keyMessages.some((m) => JSON.parse(m).periods.all.visits === 7)
+          ? resolve()
+          : Date.now() > deadline
+            ? reject(new Error("no push on the key's socket"))
+            : setTimeout(check, 20);
       check();
     });
     onKey.close(1000);
@@ -157,8 +194,12 @@ describe("the live summary", () => {
 
   it("refuses another seller's live feed and a plain GET", async () => {
     const key = await createPlatform("acme2");
-    const session = (await (await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-1" } })).json()) as { token: string };
-    expect((await api(`/v1/sellers/live-2/live?token=${session.token}`, { headers: { Upgrade: "websocket" } })).status).toBe(403);
+    const session = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-1" } })
+    ).json()) as { token: string };
+    expect(
+      (await api(`/v1/sellers/live-2/live?token=${session.token}`, { headers: { Upgrade: "websocket" } })).status,
+    ).toBe(403);
     expect((await api("/v1/sellers/live-1/live", { token: session.token })).status).toBe(400);
   });
 });

@@ -1,13 +1,26 @@
 // The order state machine and the pure ledger, without bindings.
 import fc from "fast-check";
-import { arrivals, foldedSummary } from "./arbitraries.ts";
 import { describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
+import { sumCounters } from "../../src/ledger/counters.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 import { commissionOf } from "../../src/ledger/money.ts";
 import { deriveOrder } from "../../src/ledger/order.ts";
-import { sumCounters } from "../../src/ledger/counters.ts";
-import { at, cancelled, orderEvents, parse, payout, placed, rating, refunded, rejected, step, T0, visits } from "./builders.ts";
+import { arrivals, foldedSummary } from "./arbitraries.ts";
+import {
+  at,
+  cancelled,
+  orderEvents,
+  parse,
+  payout,
+  placed,
+  rating,
+  refunded,
+  rejected,
+  step,
+  T0,
+  visits,
+} from "./builders.ts";
 
 const S = "s-1";
 /** The summary and every order's status after folding `events`. */
@@ -42,10 +55,14 @@ describe("deriveOrder", () => {
   });
 
   it("ignores a rejection after acceptance and anything after a rejection", () => {
-    const afterAcceptance = deriveOrder(orderEvents(placed(S, "o", 0), step("order.accepted", S, "o", 1), rejected(S, "o", 2)));
+    const afterAcceptance = deriveOrder(
+      orderEvents(placed(S, "o", 0), step("order.accepted", S, "o", 1), rejected(S, "o", 2)),
+    );
     expect(afterAcceptance.status).toBe("accepted");
     expect(afterAcceptance.ignored.map((e) => e.type)).toEqual(["order.rejected"]);
-    const afterRejection = deriveOrder(orderEvents(placed(S, "o", 0), rejected(S, "o", 1), step("order.shipped", S, "o", 2)));
+    const afterRejection = deriveOrder(
+      orderEvents(placed(S, "o", 0), rejected(S, "o", 1), step("order.shipped", S, "o", 2)),
+    );
     expect(afterRejection.status).toBe("rejected");
     expect(afterRejection.ignored.map((e) => e.type)).toEqual(["order.shipped"]);
   });
@@ -66,9 +83,9 @@ describe("deriveOrder", () => {
 
   /** The placement hour's counters of an order with an SLA of `slaHours`, shipped `minutes` after placement. */
   const shippedAt = (slaHours: number, minutes: number) =>
-    deriveOrder(orderEvents(placed(S, "o", 0, { ship_within_hours: slaHours }), step("order.shipped", S, "o", minutes))).hourly.get(
-      Math.floor(T0 / 3_600_000),
-    )!;
+    deriveOrder(
+      orderEvents(placed(S, "o", 0, { ship_within_hours: slaHours }), step("order.shipped", S, "o", minutes)),
+    ).hourly.get(Math.floor(T0 / 3_600_000))!;
 
   it("the deadline itself is on time; a minute later is late", () => {
     expect(shippedAt(2, 120).shipped_on_time).toBe(1);

@@ -1,7 +1,8 @@
 // The whole path: ingest → queue → consumer → SellerLedger, and the flush to D1.
-import fc from "fast-check";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../../src/ledger/flush-delay.ts";
@@ -61,8 +62,21 @@ describe("the flush to D1", () => {
       channel: "ads",
       ship_within_hours: 24,
     },
-    { event_id: "f-2", type: "order.delivered", occurred_at: "2026-11-20T12:00:00Z", seller_id: seller, order_id: "o-1" },
-    { event_id: "f-3", type: "storefront.visits", occurred_at: "2026-11-20T13:00:00Z", seller_id: seller, channel: "ads", visits: 12 },
+    {
+      event_id: "f-2",
+      type: "order.delivered",
+      occurred_at: "2026-11-20T12:00:00Z",
+      seller_id: seller,
+      order_id: "o-1",
+    },
+    {
+      event_id: "f-3",
+      type: "storefront.visits",
+      occurred_at: "2026-11-20T13:00:00Z",
+      seller_id: seller,
+      channel: "ads",
+      visits: 12,
+    },
   ];
 
   it("writes the ledger's hourly rows to D1 as they are, and a repeated flush changes nothing", async () => {
@@ -77,15 +91,23 @@ describe("the flush to D1", () => {
     expect(alarm).toBeLessThan(Date.now() + FLUSH_DELAY_MS + FLUSH_JITTER_MS);
     expect(await runDurableObjectAlarm(ledger)).toBe(true);
     const inLedger = await runInDurableObject(ledger, (_, state) =>
-      state.storage.sql.exec("SELECT * FROM hourly ORDER BY hour").toArray().map(({ dirty, ...row }) => row),
+      state.storage.sql
+        .exec("SELECT * FROM hourly ORDER BY hour")
+        .toArray()
+        .map(({ dirty, ...row }) => row),
     );
     const inD1 = async () =>
-      (await env.DB.prepare("SELECT * FROM seller_hourly WHERE platform_id = 'acme' AND seller_id = ? ORDER BY hour").bind(seller).all())
-        .results.map(({ platform_id, seller_id, ...row }) => row);
+      (
+        await env.DB.prepare("SELECT * FROM seller_hourly WHERE platform_id = 'acme' AND seller_id = ? ORDER BY hour")
+          .bind(seller)
+          .all()
+      ).results.map(({ platform_id, seller_id, ...row }) => row);
     expect(inLedger).toHaveLength(3); // placement, delivery and visits hours
     expect(await inD1()).toEqual(inLedger);
 
-    const products = await env.DB.prepare("SELECT product_id, category, units, revenue FROM product_hourly WHERE seller_id = ? ORDER BY product_id")
+    const products = await env.DB.prepare(
+      "SELECT product_id, category, units, revenue FROM product_hourly WHERE seller_id = ? ORDER BY product_id",
+    )
       .bind(seller)
       .all();
     expect(products.results).toEqual([
@@ -144,7 +166,9 @@ describe("events that make no sense", () => {
     const ledger = env.LEDGER.getByName(`acme:${seller}`);
     await post([placedEvent, ev("r", "order.rejected", 20, { reason: "no" }), ev("a2", "order.accepted", 30)]);
     await eventually(async () =>
-      expect(await ledger.ignoredEvents()).toEqual([{ event_id: "a2", order_id: "o-1", type: "order.accepted", reason: "after the order was rejected" }]),
+      expect(await ledger.ignoredEvents()).toEqual([
+        { event_id: "a2", order_id: "o-1", type: "order.accepted", reason: "after the order was rejected" },
+      ]),
     );
     expect((await ledger.summary(seller, "USD")).periods.all).toMatchObject({ rejected: 1, accepted: 0 });
 

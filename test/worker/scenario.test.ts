@@ -18,23 +18,42 @@ const ev = (type: string, ms: number, fields: Record<string, unknown>) => ({
   seller_id: S,
   ...fields,
 });
-const order = (id: string, ms: number, items: [string, string, number, number][], extra: Record<string, unknown> = {}) =>
+const order = (
+  id: string,
+  ms: number,
+  items: [string, string, number, number][],
+  extra: Record<string, unknown> = {},
+) =>
   ev("order.placed", ms, {
     order_id: id,
     currency: "USD",
-    items: items.map(([product_id, category, quantity, unit_price]) => ({ product_id, category, quantity, unit_price })),
+    items: items.map(([product_id, category, quantity, unit_price]) => ({
+      product_id,
+      category,
+      quantity,
+      unit_price,
+    })),
     commission_bps: 1000,
     region: "eu",
     channel: "search",
     ship_within_hours: 24,
     ...extra,
   });
-const on = (type: string, id: string, ms: number, extra: Record<string, unknown> = {}) => ev(type, ms, { order_id: id, ...extra });
+const on = (type: string, id: string, ms: number, extra: Record<string, unknown> = {}) =>
+  ev(type, ms, { order_id: id, ...extra });
 
 const events = [
   // o-1: 2 × 15.00 shoes + 1 × 10.00 hat, fee 0.50; shipped in 2 h, delivered a day later,
   // 7.00 refunded after delivery, rated 5.
-  order("o-1", d2, [["p-1", "shoes", 2, 1500], ["p-2", "hats", 1, 1000]], { fee: 50 }),
+  order(
+    "o-1",
+    d2,
+    [
+      ["p-1", "shoes", 2, 1500],
+      ["p-2", "hats", 1, 1000],
+    ],
+    { fee: 50 },
+  ),
   on("order.accepted", "o-1", d2 + 10 * 60_000),
   on("order.shipped", "o-1", d2 + 2 * HOUR),
   on("order.delivered", "o-1", d2 + DAY),
@@ -110,16 +129,47 @@ describe("a scripted seller", () => {
     };
     expect(summary.periods["7d"]).toEqual(week);
     expect(summary.periods["30d"]).toEqual(week);
-    expect(summary.periods.today).toMatchObject({ orders: 1, gmv: 500, accepted: 1, visits: 10, conversion_rate: 0.1, payout_paid: 2000, ratings: 0, avg_rating: null, sla_compliance: null });
-    expect(summary.periods.all).toMatchObject({ orders: 6, gmv: 14700, accepted: 4, acceptance_rate: 0.8, shipped: 3, shipped_on_time: 2, payout_accrued: 2850 + 8100 });
-    expect(summary.payout).toEqual({ accrued: 10950, paid: 2000, pending: 8950, commission: 1300, fees: 50, refunds: 700 });
-    expect(summary.open).toEqual({ awaiting_acceptance: 0, awaiting_shipment: 1, overdue: Date.now() > today + HOUR ? 1 : 0 });
+    expect(summary.periods.today).toMatchObject({
+      orders: 1,
+      gmv: 500,
+      accepted: 1,
+      visits: 10,
+      conversion_rate: 0.1,
+      payout_paid: 2000,
+      ratings: 0,
+      avg_rating: null,
+      sla_compliance: null,
+    });
+    expect(summary.periods.all).toMatchObject({
+      orders: 6,
+      gmv: 14700,
+      accepted: 4,
+      acceptance_rate: 0.8,
+      shipped: 3,
+      shipped_on_time: 2,
+      payout_accrued: 2850 + 8100,
+    });
+    expect(summary.payout).toEqual({
+      accrued: 10950,
+      paid: 2000,
+      pending: 8950,
+      commission: 1300,
+      fees: 50,
+      refunds: 700,
+    });
+    expect(summary.open).toEqual({
+      awaiting_acceptance: 0,
+      awaiting_shipment: 1,
+      overdue: Date.now() > today + HOUR ? 1 : 0,
+    });
     expect(summary.currency).toBe("USD");
     expect(Date.parse(summary.updated_at)).toBeGreaterThan(nowMs - 60_000);
   });
 
   it("has daily and hourly timeseries with every bucket present", async () => {
-    const daily = await get(`/v1/sellers/${S}/timeseries?metric=orders&granularity=day&from=${iso(today - 2 * DAY)}&to=${iso(today + DAY)}`);
+    const daily = await get(
+      `/v1/sellers/${S}/timeseries?metric=orders&granularity=day&from=${iso(today - 2 * DAY)}&to=${iso(today + DAY)}`,
+    );
     expect(daily).toEqual({
       metric: "orders",
       granularity: "day",
@@ -130,13 +180,17 @@ describe("a scripted seller", () => {
       ],
     });
     // from inside an hour starts at the next bucket; to is exclusive.
-    const hourly = await get(`/v1/sellers/${S}/timeseries?metric=gmv&granularity=hour&from=${iso(d2 - 1)}&to=${iso(d2 + 3 * HOUR)}`);
+    const hourly = await get(
+      `/v1/sellers/${S}/timeseries?metric=gmv&granularity=hour&from=${iso(d2 - 1)}&to=${iso(d2 + 3 * HOUR)}`,
+    );
     expect(hourly.points).toEqual([
       { t: iso(d2), value: 4000 },
       { t: iso(d2 + HOUR), value: 0 },
       { t: iso(d2 + 2 * HOUR), value: 1200 },
     ]);
-    const late = await get(`/v1/sellers/${S}/timeseries?metric=late_shipments&granularity=day&from=${iso(today - 2 * DAY)}&to=${iso(today - DAY)}`);
+    const late = await get(
+      `/v1/sellers/${S}/timeseries?metric=late_shipments&granularity=day&from=${iso(today - 2 * DAY)}&to=${iso(today - DAY)}`,
+    );
     expect(late.points).toEqual([{ t: iso(today - 2 * DAY), value: 1 }]);
   });
 
@@ -149,7 +203,9 @@ describe("a scripted seller", () => {
       { key: "toys", gmv: 500, orders: 2 },
       { key: "bags", gmv: 0, orders: 1 },
     ]);
-    const byChannel = await get(`/v1/sellers/${S}/breakdown?by=channel&from=${iso(today - 6 * DAY)}&to=${iso(today + DAY)}`);
+    const byChannel = await get(
+      `/v1/sellers/${S}/breakdown?by=channel&from=${iso(today - 6 * DAY)}&to=${iso(today + DAY)}`,
+    );
     expect(byChannel).toEqual({
       by: "channel",
       rows: [

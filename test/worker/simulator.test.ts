@@ -1,12 +1,12 @@
 // The simulator makes realistic, valid, reproducible traffic, here in the Workers runtime
 // (the benchmarks and `npm start` run the same module in Node).
 import { describe, expect, it } from "vitest";
+import { expectedTotals } from "../../scripts/simulator/expected.ts";
+import { history, isoTime, makeStores, timeline, trickle } from "../../scripts/simulator/generate.ts";
 import { eventSchema, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
 import { validateEvents } from "../../src/events/validate.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 import { orderValue } from "../../src/ledger/money.ts";
-import { expectedTotals } from "../../scripts/simulator/expected.ts";
-import { history, isoTime, makeStores, timeline, trickle } from "../../scripts/simulator/generate.ts";
 
 const HOUR = 3_600_000;
 const endMs = Date.parse("2026-11-20T09:30:00Z");
@@ -19,7 +19,8 @@ function bySeller(events: SellerEvent[]): Map<string, SellerEvent[]> {
   return sellers;
 }
 
-const ofType = <T extends SellerEvent["type"]>(type: T) => parsed.filter((e): e is Extract<SellerEvent, { type: T }> => e.type === type);
+const ofType = <T extends SellerEvent["type"]>(type: T) =>
+  parsed.filter((e): e is Extract<SellerEvent, { type: T }> => e.type === type);
 
 describe("the simulator", () => {
   it("is deterministic for a seed", () => {
@@ -51,7 +52,9 @@ describe("the simulator", () => {
   });
 
   it("has a few large stores and many small ones, and can make one seller hot", () => {
-    const sizes = makeStores({ seed: 7, sellers: 200 }).map((s) => s.ordersPerDay).sort((a, b) => b - a);
+    const sizes = makeStores({ seed: 7, sellers: 200 })
+      .map((s) => s.ordersPerDay)
+      .sort((a, b) => b - a);
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(sizes.slice(0, 20).reduce((a, b) => a + b, 0) / total).toBeGreaterThan(0.3); // top 10% of stores
     expect(sizes[100]!).toBeLessThan(total / 200); // the median store is below the mean
@@ -70,14 +73,25 @@ describe("the simulator", () => {
     expect(new Set(placed.map((e) => e.channel)).size).toBe(6);
     expect(placed.some((e) => e.items.length > 1)).toBe(true);
     // Orders follow the day: the busiest hour sees several times the quietest.
-    const byHour = Array.from({ length: 24 }, (_, h) => placed.filter((e) => new Date(e.occurred_at).getUTCHours() === h).length);
+    const byHour = Array.from(
+      { length: 24 },
+      (_, h) => placed.filter((e) => new Date(e.occurred_at).getUTCHours() === h).length,
+    );
     expect(Math.max(...byHour)).toBeGreaterThan(3 * Math.min(...byHour));
   });
 
   it("covers every kind of lifecycle", () => {
     expect([...new Set(week.map((e) => e.type))].sort()).toEqual([
-      "order.accepted", "order.cancelled", "order.delivered", "order.placed", "order.refunded",
-      "order.rejected", "order.shipped", "payout.paid", "rating.submitted", "storefront.visits",
+      "order.accepted",
+      "order.cancelled",
+      "order.delivered",
+      "order.placed",
+      "order.refunded",
+      "order.rejected",
+      "order.shipped",
+      "payout.paid",
+      "rating.submitted",
+      "storefront.visits",
     ]);
     expect(new Set(ofType("order.cancelled").map((e) => e.by))).toEqual(new Set(["buyer", "seller", "platform"]));
 
@@ -127,7 +141,8 @@ describe("the simulator", () => {
     }
     const events = batches.flat();
     const types = new Set(events.filter((e) => e.event_id.startsWith("live-")).map((e) => e.type));
-    for (const type of ["order.placed", "order.accepted", "order.shipped", "storefront.visits"]) expect(types).toContain(type);
+    for (const type of ["order.placed", "order.accepted", "order.shipped", "storefront.visits"])
+      expect(types).toContain(type);
     const placed = events.filter((e) => e.type === "order.placed" && e.event_id.startsWith("live-")).length;
     expect(placed).toBeGreaterThan(700);
     expect(placed).toBeLessThan(1100);

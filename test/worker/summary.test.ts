@@ -1,10 +1,15 @@
 // The summary's periods, summed per bucket (as the ledger's SQL does) and then added up.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COUNTER_FIELDS, DAY_MS, HOUR_MS, sumCounters, type Counters } from "../../src/ledger/counters.ts";
+import { COUNTER_FIELDS, type Counters, DAY_MS, HOUR_MS, sumCounters } from "../../src/ledger/counters.ts";
 import { nextTimeChange, periodStarts, periodTotals } from "../../src/ledger/summary.ts";
 
-const counters = fc.record(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.integer({ min: -1_000, max: 1_000_000 })])) as Record<keyof Counters, fc.Arbitrary<number>>);
+const counters = fc.record(
+  Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.integer({ min: -1_000, max: 1_000_000 })])) as Record<
+    keyof Counters,
+    fc.Arbitrary<number>
+  >,
+);
 
 describe("periodTotals", () => {
   it("gives each period the sum of the hours since its start, whatever the hours", () => {
@@ -40,14 +45,18 @@ describe("nextTimeChange", () => {
   it("is the next UTC midnight, or the millisecond after the next deadline if that comes first", () => {
     const dayStart = Date.UTC(2026, 10, 23);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: DAY_MS - 1 }), fc.option(fc.integer({ min: 0, max: 3 * DAY_MS })), (offset, ahead) => {
-        const now = dayStart + offset;
-        const deadline = ahead === null ? null : now + ahead;
-        const next = nextTimeChange(now, deadline);
-        expect(next).toBeGreaterThan(now);
-        expect(next).toBeLessThanOrEqual(dayStart + DAY_MS);
-        expect(next).toBe(deadline !== null && deadline < dayStart + DAY_MS ? deadline + 1 : dayStart + DAY_MS);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: DAY_MS - 1 }),
+        fc.option(fc.integer({ min: 0, max: 3 * DAY_MS })),
+        (offset, ahead) => {
+          const now = dayStart + offset;
+          const deadline = ahead === null ? null : now + ahead;
+          const next = nextTimeChange(now, deadline);
+          expect(next).toBeGreaterThan(now);
+          expect(next).toBeLessThanOrEqual(dayStart + DAY_MS);
+          expect(next).toBe(deadline !== null && deadline < dayStart + DAY_MS ? deadline + 1 : dayStart + DAY_MS);
+        },
+      ),
     );
   });
 });

@@ -4,13 +4,18 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { validateEvents } from "../../src/events/validate.ts";
-import { COUNTER_FIELDS, DAY_MS, emptyCounters, HOUR_MS, type Counters } from "../../src/ledger/counters.ts";
-import { periodOf } from "../../src/ledger/summary.ts";
-import { METRIC_FIELDS, METRICS, timeseries, type Granularity } from "../../src/ledger/timeseries.ts";
 import { history } from "../../scripts/simulator/generate.ts";
+import { validateEvents } from "../../src/events/validate.ts";
+import { COUNTER_FIELDS, type Counters, DAY_MS, emptyCounters, HOUR_MS } from "../../src/ledger/counters.ts";
+import { periodOf } from "../../src/ledger/summary.ts";
+import { type Granularity, METRIC_FIELDS, METRICS, timeseries } from "../../src/ledger/timeseries.ts";
 
-const counters = fc.record(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.nat({ max: 1_000_000 })])) as Record<keyof Counters, fc.Arbitrary<number>>);
+const counters = fc.record(
+  Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.nat({ max: 1_000_000 })])) as Record<
+    keyof Counters,
+    fc.Arbitrary<number>
+  >,
+);
 
 describe("METRIC_FIELDS", () => {
   it("names every counter a metric is derived from", () => {
@@ -29,7 +34,15 @@ describe("METRIC_FIELDS", () => {
 describe("the ledger's timeseries", () => {
   it("equals the pure function over the raw hours, for every metric, granularity and range", async () => {
     const endMs = Date.now() - 60_000;
-    const events = history({ seed: 11, sellers: 1, days: 4, ordersPerDay: 120, visitEveryHours: 3, prefix: "ts", endMs });
+    const events = history({
+      seed: 11,
+      sellers: 1,
+      days: 4,
+      ordersPerDay: 120,
+      visitEveryHours: 3,
+      prefix: "ts",
+      endMs,
+    });
     const { valid } = validateEvents(events, "USD", Date.now());
     const ledger = env.LEDGER.getByName("acme:ts-1");
     await ledger.apply("acme", "ts-1", "USD", valid);
