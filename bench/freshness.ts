@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { history, trickle } from "../scripts/simulator/generate.ts";
-import type { Summary } from "../src/ledger/summary.ts";
+import type { Summary } from "../src/metrics/summary.ts";
 import { getOk, percentile, postEvents } from "./load.ts";
 
 export interface Freshness {

@@ -7,8 +7,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { expectedTotals } from "../scripts/simulator/expected.ts";
 import { type HistoryOptions, history } from "../scripts/simulator/generate.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
-import type { Counters } from "../src/ledger/counters.ts";
-import type { Summary } from "../src/ledger/summary.ts";
+import type { Counters } from "../src/metrics/counters.ts";
+import type { Summary } from "../src/metrics/summary.ts";
 import { eachAtMost } from "../src/queue/at-most.ts";
 import { getOk, postEvents } from "./load.ts";
 

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SellerEventInput } from "../src/events/schema.ts";
-import type { Summary } from "../src/ledger/summary.ts";
+import type { Summary } from "../src/metrics/summary.ts";
 import { type LocalStack, startLocalStack } from "./local-stack.ts";
 import { makeStores, timeline, trickle } from "./simulator/generate.ts";
 

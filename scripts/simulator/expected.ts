@@ -5,8 +5,8 @@
  * Never reimplements a metric: anything the ledger counts is counted here by the ledger.
  */
 import { eventSchema, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
-import { type Counters, sumCounters } from "../../src/ledger/counters.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
+import { type Counters, sumCounters } from "../../src/metrics/counters.ts";
 
 /** Lifetime counters by seller id, for events in the order they will be received. */
 export function expectedTotals(events: readonly SellerEventInput[]): Map<string, Counters> {

@@ -4,15 +4,10 @@
  * 403 when an authenticated caller reaches beyond what its credential allows.
  */
 import { createMiddleware } from "hono/factory";
-import { type Platform, platformForKey } from "../auth/keys.ts";
+import { platformForKey } from "../auth/keys.ts";
+import type { Platform, Principal } from "../auth/principal.ts";
 import { isSessionToken, verifySession } from "../auth/sessions.ts";
 import { forbidden, unauthorized } from "./errors.ts";
-
-/** Who is calling; a session's principal carries its expiry (ms since the epoch), for /live. */
-export type Principal =
-  | { kind: "platform"; platform: Platform }
-  | { kind: "seller"; platform: Platform; sellerId: string; expiresAt: number }
-  | { kind: "operator"; platform: Platform; expiresAt: number };
 
 export interface AppEnv {
   Bindings: Env;

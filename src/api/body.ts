@@ -3,7 +3,6 @@
  * or false Content-Length cannot get past it), uncompressed (415 otherwise) and valid UTF-8
  * (400 otherwise), then a JSON array or NDJSON lines.
  */
-import { NOT_JSON } from "../events/validate.ts";
 import { ApiError, badRequest } from "./errors.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -55,18 +54,26 @@ export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Prom
   }
 }
 
-export function parseEventList(text: string, contentType: string | undefined): unknown[] {
+/** The events of a body; `unreadable`: the NDJSON lines (by index) that are not JSON, each rejected on its own. */
+export interface EventList {
+  events: unknown[];
+  unreadable: Map<number, string>;
+}
+
+export function parseEventList(text: string, contentType: string | undefined): EventList {
   const ndjson = /application\/(x-)?ndjson|application\/jsonl/i.test(contentType ?? "");
   let events: unknown[];
+  const unreadable = new Map<number, string>();
   if (ndjson) {
     events = text
       .split(/\r?\n/)
       .filter((line) => line.trim() !== "")
-      .map((line) => {
+      .map((line, index) => {
         try {
           return JSON.parse(line) as unknown;
         } catch {
-          return NOT_JSON; // rejected on its own, like any invalid event
+          unreadable.set(index, "this line is not valid JSON");
+          return undefined;
         }
       });
   } else {
@@ -84,5 +91,5 @@ export function parseEventList(text: string, contentType: string | undefined): u
   if (events.length === 0) throw badRequest("The body holds no events");
   if (events.length > MAX_EVENTS)
     throw badRequest(`At most ${MAX_EVENTS} events per request; this one has ${events.length}`);
-  return events;
+  return { events, unreadable };
 }

@@ -64,8 +64,8 @@ ingest.post("/", async (c) => {
       "Retry-After": String(RATE_PERIOD_SECONDS),
     });
   }
-  const raw = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
-  const { valid, rejected } = validateEvents(raw, platform.currency, Date.now());
+  const { events, unreadable } = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
+  const { valid, rejected } = validateEvents(events, platform.currency, Date.now(), unreadable);
   if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
   await enqueueEvents(c.env.EVENTS, platform, valid);
   return c.json({ accepted: valid.length, rejected }, 202);

@@ -5,9 +5,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { sellerIdSchema, timestampSchema } from "../events/schema.ts";
-import { DAY_MS, HOUR_MS } from "../ledger/counters.ts";
-import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/seller-ledger.ts";
-import { bucketCount, METRICS } from "../ledger/timeseries.ts";
+import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/live-protocol.ts";
+import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
+import { bucketCount, METRICS } from "../metrics/timeseries.ts";
 import { type AppEnv, authenticate, authenticateSocket, sellerAccess } from "./auth.ts";
 import { badRequest } from "./errors.ts";
 import { breakdownSchema, errorResponses, jsonContent, summarySchema, timeseriesSchema } from "./openapi-schemas.ts";

@@ -7,11 +7,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { apiKeys, platforms } from "../db/schema.ts";
 import { sha256Hex } from "./api-key.ts";
-
-export interface Platform {
-  id: string;
-  currency: string;
-}
+import type { Platform } from "./principal.ts";
 
 const CACHE_MS = 60_000;
 const cache = new Map<string, { platform: Platform; until: number }>();

@@ -4,7 +4,7 @@
  * migrations/ is generated from this file by `npm run db:generate` (drizzle-kit), never pushed.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { COUNTER_FIELDS, type CounterField } from "../ledger/counters.ts";
+import { COUNTER_FIELDS, type CounterField } from "../metrics/counters.ts";
 
 export const platforms = sqliteTable("platforms", {
   id: text("id").primaryKey(),

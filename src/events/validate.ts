@@ -17,14 +17,21 @@ export interface Validated {
   rejected: Rejection[];
 }
 
-/** Stands for an NDJSON line that is not JSON, so that it is rejected on its own. */
-export const NOT_JSON = Symbol("not JSON");
-
-export function validateEvents(raw: unknown[], platformCurrency: string, nowMs: number): Validated {
+/**
+ * Validates each candidate on its own. `unreadable`: the indexes of candidates that could not be
+ * read at all (an NDJSON line that is not JSON, say), with why; each is rejected with that reason.
+ */
+export function validateEvents(
+  raw: readonly unknown[],
+  platformCurrency: string,
+  nowMs: number,
+  unreadable: ReadonlyMap<number, string> = new Map(),
+): Validated {
   const valid: SellerEvent[] = [];
   const rejected: Rejection[] = [];
   raw.forEach((candidate, index) => {
-    const result = validateEvent(candidate, platformCurrency, nowMs);
+    const why = unreadable.get(index);
+    const result = why === undefined ? validateEvent(candidate, platformCurrency, nowMs) : { errors: [why] };
     if ("event" in result) valid.push(result.event);
     else rejected.push({ index, event_id: eventIdOf(candidate), errors: result.errors });
   });
@@ -36,7 +43,6 @@ function validateEvent(
   platformCurrency: string,
   nowMs: number,
 ): { event: SellerEvent } | { errors: string[] } {
-  if (candidate === NOT_JSON) return { errors: ["this line is not valid JSON"] };
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
     return { errors: ["an event must be a JSON object"] };
   }

@@ -3,7 +3,7 @@
  * outcome for its new one; most lifecycle steps leave breakdowns and products unchanged, so
  * the changes are netted in memory first and only non-zero ones are written.
  */
-import { addHourly, type HourlyCounters } from "./counters.ts";
+import { addHourly, type HourlyCounters } from "../metrics/counters.ts";
 import type { DimensionCell, OrderOutcome, ProductCell } from "./order.ts";
 
 export interface LedgerDelta {

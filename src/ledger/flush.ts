@@ -11,7 +11,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { productHourly, sellerHourly, sellers } from "../db/schema.ts";
-import { COUNTER_FIELDS, type Counters } from "./counters.ts";
+import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { jsonChunks } from "./json-chunks.ts";
 import type { ProductCell } from "./order.ts";
 

@@ -4,7 +4,7 @@
  * and hold this one to "any arrival order and any duplication gives the in-order result".
  */
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
-import { addHourly, bump, type HourlyCounters } from "./counters.ts";
+import { addHourly, bump, type HourlyCounters } from "../metrics/counters.ts";
 import { deriveOrder, type OrderOutcome } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 

@@ -4,7 +4,7 @@
  * keeps the keys in SQLite, forever) and the pure reference ledger in fold.ts.
  */
 import type { SellerEvent } from "../events/schema.ts";
-import { type CounterField, hourOf } from "./counters.ts";
+import { type CounterField, hourOf } from "../metrics/counters.ts";
 
 /**
  * An event is a duplicate when any of its keys was seen before: its event_id always, and

@@ -5,7 +5,7 @@
  * sendBatch's limits (100 messages, 256 KB). Resolves only once every message is queued.
  */
 
-import type { Platform } from "../auth/keys.ts";
+import type { Platform } from "../auth/principal.ts";
 import type { QueueMessage, SellerEvent } from "../events/schema.ts";
 
 const MESSAGE_BYTES = 100_000;

@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { at, placed, visits } from "./builders.ts";
+import { at, placed, visits } from "../support/builders.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
 let acme: string;

@@ -1,11 +1,7 @@
 // fast-check arbitraries: random order lifecycles of one seller, and arrivals of them in any
-// order with duplicates, next to the same events in order; and the summary the pure ledger
-// gives for a stream, which the Durable Object is held to.
+// order with duplicates, next to the same events in order.
 import fc from "fast-check";
-import type { SellerEvent } from "../../src/events/schema.ts";
-import { foldEvents } from "../../src/ledger/fold.ts";
-import { openOrders, periodTotals, type Summary, summarize } from "../../src/ledger/summary.ts";
-import { cancelled, parse, payout, placed, rating, refunded, rejected, step, visits } from "./builders.ts";
+import { cancelled, parse, payout, placed, rating, refunded, rejected, step, visits } from "../support/builders.ts";
 
 const S = "s-1";
 
@@ -78,15 +74,3 @@ export const arrivals = sellerStream.chain((events) => {
       return { inOrder, shuffled };
     });
 });
-
-/** The summary (updated_at null) the pure ledger gives for `events` at `nowMs`. */
-export function foldedSummary(sellerId: string, events: SellerEvent[], nowMs: number): Summary {
-  const { hourly, orders } = foldEvents(events);
-  return summarize({
-    sellerId,
-    currency: "USD",
-    updatedAt: null,
-    totals: periodTotals(hourly, nowMs),
-    open: openOrders(orders.values(), nowMs),
-  });
-}

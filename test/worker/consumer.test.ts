@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { consumeEvents, retryDelaySeconds } from "../../src/queue/consumer.ts";
-import { parse, placed, visits } from "./builders.ts";
+import { parse, placed, visits } from "../support/builders.ts";
 import { eventually } from "./helpers.ts";
 
 const message = (id: string, body: unknown, attempts = 1) => ({ id, timestamp: new Date(), attempts, body });

@@ -1,6 +1,7 @@
 // The event schema: timestamps in any RFC 3339 form a platform may send, stored as UTC; money that stays exact.
 import { describe, expect, it } from "vitest";
 import { eventSchema } from "../../src/events/schema.ts";
+import { placed } from "../support/builders.ts";
 
 const visitsAt = (occurred_at: string) =>
   eventSchema.safeParse({
@@ -50,19 +51,11 @@ describe("event timestamps", () => {
 
 describe("an order's value", () => {
   const order = (items: { quantity: number; unit_price: number }[]) =>
-    eventSchema.safeParse({
-      event_id: "o-1:placed",
-      type: "order.placed",
-      occurred_at: "2026-11-22T09:00:00Z",
-      seller_id: "s-1",
-      order_id: "o-1",
-      currency: "USD",
-      items: items.map((item, i) => ({ product_id: `p-${i}`, category: "shoes", ...item })),
-      commission_bps: 1000,
-      region: "eu",
-      channel: "search",
-      ship_within_hours: 24,
-    });
+    eventSchema.safeParse(
+      placed("s-1", "o-1", 0, {
+        items: items.map((item, i) => ({ product_id: `p-${i}`, category: "shoes", ...item })),
+      }),
+    );
 
   it("may be anything up to 2^53 - 1 minor units, where money is still exact", () => {
     expect(order([{ quantity: 1, unit_price: Number.MAX_SAFE_INTEGER }]).success).toBe(true);

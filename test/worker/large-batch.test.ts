@@ -1,7 +1,7 @@
 // The ledger with batches larger than SQLite takes in one bound string (2 MB).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parse, placed } from "./builders.ts";
+import { parse, placed } from "../support/builders.ts";
 
 describe("a batch of several megabytes for one seller", () => {
   it("is applied whole, and its copy is recognised whole", async () => {

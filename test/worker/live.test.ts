@@ -4,8 +4,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/sessions.ts";
 import { FLUSH_DELAY_MS } from "../../src/ledger/flush-delay.ts";
-import { LIVE_EXPIRES_HEADER, SESSION_EXPIRED_CLOSE } from "../../src/ledger/seller-ledger.ts";
-import { placed, step, visits } from "./builders.ts";
+import { LIVE_EXPIRES_HEADER, SESSION_EXPIRED_CLOSE } from "../../src/ledger/live-protocol.ts";
+import { placed, step, visits } from "../support/builders.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
 /** A seller's live socket, with the summaries it was pushed and a wait for one that passes `test`. */

@@ -2,11 +2,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
-import { sumCounters } from "../../src/ledger/counters.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 import { commissionOf } from "../../src/ledger/money.ts";
 import { deriveOrder } from "../../src/ledger/order.ts";
-import { arrivals, foldedSummary } from "./arbitraries.ts";
+import { sumCounters } from "../../src/metrics/counters.ts";
 import {
   at,
   cancelled,
@@ -20,7 +19,9 @@ import {
   step,
   T0,
   visits,
-} from "./builders.ts";
+} from "../support/builders.ts";
+import { foldedSummary } from "../support/reference-summary.ts";
+import { arrivals } from "./arbitraries.ts";
 
 const S = "s-1";
 /** The summary and every order's status after folding `events`. */

@@ -1,5 +1,6 @@
 // A small scripted scenario read through the API, against figures computed by hand.
 import { beforeAll, describe, expect, it } from "vitest";
+import { eventsAt } from "../support/builders.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
 const HOUR = 3_600_000;
@@ -9,38 +10,21 @@ const today = Math.floor(nowMs / DAY) * DAY;
 const d2 = today - 2 * DAY + 10 * HOUR; // two days ago, 10:00 UTC
 const iso = (ms: number) => new Date(ms).toISOString();
 const S = "scripted";
-
-let n = 0;
-const ev = (type: string, ms: number, fields: Record<string, unknown>) => ({
-  event_id: `e-${++n}`,
-  type,
-  occurred_at: iso(ms),
-  seller_id: S,
-  ...fields,
-});
-const order = (
-  id: string,
-  ms: number,
-  items: [string, string, number, number][],
-  extra: Record<string, unknown> = {},
-) =>
-  ev("order.placed", ms, {
-    order_id: id,
-    currency: "USD",
-    items: items.map(([product_id, category, quantity, unit_price]) => ({
+// Times in ms since the epoch: the builders count minutes from 0.
+const b = eventsAt(0);
+const m = (ms: number) => ms / 60_000;
+type Line = [product_id: string, category: string, quantity: number, unit_price: number];
+const order = (id: string, ms: number, lines: Line[], extra: Parameters<typeof b.placed>[3] = {}) =>
+  b.placed(S, id, m(ms), {
+    items: lines.map(([product_id, category, quantity, unit_price]) => ({
       product_id,
       category,
       quantity,
       unit_price,
     })),
-    commission_bps: 1000,
-    region: "eu",
-    channel: "search",
-    ship_within_hours: 24,
     ...extra,
   });
-const on = (type: string, id: string, ms: number, extra: Record<string, unknown> = {}) =>
-  ev(type, ms, { order_id: id, ...extra });
+const step = (type: Parameters<typeof b.step>[0], id: string, ms: number) => b.step(type, S, id, m(ms));
 
 const events = [
   // o-1: 2 × 15.00 shoes + 1 × 10.00 hat, fee 0.50; shipped in 2 h, delivered a day later,
@@ -54,32 +38,32 @@ const events = [
     ],
     { fee: 50 },
   ),
-  on("order.accepted", "o-1", d2 + 10 * 60_000),
-  on("order.shipped", "o-1", d2 + 2 * HOUR),
-  on("order.delivered", "o-1", d2 + DAY),
-  on("order.refunded", "o-1", d2 + DAY + 2 * HOUR, { refund_id: "r-1", amount: 700 }),
-  on("rating.submitted", "o-1", d2 + DAY + 3 * HOUR, { rating: 5 }),
+  step("order.accepted", "o-1", d2 + 10 * 60_000),
+  step("order.shipped", "o-1", d2 + 2 * HOUR),
+  step("order.delivered", "o-1", d2 + DAY),
+  b.refunded(S, "o-1", m(d2 + DAY + 2 * HOUR), 700, "r-1"),
+  b.rating(S, "o-1", m(d2 + DAY + 3 * HOUR), 5),
   // o-2: cancelled by the seller before acceptance: an order, no GMV.
   order("o-2", d2 + HOUR, [["p-3", "bags", 1, 2500]], { channel: "ads" }),
-  on("order.cancelled", "o-2", d2 + HOUR + 30 * 60_000, { reason: "no stock", by: "seller" }),
+  b.cancelled(S, "o-2", m(d2 + HOUR + 30 * 60_000), "seller"),
   // o-3: shipped 25 h after placement with a 24 h SLA: late. Rated 2.
   order("o-3", d2 + 2 * HOUR, [["p-1", "shoes", 1, 1200]]),
-  on("order.accepted", "o-3", d2 + 2 * HOUR + 60_000),
-  on("order.shipped", "o-3", d2 + 27 * HOUR),
-  on("rating.submitted", "o-3", d2 + 28 * HOUR, { rating: 2 }),
+  step("order.accepted", "o-3", d2 + 2 * HOUR + 60_000),
+  step("order.shipped", "o-3", d2 + 27 * HOUR),
+  b.rating(S, "o-3", m(d2 + 28 * HOUR), 2),
   // o-4: rejected.
   order("o-4", d2 + 3 * HOUR, [["p-4", "toys", 1, 800]]),
-  on("order.rejected", "o-4", d2 + 3 * HOUR + 60_000, { reason: "cannot ship there" }),
-  ev("storefront.visits", d2, { channel: "search", visits: 50 }),
+  b.rejected(S, "o-4", m(d2 + 3 * HOUR + 60_000)),
+  b.visits(S, m(d2), 50),
   // o-5: forty days ago, delivered without a shipment event: only in "all".
   order("o-5", today - 40 * DAY, [["p-5", "books", 1, 9000]], { channel: "direct" }),
-  on("order.accepted", "o-5", today - 40 * DAY + 60_000),
-  on("order.delivered", "o-5", today - 40 * DAY + 2 * HOUR),
+  step("order.accepted", "o-5", today - 40 * DAY + 60_000),
+  step("order.delivered", "o-5", today - 40 * DAY + 2 * HOUR),
   // o-6: today at 00:00, accepted, a 1 h SLA.
   order("o-6", today, [["p-4", "toys", 1, 500]], { ship_within_hours: 1 }),
-  on("order.accepted", "o-6", today),
-  ev("storefront.visits", today, { channel: "search", visits: 10 }),
-  ev("payout.paid", today, { payout_id: "po-1", currency: "USD", amount: 2000 }),
+  step("order.accepted", "o-6", today),
+  b.visits(S, m(today), 10),
+  b.payout(S, m(today), 2000, "po-1"),
 ];
 
 let key: string;

@@ -1,8 +1,9 @@
 // The summary's periods, summed per bucket (as the ledger's SQL does) and then added up.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COUNTER_FIELDS, type Counters, DAY_MS, HOUR_MS, sumCounters } from "../../src/ledger/counters.ts";
-import { nextTimeChange, periodStarts, periodTotals } from "../../src/ledger/summary.ts";
+import { COUNTER_FIELDS, type Counters, DAY_MS, HOUR_MS, sumCounters } from "../../src/metrics/counters.ts";
+import { nextTimeChange, periodStarts } from "../../src/metrics/summary.ts";
+import { periodTotals } from "../support/reference-summary.ts";
 
 const counters = fc.record(
   Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.integer({ min: -1_000, max: 1_000_000 })])) as Record<

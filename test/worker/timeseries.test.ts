@@ -6,9 +6,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { history } from "../../scripts/simulator/generate.ts";
 import { validateEvents } from "../../src/events/validate.ts";
-import { COUNTER_FIELDS, type Counters, DAY_MS, emptyCounters, HOUR_MS } from "../../src/ledger/counters.ts";
-import { periodOf } from "../../src/ledger/summary.ts";
-import { type Granularity, METRIC_FIELDS, METRICS, timeseries } from "../../src/ledger/timeseries.ts";
+import { COUNTER_FIELDS, type Counters, DAY_MS, emptyCounters, HOUR_MS } from "../../src/metrics/counters.ts";
+import { periodOf } from "../../src/metrics/summary.ts";
+import { type Granularity, METRIC_FIELDS, METRICS, timeseries } from "../../src/metrics/timeseries.ts";
 
 const counters = fc.record(
   Object.fromEntries(COUNTER_FIELDS.map((f) => [f, fc.nat({ max: 1_000_000 })])) as Record<

@@ -4,7 +4,6 @@
  * Rates are fractions, never rounded, and null when their divisor is 0.
  */
 import { type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "./counters.ts";
-import type { OrderStatus } from "./order.ts";
 
 export interface Period {
   gmv: number;
@@ -117,24 +116,6 @@ export function totalsFromBuckets(buckets: Iterable<[bucket: number, counters: C
   return totals;
 }
 
-/** The bucket of an hour, as the ledger's SQL computes it. */
-function bucketOf(hour: number, starts: ReturnType<typeof periodStarts>): number {
-  if (hour >= starts.today) return 0;
-  if (hour >= starts["7d"]) return 1;
-  return hour >= starts["30d"] ? 2 : 3;
-}
-
-/** Sums hourly rows into the four periods, by bucket as the ledger does in SQL. */
-export function periodTotals(rows: Iterable<[hour: number, counters: Counters]>, nowMs: number): PeriodTotals {
-  const starts = periodStarts(nowMs);
-  const buckets = new Map<number, Counters>();
-  for (const [hour, counters] of rows) {
-    const bucket = bucketOf(hour, starts);
-    buckets.set(bucket, sumCounters([buckets.get(bucket) ?? emptyCounters(), counters]));
-  }
-  return totalsFromBuckets(buckets);
-}
-
 export function summarize(args: {
   sellerId: string;
   currency: string;
@@ -164,19 +145,4 @@ export function summarize(args: {
     },
     open: args.open,
   };
-}
-
-export function openOrders(
-  orders: Iterable<{ status: OrderStatus; deadline_ms: number | null }>,
-  nowMs: number,
-): OpenOrders {
-  const open: OpenOrders = { awaiting_acceptance: 0, awaiting_shipment: 0, overdue: 0 };
-  for (const order of orders) {
-    if (order.status === "placed") open.awaiting_acceptance++;
-    if (order.status === "accepted") {
-      open.awaiting_shipment++;
-      if (order.deadline_ms !== null && order.deadline_ms < nowMs) open.overdue++;
-    }
-  }
-  return open;
 }

@@ -1,0 +1,142 @@
+/**
+ * A SellerLedger's SQLite schema and every statement it runs. Each statement is a constant
+ * string, so the object's statement cache keeps it compiled: a statement's fixed cost is most of
+ * a call's, more than the rows it touches. Writes take their rows as one JSON array, read with
+ * json_each: one statement per table per batch (per 600,000 characters: json-chunks.ts).
+ *
+ *   meta(key, value)               platform, seller_id, currency, updated_at, change sequence
+ *   seen(key)                      every dedupe key ever received (event, refund, payout ids)
+ *   orders(order_id, status, deadline_ms, events)
+ *                                  each order's status, shipping deadline and its deduplicated events
+ *   ignored(event_id, ...)         lifecycle events that made no sense, for the operator
+ *   hourly(hour, counters..., dirty)        the seller's counters by event hour
+ *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
+ *   products(product_id, hour, ..., dirty)  product units and revenue
+ * `dirty` holds the change sequence of a row changed since the last flush to D1 (0: flushed).
+ */
+import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
+import { METRIC_FIELDS, METRICS, type Metric } from "../metrics/timeseries.ts";
+
+const FIELDS = COUNTER_FIELDS.join(", ");
+
+/** Whether the ledger's tables exist: one cheap lookup, since an existing ledger wakes up often. */
+export const SCHEMA_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'";
+
+export const CREATE_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS orders (
+    order_id TEXT PRIMARY KEY, status TEXT NOT NULL, deadline_ms INTEGER, events TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS orders_open ON orders (status) WHERE status IN ('placed', 'accepted');
+  CREATE TABLE IF NOT EXISTS ignored (
+    event_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS hourly (
+    hour INTEGER PRIMARY KEY, ${COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ")},
+    dirty INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS dimensions (
+    by TEXT NOT NULL, key TEXT NOT NULL, hour INTEGER NOT NULL,
+    gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (by, hour, key)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS products (
+    product_id TEXT NOT NULL, hour INTEGER NOT NULL, category TEXT NOT NULL,
+    units INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
+`;
+
+/** The writes of a batch. */
+export const WRITE = {
+  /** Inserts every key and returns those that were new. */
+  remember: "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key",
+  ordersOf: "SELECT order_id, events FROM orders WHERE order_id IN (SELECT value FROM json_each(?))",
+  saveOrders: `
+    INSERT INTO orders (order_id, status, deadline_ms, events)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3 FROM json_each(?) WHERE true
+    ON CONFLICT (order_id) DO UPDATE SET
+      status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events`,
+  forgetIgnored: "DELETE FROM ignored WHERE order_id = ?",
+  ignore: "INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)",
+  addHourly: `
+    INSERT INTO hourly (hour, ${FIELDS}, dirty)
+    SELECT value ->> 0, ${COUNTER_FIELDS.map((_, i) => `value ->> ${i + 1}`).join(", ")}, ?2
+    FROM json_each(?1) WHERE true
+    ON CONFLICT (hour) DO UPDATE SET
+      ${COUNTER_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}, dirty = excluded.dirty`,
+  addDimensions: `
+    INSERT INTO dimensions (by, key, hour, gmv, orders)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
+    ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
+  addProducts: `
+    INSERT INTO products (product_id, hour, category, units, revenue, dirty)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?2 FROM json_each(?1) WHERE true
+    ON CONFLICT (product_id, hour) DO UPDATE SET
+      units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
+  /**
+   * The change sequence, when the figures last changed (?2; NULL: they did not, so it stays) and
+   * who this ledger is, rewritten each time: one statement, not two.
+   */
+  touch: `
+    INSERT INTO meta (key, value)
+    SELECT column1, column2 FROM (VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5))
+    WHERE column2 IS NOT NULL
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+} as const;
+
+export const META = "SELECT key, value FROM meta";
+
+/** The rows a flush writes to D1, and marking them flushed (those changed since keep a later sequence). */
+export const FLUSH = {
+  hourly: `SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`,
+  products: "SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0",
+  cleanHourly: "UPDATE hourly SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
+  cleanProducts: "UPDATE products SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
+} as const;
+
+/**
+ * Everything a summary reads, in one statement: the open orders and `updated_at` on every row
+ * (the open orders' one row always exists, so a ledger without hours still answers), then each
+ * period bucket's sums (see totalsFromBuckets), NULL if none.
+ */
+export const SUMMARY = `
+  WITH buckets AS (
+    SELECT CASE WHEN hour >= ?1 THEN 0 WHEN hour >= ?2 THEN 1 WHEN hour >= ?3 THEN 2 ELSE 3 END AS bucket,
+           ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+    FROM hourly GROUP BY bucket),
+  open AS (
+    SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
+           COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,
+           COALESCE(SUM(status = 'accepted' AND deadline_ms < ?4), 0) AS overdue
+    FROM orders WHERE status IN ('placed', 'accepted'))
+  SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at, buckets.*
+  FROM open LEFT JOIN buckets ON true`;
+
+/** A row of SUMMARY; the counters are NULL where `bucket` is (a ledger without hours). */
+export type SummaryRow = {
+  awaiting_acceptance: number;
+  awaiting_shipment: number;
+  overdue: number;
+  updated_at: string | null;
+  bucket: number | null;
+} & Counters;
+
+/**
+ * A metric's buckets: the first hour of each bucket that has hours in [?1, ?2) (buckets of ?3
+ * hours from ?1), with the sums of only the counters the metric is derived from.
+ */
+export const TIMESERIES = Object.fromEntries(
+  METRICS.map((metric) => [
+    metric,
+    `SELECT ?1 + ((hour - ?1) / ?3) * ?3 AS bucket, ${METRIC_FIELDS[metric].map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+     FROM hourly WHERE hour >= ?1 AND hour < ?2 GROUP BY bucket`,
+  ]),
+) as Record<Metric, string>;
+
+export const BREAKDOWN = `
+  SELECT key, SUM(gmv) AS gmv, SUM(orders) AS orders FROM dimensions
+  WHERE by = ? AND hour >= ? AND hour < ? GROUP BY key
+  HAVING SUM(gmv) <> 0 OR SUM(orders) <> 0 ORDER BY SUM(gmv) DESC, key`;
+
+export const IGNORED = "SELECT event_id, order_id, type, reason FROM ignored ORDER BY order_id, event_id";
+
+/** The earliest shipping deadline, at or after ?1, of the orders awaiting shipment. */
+export const NEXT_DEADLINE =
+  "SELECT MIN(deadline_ms) AS next FROM orders WHERE status = 'accepted' AND deadline_ms >= ?";

@@ -1,0 +1,118 @@
+/**
+ * A SellerLedger's write path over its SQLite storage: dedupe a batch, re-derive the orders it
+ * touches, and add the net change to the stored rows. Runs inside the ledger's transaction;
+ * the object itself decides when, and what follows (flush, push).
+ */
+import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
+import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
+import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
+import { jsonChunks } from "./json-chunks.ts";
+import { WRITE } from "./ledger-sql.ts";
+import { deriveOrder } from "./order.ts";
+import { dedupeKeys, directCounter } from "./receive.ts";
+
+export interface BatchWritten {
+  /** The events that counted: none of their keys was seen before. */
+  applied: number;
+  /** Whether any figure changed: an order's status or deadline (the open counts), or a stored row. */
+  changed: boolean;
+}
+
+type OrderRow = [orderId: string, status: string, deadlineMs: number | null, events: OrderEvent[]];
+
+/** Applies a batch's new events; rows it changes carry `seq` in `dirty`, for the next flush. */
+export function writeBatch(sql: SqlStorage, events: SellerEvent[], seq: number): BatchWritten {
+  const fresh = remember(sql, events);
+  if (fresh.length === 0) return { applied: 0, changed: false };
+  const delta = emptyDelta();
+  const added = new Map<string, OrderEvent[]>();
+  for (const event of fresh) {
+    const counter = directCounter(event);
+    if (counter) bump(delta.hourly, counter.hour, counter.field, counter.amount);
+    if (isOrderEvent(event)) {
+      const list = added.get(event.order_id);
+      if (list) list.push(event);
+      else added.set(event.order_id, [event]);
+    }
+  }
+  const stored = storedOrders(sql, [...added.keys()]);
+  const rows: OrderRow[] = [];
+  let moved = false;
+  for (const [orderId, newEvents] of added) {
+    const { row, changed } = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
+    rows.push(row);
+    moved ||= changed;
+  }
+  for (const chunk of jsonChunks(rows)) sql.exec(WRITE.saveOrders, chunk);
+  const written = writeDelta(sql, delta, seq);
+  return { applied: fresh.length, changed: moved || written > 0 };
+}
+
+/**
+ * Records the dedupe keys of a batch and returns the events that count: those none of whose
+ * keys were seen before, in this batch or ever.
+ */
+function remember(sql: SqlStorage, events: SellerEvent[]): SellerEvent[] {
+  const keysOf = events.map(dedupeKeys);
+  // The keys these statements insert are exactly those never seen before this batch.
+  const inserted = new Set<string>();
+  for (const chunk of jsonChunks(keysOf.flat())) {
+    for (const row of sql.exec<{ key: string }>(WRITE.remember, chunk)) inserted.add(row.key);
+  }
+  const seen = new Set<string>();
+  return events.filter((_, i) => {
+    const keys = keysOf[i]!;
+    const duplicate = keys.some((key) => !inserted.has(key) || seen.has(key));
+    for (const key of keys) seen.add(key);
+    return !duplicate;
+  });
+}
+
+/** The stored events of these orders (orders never seen have none). */
+function storedOrders(sql: SqlStorage, orderIds: string[]): Map<string, OrderEvent[]> {
+  const stored = new Map<string, OrderEvent[]>();
+  for (const chunk of jsonChunks(orderIds)) {
+    for (const row of sql.exec<{ order_id: string; events: string }>(WRITE.ordersOf, chunk)) {
+      stored.set(row.order_id, JSON.parse(row.events) as OrderEvent[]);
+    }
+  }
+  return stored;
+}
+
+/**
+ * Swaps an order's old contribution for the one derived from its grown event set; `changed`:
+ * its status or deadline did (what the open counts are made of).
+ */
+function rederive(
+  sql: SqlStorage,
+  orderId: string,
+  before: OrderEvent[],
+  added: OrderEvent[],
+  delta: LedgerDelta,
+): { row: OrderRow; changed: boolean } {
+  const events = [...before, ...added];
+  const previous = deriveOrder(before);
+  const next = deriveOrder(events);
+  swapOutcome(delta, previous, next);
+  if (previous.ignored.length > 0) sql.exec(WRITE.forgetIgnored, orderId);
+  for (const e of next.ignored) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
+  const changed = next.status !== previous.status || next.deadline_ms !== previous.deadline_ms;
+  return { row: [orderId, next.status, next.deadline_ms, events], changed };
+}
+
+/** Adds a batch's net changes to the stored rows, marking them dirty; returns how many rows changed. */
+function writeDelta(sql: SqlStorage, delta: LedgerDelta, seq: number): number {
+  const hourly = [...delta.hourly]
+    .filter(([, c]) => !isZero(c))
+    .map(([hour, c]) => [hour, ...COUNTER_FIELDS.map((f) => c[f])]);
+  const dimensions = [...delta.dimensions.values()]
+    .filter((c) => c.gmv !== 0 || c.orders !== 0)
+    .map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
+  const products = [...delta.products.values()]
+    .filter((c) => c.units !== 0 || c.revenue !== 0)
+    .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+  for (const chunk of jsonChunks(hourly)) sql.exec(WRITE.addHourly, chunk, seq);
+  for (const chunk of jsonChunks(dimensions)) sql.exec(WRITE.addDimensions, chunk);
+  for (const chunk of jsonChunks(products)) sql.exec(WRITE.addProducts, chunk, seq);
+  return hourly.length + dimensions.length + products.length;
+}
