@@ -13,7 +13,5 @@ export default {
     if (batch.queue.endsWith("-dlq")) await recordDeadLetters(batch, env);
     else await consumeEvents(batch, env);
   },
-  async scheduled() {
-    // Rankings, benchmarks and the daily report arrive with their own issues.
-  },
+  async scheduled() {},
 } satisfies ExportedHandler<Env>;

@@ -1,17 +1,19 @@
-// The cadence of the ledgers' flushes to D1 (read by the ledger and the benchmarks).
+/**
+ * The cadence of the ledgers' flushes to D1 (read by the ledger, its tests and the benchmarks).
+ * Each flush is a D1 write batch; waiting lets a busy seller's writes coalesce into one.
+ */
 
 /**
  * How long changes gather before the alarm flushes them to D1 (the same alarm may ring sooner
- * for a live socket: it flushes only once this is due). D1 feeds the hourly jobs, so
- * half a minute of lag costs nothing, while each flush is a D1 write batch: at 2 s, the
- * flushes of 1,000 busy sellers took most of the local runtime's time (npm run bench).
+ * for a live socket: it flushes only once this is due). D1 feeds the hourly jobs, so half a
+ * minute of lag costs nothing, while flushing every few seconds would make flushes most of the
+ * work of many busy sellers.
  */
 export const FLUSH_DELAY_MS = 30_000;
 
 /**
  * Up to this much more, at random, so that sellers that got traffic at the same moment do not
- * all flush at the same moment: 50 ledgers flushing at once held up reads for ~150 ms (the
- * freshness benchmark's summary p99 went from 178 ms without flushes to 323 ms with them).
+ * all flush at the same moment (a burst of flushes holds up the reads behind it).
  */
 export const FLUSH_JITTER_MS = 30_000;
 

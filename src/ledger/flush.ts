@@ -2,10 +2,9 @@
  * Writes a ledger's changed rows to D1 as absolute values (upserts): repeating a flush
  * changes nothing, so alarms may run it any number of times (DESIGN invariant 1).
  *
- * The rows go as one JSON array per table (per 600,000 characters: json-chunks.ts), read with
- * json_each: one statement per table however many rows changed, where a statement per row
- * cost most of a flush (building it in drizzle, then executing it), as
- * `npm run bench -- --profile` shows.
+ * Each table's rows go as one JSON array (per 600,000 characters: json-chunks.ts), read with
+ * json_each: one statement per table however many rows changed, since a statement's fixed
+ * cost, not its rows, is most of what a flush costs.
  */
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -15,8 +14,6 @@ import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { jsonChunks } from "./json-chunks.ts";
 import type { ProductCell } from "./order.ts";
 
-const dialect = new SQLiteAsyncDialect();
-
 export interface FlushBatch {
   platform: string;
   sellerId: string;
@@ -25,53 +22,48 @@ export interface FlushBatch {
   products: ProductCell[];
 }
 
+const HOURLY = {
+  columns: [
+    sellerHourly.platformId,
+    sellerHourly.sellerId,
+    sellerHourly.hour,
+    ...COUNTER_FIELDS.map((f) => sellerHourly[f]),
+  ],
+  key: [sellerHourly.platformId, sellerHourly.sellerId, sellerHourly.hour],
+};
+const PRODUCTS = {
+  columns: [
+    productHourly.platformId,
+    productHourly.sellerId,
+    productHourly.productId,
+    productHourly.hour,
+    productHourly.category,
+    productHourly.units,
+    productHourly.revenue,
+  ],
+  key: [productHourly.platformId, productHourly.sellerId, productHourly.productId, productHourly.hour],
+};
+
+const dialect = new SQLiteAsyncDialect();
+
 export async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void> {
   const db = drizzle(database);
   const { platform: platformId, sellerId } = batch;
-  const statements = [
+  const owner = [platformId, sellerId];
+  const hourly = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
+  const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+  const queries = [
     db
       .insert(sellers)
       .values({ platformId, sellerId, updatedAt: batch.updatedAt })
       .onConflictDoUpdate({ target: [sellers.platformId, sellers.sellerId], set: { updatedAt: batch.updatedAt } })
       .toSQL(),
+    ...jsonChunks(hourly).map((rows) => dialect.sqlToQuery(upsertRows(sellerHourly, owner, rows, HOURLY))),
+    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS))),
   ];
-  const hourly = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
-  for (const rows of jsonChunks(hourly)) {
-    statements.push(
-      dialect.sqlToQuery(
-        upsertRows(sellerHourly, [platformId, sellerId], rows, {
-          columns: [
-            sellerHourly.platformId,
-            sellerHourly.sellerId,
-            sellerHourly.hour,
-            ...COUNTER_FIELDS.map((f) => sellerHourly[f]),
-          ],
-          key: [sellerHourly.platformId, sellerHourly.sellerId, sellerHourly.hour],
-        }),
-      ),
-    );
-  }
-  const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
-  for (const rows of jsonChunks(products)) {
-    statements.push(
-      dialect.sqlToQuery(
-        upsertRows(productHourly, [platformId, sellerId], rows, {
-          columns: [
-            productHourly.platformId,
-            productHourly.sellerId,
-            productHourly.productId,
-            productHourly.hour,
-            productHourly.category,
-            productHourly.units,
-            productHourly.revenue,
-          ],
-          key: [productHourly.platformId, productHourly.sellerId, productHourly.productId, productHourly.hour],
-        }),
-      ),
-    );
-  }
-  // D1's own batch (drizzle's cannot carry raw statements): one implicit transaction.
-  await database.batch(statements.map((q) => database.prepare(q.sql).bind(...q.params)));
+  // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
+  // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
+  await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
 }
 
 /**

@@ -9,9 +9,8 @@
  * count against a Worker invocation's subrequests (10,000 by default on the paid plan), and a
  * batch of 100 messages can name tens of thousands of sellers. Messages beyond it are put back
  * on the queue as new messages (then acked), so that being deferred never counts as a failed
- * attempt. The cap is well below the limit, leaving room for the requeue itself; it was 500
- * (against the older limit of 1,000) and deferring that often cost more than it saved: with
- * 1,000 sellers, most messages went round the queue again (npm run bench: 1.3x -> 2x).
+ * attempt. The cap leaves room under the limit for the requeue itself, and is as high as that
+ * allows, since every deferred message costs a trip round the queue.
  */
 import { drizzle } from "drizzle-orm/d1";
 import { deadLetters } from "../db/schema.ts";
@@ -22,11 +21,9 @@ import { sendMessages } from "./producer.ts";
 const MAX_SELLERS_PER_INVOCATION = 2_000;
 
 /**
- * Ledger calls in flight at once. Locally every object shares the runtime's one thread, and
- * starting a batch's thousand calls at once was slower than waves of 64 (npm run bench -- --only
- * ingest-1000, alternating: 1,234 and 1,392 events/s at once, 1,419, 1,638 and 1,607 with 64;
- * 16 and 256 in between; 10,000 sellers 95 -> 108 events/s). On Cloudflare the objects are
- * elsewhere and 2,000 calls in waves of 64 cost ~31 round trips.
+ * Ledger calls in flight at once: enough to hide each call's round trip (2,000 calls in waves
+ * of 64 are ~31 round trips), few enough that locally, where every object shares the runtime's
+ * one thread, they do not crowd each other out (docs/benchmarks.md has the measurements).
  */
 const LEDGER_CALLS_AT_ONCE = 64;
 
