@@ -1,7 +1,8 @@
 /**
- * Two test projects: "workers" runs in the Workers runtime (workerd, via Miniflare) with the
- * real local Queue, Durable Objects, D1, KV and R2 of wrangler.toml; "browser" drives the
- * dashboard in headless Chromium against `wrangler dev`.
+ * Three test projects: "workers" runs in the Workers runtime (workerd, via Miniflare) with the
+ * real local Queue, Durable Objects, D1, KV and R2 of wrangler.toml; "node" tests what runs on
+ * Node (scripts, configuration); "browser" drives the dashboard in headless Chromium against
+ * `wrangler dev`.
  */
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -26,6 +27,13 @@ export default defineConfig(async () => ({
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/setup.ts"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
         },
       },
       {

@@ -47,6 +47,18 @@ function devVars(): Record<string, string> {
   return vars;
 }
 
+/** What scripts and tests read of wrangler.toml. */
+interface WranglerConfig {
+  triggers: { crons?: string[] };
+  ratelimits: { name: string; simple: { limit: number; period: number } }[];
+}
+
+/** wrangler.toml as wrangler reads it: the one source of the crons, the limits and the bindings. */
+export async function wranglerConfig(): Promise<WranglerConfig> {
+  const { unstable_readConfig } = await import("wrangler");
+  return unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
+}
+
 /** Runs a wrangler command to completion, throwing with its output when it fails. */
 function wrangler(args: string[]): string {
   const result = spawnSync(WRANGLER, args, { cwd: ROOT, encoding: "utf8", env: ENV });

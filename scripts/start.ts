@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import type { Summary } from "../src/metrics/summary.ts";
-import { type LocalStack, startLocalStack } from "./local-stack.ts";
+import { type LocalStack, startLocalStack, wranglerConfig } from "./local-stack.ts";
 import { makeStores, timeline, trickle } from "./simulator/generate.ts";
 
 const PORT = 8787;
@@ -17,7 +17,6 @@ const DAYS = 7;
 const BATCH = 1000;
 const TRICKLE_EVERY_MS = 2_000;
 const LIVE_ORDERS_PER_MINUTE = 30;
-const CRON = "5 * * * *"; // as in wrangler.toml
 
 let stack: LocalStack | undefined;
 let timer: NodeJS.Timeout | undefined;
@@ -45,11 +44,16 @@ async function api<T>(path: string, init: { method?: string; body?: unknown } = 
   return JSON.parse(text) as T;
 }
 
-/** The hourly cron (rankings, benchmarks, reports) never fires under wrangler dev: fire it. */
-function cronEveryHour(): void {
-  const run = () => fetch(`${stack!.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => {});
+/**
+ * The hourly cron (rankings, benchmarks, reports) never fires under wrangler dev: fire it now and
+ * then at its minute of every hour. `cron` is wrangler.toml's, an hourly "M * * * *".
+ */
+function cronEveryHour(cron: string): void {
+  const minute = Number(/^(\d+) \* \* \* \*$/.exec(cron)?.[1] ?? Number.NaN);
+  if (!(minute >= 0 && minute < 60)) throw new Error(`wrangler.toml's cron "${cron}" is not hourly ("M * * * *")`);
+  const run = () => fetch(`${stack!.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`).catch(() => {});
   void run();
-  const untilNext = (3_600_000 + 5 * 60_000 - (Date.now() % 3_600_000)) % 3_600_000 || 3_600_000;
+  const untilNext = (3_600_000 + minute * 60_000 - (Date.now() % 3_600_000)) % 3_600_000 || 3_600_000;
   setTimeout(() => {
     void run();
     setInterval(run, 3_600_000).unref();
@@ -88,7 +92,8 @@ try {
   const busiest = stores.reduce((a, b) => (b.ordersPerDay > a.ordersPerDay ? b : a)).id;
   const scheduled = await seed(busiest);
 
-  cronEveryHour();
+  const [cron] = (await wranglerConfig()).triggers.crons ?? [];
+  if (cron) cronEveryHour(cron);
 
   const seller = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { seller_id: busiest } });
   const operator = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { role: "operator" } });

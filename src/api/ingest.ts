@@ -10,6 +10,7 @@ import { enqueueEvents } from "../queue/producer.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "./auth.ts";
 import { parseEventList, readCapped } from "./body.ts";
 import { ApiError, badRequest } from "./errors.ts";
+import { INGEST_RATE_PERIOD_SECONDS } from "./ingest-rate.ts";
 import { errorSchema } from "./openapi-schemas.ts";
 
 const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
@@ -53,15 +54,12 @@ ingest.openAPIRegistry.registerPath({
   },
 });
 
-/** The limiter's period: how long a platform over its rate should wait. */
-const RATE_PERIOD_SECONDS = 10;
-
 ingest.post("/", async (c) => {
   const platform = requirePlatformKey(c.get("principal"));
   const { success } = await c.env.INGEST_LIMITER.limit({ key: platform.id });
   if (!success) {
     throw new ApiError(429, "rate_limited", "This platform is over its ingest rate; retry after the delay", undefined, {
-      "Retry-After": String(RATE_PERIOD_SECONDS),
+      "Retry-After": String(INGEST_RATE_PERIOD_SECONDS),
     });
   }
   const { events, unreadable } = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
