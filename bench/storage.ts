@@ -1,7 +1,6 @@
 /**
- * Storage and write amplification, read from the local state wrangler dev keeps on disk:
- * each SellerLedger is one SQLite file, whose meta table names its seller and counts the D1
- * rows its flushes wrote.
+ * Storage, read from the local state wrangler dev keeps on disk: each SellerLedger is one SQLite
+ * file, whose meta table names its seller; D1 is one more.
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +9,6 @@ import { DatabaseSync } from "node:sqlite";
 export interface LedgerFile {
   sellerId: string;
   bytes: number;
-  d1RowsWritten: number;
 }
 
 export function ledgerFiles(persistTo: string): LedgerFile[] {
@@ -27,13 +25,9 @@ export function ledgerFiles(persistTo: string): LedgerFile[] {
             r.value,
           ]),
         );
-        return {
-          sellerId: meta.seller_id ?? "",
-          bytes: statSync(path).size,
-          d1RowsWritten: Number(meta.d1_rows_written ?? 0),
-        };
+        return { sellerId: meta.seller_id ?? "", bytes: statSync(path).size };
       } catch {
-        return { sellerId: "", bytes: statSync(path).size, d1RowsWritten: 0 }; // a ledger that was only read
+        return { sellerId: "", bytes: statSync(path).size }; // a ledger that was only read
       } finally {
         db.close();
       }
