@@ -211,6 +211,13 @@ function texts(page: Page, ids: string[]): Promise<Record<string, string | null>
 }
 const textOf = async (page: Page, id: string) => (await texts(page, [id]))[id];
 
+/** Waits for the message shown instead of the dashboard, and checks its kind. */
+async function messageShown(page: Page, kind: string): Promise<void> {
+  const message = page.locator('[data-testid="message"]');
+  await message.waitFor({ state: "visible" });
+  expect(await message.getAttribute("data-kind")).toBe(kind);
+}
+
 async function choosePeriod(page: Page, period: string): Promise<void> {
   await page.locator(`[data-testid="period-${period}"]`).check();
   await page.waitForFunction(
@@ -405,9 +412,7 @@ describe("the seller dashboard", () => {
   it("will not show another seller with a seller's token (the API answers 403)", async () => {
     const { page } = await openPage();
     await page.goto(`${stack.url}/?seller=${OTHER_SELLER}#token=${sellerSession.token}`);
-    const message = page.locator('[data-testid="message"]');
-    await message.waitFor({ state: "visible" });
-    expect(await message.getAttribute("data-kind")).toBe("forbidden");
+    await messageShown(page, "forbidden");
     await page.screenshot({ path: join(RESULTS, "message-forbidden.png") });
     expect(await textOf(page, "message-title")).toBe("This dashboard belongs to another seller");
     expect(await page.locator('[data-testid="dashboard"]').isVisible()).toBe(false);
@@ -417,9 +422,7 @@ describe("the seller dashboard", () => {
   it("says how to get in when there is no token", async () => {
     const { page } = await openPage();
     await page.goto(`${stack.url}/`);
-    const message = page.locator('[data-testid="message"]');
-    await message.waitFor({ state: "visible" });
-    expect(await message.getAttribute("data-kind")).toBe("no-token");
+    await messageShown(page, "no-token");
     await page.screenshot({ path: join(RESULTS, "message-no-token.png") });
     expect(await textOf(page, "message-title")).toBe("Open your dashboard from your marketplace");
     expect(await page.locator('[data-testid="dashboard"]').isVisible()).toBe(false);
@@ -435,9 +438,7 @@ describe("the seller dashboard", () => {
   it("says a link is not valid when the API refuses a token that has not expired (401)", async () => {
     const { page } = await openPage();
     await page.goto(`${stack.url}/#token=${withClaims(Math.floor(Date.now() / 1000) + 600)}`);
-    const message = page.locator('[data-testid="message"]');
-    await message.waitFor({ state: "visible" });
-    expect(await message.getAttribute("data-kind")).toBe("invalid");
+    await messageShown(page, "invalid");
     expect(await textOf(page, "message-title")).toBe("This sign-in link is not valid");
   });
 
@@ -447,9 +448,7 @@ describe("the seller dashboard", () => {
     for (const exp of [Math.floor(Date.now() / 1000) - 60, Math.floor(Date.now() / 1000) + 30]) {
       const { page } = await openPage();
       await page.goto(`${stack.url}/#token=${withClaims(exp)}`);
-      const message = page.locator('[data-testid="message"]');
-      await message.waitFor({ state: "visible" });
-      expect(await message.getAttribute("data-kind")).toBe("expired");
+      await messageShown(page, "expired");
       expect(await textOf(page, "message-title")).toBe("Your session has expired");
       await page.screenshot({ path: join(RESULTS, "message-expired.png") });
     }
@@ -459,9 +458,7 @@ describe("the seller dashboard", () => {
     const operator = await mintSession({ role: "operator" });
     const { page, errors } = await openPage();
     await page.goto(operator.dashboard_url);
-    const message = page.locator('[data-testid="message"]');
-    await message.waitFor({ state: "visible" });
-    expect(await message.getAttribute("data-kind")).toBe("operator");
+    await messageShown(page, "operator");
     await page.screenshot({ path: join(RESULTS, "message-operator.png") });
     expect(await textOf(page, "message-text")).toContain("later release");
     expect(page.url()).toBe(`${stack.url}/`);
