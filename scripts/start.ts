@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SellerEventInput } from "../src/events/schema.ts";
+import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 import type { Summary } from "../src/metrics/summary.ts";
 import { type LocalStack, startLocalStack, wranglerConfig } from "./local-stack.ts";
 import { makeStores, timeline, trickle } from "./simulator/generate.ts";
@@ -45,14 +46,15 @@ async function api<T>(path: string, init: { method?: string; body?: unknown } = 
 }
 
 /**
- * The hourly cron (rankings, benchmarks, reports) never fires under wrangler dev: fire it now and
- * then at its minute of every hour. `cron` is wrangler.toml's, an hourly "M * * * *".
+ * The hourly cron (rankings, benchmarks, reports) never fires under wrangler dev: fire it once
+ * the seeded history has reached D1 (the ledgers flush 30-60 s after a write), then at its minute
+ * of every hour. `cron` is wrangler.toml's, an hourly "M * * * *".
  */
-function cronEveryHour(cron: string): void {
+function cronEveryHour(cron: string, firstInMs: number): void {
   const minute = Number(/^(\d+) \* \* \* \*$/.exec(cron)?.[1] ?? Number.NaN);
   if (!(minute >= 0 && minute < 60)) throw new Error(`wrangler.toml's cron "${cron}" is not hourly ("M * * * *")`);
   const run = () => fetch(`${stack!.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`).catch(() => {});
-  void run();
+  setTimeout(run, firstInMs).unref();
   const untilNext = (3_600_000 + minute * 60_000 - (Date.now() % 3_600_000)) % 3_600_000 || 3_600_000;
   setTimeout(() => {
     void run();
@@ -93,7 +95,8 @@ try {
   const scheduled = await seed(busiest);
 
   const [cron] = (await wranglerConfig()).triggers.crons ?? [];
-  if (cron) cronEveryHour(cron);
+  // Seeded just now: the ledgers' flushes to D1 are due within FLUSH_DELAY_MS + FLUSH_JITTER_MS.
+  if (cron) cronEveryHour(cron, scheduled.length > 0 ? FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000 : 0);
 
   const seller = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { seller_id: busiest } });
   const operator = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { role: "operator" } });
@@ -105,7 +108,8 @@ SellerPulse is running at ${stack.url}
   operator dashboard  ${operator.dashboard_url}
   API document        ${stack.url}/v1/openapi.json
 Links hold a session for an hour; mint more with POST /v1/sessions and the key.
-Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s. Ctrl-C stops everything.`);
+Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s; the hourly jobs (rankings) run ${scheduled.length > 0 ? "in about a minute, once the history has reached D1," : "now"} and then every hour.
+Ctrl-C stops everything.`);
 
   // Live orders, and the later steps of the history's orders as they fall due.
   const live = trickle({

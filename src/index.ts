@@ -1,17 +1,25 @@
 /**
- * The Worker's entry: the Hono app for fetch, the queue consumers, the hourly cron, and the
- * Durable Object classes it hosts.
+ * The Worker's entry: the Hono app for fetch, the queue consumers (events, jobs and their dead
+ * letters), the hourly cron, and the Durable Object classes it hosts.
  */
 import { app } from "./api/app.ts";
+import { cachedTopProducts } from "./api/top-products.ts";
+import { consumeJobs } from "./jobs/consumer.ts";
+import { rankingRun, startRankings } from "./jobs/rankings.ts";
 import { consumeEvents, recordDeadLetters } from "./queue/consumer.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";
 
 export default {
-  fetch: app.fetch,
+  async fetch(request, env, ctx) {
+    return (await cachedTopProducts(request)) ?? app.fetch(request, env, ctx);
+  },
   async queue(batch, env) {
     if (batch.queue.endsWith("-dlq")) await recordDeadLetters(batch, env);
+    else if (batch.queue.endsWith("-jobs")) await consumeJobs(batch, env);
     else await consumeEvents(batch, env);
   },
-  async scheduled() {},
+  async scheduled(controller, env) {
+    await startRankings(env, rankingRun(controller.scheduledTime, controller.cron));
+  },
 } satisfies ExportedHandler<Env>;

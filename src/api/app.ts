@@ -7,8 +7,10 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./auth.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { ingest } from "./ingest.ts";
+import { sellerProducts } from "./seller-products.ts";
 import { sellers } from "./sellers.ts";
 import { sessions } from "./sessions.ts";
+import { topProducts } from "./top-products.ts";
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -44,15 +46,20 @@ app.notFound((c) => {
   );
 });
 
-/** Answers are per caller and live: no cache keeps them (an endpoint that may be cached says so itself). */
+/**
+ * Answers are per caller and live: no cache keeps them, unless the endpoint says otherwise (the
+ * public rankings). A WebSocket's upgrade is the runtime's own response, left as it is.
+ */
 app.use("/v1/*", async (c, next) => {
-  c.header("Cache-Control", "no-store");
   await next();
+  if (c.res.status !== 101 && !c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
 });
 
 app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);
 app.route("/v1/sellers", sellers);
+app.route("/v1/sellers", sellerProducts);
+app.route("/v1/platforms", topProducts);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -3,23 +3,20 @@
  * the seller's own SellerLedger; a seller token reaches only its own seller (403 otherwise).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import { sellerIdSchema, timestampSchema } from "../events/schema.ts";
+import { timestampSchema } from "../events/schema.ts";
 import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/live-protocol.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
 import { bucketCount, METRICS } from "../metrics/timeseries.ts";
-import { type AppEnv, authenticate, authenticateSocket, sellerAccess } from "./auth.ts";
+import { type AppEnv, authenticateSocket, sellerAccess } from "./auth.ts";
 import { badRequest } from "./errors.ts";
 import { breakdownSchema, errorResponses, jsonContent, summarySchema, timeseriesSchema } from "./openapi-schemas.ts";
 import { sendJsonText } from "./respond.ts";
+import { ledgerOf, params, reader, wellEncodedId } from "./seller-reader.ts";
 import { validationHook } from "./validation.ts";
 
 /** A timeseries answers at most this many buckets (about 13 months of hours). */
 const MAX_BUCKETS = 10_000;
 
-const params = z.object({
-  id: sellerIdSchema.openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
-});
 /** All time, for a breakdown without bounds: the range of a JavaScript Date (events may predate 1970). */
 const EARLIEST_MS = -8.64e15;
 const LATEST_MS = 8.64e15;
@@ -31,29 +28,7 @@ const range = {
   to: instant.optional().describe("RFC 3339, exclusive; defaults to now"),
 };
 
-/**
- * The seller id in the path must be valid percent-encoded UTF-8. Hono leaves a malformed escape
- * ("%ZZ", "%FF") as it is, so "/sellers/%ZZ" would name the seller that "/sellers/%25ZZ" names.
- */
-const wellEncodedId = createMiddleware<AppEnv>(async (c, next) => {
-  const segment = /^\/v1\/sellers\/([^/]*)/.exec(new URL(c.req.url).pathname)?.[1] ?? "";
-  try {
-    decodeURIComponent(segment);
-  } catch {
-    throw badRequest("The seller id in the path is not valid percent-encoded UTF-8");
-  }
-  await next();
-});
-/** Before a read's parameters are checked: a well-formed id, a caller (401), one who may read this seller (403). */
-const reader = [wellEncodedId, authenticate, sellerAccess];
-
 export const sellers = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-
-/** The stub of a seller of the caller's platform (every route's sellerAccess let the caller read it). */
-function ledgerOf(c: { env: Env; get(key: "principal"): AppEnv["Variables"]["principal"] }, sellerId: string) {
-  const { platform } = c.get("principal");
-  return { platform, ledger: c.env.LEDGER.getByName(`${platform.id}:${sellerId}`) };
-}
 
 function rangeOf(query: { from?: string; to?: string }, defaultSpanMs: number): [number, number] {
   const to = query.to ? Date.parse(query.to) : Date.now();

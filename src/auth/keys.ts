@@ -5,7 +5,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { apiKeys, platforms } from "../db/schema.ts";
+import { apiKeys, platforms } from "../db/tables/core.ts";
 import { sha256Hex } from "./api-key.ts";
 import type { Platform } from "./principal.ts";
 

@@ -9,7 +9,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { productHourly, sellerHourly, sellers } from "../db/schema.ts";
+import { categories, productHourly, sellerHourly, sellers } from "../db/tables/core.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { jsonChunks } from "./json-chunks.ts";
 import type { ProductCell } from "./order.ts";
@@ -60,10 +60,18 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
       .toSQL(),
     ...jsonChunks(hourly).map((rows) => dialect.sqlToQuery(upsertRows(sellerHourly, owner, rows, HOURLY))),
     ...jsonChunks(products).map((rows) => dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS))),
+    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows))),
   ];
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
   // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
+}
+
+/** Records each category of these product rows as sold in, up to its latest hour. */
+function touchCategories(platformId: string, rows: string): SQL {
+  return sql`INSERT INTO ${categories} (platform_id, category, last_hour)
+    SELECT ${platformId}, value ->> 2, MAX(value ->> 1) FROM json_each(${rows}) WHERE true GROUP BY value ->> 2
+    ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = MAX(last_hour, excluded.last_hour)`;
 }
 
 /**

@@ -135,6 +135,12 @@ export const BREAKDOWN = `
   WHERE by = ? AND hour >= ? AND hour < ? GROUP BY key
   HAVING SUM(gmv) <> 0 OR SUM(orders) <> 0 ORDER BY SUM(gmv) DESC, key`;
 
+/** The seller's products over the hours [?1, ?2): units and revenue of orders neither cancelled nor rejected. */
+export const PRODUCT_TOTALS = `
+  SELECT product_id, category, SUM(units) AS units, SUM(revenue) AS revenue FROM products
+  WHERE hour >= ?1 AND hour < ?2 GROUP BY product_id, category
+  HAVING SUM(units) <> 0 OR SUM(revenue) <> 0 ORDER BY SUM(units) DESC, product_id`;
+
 export const IGNORED = "SELECT event_id, order_id, type, reason FROM ignored ORDER BY order_id, event_id";
 
 /** The earliest shipping deadline, at or after ?1, of the orders awaiting shipment. */

@@ -24,6 +24,7 @@ import {
   IGNORED,
   META,
   NEXT_DEADLINE,
+  PRODUCT_TOTALS,
   SCHEMA_EXISTS,
   SUMMARY,
   type SummaryRow,
@@ -44,6 +45,8 @@ export interface BreakdownRow {
   gmv: number;
   orders: number;
 }
+
+export type ProductTotal = { product_id: string; category: string; units: number; revenue: number };
 
 export interface IgnoredRow {
   event_id: string;
@@ -216,6 +219,11 @@ export class SellerLedger extends DurableObject<Env> {
   async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<BreakdownRow[]> {
     const [first, end] = hourRange(fromMs, toMs, "hour");
     return this.sql.exec<{ key: string; gmv: number; orders: number }>(BREAKDOWN, by, first, end).toArray();
+  }
+
+  /** The seller's products over the epoch hours [fromHour, toHour), most units first. */
+  async productTotals(fromHour: number, toHour: number): Promise<ProductTotal[]> {
+    return this.sql.exec<ProductTotal>(PRODUCT_TOTALS, fromHour, toHour).toArray();
   }
 
   /** Lifecycle events that were ignored because they made no sense in the order's state. */

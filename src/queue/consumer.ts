@@ -13,7 +13,7 @@
  * allows, since every deferred message costs a trip round the queue.
  */
 import { drizzle } from "drizzle-orm/d1";
-import { deadLetters } from "../db/schema.ts";
+import { deadLetters } from "../db/tables/core.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "./at-most.ts";
 import { sendMessages } from "./producer.ts";

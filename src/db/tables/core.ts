@@ -1,10 +1,11 @@
 /**
- * D1 schema (drizzle). D1 holds projections of the SellerLedger objects, written as absolute
- * values, plus what the edge needs without a Durable Object: platforms and hashed API keys.
- * migrations/ is generated from this file by `npm run db:generate` (drizzle-kit), never pushed.
+ * The core of the D1 schema (drizzle): platforms, hashed API keys, and the projections of the
+ * SellerLedger objects, written as absolute values. Each feature keeps its tables in a file
+ * beside this one; migrations/ is generated from them by `npm run db:generate` (drizzle-kit),
+ * never pushed.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { COUNTER_FIELDS, type CounterField } from "../metrics/counters.ts";
+import { COUNTER_FIELDS, type CounterField } from "../../metrics/counters.ts";
 
 export const platforms = sqliteTable("platforms", {
   id: text("id").primaryKey(),
@@ -78,3 +79,18 @@ export const deadLetters = sqliteTable("dead_letters", {
   body: text("body").notNull(),
   receivedAt: text("received_at").notNull(),
 });
+
+/**
+ * The categories a platform's sellers have sold in, with the latest hour of a sale: written by
+ * the flush beside product_hourly, so that the rankings job lists the categories to rank without
+ * scanning the rollups.
+ */
+export const categories = sqliteTable(
+  "categories",
+  {
+    platformId: text("platform_id").notNull(),
+    category: text("category").notNull(),
+    lastHour: integer("last_hour").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.category] })],
+);

@@ -1,0 +1,36 @@
+/**
+ * The jobs queue consumer: each message is one step of a fanned-out job, run on its own and
+ * acked once its effect is stored; a failed step is retried with backoff, then dead-lettered.
+ * Every step is idempotent, so a redelivery is harmless.
+ */
+import { retryDelaySeconds } from "../queue/consumer.ts";
+import { type JobMessage, jobMessageSchema } from "./messages.ts";
+import { rankCategories, rankPlatform } from "./rankings.ts";
+
+export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = jobMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      // Not something this Worker sends: let it reach the dead-letter queue for a human.
+      console.error("malformed job message", message.id);
+      message.retry();
+      continue;
+    }
+    try {
+      await runJob(env, parsed.data);
+      message.ack();
+    } catch (error) {
+      console.error("job step failed", parsed.data.job, error);
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
+
+function runJob(env: Env, job: JobMessage): Promise<void> {
+  switch (job.job) {
+    case "rankings.platform":
+      return rankPlatform(env, job);
+    case "rankings.categories":
+      return rankCategories(env, job);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The jobs queue's messages: cron work fanned out so that no invocation does more than it
+ * should (an invocation has 1,000 D1 queries and KV operations at most). Validated with zod on
+ * arrival, like every queue message: a queue is a border too.
+ */
+import { z } from "zod";
+
+const rankingRun = {
+  platform: z.string(),
+  /** The hour of the run (epoch hours): every window ends at its start. */
+  runHour: z.int(),
+  /** Until when its lists stand: the next run replaces them (ms since the epoch). */
+  expiresAt: z.int(),
+};
+
+/** Rank one platform: list its categories, then fan out one message per batch of them. */
+const rankPlatform = z.object({ job: z.literal("rankings.platform"), ...rankingRun });
+
+/** Rank a batch of one platform's categories. */
+const rankCategories = z.object({
+  job: z.literal("rankings.categories"),
+  ...rankingRun,
+  /** The run before, whose ranks become previous_rank and rank changes (null: none). */
+  previousRunHour: z.int().nullable(),
+  /** Which batch of the run this is (from 0). */
+  batch: z.int().min(0),
+  categories: z.array(z.string()).min(1),
+});
+
+export const jobMessageSchema = z.discriminatedUnion("job", [rankPlatform, rankCategories]);
+export type JobMessage = z.infer<typeof jobMessageSchema>;
+export type RankPlatform = z.infer<typeof rankPlatform>;
+export type RankCategories = z.infer<typeof rankCategories>;
+
+/** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
+export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 100) {
+    await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+  }
+}
