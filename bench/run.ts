@@ -20,6 +20,7 @@ import { barePipeline } from "./parts/bare.ts";
 import { freshness } from "./parts/freshness.ts";
 import { busierSellers, existingLedgers, ingestPart } from "./parts/ingest.ts";
 import { ledgerAlone } from "./parts/ledger-alone.ts";
+import { rankingsJob, topProductsReads } from "./parts/rankings.ts";
 import { reads } from "./parts/reads.ts";
 import { storage } from "./parts/storage.ts";
 import { startProfiler } from "./profile.ts";
@@ -40,6 +41,8 @@ const PARTS: { name: string; run: (bench: Bench) => Promise<Measured>; ownWorker
   { name: "freshness", run: freshness },
   { name: "reads", run: reads },
   { name: "storage", run: storage },
+  { name: "top-products", run: topProductsReads },
+  { name: "rankings-job", run: rankingsJob },
   // Last: creating 10,000 ledgers is by far the slowest part of the run.
   { name: "ingest-10000", run: ingestPart("10,000 sellers") },
 ];
