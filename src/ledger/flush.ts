@@ -9,17 +9,23 @@
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { categories, productHourly, sellerHourly, sellers } from "../db/tables/core.ts";
+import { jsonChunks } from "../db/json-chunks.ts";
+import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/tables/core.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
-import { jsonChunks } from "./json-chunks.ts";
 import type { ProductCell } from "./order.ts";
+
+/** Shipped orders of one placement hour that took `ship_hours` whole hours to ship. */
+export type ShipRow = { hour: number; ship_hours: number; orders: number };
 
 export interface FlushBatch {
   platform: string;
   sellerId: string;
   updatedAt: string | null;
+  /** The region of the seller's latest order. */
+  region: string | null;
   hourly: (Counters & { hour: number })[];
   products: ProductCell[];
+  shipping: ShipRow[];
 }
 
 const HOURLY = {
@@ -30,6 +36,10 @@ const HOURLY = {
     ...COUNTER_FIELDS.map((f) => sellerHourly[f]),
   ],
   key: [sellerHourly.platformId, sellerHourly.sellerId, sellerHourly.hour],
+};
+const SHIPPING = {
+  columns: [shipHourly.platformId, shipHourly.sellerId, shipHourly.hour, shipHourly.shipHours, shipHourly.orders],
+  key: [shipHourly.platformId, shipHourly.sellerId, shipHourly.hour, shipHourly.shipHours],
 };
 const PRODUCTS = {
   columns: [
@@ -52,15 +62,20 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
   const owner = [platformId, sellerId];
   const hourly = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
   const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+  const shipping = batch.shipping.map((c) => [c.hour, c.ship_hours, c.orders]);
   const queries = [
     db
       .insert(sellers)
-      .values({ platformId, sellerId, updatedAt: batch.updatedAt })
-      .onConflictDoUpdate({ target: [sellers.platformId, sellers.sellerId], set: { updatedAt: batch.updatedAt } })
+      .values({ platformId, sellerId, updatedAt: batch.updatedAt, region: batch.region })
+      .onConflictDoUpdate({
+        target: [sellers.platformId, sellers.sellerId],
+        set: { updatedAt: batch.updatedAt, region: batch.region },
+      })
       .toSQL(),
     ...jsonChunks(hourly).map((rows) => dialect.sqlToQuery(upsertRows(sellerHourly, owner, rows, HOURLY))),
     ...jsonChunks(products).map((rows) => dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS))),
     ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows))),
+    ...jsonChunks(shipping).map((rows) => dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING))),
   ];
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
   // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).

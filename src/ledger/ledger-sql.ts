@@ -12,6 +12,7 @@
  *   hourly(hour, counters..., dirty)        the seller's counters by event hour
  *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
  *   products(product_id, hour, ..., dirty)  product units and revenue
+ *   shipping(hour, ship_hours, orders, dirty) shipped orders by placement hour and whole hours to ship
  * `dirty` holds the change sequence of a row changed since the last flush to D1 (0: flushed).
  */
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
@@ -19,8 +20,18 @@ import { METRIC_FIELDS, METRICS, type Metric } from "../metrics/timeseries.ts";
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 
-/** Whether the ledger's tables exist: one cheap lookup, since an existing ledger wakes up often. */
-export const SCHEMA_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'";
+/**
+ * Which of the ledger's tables exist, newest first: one cheap lookup on every wake-up tells a
+ * current ledger (it has the newest), one to upgrade, and a new one (it has none).
+ */
+export const SCHEMA_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('shipping', 'products')";
+
+/** Added after the first ledgers were made: their upgrade creates it and fills it from their orders. */
+export const CREATE_SHIPPING = `
+  CREATE TABLE IF NOT EXISTS shipping (
+    hour INTEGER NOT NULL, ship_hours INTEGER NOT NULL, orders INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (hour, ship_hours)) WITHOUT ROWID;
+`;
 
 export const CREATE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,6 +52,7 @@ export const CREATE_SCHEMA = `
     product_id TEXT NOT NULL, hour INTEGER NOT NULL, category TEXT NOT NULL,
     units INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
     dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
+  ${CREATE_SHIPPING}
 `;
 
 /** The writes of a batch. */
@@ -70,6 +82,17 @@ export const WRITE = {
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?2 FROM json_each(?1) WHERE true
     ON CONFLICT (product_id, hour) DO UPDATE SET
       units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
+  addShipping: `
+    INSERT INTO shipping (hour, ship_hours, orders, dirty)
+    SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1) WHERE true
+    ON CONFLICT (hour, ship_hours) DO UPDATE SET orders = orders + excluded.orders, dirty = excluded.dirty`,
+  /**
+   * The seller's region: that of its latest order (by occurred_at), kept as [occurred_at, region]
+   * so that the larger JSON text is the later order.
+   */
+  region: `
+    INSERT INTO meta (key, value) VALUES ('region', ?1)
+    ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)`,
   /**
    * The change sequence, when the figures last changed (?2; NULL: they did not, so it stays) and
    * who this ledger is, rewritten each time: one statement, not two.
@@ -87,8 +110,10 @@ export const META = "SELECT key, value FROM meta";
 export const FLUSH = {
   hourly: `SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`,
   products: "SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0",
+  shipping: "SELECT hour, ship_hours, orders FROM shipping WHERE dirty > 0",
   cleanHourly: "UPDATE hourly SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
   cleanProducts: "UPDATE products SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
+  cleanShipping: "UPDATE shipping SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
 } as const;
 
 /**
@@ -140,6 +165,14 @@ export const PRODUCT_TOTALS = `
   SELECT product_id, category, SUM(units) AS units, SUM(revenue) AS revenue FROM products
   WHERE hour >= ?1 AND hour < ?2 GROUP BY product_id, category
   HAVING SUM(units) <> 0 OR SUM(revenue) <> 0 ORDER BY SUM(units) DESC, product_id`;
+
+/** The counters of the hours [?1, ?2), summed (NULL with none). */
+export const PERIOD_COUNTERS = `SELECT ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")} FROM hourly WHERE hour >= ?1 AND hour < ?2`;
+
+/** Shipped orders of the orders placed in the hours [?1, ?2), by whole hours to ship. */
+export const PERIOD_SHIPPING = `
+  SELECT ship_hours, SUM(orders) AS orders FROM shipping WHERE hour >= ?1 AND hour < ?2
+  GROUP BY ship_hours HAVING SUM(orders) > 0`;
 
 export const IGNORED = "SELECT event_id, order_id, type, reason FROM ignored ORDER BY order_id, event_id";
 

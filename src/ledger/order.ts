@@ -30,6 +30,12 @@ export type ProductCell = {
   revenue: number;
 };
 
+/**
+ * A shipped order's placement hour and whole hours from placement to shipment: the histogram
+ * a seller's median shipping time (the benchmarks' ship_hours) is read from.
+ */
+export type ShipCell = { hour: number; ship_hours: number };
+
 export interface OrderOutcome {
   status: OrderStatus;
   /** Placement + ship_within_hours, in epoch ms; null while the order is held. */
@@ -37,6 +43,7 @@ export interface OrderOutcome {
   hourly: HourlyCounters;
   dimensions: DimensionCell[];
   products: ProductCell[];
+  shipping: ShipCell | null;
   ignored: IgnoredEvent[];
 }
 
@@ -44,7 +51,8 @@ export interface OrderOutcome {
 export function deriveOrder(events: readonly OrderEvent[]): OrderOutcome {
   const history = replayOrder(events);
   if (history === null) {
-    return { status: "held", deadline_ms: null, hourly: new Map(), dimensions: [], products: [], ignored: [] };
+    const nothing = { hourly: new Map(), dimensions: [], products: [], shipping: null, ignored: [] };
+    return { status: "held", deadline_ms: null, ...nothing };
   }
   const { placed, status } = history;
   const live = status !== "cancelled" && status !== "rejected";
@@ -55,6 +63,16 @@ export function deriveOrder(events: readonly OrderEvent[]): OrderOutcome {
     hourly: countersOf(history),
     dimensions: dimensionsOf(placed, placedHour, live),
     products: live ? productsOf(placed, placedHour) : [],
+    shipping:
+      history.shippedAt === null
+        ? null
+        : {
+            hour: placedHour,
+            ship_hours: Math.max(
+              0,
+              Math.floor((Date.parse(history.shippedAt) - Date.parse(placed.occurred_at)) / HOUR_MS),
+            ),
+          },
     ignored: history.ignored,
   };
 }

@@ -9,12 +9,14 @@
  * the summary, and pushes it. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
+import { benchmarkValues } from "../benchmarks/values.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
 import { nextTimeChange, periodStarts, type Summary, summarize, totalsFromBuckets } from "../metrics/summary.ts";
 import { bucketMs, type Granularity, hourRange, type Metric, type Point, timeseries } from "../metrics/timeseries.ts";
+import type { SellerValues } from "../privacy/release.ts";
 import { type AlarmState, flushIsDue, fromStoredAlarm, type KnownAlarm, noAlarm } from "./alarm.ts";
-import { type FlushBatch, flushToD1 } from "./flush.ts";
+import { type FlushBatch, flushToD1, type ShipRow } from "./flush.ts";
 import { FLUSH_DELAY_MS, flushDelay } from "./flush-delay.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
 import {
@@ -24,8 +26,10 @@ import {
   IGNORED,
   META,
   NEXT_DEADLINE,
+  PERIOD_COUNTERS,
+  PERIOD_SHIPPING,
   PRODUCT_TOTALS,
-  SCHEMA_EXISTS,
+  SCHEMA_TABLES,
   SUMMARY,
   type SummaryRow,
   TIMESERIES,
@@ -33,6 +37,7 @@ import {
 } from "./ledger-sql.ts";
 import { closingCode, liveSockets, type Viewer, viewerOf, viewerOfSocket } from "./live.ts";
 import type { ProductCell } from "./order.ts";
+import { addShipping } from "./upgrades.ts";
 import { writeBatch } from "./write-batch.ts";
 
 export interface ApplyResult {
@@ -70,11 +75,21 @@ export class SellerLedger extends DurableObject<Env> {
   }
 
   /**
-   * Creates the tables of a new ledger. Objects are evicted when idle, so this runs on every
-   * wake-up: an existing ledger is recognised by one lookup. A schema change adds its step here.
+   * Creates the tables of a new ledger, or upgrades an older one. Objects are evicted when idle,
+   * so this runs on every wake-up: a current ledger is recognised by one lookup.
    */
   private migrate(): void {
-    if (this.sql.exec(SCHEMA_EXISTS).toArray().length > 0) return;
+    const tables = new Set(
+      this.sql
+        .exec<{ name: string }>(SCHEMA_TABLES)
+        .toArray()
+        .map((t) => t.name),
+    );
+    if (tables.has("shipping")) return;
+    if (tables.has("products")) {
+      this.ctx.storage.transactionSync(() => addShipping(this.sql));
+      return;
+    }
     // A new ledger has nothing to read back before its first batch.
     this.seq = 0;
     this.alarmState = noAlarm();
@@ -143,15 +158,17 @@ export class SellerLedger extends DurableObject<Env> {
       platform: meta.platform,
       sellerId: meta.seller_id,
       updatedAt: meta.updated_at ?? null,
+      region: meta.region ? (JSON.parse(meta.region) as [string, string])[1] : null,
       hourly: this.sql.exec<Counters & { hour: number }>(FLUSH.hourly).toArray(),
       products: this.sql.exec<ProductCell>(FLUSH.products).toArray(),
+      shipping: this.sql.exec<ShipRow>(FLUSH.shipping).toArray(),
     };
-    if (batch.hourly.length + batch.products.length === 0) return 0;
+    const rows = batch.hourly.length + batch.products.length + batch.shipping.length;
+    if (rows === 0) return 0;
     await flushToD1(this.env.DB, batch);
     // Rows changed while D1 was being written carry a later sequence and stay dirty.
-    this.sql.exec(FLUSH.cleanHourly, seq);
-    this.sql.exec(FLUSH.cleanProducts, seq);
-    return batch.hourly.length + batch.products.length;
+    for (const clean of [FLUSH.cleanHourly, FLUSH.cleanProducts, FLUSH.cleanShipping]) this.sql.exec(clean, seq);
+    return rows;
   }
 
   private async knownAlarm(): Promise<KnownAlarm> {
@@ -224,6 +241,20 @@ export class SellerLedger extends DurableObject<Env> {
   /** The seller's products over the epoch hours [fromHour, toHour), most units first. */
   async productTotals(fromHour: number, toHour: number): Promise<ProductTotal[]> {
     return this.sql.exec<ProductTotal>(PRODUCT_TOTALS, fromHour, toHour).toArray();
+  }
+
+  /** The seller's own benchmark metrics over the epoch hours [fromHour, toHour), exactly. */
+  async benchmarkValues(fromHour: number, toHour: number): Promise<SellerValues> {
+    const [sums] = this.sql.exec<Partial<Counters>>(PERIOD_COUNTERS, fromHour, toHour).toArray();
+    const counters = {
+      ...emptyCounters(),
+      ...Object.fromEntries(Object.entries(sums ?? {}).filter(([, v]) => v !== null)),
+    };
+    const shipping = this.sql
+      .exec<{ ship_hours: number; orders: number }>(PERIOD_SHIPPING, fromHour, toHour)
+      .toArray()
+      .map((r): [number, number] => [r.ship_hours, r.orders]);
+    return benchmarkValues(counters, shipping);
   }
 
   /** Lifecycle events that were ignored because they made no sense in the order's state. */

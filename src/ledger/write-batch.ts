@@ -3,10 +3,11 @@
  * touches, and add the net change to the stored rows. Runs inside the ledger's transaction;
  * the object itself decides when, and what follows (flush, push).
  */
+
+import { jsonChunks } from "../db/json-chunks.ts";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
 import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
-import { jsonChunks } from "./json-chunks.ts";
 import { WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
@@ -44,6 +45,11 @@ export function writeBatch(sql: SqlStorage, events: SellerEvent[], seq: number):
     moved ||= changed;
   }
   for (const chunk of jsonChunks(rows)) sql.exec(WRITE.saveOrders, chunk);
+  const latest = fresh.reduce<SellerEvent | null>(
+    (last, e) => (e.type === "order.placed" && (last === null || e.occurred_at > last.occurred_at) ? e : last),
+    null,
+  );
+  if (latest?.type === "order.placed") sql.exec(WRITE.region, JSON.stringify([latest.occurred_at, latest.region]));
   const written = writeDelta(sql, delta, seq);
   return { applied: fresh.length, changed: moved || written > 0 };
 }
@@ -113,6 +119,10 @@ function writeDelta(sql: SqlStorage, delta: LedgerDelta, seq: number): number {
     .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
   for (const chunk of jsonChunks(hourly)) sql.exec(WRITE.addHourly, chunk, seq);
   for (const chunk of jsonChunks(dimensions)) sql.exec(WRITE.addDimensions, chunk);
+  const shipping = [...delta.shipping.values()]
+    .filter((c) => c.orders !== 0)
+    .map((c) => [c.hour, c.ship_hours, c.orders]);
   for (const chunk of jsonChunks(products)) sql.exec(WRITE.addProducts, chunk, seq);
-  return hourly.length + dimensions.length + products.length;
+  for (const chunk of jsonChunks(shipping)) sql.exec(WRITE.addShipping, chunk, seq);
+  return hourly.length + dimensions.length + products.length + shipping.length;
 }

@@ -1,7 +1,7 @@
 // Rows for json_each, split to stay under SQLite's 2 MB per bound string.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonChunks } from "../../src/ledger/json-chunks.ts";
+import { jsonChunks } from "../../src/db/json-chunks.ts";
 
 describe("jsonChunks", () => {
   it("keeps every row, in order, in chunks no longer than asked (unless one row is longer alone)", () => {

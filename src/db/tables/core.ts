@@ -31,6 +31,8 @@ export const sellers = sqliteTable(
     platformId: text("platform_id").notNull(),
     sellerId: text("seller_id").notNull(),
     updatedAt: text("updated_at"),
+    /** The region of the seller's latest order (its benchmark cohort's region). */
+    region: text("region"),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.sellerId] })],
 );
@@ -93,4 +95,17 @@ export const categories = sqliteTable(
     lastHour: integer("last_hour").notNull(),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.category] })],
+);
+
+/** Shipped orders per seller, placement hour and whole hours from placement to shipment. */
+export const shipHourly = sqliteTable(
+  "ship_hourly",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    hour: integer("hour").notNull(),
+    shipHours: integer("ship_hours").notNull(),
+    orders: integer("orders").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.hour, t.shipHours] })],
 );
