@@ -33,6 +33,8 @@ export interface StackOptions {
   logLevel?: string;
   /** The DevTools inspector's port (the benchmarks' --profile connects to it). */
   inspectorPort?: number;
+  /** wrangler.toml [vars] to override for this run (the demo's smaller benchmark cohorts). */
+  vars?: Record<string, string>;
 }
 
 /** Reads .dev.vars (created from .dev.vars.example when missing). */
@@ -115,6 +117,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   ];
   if (options.logLevel) args.push("--log-level", options.logLevel);
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   const worker = startProcessGroup(args, options.quiet ?? false);
   await worker.ready(`${url}/v1/openapi.json`);
   return { url, demoKey, stop: worker.stop };

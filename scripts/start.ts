@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole product locally, with demo data. Starts the local stack (migrations,
- * the `demo` platform, `wrangler dev` on :8787), seeds a week of history for 36 sellers once
+ * the `demo` platform, `wrangler dev` on :8787), seeds a week of history for 120 sellers once
  * (kept in .wrangler/state), prints the demo key and dashboard links, then posts a slow live
  * trickle of orders so the numbers move. Ctrl-C stops everything.
  */
@@ -12,7 +12,12 @@ import { type LocalStack, startLocalStack, wranglerConfig } from "./local-stack.
 import { makeStores, timeline, trickle } from "./simulator/generate.ts";
 
 const PORT = 8787;
-const SELLERS = 36;
+const SELLERS = 120;
+/**
+ * The demo's benchmark cohorts: k = 20, the floor (production's default is 50), so that a week of
+ * 120 simulated sellers shows benchmarks, not only suppressions.
+ */
+const DEMO_VARS = { BENCHMARK_K: "20" };
 const SEED = 1;
 const DAYS = 7;
 const BATCH = 1000;
@@ -88,10 +93,13 @@ async function seed(busiest: string): Promise<SellerEventInput[]> {
 
 try {
   console.log(`Starting SellerPulse (D1 migrations, the demo platform, wrangler dev on :${PORT})…`);
-  stack = await startLocalStack({ port: PORT, logLevel: "warn" });
+  stack = await startLocalStack({ port: PORT, logLevel: "warn", vars: DEMO_VARS });
   // The busiest store makes the liveliest seller dashboard.
   const stores = makeStores({ seed: SEED, sellers: SELLERS });
-  const busiest = stores.reduce((a, b) => (b.ordersPerDay > a.ordersPerDay ? b : a)).id;
+  const bySize = [...stores].sort((a, b) => a.ordersPerDay - b.ordersPerDay);
+  const busiest = bySize[bySize.length - 1]!.id;
+  // A store of middling size: among the many its size, so its benchmarks show (the few biggest may be suppressed).
+  const typical = bySize[Math.floor(bySize.length / 2)]!.id;
   const scheduled = await seed(busiest);
 
   const [cron] = (await wranglerConfig()).triggers.crons ?? [];
@@ -99,16 +107,22 @@ try {
   if (cron) cronEveryHour(cron, scheduled.length > 0 ? FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000 : 0);
 
   const seller = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { seller_id: busiest } });
+  const middling = await api<{ dashboard_url: string }>("/v1/sessions", {
+    method: "POST",
+    body: { seller_id: typical },
+  });
   const operator = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { role: "operator" } });
   console.log(`
 SellerPulse is running at ${stack.url}
   demo platform key   ${stack.demoKey}
   seller dashboard    ${seller.dashboard_url}
                       (seller ${busiest}, the busiest of s-1 … s-${SELLERS})
+  a typical seller    ${middling.dashboard_url}
+                      (seller ${typical}: its cohort's benchmarks show once the first release is made)
   operator dashboard  ${operator.dashboard_url}
   API document        ${stack.url}/v1/openapi.json
 Links hold a session for an hour; mint more with POST /v1/sessions and the key.
-Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s; the hourly jobs (rankings) run ${scheduled.length > 0 ? "in about a minute, once the history has reached D1," : "now"} and then every hour.
+Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s; the hourly jobs (rankings, benchmarks) run ${scheduled.length > 0 ? "in about a minute, once the history has reached D1," : "now"} and then every hour.
 Ctrl-C stops everything.`);
 
   // Live orders, and the later steps of the history's orders as they fall due.

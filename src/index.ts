@@ -5,7 +5,7 @@
 import { app } from "./api/app.ts";
 import { cachedTopProducts } from "./api/top-products.ts";
 import { consumeJobs } from "./jobs/consumer.ts";
-import { rankingRun, startRankings } from "./jobs/rankings.ts";
+import { startHourlyJobs } from "./jobs/cron.ts";
 import { consumeEvents, recordDeadLetters } from "./queue/consumer.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";
@@ -20,6 +20,6 @@ export default {
     else await consumeEvents(batch, env);
   },
   async scheduled(controller, env) {
-    await startRankings(env, rankingRun(controller.scheduledTime, controller.cron));
+    await startHourlyJobs(env, controller.scheduledTime, controller.cron);
   },
 } satisfies ExportedHandler<Env>;

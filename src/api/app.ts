@@ -7,6 +7,8 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./auth.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { ingest } from "./ingest.ts";
+import { opsBenchmarks } from "./ops-benchmarks.ts";
+import { sellerBenchmarks } from "./seller-benchmarks.ts";
 import { sellerProducts } from "./seller-products.ts";
 import { sellers } from "./sellers.ts";
 import { sessions } from "./sessions.ts";
@@ -59,6 +61,8 @@ app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);
 app.route("/v1/sellers", sellers);
 app.route("/v1/sellers", sellerProducts);
+app.route("/v1/sellers", sellerBenchmarks);
+app.route("/v1/ops", opsBenchmarks);
 app.route("/v1/platforms", topProducts);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -70,6 +70,16 @@ export function requirePlatformKey(principal: Principal): Platform {
   return principal.platform;
 }
 
+/**
+ * The operator's views: an operator session, or the platform's own key (the platform owns its
+ * operator). A seller's session is 403.
+ */
+export const operatorAccess = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("principal").kind === "seller")
+    throw forbidden("This endpoint takes an operator session or the platform's key");
+  await next();
+});
+
 /** A seller token reads only its own seller; the platform key and operators read any of theirs. */
 function requireSellerAccess(principal: Principal, sellerId: string): Platform {
   if (principal.kind === "seller" && principal.sellerId !== sellerId) {

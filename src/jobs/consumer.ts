@@ -4,6 +4,7 @@
  * Every step is idempotent, so a redelivery is harmless.
  */
 import { retryDelaySeconds } from "../queue/consumer.ts";
+import { releaseBenchmarks } from "./benchmarks.ts";
 import { type JobMessage, jobMessageSchema } from "./messages.ts";
 import { rankCategories, rankPlatform } from "./rankings.ts";
 
@@ -32,5 +33,7 @@ function runJob(env: Env, job: JobMessage): Promise<void> {
       return rankPlatform(env, job);
     case "rankings.categories":
       return rankCategories(env, job);
+    case "benchmarks.platform":
+      return releaseBenchmarks(env, job);
   }
 }

@@ -27,10 +27,18 @@ const rankCategories = z.object({
   categories: z.array(z.string()).min(1),
 });
 
-export const jobMessageSchema = z.discriminatedUnion("job", [rankPlatform, rankCategories]);
+/** A platform's benchmarks: a release for the period ending at the start of `day` (UTC), if one is due. */
+const releaseBenchmarks = z.object({
+  job: z.literal("benchmarks.platform"),
+  platform: z.string(),
+  day: z.iso.date(),
+});
+
+export const jobMessageSchema = z.discriminatedUnion("job", [rankPlatform, rankCategories, releaseBenchmarks]);
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 export type RankPlatform = z.infer<typeof rankPlatform>;
 export type RankCategories = z.infer<typeof rankCategories>;
+export type ReleaseBenchmarks = z.infer<typeof releaseBenchmarks>;
 
 /** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
 export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {

@@ -51,15 +51,6 @@ export function rankingRun(scheduledTime: number, cron: string): { runHour: numb
   return { runHour, expiresAt: (runHour + 1) * HOUR_MS + minute * 60_000 + PUBLISH_MARGIN_MS };
 }
 
-/** The cron's step: one message per platform. */
-export async function startRankings(env: Env, run: { runHour: number; expiresAt: number }): Promise<void> {
-  const { results } = await env.DB.prepare("SELECT id FROM platforms ORDER BY id").all<{ id: string }>();
-  await sendJobs(
-    env.JOBS,
-    results.map(({ id }) => ({ job: "rankings.platform", platform: id, ...run })),
-  );
-}
-
 /** A platform's step: the categories to rank (sold in this week, or ranked last run), in batches. */
 export async function rankPlatform(env: Env, job: RankPlatform): Promise<void> {
   const { platform, runHour, expiresAt } = job;
