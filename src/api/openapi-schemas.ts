@@ -44,9 +44,16 @@ export const summarySchema = z
     seller_id: z.string(),
     currency: z.string(),
     updated_at: z.string().nullable(),
+    since: z.string().nullable().describe("the start of the first UTC hour with any figure; null with none"),
     periods: z.object({ today: periodSchema, "7d": periodSchema, "30d": periodSchema, all: periodSchema }),
     payout: z.object({ accrued: money, paid: money, pending: money, commission: money, fees: money, refunds: money }),
     open: z.object({ awaiting_acceptance: count, awaiting_shipment: count, overdue: count }),
+    previous: z
+      .object({ today: periodSchema, "7d": periodSchema, "30d": periodSchema })
+      .optional()
+      .describe(
+        "with ?compare=previous: today's hours of yesterday (up to the current hour), and the 7 and 30 days before 7d and 30d",
+      ),
   })
   .openapi("Summary");
 

@@ -44,13 +44,19 @@ sellers.openapi(
     summary: "The seller's live summary: today, 7d, 30d and all time, payouts and open orders",
     security: [{ bearer: [] }],
     middleware: reader,
-    request: { params },
+    request: {
+      params,
+      query: z.object({
+        compare: z.enum(["previous"]).optional().describe("adds `previous`: the periods each is compared with"),
+      }),
+    },
     responses: { 200: jsonContent(summarySchema, "The summary"), ...errorResponses },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
+    const { compare } = c.req.valid("query");
     const { platform, ledger } = ledgerOf(c, id);
-    return sendJsonText(c, await ledger.summaryJson(id, platform.currency));
+    return sendJsonText(c, await ledger.summaryJson(id, platform.currency, Date.now(), compare === "previous"));
   },
 );
 

@@ -131,8 +131,20 @@ export const SUMMARY = `
            COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,
            COALESCE(SUM(status = 'accepted' AND deadline_ms < ?4), 0) AS overdue
     FROM orders WHERE status IN ('placed', 'accepted'))
-  SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at, buckets.*
+  SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at,
+    (SELECT hour FROM hourly WHERE NOT (${COUNTER_FIELDS.map((f) => `${f} = 0`).join(" AND ")}) ORDER BY hour LIMIT 1) AS first_hour,
+    buckets.*
   FROM open LEFT JOIN buckets ON true`;
+
+/**
+ * The periods a summary is compared with (previousHours): bucket 0 the same hours of yesterday,
+ * 1 the 7 days before the 7d period, 2 the 30 days before the 30d period (?1..?6: their bounds).
+ */
+export const PREVIOUS = `
+  SELECT CASE WHEN hour >= ?1 AND hour < ?2 THEN 0 WHEN hour >= ?3 AND hour < ?4 THEN 1 ELSE 2 END AS bucket,
+         ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+  FROM hourly WHERE (hour >= ?1 AND hour < ?2) OR (hour >= ?3 AND hour < ?4) OR (hour >= ?5 AND hour < ?6)
+  GROUP BY bucket`;
 
 /** A row of SUMMARY; the counters are NULL where `bucket` is (a ledger without hours). */
 export type SummaryRow = {
@@ -140,6 +152,7 @@ export type SummaryRow = {
   awaiting_shipment: number;
   overdue: number;
   updated_at: string | null;
+  first_hour: number | null;
   bucket: number | null;
 } & Counters;
 

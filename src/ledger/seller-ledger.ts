@@ -12,7 +12,16 @@ import { DurableObject } from "cloudflare:workers";
 import { benchmarkValues } from "../benchmarks/values.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
-import { nextTimeChange, periodStarts, type Summary, summarize, totalsFromBuckets } from "../metrics/summary.ts";
+import {
+  nextTimeChange,
+  type Period,
+  periodOf,
+  periodStarts,
+  previousHours,
+  type Summary,
+  summarize,
+  totalsFromBuckets,
+} from "../metrics/summary.ts";
 import { bucketMs, type Granularity, hourRange, type Metric, type Point, timeseries } from "../metrics/timeseries.ts";
 import type { SellerValues } from "../privacy/release.ts";
 import { type AlarmState, flushIsDue, fromStoredAlarm, type KnownAlarm, noAlarm } from "./alarm.ts";
@@ -28,6 +37,7 @@ import {
   NEXT_DEADLINE,
   PERIOD_COUNTERS,
   PERIOD_SHIPPING,
+  PREVIOUS,
   PRODUCT_TOTALS,
   SCHEMA_TABLES,
   SUMMARY,
@@ -204,12 +214,13 @@ export class SellerLedger extends DurableObject<Env> {
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
     const starts = periodStarts(nowMs);
     const rows = this.sql.exec<SummaryRow>(SUMMARY, starts.today, starts["7d"], starts["30d"], nowMs).toArray();
-    const { awaiting_acceptance, awaiting_shipment, overdue, updated_at } = rows[0]!;
+    const { awaiting_acceptance, awaiting_shipment, overdue, updated_at, first_hour } = rows[0]!;
     const buckets = rows.flatMap((row): [number, Counters][] => (row.bucket === null ? [] : [[row.bucket, row]]));
     return summarize({
       sellerId,
       currency,
       updatedAt: updated_at,
+      firstHour: first_hour,
       totals: totalsFromBuckets(buckets),
       open: { awaiting_acceptance, awaiting_shipment, overdue },
     });
@@ -219,8 +230,28 @@ export class SellerLedger extends DurableObject<Env> {
    * The summary as JSON text, for the API to send as it is: a string crosses the RPC boundary
    * for less than the object it encodes, and the Worker does not rebuild it.
    */
-  async summaryJson(sellerId: string, currency: string, nowMs = Date.now()): Promise<JsonText<Summary>> {
-    return jsonText(await this.summary(sellerId, currency, nowMs));
+  async summaryJson(
+    sellerId: string,
+    currency: string,
+    nowMs = Date.now(),
+    compare = false,
+  ): Promise<JsonText<Summary & { previous?: Record<"today" | "7d" | "30d", Period> }>> {
+    const summary = await this.summary(sellerId, currency, nowMs);
+    return jsonText(compare ? { ...summary, previous: this.previous(nowMs) } : summary);
+  }
+
+  /** The periods the summary's are compared with: the same hours of yesterday, the 7 and 30 days before. */
+  private previous(nowMs: number): Record<"today" | "7d" | "30d", Period> {
+    const ranges = previousHours(nowMs);
+    const rows = this.sql.exec<Counters & { bucket: number }>(
+      PREVIOUS,
+      ...ranges.today,
+      ...ranges["7d"],
+      ...ranges["30d"],
+    );
+    const sums = new Map([...rows].map((r) => [r.bucket, r]));
+    const periodAt = (bucket: number) => periodOf({ ...emptyCounters(), ...sums.get(bucket) });
+    return { today: periodAt(0), "7d": periodAt(1), "30d": periodAt(2) };
   }
 
   /** One metric by bucket; SQLite sums each bucket over only the counters the metric needs. */

@@ -40,6 +40,8 @@ export interface Summary {
   seller_id: string;
   currency: string;
   updated_at: string | null;
+  /** The start of the first UTC hour with any figure (an extension of the contract); null with none. */
+  since: string | null;
   periods: { today: Period; "7d": Period; "30d": Period; all: Period };
   payout: { accrued: number; paid: number; pending: number; commission: number; fees: number; refunds: number };
   open: OpenOrders;
@@ -71,6 +73,21 @@ export function periodOf(c: Counters): Period {
     refunds: c.refunds,
     payout_accrued: c.payout_accrued,
     payout_paid: c.payout_paid,
+  };
+}
+
+/**
+ * The periods a summary's are compared with (`?compare=previous`), as epoch-hour ranges [from,
+ * to): today against the same hours of yesterday (up to the current hour), 7d and 30d against
+ * the 7 and 30 days before them. Disjoint, so one statement sums all three.
+ */
+export function previousHours(nowMs: number): Record<"today" | "7d" | "30d", [from: number, to: number]> {
+  const starts = periodStarts(nowMs);
+  const nowHour = Math.floor(nowMs / HOUR_MS);
+  return {
+    today: [starts.today - 24, nowHour - 24 + 1],
+    "7d": [starts["7d"] - 7 * 24, starts["7d"]],
+    "30d": [starts["30d"] - 30 * 24, starts["30d"]],
   };
 }
 
@@ -120,6 +137,7 @@ export function summarize(args: {
   sellerId: string;
   currency: string;
   updatedAt: string | null;
+  firstHour: number | null;
   totals: PeriodTotals;
   open: OpenOrders;
 }): Summary {
@@ -129,6 +147,7 @@ export function summarize(args: {
     seller_id: args.sellerId,
     currency: args.currency,
     updated_at: args.updatedAt,
+    since: args.firstHour === null ? null : new Date(args.firstHour * HOUR_MS).toISOString(),
     periods: {
       today: periodOf(totals.today),
       "7d": periodOf(totals["7d"]),

@@ -5,7 +5,7 @@
 import type { SellerEvent } from "../../src/events/schema.ts";
 import { foldEvents } from "../../src/ledger/fold.ts";
 import type { OrderStatus } from "../../src/ledger/order.ts";
-import { type Counters, emptyCounters, sumCounters } from "../../src/metrics/counters.ts";
+import { COUNTER_FIELDS, type Counters, emptyCounters, sumCounters } from "../../src/metrics/counters.ts";
 import {
   type OpenOrders,
   type PeriodTotals,
@@ -48,10 +48,12 @@ function openOrders(orders: Iterable<{ status: OrderStatus; deadline_ms: number 
 /** The summary (updated_at null) the pure ledger gives for `events` at `nowMs`. */
 export function foldedSummary(sellerId: string, events: SellerEvent[], nowMs: number): Summary {
   const { hourly, orders } = foldEvents(events);
+  const figured = [...hourly].filter(([, c]) => COUNTER_FIELDS.some((f) => c[f] !== 0)).map(([hour]) => hour);
   return summarize({
     sellerId,
     currency: "USD",
     updatedAt: null,
+    firstHour: figured.length === 0 ? null : Math.min(...figured),
     totals: periodTotals(hourly, nowMs),
     open: openOrders(orders.values(), nowMs),
   });

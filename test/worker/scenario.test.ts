@@ -150,6 +150,17 @@ describe("a scripted seller", () => {
     expect(Date.parse(summary.updated_at)).toBeGreaterThan(nowMs - 60_000);
   });
 
+  it("says when its figures start, and compares each period with the one before", async () => {
+    const summary = await get(`/v1/sellers/${S}/summary?compare=previous`);
+    expect(summary.since).toBe(iso(today - 40 * DAY)); // o-5, forty days ago
+    // Yesterday (up to this hour) and the 7 days before the 7d period hold nothing; the 30 days
+    // before the 30d period hold o-5, placed forty days ago, accepted and delivered.
+    expect(summary.previous.today).toMatchObject({ orders: 0, gmv: 0, visits: 0 });
+    expect(summary.previous["7d"]).toMatchObject({ orders: 0, gmv: 0 });
+    expect(summary.previous["30d"]).toMatchObject({ orders: 1, gmv: 9000, accepted: 1, acceptance_rate: 1 });
+    expect((await get(`/v1/sellers/${S}/summary`)).previous).toBeUndefined();
+  });
+
   it("has daily and hourly timeseries with every bucket present", async () => {
     const daily = await get(
       `/v1/sellers/${S}/timeseries?metric=orders&granularity=day&from=${iso(today - 2 * DAY)}&to=${iso(today + DAY)}`,

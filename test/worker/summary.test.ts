@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { COUNTER_FIELDS, type Counters, DAY_MS, HOUR_MS, sumCounters } from "../../src/metrics/counters.ts";
-import { nextTimeChange, periodStarts } from "../../src/metrics/summary.ts";
+import { nextTimeChange, periodStarts, previousHours } from "../../src/metrics/summary.ts";
 import { periodTotals } from "../support/reference-summary.ts";
 
 const counters = fc.record(
@@ -39,6 +39,20 @@ describe("periodTotals", () => {
     expect(starts.today * HOUR_MS).toBe(nowMs);
     expect(starts["7d"] * HOUR_MS).toBe(nowMs - 6 * DAY_MS);
     expect(starts["30d"] * HOUR_MS).toBe(nowMs - 29 * DAY_MS);
+  });
+});
+
+describe("previousHours", () => {
+  it("compares today with yesterday up to this hour, and 7d and 30d with the days just before them", () => {
+    const nowMs = Date.UTC(2026, 10, 23, 13, 20);
+    const starts = periodStarts(nowMs);
+    const prev = previousHours(nowMs);
+    expect(prev.today).toEqual([starts.today - 24, starts.today - 24 + 14]); // 00:00 to 13:59 yesterday
+    expect(prev["7d"]).toEqual([starts["7d"] - 7 * 24, starts["7d"]]);
+    expect(prev["30d"]).toEqual([starts["30d"] - 30 * 24, starts["30d"]]);
+    // Disjoint, so one statement sums all three.
+    expect(prev.today[0]).toBeGreaterThanOrEqual(prev["7d"][1]);
+    expect(prev["7d"][0]).toBeGreaterThanOrEqual(prev["30d"][1]);
   });
 });
 
