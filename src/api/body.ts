@@ -1,7 +1,7 @@
 /**
- * Reading an ingest body: at most 1 MiB (413 beyond, checked while streaming, so a missing
- * or false Content-Length cannot get past it), uncompressed (415 otherwise) and valid UTF-8
- * (400 otherwise), then a JSON array or NDJSON lines.
+ * Reading an ingest body: at most 1 MiB once decompressed (413 beyond, counted while streaming,
+ * so neither a false Content-Length nor a small gzip bomb gets past it), plain or gzip (415 for
+ * another Content-Encoding), valid UTF-8 (400 otherwise), then a JSON array or NDJSON lines.
  */
 import { ApiError, badRequest } from "./errors.ts";
 
@@ -17,29 +17,35 @@ const tooLarge = () => new ApiError(413, "payload_too_large", `The body is over 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export async function readCapped(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  const encoding = request.headers.get("Content-Encoding")?.trim().toLowerCase();
-  if (encoding && encoding !== "identity") {
+  const encoding = request.headers.get("Content-Encoding")?.trim().toLowerCase() || "identity";
+  if (encoding !== "identity" && encoding !== "gzip") {
     throw new ApiError(
       415,
       "unsupported_media_type",
-      `Content-Encoding ${encoding} is not supported: send the body uncompressed`,
+      `Content-Encoding ${encoding} is not supported: send the body plain or gzip`,
     );
   }
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw tooLarge();
   if (!request.body) return "";
-  const reader = request.body.getReader();
+  const stream = encoding === "gzip" ? request.body.pipeThrough(new DecompressionStream("gzip")) : request.body;
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch {
+      throw badRequest("The body is not valid gzip");
+    }
+    if (read.done) break;
+    size += read.value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await reader.cancel().catch(() => {});
       throw tooLarge();
     }
-    chunks.push(value);
+    chunks.push(read.value);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;

@@ -22,7 +22,7 @@ ingest.use("*", authenticate);
 ingest.openAPIRegistry.registerPath({
   method: "post",
   path: "/", // mounted at /v1/events
-  summary: "Post up to 1,000 events (JSON array or NDJSON, at most 1 MiB)",
+  summary: "Post up to 1,000 events (JSON array or NDJSON, plain or gzip, at most 1 MiB decompressed)",
   security: [{ bearer: [] }],
   request: {
     body: {
@@ -46,7 +46,7 @@ ingest.openAPIRegistry.registerPath({
       description: "A session token, not a platform key",
       content: { "application/json": { schema: errorSchema } },
     },
-    413: { description: "Over 1 MiB", content: { "application/json": { schema: errorSchema } } },
+    413: { description: "Over 1 MiB (decompressed)", content: { "application/json": { schema: errorSchema } } },
     429: {
       description: "Over the platform's rate (1,000 requests per 10 s): see Retry-After",
       content: { "application/json": { schema: errorSchema } },

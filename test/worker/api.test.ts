@@ -268,9 +268,33 @@ describe("POST /v1/events validation", () => {
       );
       expect(error.message).toMatch(/not valid UTF-8/);
     }
-    const gzip = await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "gzip" });
-    expect((await expectError(gzip, 415)).message).toMatch(/Content-Encoding gzip/);
+    const notGzip = await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "gzip" });
+    expect((await expectError(notGzip, 400)).message).toMatch(/not valid gzip/);
+    const brotli = await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "br" });
+    expect((await expectError(brotli, 415)).message).toMatch(/Content-Encoding br/);
     expect((await post(acme, [placed("utf8", "o-1", 0)], { "Content-Encoding": "identity" })).status).toBe(202);
+  });
+
+  it("takes a gzip body, and caps it at 1 MiB once decompressed (a small bomb is 413)", async () => {
+    const gzip = async (text: string) =>
+      new Uint8Array(
+        await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+      );
+    const events = [placed("gz", "o-1", 0), placed("gz", "o-2", 1)];
+    const headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
+    const ok = await api("/v1/events", {
+      method: "POST",
+      token: acme,
+      body: await gzip(JSON.stringify(events)),
+      headers,
+    });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toEqual({ accepted: 2, rejected: [] });
+    // 2 MiB of spaces around a valid array: a few KB on the wire.
+    const bomb = await gzip(`${" ".repeat(2 * 1024 * 1024)}${JSON.stringify(events)}`);
+    expect(bomb.byteLength).toBeLessThan(10_000);
+    const res = await api("/v1/events", { method: "POST", token: acme, body: bomb, headers });
+    expect((await expectError(res, 413)).code).toBe("payload_too_large");
   });
 
   it("rejects control characters in ids, in events, sessions and paths", async () => {
