@@ -6,6 +6,7 @@
  */
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { receiver } from "./test/support/receiver.ts";
 
 export default defineConfig(async () => ({
   test: {
@@ -18,7 +19,11 @@ export default defineConfig(async () => ({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 SESSION_SECRET: "test-session-secret",
+                WEBHOOK_SIGNING_KEY: "test-webhook-signing-key",
+                ENVIRONMENT: "test",
               },
+              // Outbound fetches (webhook deliveries) reach a receiver in Node, never the network.
+              outboundService: receiver,
             },
           }),
         ],

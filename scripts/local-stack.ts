@@ -6,7 +6,7 @@
  */
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sha256Hex } from "../src/auth/api-key.ts";
@@ -37,16 +37,31 @@ export interface StackOptions {
   vars?: Record<string, string>;
 }
 
-/** Reads .dev.vars (created from .dev.vars.example when missing). */
-function devVars(): Record<string, string> {
-  const path = join(ROOT, ".dev.vars");
-  if (!existsSync(path)) copyFileSync(join(ROOT, ".dev.vars.example"), path);
+/** The NAME=value lines of a .dev.vars file. */
+function parseVars(text: string): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const line of readFileSync(path, "utf8").split("\n")) {
+  for (const line of text.split("\n")) {
     const match = line.match(/^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/);
     if (match) vars[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
   }
   return vars;
+}
+
+/**
+ * Reads .dev.vars: created from .dev.vars.example when missing, and given the example's values
+ * for any name it lacks (a checkout older than a new secret still starts).
+ */
+function devVars(): Record<string, string> {
+  const path = join(ROOT, ".dev.vars");
+  const example = readFileSync(join(ROOT, ".dev.vars.example"), "utf8");
+  if (!existsSync(path)) copyFileSync(join(ROOT, ".dev.vars.example"), path);
+  const vars = parseVars(readFileSync(path, "utf8"));
+  const missing = Object.entries(parseVars(example)).filter(([name]) => !(name in vars));
+  if (missing.length > 0) {
+    appendFileSync(path, `\n${missing.map(([name, value]) => `${name}=${value}`).join("\n")}\n`);
+    console.log(`.dev.vars: added ${missing.map(([name]) => name).join(", ")} from .dev.vars.example`);
+  }
+  return { ...Object.fromEntries(missing), ...vars };
 }
 
 /** What scripts and tests read of wrangler.toml. */

@@ -1,12 +1,13 @@
 /**
- * The Worker's entry: the Hono app for fetch, the queue consumers (events, jobs and their dead
- * letters), the hourly cron, and the Durable Object classes it hosts.
+ * The Worker's entry: the Hono app for fetch, the queue consumers (events, jobs, webhooks and
+ * their dead letters), the hourly cron, and the Durable Object classes it hosts.
  */
 import { app } from "./api/app.ts";
 import { cachedTopProducts } from "./api/top-products.ts";
 import { consumeJobs } from "./jobs/consumer.ts";
 import { startHourlyJobs } from "./jobs/cron.ts";
 import { consumeEvents, recordDeadLetters } from "./queue/consumer.ts";
+import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";
 
@@ -17,6 +18,7 @@ export default {
   async queue(batch, env) {
     if (batch.queue.endsWith("-dlq")) await recordDeadLetters(batch, env);
     else if (batch.queue.endsWith("-jobs")) await consumeJobs(batch, env);
+    else if (batch.queue.endsWith("-webhooks")) await consumeWebhooks(batch, env);
     else await consumeEvents(batch, env);
   },
   async scheduled(controller, env) {

@@ -8,11 +8,14 @@ import type { AppEnv } from "./auth.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { ingest } from "./ingest.ts";
 import { opsBenchmarks } from "./ops-benchmarks.ts";
+import { opsDeliveries } from "./ops-deliveries.ts";
+import { sellerAlerts } from "./seller-alerts.ts";
 import { sellerBenchmarks } from "./seller-benchmarks.ts";
 import { sellerProducts } from "./seller-products.ts";
 import { sellers } from "./sellers.ts";
 import { sessions } from "./sessions.ts";
 import { topProducts } from "./top-products.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -62,7 +65,10 @@ app.route("/v1/sessions", sessions);
 app.route("/v1/sellers", sellers);
 app.route("/v1/sellers", sellerProducts);
 app.route("/v1/sellers", sellerBenchmarks);
+app.route("/v1/sellers", sellerAlerts);
+app.route("/v1/webhooks", webhookRoutes);
 app.route("/v1/ops", opsBenchmarks);
+app.route("/v1/ops", opsDeliveries);
 app.route("/v1/platforms", topProducts);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

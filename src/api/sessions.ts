@@ -5,6 +5,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { SESSION_TTL_SECONDS, type SessionClaims, signSession } from "../auth/sessions.ts";
+import { actorOf, auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "./auth.ts";
 import { ApiError } from "./errors.ts";
@@ -72,6 +73,8 @@ sessions.openapi(
         ? { role: "operator", ...base }
         : { role: "seller", seller_id: body.seller_id!, ...base }; // present: refined above
     const token = await signSession(c.env.SESSION_SECRET, claims);
+    const subject = claims.role === "seller" ? `seller ${claims.seller_id}` : "operator";
+    await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "session.minted", subject).run();
     const dashboard = new URL("/", c.req.url);
     dashboard.hash = `token=${token}`;
     return c.json({ token, expires_at: new Date(exp * 1000).toISOString(), dashboard_url: dashboard.toString() }, 200);

@@ -16,13 +16,13 @@ export interface KnownAlarm {
 /** A ledger woken from storage has not read its alarm yet; a new one knows it has none. */
 export type AlarmState = { kind: "unread" } | KnownAlarm;
 
-export const noAlarm = (): KnownAlarm => ({ kind: "known", ringsAt: null, flushDue: null });
+const noAlarm = (): KnownAlarm => ({ kind: "known", ringsAt: null, flushDue: null });
 
 /**
  * What a stored alarm means to an instance woken from storage: one within a flush window of now
  * is taken to be the flush (it may also serve a time change; flushing early is harmless).
  */
-export function fromStoredAlarm(alarm: number | null, now: number): KnownAlarm {
+function fromStoredAlarm(alarm: number | null, now: number): KnownAlarm {
   const isFlush = alarm !== null && alarm <= now + FLUSH_DELAY_MS + FLUSH_JITTER_MS;
   return { kind: "known", ringsAt: alarm, flushDue: isFlush ? alarm : null };
 }
@@ -32,7 +32,64 @@ export function fromStoredAlarm(alarm: number | null, now: number): KnownAlarm {
  * (woken by it), otherwise once the flush is due (an alarm that rang for a socket does not
  * flush a busy seller more often).
  */
-export function flushIsDue(state: AlarmState, now: number): boolean {
+function flushIsDue(state: AlarmState, now: number): boolean {
   if (state.kind === "unread") return true;
   return state.flushDue !== null && state.flushDue <= Math.max(now, state.ringsAt ?? now);
+}
+
+/**
+ * The alarm as one ledger instance keeps it: read once after a wake-up, then kept in step with
+ * every setAlarm this instance makes. `ringBy` never moves an alarm later (a handler that runs
+ * early is harmless; one that never runs is not).
+ */
+export class AlarmClock {
+  private state: AlarmState;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    fresh: boolean,
+  ) {
+    this.state = fresh ? noAlarm() : { kind: "unread" };
+  }
+
+  private async known(): Promise<KnownAlarm> {
+    if (this.state.kind === "unread") this.state = fromStoredAlarm(await this.storage.getAlarm(), Date.now());
+    return this.state;
+  }
+
+  /** Makes sure the alarm rings by `at`: one set earlier stands. */
+  async ringBy(at: number): Promise<void> {
+    const state = await this.known();
+    if (state.ringsAt !== null && state.ringsAt <= at) return;
+    await this.storage.setAlarm(at);
+    state.ringsAt = at;
+  }
+
+  /** A flush is due `delayMs` from now, unless one is due already. */
+  async flushIn(delayMs: number): Promise<void> {
+    const state = await this.known();
+    if (state.flushDue !== null) return;
+    state.flushDue = Date.now() + delayMs;
+    await this.ringBy(state.flushDue);
+  }
+
+  /**
+   * The alarm has rung: it no longer rings, and says whether to flush now. Until `flushed`, a
+   * change may schedule the next flush (it must not be lost behind the one being written).
+   */
+  rang(now: number): { flush: boolean; flushed(failed: boolean, retryAt: number): Promise<void> } {
+    const flush = flushIsDue(this.state, now);
+    const state: KnownAlarm = {
+      ...noAlarm(),
+      flushDue: this.state.kind === "known" && !flush ? this.state.flushDue : null,
+    };
+    this.state = state;
+    return {
+      flush,
+      flushed: async (failed, retryAt) => {
+        if (failed) state.flushDue = Math.min(state.flushDue ?? Number.POSITIVE_INFINITY, retryAt);
+        if (state.flushDue !== null) await this.ringBy(state.flushDue);
+      },
+    };
+  }
 }

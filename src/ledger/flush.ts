@@ -10,12 +10,25 @@ import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { jsonChunks } from "../db/json-chunks.ts";
+import { alerts as d1Alerts } from "../db/tables/alerts.ts";
 import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/tables/core.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
+import { FLUSH } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
 
 /** Shipped orders of one placement hour that took `ship_hours` whole hours to ship. */
-export type ShipRow = { hour: number; ship_hours: number; orders: number };
+type ShipRow = { hour: number; ship_hours: number; orders: number };
+
+/** An alert as D1 keeps it for the operator's views (details as JSON text). */
+type AlertRow = {
+  alert_id: string;
+  type: string;
+  status: string;
+  raised_at: string;
+  resolved_at: string | null;
+  order_id: string | null;
+  details: string;
+};
 
 export interface FlushBatch {
   platform: string;
@@ -26,7 +39,39 @@ export interface FlushBatch {
   hourly: (Counters & { hour: number })[];
   products: ProductCell[];
   shipping: ShipRow[];
+  alerts: AlertRow[];
 }
+
+/**
+ * The rows changed since the last flush (dirty), and the sequence they were changed up to; null
+ * when there is nothing to write or the ledger does not know its seller yet.
+ */
+export function collectFlush(
+  sql: SqlStorage,
+  meta: Record<string, string | undefined>,
+): { batch: FlushBatch; seq: number } | null {
+  if (!meta.platform || !meta.seller_id) return null;
+  const batch: FlushBatch = {
+    platform: meta.platform,
+    sellerId: meta.seller_id,
+    updatedAt: meta.updated_at ?? null,
+    region: meta.region ? (JSON.parse(meta.region) as [string, string])[1] : null,
+    hourly: sql.exec<Counters & { hour: number }>(FLUSH.hourly).toArray(),
+    products: sql.exec<ProductCell>(FLUSH.products).toArray(),
+    shipping: sql.exec<ShipRow>(FLUSH.shipping).toArray(),
+    alerts: sql.exec<AlertRow>(FLUSH.alerts).toArray(),
+  };
+  const rows = batch.hourly.length + batch.products.length + batch.shipping.length + batch.alerts.length;
+  return rows === 0 ? null : { batch, seq: Number(meta.seq ?? 0) };
+}
+
+/** Marks the flushed rows clean; rows changed while D1 was being written carry a later sequence and stay dirty. */
+export function markFlushed(sql: SqlStorage, seq: number): void {
+  for (const clean of FLUSH.clean) sql.exec(clean, seq);
+}
+
+export const rowsOf = (batch: FlushBatch) =>
+  batch.hourly.length + batch.products.length + batch.shipping.length + batch.alerts.length;
 
 const HOURLY = {
   columns: [
@@ -40,6 +85,20 @@ const HOURLY = {
 const SHIPPING = {
   columns: [shipHourly.platformId, shipHourly.sellerId, shipHourly.hour, shipHourly.shipHours, shipHourly.orders],
   key: [shipHourly.platformId, shipHourly.sellerId, shipHourly.hour, shipHourly.shipHours],
+};
+const ALERTS = {
+  columns: [
+    d1Alerts.platformId,
+    d1Alerts.sellerId,
+    d1Alerts.alertId,
+    d1Alerts.type,
+    d1Alerts.status,
+    d1Alerts.raisedAt,
+    d1Alerts.resolvedAt,
+    d1Alerts.orderId,
+    d1Alerts.details,
+  ],
+  key: [d1Alerts.platformId, d1Alerts.sellerId, d1Alerts.alertId],
 };
 const PRODUCTS = {
   columns: [
@@ -63,6 +122,15 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
   const hourly = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
   const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
   const shipping = batch.shipping.map((c) => [c.hour, c.ship_hours, c.orders]);
+  const alerts = batch.alerts.map((a) => [
+    a.alert_id,
+    a.type,
+    a.status,
+    a.raised_at,
+    a.resolved_at,
+    a.order_id,
+    a.details,
+  ]);
   const queries = [
     db
       .insert(sellers)
@@ -76,6 +144,7 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
     ...jsonChunks(products).map((rows) => dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS))),
     ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows))),
     ...jsonChunks(shipping).map((rows) => dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING))),
+    ...jsonChunks(alerts).map((rows) => dialect.sqlToQuery(upsertRows(d1Alerts, owner, rows, ALERTS))),
   ];
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
   // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).

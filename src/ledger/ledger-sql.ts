@@ -13,6 +13,10 @@
  *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
  *   products(product_id, hour, ..., dirty)  product units and revenue
  *   shipping(hour, ship_hours, orders, dirty) shipped orders by placement hour and whole hours to ship
+ *   alerts(alert_id, type, status, ..., dirty) the seller's alerts; each raised once (a stable id)
+ *   sla_watch(order_id, risk_ms, deadline_ms, raised, next_ms)
+ *                                  accepted orders awaiting shipment, and when their next SLA alert is due
+ *   outbox(id, body)               alert changes not yet handed to the webhooks queue
  * `dirty` holds the change sequence of a row changed since the last flush to D1 (0: flushed).
  */
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
@@ -24,13 +28,28 @@ const FIELDS = COUNTER_FIELDS.join(", ");
  * Which of the ledger's tables exist, newest first: one cheap lookup on every wake-up tells a
  * current ledger (it has the newest), one to upgrade, and a new one (it has none).
  */
-export const SCHEMA_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('shipping', 'products')";
+export const SCHEMA_TABLES =
+  "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping', 'products')";
 
 /** Added after the first ledgers were made: their upgrade creates it and fills it from their orders. */
 export const CREATE_SHIPPING = `
   CREATE TABLE IF NOT EXISTS shipping (
     hour INTEGER NOT NULL, ship_hours INTEGER NOT NULL, orders INTEGER NOT NULL DEFAULT 0,
     dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (hour, ship_hours)) WITHOUT ROWID;
+`;
+
+/** Added after the first ledgers were made: their upgrade creates them (they start empty). */
+export const CREATE_ALERTS = `
+  CREATE TABLE IF NOT EXISTS alerts (
+    alert_id TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL, raised_at TEXT NOT NULL,
+    resolved_at TEXT, order_id TEXT, details TEXT NOT NULL, dirty INTEGER NOT NULL DEFAULT 0);
+  CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts (raised_at);
+  CREATE INDEX IF NOT EXISTS alerts_open ON alerts (type) WHERE status = 'open';
+  CREATE TABLE IF NOT EXISTS sla_watch (
+    order_id TEXT PRIMARY KEY, risk_ms INTEGER NOT NULL, deadline_ms INTEGER NOT NULL,
+    raised INTEGER NOT NULL DEFAULT 0, next_ms INTEGER);
+  CREATE INDEX IF NOT EXISTS sla_next ON sla_watch (next_ms) WHERE next_ms IS NOT NULL;
+  CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
 `;
 
 export const CREATE_SCHEMA = `
@@ -53,7 +72,36 @@ export const CREATE_SCHEMA = `
     units INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
     dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
   ${CREATE_SHIPPING}
+  ${CREATE_ALERTS}
 `;
+
+/** The alerts' statements: raised once (INSERT OR IGNORE on a stable id), resolved once. */
+export const ALERT = {
+  raise: `
+    INSERT INTO alerts (alert_id, type, status, raised_at, resolved_at, order_id, details, dirty)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (alert_id) DO NOTHING
+    RETURNING alert_id, type, status, raised_at, resolved_at, order_id, details`,
+  resolve: `
+    UPDATE alerts SET status = 'resolved', resolved_at = ?2, dirty = ?3 WHERE alert_id = ?1 AND status = 'open'
+    RETURNING alert_id, type, status, raised_at, resolved_at, order_id, details`,
+  openOfOrder: "SELECT alert_id FROM alerts WHERE order_id = ?1 AND status = 'open'",
+  exists: "SELECT 1 FROM alerts WHERE alert_id = ?1",
+  open: `SELECT alert_id, type, status, raised_at, resolved_at, order_id, details FROM alerts
+         WHERE status = 'open' ORDER BY raised_at DESC, alert_id LIMIT ?1`,
+  all: `SELECT alert_id, type, status, raised_at, resolved_at, order_id, details FROM alerts
+        ORDER BY raised_at DESC, alert_id LIMIT ?1`,
+  openOfType: "SELECT alert_id FROM alerts WHERE status = 'open' AND type = ?1",
+  toOutbox: "INSERT INTO outbox (body) VALUES (?1)",
+  outbox: "SELECT id, body FROM outbox ORDER BY id LIMIT ?1",
+  clearOutbox: "DELETE FROM outbox WHERE id <= ?1",
+  watch: `
+    INSERT INTO sla_watch (order_id, risk_ms, deadline_ms, raised, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (order_id) DO UPDATE SET risk_ms = excluded.risk_ms, deadline_ms = excluded.deadline_ms,
+      raised = excluded.raised, next_ms = excluded.next_ms`,
+  unwatch: "DELETE FROM sla_watch WHERE order_id = ?1",
+  due: "SELECT order_id, risk_ms, deadline_ms, raised FROM sla_watch WHERE next_ms <= ?1",
+  nextDue: "SELECT MIN(next_ms) AS next FROM sla_watch",
+} as const;
 
 /** The writes of a batch. */
 export const WRITE = {
@@ -111,9 +159,10 @@ export const FLUSH = {
   hourly: `SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`,
   products: "SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0",
   shipping: "SELECT hour, ship_hours, orders FROM shipping WHERE dirty > 0",
-  cleanHourly: "UPDATE hourly SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
-  cleanProducts: "UPDATE products SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
-  cleanShipping: "UPDATE shipping SET dirty = 0 WHERE dirty > 0 AND dirty <= ?",
+  alerts: "SELECT alert_id, type, status, raised_at, resolved_at, order_id, details FROM alerts WHERE dirty > 0",
+  clean: ["hourly", "products", "shipping", "alerts"].map(
+    (t) => `UPDATE ${t} SET dirty = 0 WHERE dirty > 0 AND dirty <= ?`,
+  ),
 } as const;
 
 /**

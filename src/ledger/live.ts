@@ -18,7 +18,7 @@ export interface Viewer {
   expiresAt: number | null;
 }
 
-export function viewerOf(request: Request): Viewer {
+function viewerOf(request: Request): Viewer {
   const expires = request.headers.get(LIVE_EXPIRES_HEADER);
   return {
     sellerId: request.headers.get(LIVE_SELLER_HEADER) ?? "",
@@ -27,10 +27,10 @@ export function viewerOf(request: Request): Viewer {
   };
 }
 
-export const viewerOfSocket = (socket: WebSocket) => socket.deserializeAttachment() as Viewer;
+const viewerOfSocket = (socket: WebSocket) => socket.deserializeAttachment() as Viewer;
 
 /** The open sockets whose sessions have not expired; the expired ones are closed (SESSION_EXPIRED_CLOSE). */
-export function liveSockets(ctx: DurableObjectState, now = Date.now()): WebSocket[] {
+function liveSockets(ctx: DurableObjectState, now = Date.now()): WebSocket[] {
   return ctx.getWebSockets().filter((socket) => {
     if ((viewerOfSocket(socket).expiresAt ?? Number.POSITIVE_INFINITY) > now) return true;
     socket.close(SESSION_EXPIRED_CLOSE, "session expired");
@@ -44,4 +44,47 @@ export function liveSockets(ctx: DurableObjectState, now = Date.now()): WebSocke
  */
 export function closingCode(code: number): number {
   return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+}
+
+/**
+ * Pushes the summary to a ledger's live sockets when it changed since this instance's last push
+ * (after a wake-up, one unchanged push may go out). A failed push is logged, never thrown: it
+ * must not fail the write before it.
+ */
+export class LivePush {
+  private lastPushed: string | undefined = undefined;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly messageFor: (viewer: Viewer) => string,
+  ) {}
+
+  /** Accepts a socket the Worker authorised (the seller and currency are in the headers). */
+  connect(request: Request): Response {
+    const viewer = viewerOf(request);
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(viewer);
+    const message = this.messageFor(viewer);
+    // The other sockets have the last push; if time has changed the summary since, they get it too.
+    for (const socket of message === this.lastPushed ? [server] : liveSockets(this.ctx)) socket.send(message);
+    this.lastPushed = message;
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Pushes a changed summary; says whether any socket is open. */
+  broadcast(): boolean {
+    const sockets = liveSockets(this.ctx);
+    if (sockets.length === 0) return false;
+    try {
+      const message = this.messageFor(viewerOfSocket(sockets[0]!));
+      if (message !== this.lastPushed) {
+        for (const socket of sockets) socket.send(message);
+        this.lastPushed = message;
+      }
+    } catch (error) {
+      console.error("live push failed", error);
+    }
+    return true;
+  }
 }

@@ -40,6 +40,8 @@ export interface OrderOutcome {
   status: OrderStatus;
   /** Placement + ship_within_hours, in epoch ms; null while the order is held. */
   deadline_ms: number | null;
+  /** When 75% of ship_within_hours has passed (its SLA is at risk), in epoch ms; null while held. */
+  risk_ms: number | null;
   hourly: HourlyCounters;
   dimensions: DimensionCell[];
   products: ProductCell[];
@@ -52,7 +54,7 @@ export function deriveOrder(events: readonly OrderEvent[]): OrderOutcome {
   const history = replayOrder(events);
   if (history === null) {
     const nothing = { hourly: new Map(), dimensions: [], products: [], shipping: null, ignored: [] };
-    return { status: "held", deadline_ms: null, ...nothing };
+    return { status: "held", deadline_ms: null, risk_ms: null, ...nothing };
   }
   const { placed, status } = history;
   const live = status !== "cancelled" && status !== "rejected";
@@ -60,6 +62,7 @@ export function deriveOrder(events: readonly OrderEvent[]): OrderOutcome {
   return {
     status,
     deadline_ms: deadlineOf(placed),
+    risk_ms: Date.parse(placed.occurred_at) + Math.round(0.75 * placed.ship_within_hours * HOUR_MS),
     hourly: countersOf(history),
     dimensions: dimensionsOf(placed, placedHour, live),
     products: live ? productsOf(placed, placedHour) : [],

@@ -5,82 +5,79 @@
  * An order is re-derived from its whole event set whenever it gains an event, and its old
  * contribution is swapped for the new one, so arrival order never matters. The alarm writes
  * the rows changed since the last flush to D1 as absolute values, so a repeated flush never
- * double counts; while a live socket is open, the same alarm also rings when time alone changes
- * the summary, and pushes it. This object never reads another seller's data.
+ * double counts. The same alarm raises the SLA alerts as they fall due, hands alert changes to
+ * the webhooks queue, and, while a live socket is open, rings when time alone changes the
+ * summary, and pushes it. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
-import { benchmarkValues } from "../benchmarks/values.ts";
 import type { SellerEvent } from "../events/schema.ts";
-import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
-import {
-  nextTimeChange,
-  type Period,
-  periodOf,
-  periodStarts,
-  previousHours,
-  type Summary,
-  summarize,
-  totalsFromBuckets,
-} from "../metrics/summary.ts";
-import { bucketMs, type Granularity, hourRange, type Metric, type Point, timeseries } from "../metrics/timeseries.ts";
+import { nextTimeChange, type Summary } from "../metrics/summary.ts";
+import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import type { SellerValues } from "../privacy/release.ts";
-import { type AlarmState, flushIsDue, fromStoredAlarm, type KnownAlarm, noAlarm } from "./alarm.ts";
-import { type FlushBatch, flushToD1, type ShipRow } from "./flush.ts";
+import { AlarmClock } from "./alarm.ts";
+import {
+  type Alert,
+  type AlertDetails,
+  type AlertType,
+  alertsOf,
+  clearOutbox,
+  nextSlaDue,
+  type Owner,
+  outbox,
+  raiseAlert,
+  raiseDueSla,
+} from "./alerts.ts";
+import { collectFlush, flushToD1, markFlushed, rowsOf } from "./flush.ts";
 import { FLUSH_DELAY_MS, flushDelay } from "./flush-delay.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
+import { CREATE_SCHEMA, META, NEXT_DEADLINE, SCHEMA_TABLES, WRITE } from "./ledger-sql.ts";
+import { closingCode, LivePush } from "./live.ts";
 import {
-  BREAKDOWN,
-  CREATE_SCHEMA,
-  FLUSH,
-  IGNORED,
-  META,
-  NEXT_DEADLINE,
-  PERIOD_COUNTERS,
-  PERIOD_SHIPPING,
-  PREVIOUS,
-  PRODUCT_TOTALS,
-  SCHEMA_TABLES,
-  SUMMARY,
-  type SummaryRow,
-  TIMESERIES,
-  WRITE,
-} from "./ledger-sql.ts";
-import { closingCode, liveSockets, type Viewer, viewerOf, viewerOfSocket } from "./live.ts";
-import type { ProductCell } from "./order.ts";
-import { addShipping } from "./upgrades.ts";
+  type BreakdownRow,
+  benchmarkValuesOf,
+  breakdownOf,
+  type IgnoredRow,
+  ignoredOf,
+  type PreviousPeriods,
+  type ProductTotal,
+  previousOf,
+  productTotalsOf,
+  summaryOf,
+  timeseriesOf,
+} from "./reads.ts";
+import { addAlerts, addShipping } from "./upgrades.ts";
 import { writeBatch } from "./write-batch.ts";
+
+/** Alerts handed to the webhooks queue per sendBatch (its limit is 100 messages). */
+const OUTBOX_BATCH = 100;
+const OUTBOX_RETRY_MS = 60_000;
+
+/** An informational alert made by a job for this seller. */
+export interface Notice {
+  id: string;
+  type: AlertType;
+  details: AlertDetails;
+}
 
 export interface ApplyResult {
   applied: number;
   duplicates: number;
 }
 
-export interface BreakdownRow {
-  key: string;
-  gmv: number;
-  orders: number;
-}
-
-export type ProductTotal = { product_id: string; category: string; units: number; revenue: number };
-
-export interface IgnoredRow {
-  event_id: string;
-  order_id: string;
-  type: string;
-  reason: string;
-}
-
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private alarmState: AlarmState = { kind: "unread" };
-  /** The last summary pushed to the live sockets (an unchanged one is not pushed again). */
-  private lastPushed: string | undefined = undefined;
+  private clock: AlarmClock;
+  private readonly live: LivePush;
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.clock = new AlarmClock(ctx.storage, false);
+    this.live = new LivePush(ctx, (viewer) =>
+      JSON.stringify(summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now())),
+    );
     ctx.blockConcurrencyWhile(async () => this.migrate());
   }
 
@@ -95,15 +92,15 @@ export class SellerLedger extends DurableObject<Env> {
         .toArray()
         .map((t) => t.name),
     );
-    if (tables.has("shipping")) return;
-    if (tables.has("products")) {
-      this.ctx.storage.transactionSync(() => addShipping(this.sql));
+    if (!tables.has("products")) {
+      // A new ledger has nothing to read back before its first batch.
+      this.seq = 0;
+      this.clock = new AlarmClock(this.ctx.storage, true);
+      this.sql.exec(CREATE_SCHEMA);
       return;
     }
-    // A new ledger has nothing to read back before its first batch.
-    this.seq = 0;
-    this.alarmState = noAlarm();
-    this.sql.exec(CREATE_SCHEMA);
+    if (!tables.has("shipping")) this.ctx.storage.transactionSync(() => addShipping(this.sql));
+    if (!tables.has("alerts")) this.ctx.storage.transactionSync(() => addAlerts(this.sql));
   }
 
   // ---- writes -----------------------------------------------------------------------------
@@ -114,116 +111,135 @@ export class SellerLedger extends DurableObject<Env> {
    */
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     let applied = 0;
-    let seq: number | null = null;
-    this.ctx.storage.transactionSync(() => {
-      const next = (this.seq ?? Number(this.meta().seq ?? 0)) + 1;
-      const written = writeBatch(this.sql, events, next);
+    this.change({ platform, sellerId, currency }, (seq, now) => {
+      const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
-      if (applied === 0) return;
-      seq = next;
       // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
-      const updatedAt = written.changed ? new Date().toISOString() : null;
-      this.sql.exec(WRITE.touch, seq, updatedAt, platform, sellerId, currency);
+      return applied === 0 ? false : written.changed ? "figures" : "other";
     });
-    // Only once the transaction that stored it has committed:
-    if (seq !== null) this.seq = seq;
-    if (applied > 0) {
-      await this.scheduleFlush();
-      if (await this.broadcast()) await this.pushOnTime();
-    }
+    if (applied > 0) await this.afterChange();
     return { applied, duplicates: events.length - applied };
   }
 
-  // ---- the alarm: flush to D1, and time changes for live sockets ------------------------------
+  /**
+   * Raises informational alerts made elsewhere (the rankings and reports jobs); an alert is raised
+   * once, so a job's retry adds nothing. Returns how many were new.
+   */
+  async notify(platform: string, sellerId: string, currency: string, notices: Notice[]): Promise<number> {
+    let raised = 0;
+    this.change({ platform, sellerId, currency }, (seq, now) => {
+      for (const n of notices) {
+        if (raiseAlert(this.sql, { platform, sellerId }, seq, { ...n, informational: true }, now)) raised++;
+      }
+      return raised > 0 ? "other" : false;
+    });
+    if (raised > 0) await this.afterChange();
+    return raised;
+  }
+
+  async alerts(status: "open" | "all", limit: number): Promise<Alert[]> {
+    return alertsOf(this.sql, status, limit);
+  }
+
+  /**
+   * Runs one change in a transaction under the next sequence number (rows it changes carry it in
+   * `dirty`); `make` says what changed: the figures (updated_at moves), something else, or nothing.
+   */
+  private change(
+    owner: Owner & { currency: string },
+    make: (seq: number, now: string) => "figures" | "other" | false,
+  ): void {
+    let seq: number | null = null;
+    this.ctx.storage.transactionSync(() => {
+      const next = (this.seq ?? Number(this.meta().seq ?? 0)) + 1;
+      const now = new Date().toISOString();
+      const made = make(next, now);
+      if (made === false) return;
+      seq = next;
+      this.sql.exec(WRITE.touch, seq, made === "figures" ? now : null, owner.platform, owner.sellerId, owner.currency);
+    });
+    // Only once the transaction that stored it has committed:
+    if (seq !== null) this.seq = seq;
+  }
+
+  /** What follows a change: the flush, the webhooks, the next SLA alert's alarm, the live push. */
+  private async afterChange(): Promise<void> {
+    await this.clock.flushIn(flushDelay());
+    await this.sendOutbox();
+    const nextSla = nextSlaDue(this.sql);
+    if (nextSla !== null) await this.clock.ringBy(nextSla);
+    if (this.live.broadcast()) await this.pushOnTime();
+  }
+
+  /**
+   * Hands the outbox's alert changes to the webhooks queue, then forgets them. If the queue fails
+   * they stay, and the alarm tries again a minute later: none is lost.
+   */
+  private async sendOutbox(): Promise<void> {
+    for (let pending = outbox(this.sql, OUTBOX_BATCH); pending; pending = outbox(this.sql, OUTBOX_BATCH)) {
+      try {
+        await this.env.WEBHOOKS.sendBatch(pending.changes.map((body) => ({ body, contentType: "json" as const })));
+      } catch (error) {
+        console.error("handing alerts to the webhooks queue failed; trying again later", error);
+        await this.clock.ringBy(Date.now() + OUTBOX_RETRY_MS);
+        return;
+      }
+      clearOutbox(this.sql, pending.upTo);
+    }
+  }
+
+  // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const flush = flushIsDue(this.alarmState, now);
-    const state: KnownAlarm = {
-      ...noAlarm(),
-      flushDue: this.alarmState.kind === "known" ? this.alarmState.flushDue : null,
-    };
-    this.alarmState = state;
-    const watched = await this.broadcast();
-    if (flush) {
-      state.flushDue = null; // a write while D1 is written schedules the next flush
+    const ring = this.clock.rang(now);
+    const meta = this.meta();
+    if (meta.platform && meta.seller_id) {
+      const owner = { platform: meta.platform, sellerId: meta.seller_id, currency: meta.currency ?? "" };
+      let raised = 0;
+      this.change(owner, (seq) => {
+        raised = raiseDueSla(this.sql, owner, seq, now);
+        return raised > 0 ? "other" : false;
+      });
+      if (raised > 0) await this.clock.flushIn(flushDelay());
+    }
+    await this.sendOutbox();
+    const watched = this.live.broadcast();
+    let failed = false;
+    if (ring.flush) {
       try {
         await this.flush();
       } catch (error) {
         // The changes wait in the ledger: nothing is lost.
         console.error("flush to D1 failed; trying again later", error);
-        state.flushDue = Math.min(state.flushDue ?? Number.POSITIVE_INFINITY, now + FLUSH_DELAY_MS);
+        failed = true;
       }
     }
-    if (state.flushDue !== null) await this.ringBy(state.flushDue);
+    await ring.flushed(failed, now + FLUSH_DELAY_MS);
+    const nextSla = nextSlaDue(this.sql);
+    if (nextSla !== null) await this.clock.ringBy(nextSla);
     if (watched) await this.pushOnTime();
   }
 
   /** Writes the rows changed since the last flush to D1; returns how many rows it wrote. */
   async flush(): Promise<number> {
-    const meta = this.meta();
-    if (!meta.platform || !meta.seller_id) return 0;
-    const seq = Number(meta.seq ?? 0);
-    const batch: FlushBatch = {
-      platform: meta.platform,
-      sellerId: meta.seller_id,
-      updatedAt: meta.updated_at ?? null,
-      region: meta.region ? (JSON.parse(meta.region) as [string, string])[1] : null,
-      hourly: this.sql.exec<Counters & { hour: number }>(FLUSH.hourly).toArray(),
-      products: this.sql.exec<ProductCell>(FLUSH.products).toArray(),
-      shipping: this.sql.exec<ShipRow>(FLUSH.shipping).toArray(),
-    };
-    const rows = batch.hourly.length + batch.products.length + batch.shipping.length;
-    if (rows === 0) return 0;
-    await flushToD1(this.env.DB, batch);
-    // Rows changed while D1 was being written carry a later sequence and stay dirty.
-    for (const clean of [FLUSH.cleanHourly, FLUSH.cleanProducts, FLUSH.cleanShipping]) this.sql.exec(clean, seq);
-    return rows;
-  }
-
-  private async knownAlarm(): Promise<KnownAlarm> {
-    if (this.alarmState.kind === "unread") {
-      this.alarmState = fromStoredAlarm(await this.ctx.storage.getAlarm(), Date.now());
-    }
-    return this.alarmState;
-  }
-
-  /** Makes sure the alarm rings by `at`: one set earlier stands. */
-  private async ringBy(at: number): Promise<void> {
-    const state = await this.knownAlarm();
-    if (state.ringsAt !== null && state.ringsAt <= at) return;
-    await this.ctx.storage.setAlarm(at);
-    state.ringsAt = at;
-  }
-
-  private async scheduleFlush(): Promise<void> {
-    const state = await this.knownAlarm();
-    if (state.flushDue !== null) return;
-    state.flushDue = Date.now() + flushDelay();
-    await this.ringBy(state.flushDue);
+    const collected = collectFlush(this.sql, this.meta());
+    if (!collected) return 0;
+    await flushToD1(this.env.DB, collected.batch);
+    markFlushed(this.sql, collected.seq);
+    return rowsOf(collected.batch);
   }
 
   /** While someone watches, the alarm also rings when time alone changes the summary. */
   private async pushOnTime(now = Date.now()): Promise<void> {
     const [row] = this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
-    await this.ringBy(nextTimeChange(now, row?.next ?? null));
+    await this.clock.ringBy(nextTimeChange(now, row?.next ?? null));
   }
 
-  // ---- reads ------------------------------------------------------------------------------
+  // ---- reads (reads.ts) ----------------------------------------------------------------------
 
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
-    const starts = periodStarts(nowMs);
-    const rows = this.sql.exec<SummaryRow>(SUMMARY, starts.today, starts["7d"], starts["30d"], nowMs).toArray();
-    const { awaiting_acceptance, awaiting_shipment, overdue, updated_at, first_hour } = rows[0]!;
-    const buckets = rows.flatMap((row): [number, Counters][] => (row.bucket === null ? [] : [[row.bucket, row]]));
-    return summarize({
-      sellerId,
-      currency,
-      updatedAt: updated_at,
-      firstHour: first_hour,
-      totals: totalsFromBuckets(buckets),
-      open: { awaiting_acceptance, awaiting_shipment, overdue },
-    });
+    return summaryOf(this.sql, sellerId, currency, nowMs);
   }
 
   /**
@@ -235,62 +251,30 @@ export class SellerLedger extends DurableObject<Env> {
     currency: string,
     nowMs = Date.now(),
     compare = false,
-  ): Promise<JsonText<Summary & { previous?: Record<"today" | "7d" | "30d", Period> }>> {
-    const summary = await this.summary(sellerId, currency, nowMs);
-    return jsonText(compare ? { ...summary, previous: this.previous(nowMs) } : summary);
+  ): Promise<JsonText<Summary & { previous?: PreviousPeriods }>> {
+    const summary = summaryOf(this.sql, sellerId, currency, nowMs);
+    return jsonText(compare ? { ...summary, previous: previousOf(this.sql, nowMs) } : summary);
   }
 
-  /** The periods the summary's are compared with: the same hours of yesterday, the 7 and 30 days before. */
-  private previous(nowMs: number): Record<"today" | "7d" | "30d", Period> {
-    const ranges = previousHours(nowMs);
-    const rows = this.sql.exec<Counters & { bucket: number }>(
-      PREVIOUS,
-      ...ranges.today,
-      ...ranges["7d"],
-      ...ranges["30d"],
-    );
-    const sums = new Map([...rows].map((r) => [r.bucket, r]));
-    const periodAt = (bucket: number) => periodOf({ ...emptyCounters(), ...sums.get(bucket) });
-    return { today: periodAt(0), "7d": periodAt(1), "30d": periodAt(2) };
-  }
-
-  /** One metric by bucket; SQLite sums each bucket over only the counters the metric needs. */
   async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {
-    const [first, end] = hourRange(fromMs, toMs, granularity);
-    const rows = this.sql
-      .exec<Partial<Counters> & { bucket: number }>(TIMESERIES[metric], first, end, bucketMs(granularity) / HOUR_MS)
-      .toArray()
-      .map((row): [number, Counters] => [row.bucket, { ...emptyCounters(), ...row }]);
-    return timeseries(rows, metric, granularity, fromMs, toMs);
+    return timeseriesOf(this.sql, metric, granularity, fromMs, toMs);
   }
 
   async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<BreakdownRow[]> {
-    const [first, end] = hourRange(fromMs, toMs, "hour");
-    return this.sql.exec<{ key: string; gmv: number; orders: number }>(BREAKDOWN, by, first, end).toArray();
+    return breakdownOf(this.sql, by, fromMs, toMs);
   }
 
-  /** The seller's products over the epoch hours [fromHour, toHour), most units first. */
   async productTotals(fromHour: number, toHour: number): Promise<ProductTotal[]> {
-    return this.sql.exec<ProductTotal>(PRODUCT_TOTALS, fromHour, toHour).toArray();
+    return productTotalsOf(this.sql, fromHour, toHour);
   }
 
-  /** The seller's own benchmark metrics over the epoch hours [fromHour, toHour), exactly. */
   async benchmarkValues(fromHour: number, toHour: number): Promise<SellerValues> {
-    const [sums] = this.sql.exec<Partial<Counters>>(PERIOD_COUNTERS, fromHour, toHour).toArray();
-    const counters = {
-      ...emptyCounters(),
-      ...Object.fromEntries(Object.entries(sums ?? {}).filter(([, v]) => v !== null)),
-    };
-    const shipping = this.sql
-      .exec<{ ship_hours: number; orders: number }>(PERIOD_SHIPPING, fromHour, toHour)
-      .toArray()
-      .map((r): [number, number] => [r.ship_hours, r.orders]);
-    return benchmarkValues(counters, shipping);
+    return benchmarkValuesOf(this.sql, fromHour, toHour);
   }
 
   /** Lifecycle events that were ignored because they made no sense in the order's state. */
   async ignoredEvents(): Promise<IgnoredRow[]> {
-    return this.sql.exec<{ event_id: string; order_id: string; type: string; reason: string }>(IGNORED).toArray();
+    return ignoredOf(this.sql);
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------
@@ -298,45 +282,13 @@ export class SellerLedger extends DurableObject<Env> {
   /** The Worker has authorised the caller and names the seller and currency in headers. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
-    const viewer = viewerOf(request);
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(viewer);
-    const message = await this.liveMessage(viewer);
-    // The other sockets have the last push; if time has changed the summary since, they get it too.
-    for (const socket of message === this.lastPushed ? [server] : liveSockets(this.ctx)) socket.send(message);
-    this.lastPushed = message;
+    const response = this.live.connect(request);
     await this.pushOnTime();
-    return new Response(null, { status: 101, webSocket: client });
+    return response;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     ws.close(closingCode(code), "closing");
-  }
-
-  /** What a live socket is sent: the summary its viewer reads, as JSON text. */
-  private async liveMessage(viewer: Viewer): Promise<string> {
-    return JSON.stringify(await this.summary(viewer.sellerId, viewer.currency));
-  }
-
-  /**
-   * Pushes the summary to the live sockets if it changed since this instance's last push (after
-   * a wake-up, one unchanged push may go out); says whether any socket is open. A failed push is
-   * logged, never thrown: it must not fail the write before it.
-   */
-  private async broadcast(): Promise<boolean> {
-    const sockets = liveSockets(this.ctx);
-    if (sockets.length === 0) return false;
-    try {
-      const message = await this.liveMessage(viewerOfSocket(sockets[0]!));
-      if (message !== this.lastPushed) {
-        for (const socket of sockets) socket.send(message);
-        this.lastPushed = message;
-      }
-    } catch (error) {
-      console.error("live push failed", error);
-    }
-    return true;
   }
 
   private meta(): Record<string, string | undefined> {

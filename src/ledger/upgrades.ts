@@ -1,9 +1,11 @@
 /**
  * Schema upgrades of ledgers made before a table was added: each creates the table and fills it
- * from what the ledger already stores, so an upgraded ledger answers as a new one would.
+ * from what the ledger already stores, so an upgraded ledger answers as a new one would (the
+ * alerts start empty: what was due before the upgrade is raised by the first alarm after it).
  */
 import type { OrderEvent } from "../events/schema.ts";
-import { CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
+import { watchOrder } from "./alerts.ts";
+import { CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
 
 /**
@@ -14,7 +16,7 @@ export function addShipping(sql: SqlStorage): void {
   sql.exec(CREATE_SHIPPING);
   const seq = Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0]?.value ?? 1);
   const cells = new Map<string, [hour: number, shipHours: number, orders: number]>();
-  for (const { events } of sql.exec<{ events: string }>("SELECT events FROM orders WHERE status <> 'held'")) {
+  for (const { events } of sql.exec<{ events: string }>("SELECT events FROM orders WHERE status <> 'held'").toArray()) {
     const shipping = deriveOrder(JSON.parse(events) as OrderEvent[]).shipping;
     if (shipping === null) continue;
     const key = `${shipping.hour}:${shipping.ship_hours}`;
@@ -23,4 +25,16 @@ export function addShipping(sql: SqlStorage): void {
     cells.set(key, cell);
   }
   if (cells.size > 0) sql.exec(WRITE.addShipping, JSON.stringify([...cells.values()]), seq);
+}
+
+/** The alerts and the SLA watch: the accepted orders awaiting shipment are watched from now on. */
+export function addAlerts(sql: SqlStorage): void {
+  sql.exec(CREATE_ALERTS);
+  const accepted = sql
+    .exec<{ order_id: string; events: string }>("SELECT order_id, events FROM orders WHERE status = 'accepted'")
+    .toArray();
+  for (const { order_id, events } of accepted) {
+    const outcome = deriveOrder(JSON.parse(events) as OrderEvent[]);
+    if (outcome.status === "accepted") watchOrder(sql, order_id, outcome.risk_ms!, outcome.deadline_ms!);
+  }
 }

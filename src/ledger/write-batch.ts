@@ -7,6 +7,7 @@
 import { jsonChunks } from "../db/json-chunks.ts";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
+import { type Owner, unwatchOrder, watchOrder } from "./alerts.ts";
 import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
 import { WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
@@ -19,10 +20,22 @@ export interface BatchWritten {
   changed: boolean;
 }
 
-type OrderRow = [orderId: string, status: string, deadlineMs: number | null, events: OrderEvent[]];
+type OrderRow = [
+  orderId: string,
+  status: string,
+  deadlineMs: number | null,
+  events: OrderEvent[],
+  riskMs: number | null,
+];
 
 /** Applies a batch's new events; rows it changes carry `seq` in `dirty`, for the next flush. */
-export function writeBatch(sql: SqlStorage, events: SellerEvent[], seq: number): BatchWritten {
+export function writeBatch(
+  sql: SqlStorage,
+  events: SellerEvent[],
+  seq: number,
+  owner: Owner,
+  now: string,
+): BatchWritten {
   const fresh = remember(sql, events);
   if (fresh.length === 0) return { applied: 0, changed: false };
   const delta = emptyDelta();
@@ -40,7 +53,8 @@ export function writeBatch(sql: SqlStorage, events: SellerEvent[], seq: number):
   const rows: OrderRow[] = [];
   let moved = false;
   for (const [orderId, newEvents] of added) {
-    const { row, changed } = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
+    const { row, changed, was } = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
+    if (changed) watchSla(sql, owner, seq, orderId, was, row, now);
     rows.push(row);
     moved ||= changed;
   }
@@ -52,6 +66,24 @@ export function writeBatch(sql: SqlStorage, events: SellerEvent[], seq: number):
   if (latest?.type === "order.placed") sql.exec(WRITE.region, JSON.stringify([latest.occurred_at, latest.region]));
   const written = writeDelta(sql, delta, seq);
   return { applied: fresh.length, changed: moved || written > 0 };
+}
+
+/**
+ * An accepted order awaiting shipment is watched for its SLA alerts; one that leaves that state
+ * (shipped, cancelled, or re-derived otherwise) is not, and its open SLA alerts resolve.
+ */
+function watchSla(
+  sql: SqlStorage,
+  owner: Owner,
+  seq: number,
+  orderId: string,
+  was: string,
+  row: OrderRow,
+  now: string,
+): void {
+  const [, status, deadlineMs, , riskMs] = row;
+  if (status === "accepted") watchOrder(sql, orderId, riskMs!, deadlineMs!);
+  else if (was === "accepted") unwatchOrder(sql, owner, seq, orderId, now);
 }
 
 /**
@@ -95,7 +127,7 @@ function rederive(
   before: OrderEvent[],
   added: OrderEvent[],
   delta: LedgerDelta,
-): { row: OrderRow; changed: boolean } {
+): { row: OrderRow; changed: boolean; was: string } {
   const events = [...before, ...added];
   const previous = deriveOrder(before);
   const next = deriveOrder(events);
@@ -103,7 +135,7 @@ function rederive(
   if (previous.ignored.length > 0) sql.exec(WRITE.forgetIgnored, orderId);
   for (const e of next.ignored) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
   const changed = next.status !== previous.status || next.deadline_ms !== previous.deadline_ms;
-  return { row: [orderId, next.status, next.deadline_ms, events], changed };
+  return { row: [orderId, next.status, next.deadline_ms, events, next.risk_ms], changed, was: previous.status };
 }
 
 /** Adds a batch's net changes to the stored rows, marking them dirty; returns how many rows changed. */

@@ -1,0 +1,106 @@
+/**
+ * A SellerLedger's reads over its own SQLite storage: the summary and what it is compared with,
+ * timeseries, breakdowns, products and benchmark figures. Functions of the storage alone; the
+ * object exposes them as RPC methods. They never write.
+ */
+import { benchmarkValues } from "../benchmarks/values.ts";
+import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
+import {
+  type Period,
+  periodOf,
+  periodStarts,
+  previousHours,
+  type Summary,
+  summarize,
+  totalsFromBuckets,
+} from "../metrics/summary.ts";
+import { bucketMs, type Granularity, hourRange, type Metric, type Point, timeseries } from "../metrics/timeseries.ts";
+import type { SellerValues } from "../privacy/release.ts";
+import {
+  BREAKDOWN,
+  IGNORED,
+  PERIOD_COUNTERS,
+  PERIOD_SHIPPING,
+  PREVIOUS,
+  PRODUCT_TOTALS,
+  SUMMARY,
+  type SummaryRow,
+  TIMESERIES,
+} from "./ledger-sql.ts";
+
+export interface BreakdownRow {
+  key: string;
+  gmv: number;
+  orders: number;
+}
+
+export type ProductTotal = { product_id: string; category: string; units: number; revenue: number };
+
+export type IgnoredRow = { event_id: string; order_id: string; type: string; reason: string };
+
+export type PreviousPeriods = Record<"today" | "7d" | "30d", Period>;
+
+export function summaryOf(sql: SqlStorage, sellerId: string, currency: string, nowMs: number): Summary {
+  const starts = periodStarts(nowMs);
+  const rows = sql.exec<SummaryRow>(SUMMARY, starts.today, starts["7d"], starts["30d"], nowMs).toArray();
+  const { awaiting_acceptance, awaiting_shipment, overdue, updated_at, first_hour } = rows[0]!;
+  const buckets = rows.flatMap((row): [number, Counters][] => (row.bucket === null ? [] : [[row.bucket, row]]));
+  return summarize({
+    sellerId,
+    currency,
+    updatedAt: updated_at,
+    firstHour: first_hour,
+    totals: totalsFromBuckets(buckets),
+    open: { awaiting_acceptance, awaiting_shipment, overdue },
+  });
+}
+
+/** The periods the summary's are compared with: the same hours of yesterday, the 7 and 30 days before. */
+export function previousOf(sql: SqlStorage, nowMs: number): PreviousPeriods {
+  const ranges = previousHours(nowMs);
+  const rows = sql.exec<Counters & { bucket: number }>(PREVIOUS, ...ranges.today, ...ranges["7d"], ...ranges["30d"]);
+  const sums = new Map([...rows].map((r) => [r.bucket, r]));
+  const periodAt = (bucket: number) => periodOf({ ...emptyCounters(), ...sums.get(bucket) });
+  return { today: periodAt(0), "7d": periodAt(1), "30d": periodAt(2) };
+}
+
+/** One metric by bucket; SQLite sums each bucket over only the counters the metric needs. */
+export function timeseriesOf(
+  sql: SqlStorage,
+  metric: Metric,
+  granularity: Granularity,
+  fromMs: number,
+  toMs: number,
+): Point[] {
+  const [first, end] = hourRange(fromMs, toMs, granularity);
+  const rows = sql
+    .exec<Partial<Counters> & { bucket: number }>(TIMESERIES[metric], first, end, bucketMs(granularity) / HOUR_MS)
+    .toArray()
+    .map((row): [number, Counters] => [row.bucket, { ...emptyCounters(), ...row }]);
+  return timeseries(rows, metric, granularity, fromMs, toMs);
+}
+
+export function breakdownOf(sql: SqlStorage, by: "category" | "channel", fromMs: number, toMs: number): BreakdownRow[] {
+  const [first, end] = hourRange(fromMs, toMs, "hour");
+  return sql.exec<BreakdownRow & Record<string, string | number>>(BREAKDOWN, by, first, end).toArray();
+}
+
+/** The seller's products over the epoch hours [fromHour, toHour), most units first. */
+export function productTotalsOf(sql: SqlStorage, fromHour: number, toHour: number): ProductTotal[] {
+  return sql.exec<ProductTotal>(PRODUCT_TOTALS, fromHour, toHour).toArray();
+}
+
+/** The seller's own benchmark metrics over the epoch hours [fromHour, toHour), exactly. */
+export function benchmarkValuesOf(sql: SqlStorage, fromHour: number, toHour: number): SellerValues {
+  const [sums] = sql.exec<Partial<Counters>>(PERIOD_COUNTERS, fromHour, toHour).toArray();
+  const present = Object.entries(sums ?? {}).filter(([, v]) => v !== null);
+  const shipping = sql
+    .exec<{ ship_hours: number; orders: number }>(PERIOD_SHIPPING, fromHour, toHour)
+    .toArray()
+    .map((r): [number, number] => [r.ship_hours, r.orders]);
+  return benchmarkValues({ ...emptyCounters(), ...Object.fromEntries(present) }, shipping);
+}
+
+export function ignoredOf(sql: SqlStorage): IgnoredRow[] {
+  return sql.exec<IgnoredRow>(IGNORED).toArray();
+}
