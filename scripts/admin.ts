@@ -2,12 +2,14 @@
  * Admin commands for platforms and keys, against the local D1 (default) or production (--remote).
  *   node scripts/admin.ts create-platform <id> --currency USD [--remote]   prints a new key once
  *   node scripts/admin.ts revoke-key <key> [--remote]
+ *   node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min 0.9 ...] [--remote]
  * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced
  * (create-platform on an existing platform, same currency, adds a key to it).
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { CURRENCY, PLATFORM_ID, revokeKeySql } from "../src/db/admin-sql.ts";
+import { CURRENCY, PLATFORM_ID, revokeKeySql, setThresholdsSql } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 
 const USAGE = `usage:
@@ -15,7 +17,11 @@ const USAGE = `usage:
       creates the platform (or adds a key to an existing one) and prints its new key, once
   node scripts/admin.ts revoke-key <key> [--remote]
       revokes that key; it stops working within a minute
-Without --remote, both act on the local D1 that \`npm start\` uses (.wrangler/state).`;
+  node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min <0..1>] [--min-shipped <n>]
+      [--seller-cancellation-rate-max <0..1>] [--min-orders <n>] [--avg-rating-min <1..5>] [--min-ratings <n>] [--remote]
+      sets the platform's alert thresholds: those given, the defaults for the rest
+      (defaults: 0.95, 20, 0.025, 20, 3.5, 20); ledgers read them within 10 minutes
+Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state).`;
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
@@ -61,6 +67,36 @@ async function revokeKeyCommand(key: string, location: string[]): Promise<void> 
   );
 }
 
+/** Sets the platform's own thresholds: those given, the defaults for the rest. */
+function setThresholdsCommand(platform: string, given: { [option: string]: unknown }, location: string[]): void {
+  if (!PLATFORM_ID.test(platform)) {
+    usage(`"${platform}" is not a platform id`);
+    return;
+  }
+  if (d1(`SELECT 1 FROM platforms WHERE id = ${quote(platform)}`, location)[0]?.length !== 1) {
+    console.error(`no platform ${platform} (create it first)`);
+    process.exitCode = 1;
+    return;
+  }
+  const thresholds = { ...DEFAULT_THRESHOLDS };
+  for (const [option, field] of Object.entries(THRESHOLD_OPTIONS)) {
+    const value = given[option];
+    if (typeof value === "string") thresholds[field] = value.trim() === "" ? Number.NaN : Number(value);
+  }
+  d1(setThresholdsSql(platform, thresholds, new Date().toISOString()), location);
+  console.log(`thresholds of ${platform}: ${JSON.stringify(thresholds)} (ledgers read them within 10 minutes)`);
+}
+
+/** The options of set-thresholds, and the threshold each sets. */
+const THRESHOLD_OPTIONS = {
+  "sla-compliance-min": "slaComplianceMin",
+  "min-shipped": "minShipped",
+  "seller-cancellation-rate-max": "sellerCancellationRateMax",
+  "min-orders": "minOrders",
+  "avg-rating-min": "avgRatingMin",
+  "min-ratings": "minRatings",
+} as const satisfies Record<string, keyof Thresholds>;
+
 try {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -68,6 +104,7 @@ try {
       currency: { type: "string" },
       remote: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
+      ...Object.fromEntries(Object.keys(THRESHOLD_OPTIONS).map((o) => [o, { type: "string" as const }])),
     },
   });
   const [command, subject, ...extra] = positionals;
@@ -79,6 +116,8 @@ try {
   else if (command === "create-platform") usage("create-platform needs an id and --currency");
   else if (command === "revoke-key" && subject) await revokeKeyCommand(subject, location);
   else if (command === "revoke-key") usage("revoke-key needs the key to revoke");
+  else if (command === "set-thresholds" && subject) setThresholdsCommand(subject, values, location);
+  else if (command === "set-thresholds") usage("set-thresholds needs the platform's id");
   else usage(command ? `unknown command: ${command}` : undefined);
 } catch (error) {
   // parseArgs rejects unknown options; wrangler failures carry their own output.

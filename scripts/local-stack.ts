@@ -68,6 +68,7 @@ function devVars(): Record<string, string> {
 interface WranglerConfig {
   triggers: { crons?: string[] };
   ratelimits: { name: string; simple: { limit: number; period: number } }[];
+  queues: { consumers?: { queue: string; max_retries?: number }[] };
 }
 
 /** wrangler.toml as wrangler reads it: the one source of the crons, the limits and the bindings. */

@@ -9,6 +9,7 @@ import { ApiError, errorResponse } from "./errors.ts";
 import { ingest } from "./ingest.ts";
 import { opsBenchmarks } from "./ops-benchmarks.ts";
 import { opsDeliveries } from "./ops-deliveries.ts";
+import { opsSellers } from "./ops-sellers.ts";
 import { sellerAlerts } from "./seller-alerts.ts";
 import { sellerBenchmarks } from "./seller-benchmarks.ts";
 import { sellerProducts } from "./seller-products.ts";
@@ -69,6 +70,7 @@ app.route("/v1/sellers", sellerAlerts);
 app.route("/v1/webhooks", webhookRoutes);
 app.route("/v1/ops", opsBenchmarks);
 app.route("/v1/ops", opsDeliveries);
+app.route("/v1/ops", opsSellers);
 app.route("/v1/platforms", topProducts);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

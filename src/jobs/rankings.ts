@@ -6,7 +6,10 @@
  * platforms, each platform's message its batches of categories, each batch ranks its own.
  * A run is a function of D1 and its hour: running it twice in an hour writes the same values.
  */
+
+import type { Notice } from "../ledger/alerts.ts";
 import { HOUR_MS } from "../metrics/counters.ts";
+import { eachAtMost } from "../queue/at-most.ts";
 import {
   etagOf,
   type LastRun,
@@ -34,6 +37,12 @@ import {
   START_RUN,
   TOP_TEN,
 } from "./rankings-sql.ts";
+
+/** A rank change of one seller's product: [seller, product, change, rank, previous rank]. */
+type Change = [seller: string, product: string, change: string, rank: number | null, previousRank: number | null];
+
+/** Ledger calls in flight at once when a batch tells sellers of their rank changes. */
+const NOTIFY_AT_ONCE = 16;
 
 /**
  * Categories per batch message: each costs a few D1 queries and six KV writes, so a batch stays
@@ -110,6 +119,7 @@ async function rankCategory(env: Env, job: RankCategories, category: string): Pr
       ? [env.DB.prepare(RECORD_CHANGES).bind(platform, runHour, category, JSON.stringify(changes))]
       : []),
   ]);
+  await notifySellers(env, job, category, changes);
 }
 
 /** Writes the category's six lists to KV, as the public read sends them (products only). */
@@ -142,7 +152,7 @@ async function rankChanges(
   runHour: number,
   previousRunHour: number,
   rows: RankedProduct[],
-): Promise<[string, string, string, number | null, number | null][]> {
+): Promise<Change[]> {
   const now = new Map(
     listOf(rows, "24h", "units")
       .slice(0, 10)
@@ -164,4 +174,22 @@ async function rankChanges(
     now.get(product_id) ?? null,
     before.get(product_id) ?? null,
   ]);
+}
+
+/** Raises each change as an informational alert in its seller's ledger (raised once: a retry adds nothing). */
+async function notifySellers(env: Env, job: RankCategories, category: string, changes: Change[]): Promise<void> {
+  const bySeller = new Map<string, Notice[]>();
+  for (const [seller, product, change, rank, previousRank] of changes) {
+    const type = change === "entered_top10" ? "rank.entered_top10" : "rank.left_top10";
+    const notices = bySeller.get(seller) ?? [];
+    notices.push({
+      id: `${type}:${category}:${product}:${hourIso(job.runHour)}`,
+      type,
+      details: { product_id: product, category, window: "24h", rank, previous_rank: previousRank },
+    });
+    bySeller.set(seller, notices);
+  }
+  await eachAtMost([...bySeller], NOTIFY_AT_ONCE, async ([seller, notices]) => {
+    await env.LEDGER.getByName(`${job.platform}:${seller}`).notify(job.platform, seller, notices);
+  });
 }

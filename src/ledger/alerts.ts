@@ -49,6 +49,13 @@ export interface AlertChange {
   alert: Alert;
 }
 
+/** An informational alert made by a job (rankings, reports) for a seller. */
+export interface Notice {
+  id: string;
+  type: AlertType;
+  details: AlertDetails;
+}
+
 export interface Owner {
   platform: string;
   sellerId: string;
@@ -83,7 +90,7 @@ export function raiseAlert(
 }
 
 /** Resolves an open alert; nothing if it is not open. */
-function resolveAlert(sql: SqlStorage, owner: Owner, seq: number, alertId: string, now: string): Alert | null {
+export function resolveAlert(sql: SqlStorage, owner: Owner, seq: number, alertId: string, now: string): Alert | null {
   const [row] = sql.exec<AlertRow>(ALERT.resolve, alertId, now, seq).toArray();
   return row ? changed(sql, owner, toAlert(row)) : null;
 }
@@ -101,7 +108,7 @@ export function alertsOf(sql: SqlStorage, status: "open" | "all", limit: number)
     .map(toAlert);
 }
 
-const openAlertIds = (sql: SqlStorage, type: AlertType): string[] =>
+export const openAlertIds = (sql: SqlStorage, type: AlertType): string[] =>
   sql
     .exec<{ alert_id: string }>(ALERT.openOfType, type)
     .toArray()
@@ -187,12 +194,32 @@ export function nextSlaDue(sql: SqlStorage): number | null {
 // ---- the outbox ---------------------------------------------------------------------------------
 
 /** The alert changes not yet handed to the webhooks queue, oldest first, and the id to clear up to. */
-export function outbox(sql: SqlStorage, limit: number): { upTo: number; changes: AlertChange[] } | null {
+function outbox(sql: SqlStorage, limit: number): { upTo: number; changes: AlertChange[] } | null {
   const rows = sql.exec<{ id: number; body: string }>(ALERT.outbox, limit).toArray();
   if (rows.length === 0) return null;
   return { upTo: rows[rows.length - 1]!.id, changes: rows.map((r) => JSON.parse(r.body) as AlertChange) };
 }
 
-export function clearOutbox(sql: SqlStorage, upTo: number): void {
+function clearOutbox(sql: SqlStorage, upTo: number): void {
   sql.exec(ALERT.clearOutbox, upTo);
+}
+
+/** Alert changes handed to the webhooks queue per sendBatch (its limit is 100 messages). */
+const OUTBOX_BATCH = 100;
+
+/**
+ * Hands the outbox's alert changes to the webhooks queue, then forgets them; false when the queue
+ * failed (they stay, for the next try: none is lost).
+ */
+export async function sendOutbox(sql: SqlStorage, queue: Queue): Promise<boolean> {
+  for (let pending = outbox(sql, OUTBOX_BATCH); pending; pending = outbox(sql, OUTBOX_BATCH)) {
+    try {
+      await queue.sendBatch(pending.changes.map((body) => ({ body, contentType: "json" as const })));
+    } catch (error) {
+      console.error("handing alerts to the webhooks queue failed; trying again later", error);
+      return false;
+    }
+    clearOutbox(sql, pending.upTo);
+  }
+  return true;
 }

@@ -10,11 +10,12 @@ import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { jsonChunks } from "../db/json-chunks.ts";
-import { alerts as d1Alerts } from "../db/tables/alerts.ts";
+import { alerts as d1Alerts, sellerHealth } from "../db/tables/alerts.ts";
 import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/tables/core.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { FLUSH } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
+import { type HealthRow, healthOf } from "./reads.ts";
 
 /** Shipped orders of one placement hour that took `ship_hours` whole hours to ship. */
 type ShipRow = { hour: number; ship_hours: number; orders: number };
@@ -40,6 +41,7 @@ export interface FlushBatch {
   products: ProductCell[];
   shipping: ShipRow[];
   alerts: AlertRow[];
+  health: HealthRow;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface FlushBatch {
 export function collectFlush(
   sql: SqlStorage,
   meta: Record<string, string | undefined>,
+  nowMs: number,
+  force: boolean,
 ): { batch: FlushBatch; seq: number } | null {
   if (!meta.platform || !meta.seller_id) return null;
   const batch: FlushBatch = {
@@ -60,9 +64,10 @@ export function collectFlush(
     products: sql.exec<ProductCell>(FLUSH.products).toArray(),
     shipping: sql.exec<ShipRow>(FLUSH.shipping).toArray(),
     alerts: sql.exec<AlertRow>(FLUSH.alerts).toArray(),
+    health: healthOf(sql, meta.seller_id, nowMs),
   };
-  const rows = batch.hourly.length + batch.products.length + batch.shipping.length + batch.alerts.length;
-  return rows === 0 ? null : { batch, seq: Number(meta.seq ?? 0) };
+  // The health row is written with every flush; a forced one (time moved the periods) has only it.
+  return rowsOf(batch) === 0 && !force ? null : { batch, seq: Number(meta.seq ?? 0) };
 }
 
 /** Marks the flushed rows clean; rows changed while D1 was being written carry a later sequence and stay dirty. */
@@ -148,6 +153,32 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
   ];
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
   // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
+  const h = batch.health;
+  const health = {
+    health: h.health,
+    flagged: h.flagged ? 1 : 0,
+    reasons: JSON.stringify(h.reasons),
+    gmv7d: h.gmv_7d,
+    orders7d: h.orders_7d,
+    slaCompliance: h.sla_compliance,
+    acceptanceRate: h.acceptance_rate,
+    cancellationRate: h.cancellation_rate,
+    avgRating: h.avg_rating,
+    openAlerts: h.open_alerts,
+    payoutAccrued: h.payout.accrued,
+    payoutPaid: h.payout.paid,
+    commission: h.payout.commission,
+    fees: h.payout.fees,
+    refunds: h.payout.refunds,
+    updatedAt: new Date().toISOString(),
+  };
+  queries.push(
+    db
+      .insert(sellerHealth)
+      .values({ platformId, sellerId, ...health })
+      .onConflictDoUpdate({ target: [sellerHealth.platformId, sellerHealth.sellerId], set: health })
+      .toSQL(),
+  );
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
 }
 

@@ -236,6 +236,18 @@ export const PERIOD_SHIPPING = `
   SELECT ship_hours, SUM(orders) AS orders FROM shipping WHERE hour >= ?1 AND hour < ?2
   GROUP BY ship_hours HAVING SUM(orders) > 0`;
 
+/** Orders, GMV of the given epoch hours (?1, a JSON array): the anomaly check's hour and its baseline. */
+export const HOUR_FIGURES = "SELECT hour, orders, gmv FROM hourly WHERE hour IN (SELECT value FROM json_each(?1))";
+
+/** The seller's first hour with an order: its history starts there. */
+export const FIRST_ORDER_HOUR = "SELECT MIN(hour) AS first FROM hourly WHERE orders <> 0";
+
+/** Orders in the hours from ?1 on: is this seller busy enough for hourly anomaly checks? */
+export const ORDERS_SINCE = "SELECT COALESCE(SUM(orders), 0) AS orders FROM hourly WHERE hour >= ?1";
+
+/** Open alerts by type, for the operator's views. */
+export const OPEN_ALERTS = "SELECT type, COUNT(*) AS n FROM alerts WHERE status = 'open' GROUP BY type";
+
 export const IGNORED = "SELECT event_id, order_id, type, reason FROM ignored ORDER BY order_id, event_id";
 
 /** The earliest shipping deadline, at or after ?1, of the orders awaiting shipment. */

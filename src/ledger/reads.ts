@@ -3,6 +3,7 @@
  * timeseries, breakdowns, products and benchmark figures. Functions of the storage alone; the
  * object exposes them as RPC methods. They never write.
  */
+import { healthOf as healthScore } from "../alerts/thresholds.ts";
 import { benchmarkValues } from "../benchmarks/values.ts";
 import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
 import {
@@ -19,6 +20,7 @@ import type { SellerValues } from "../privacy/release.ts";
 import {
   BREAKDOWN,
   IGNORED,
+  OPEN_ALERTS,
   PERIOD_COUNTERS,
   PERIOD_SHIPPING,
   PREVIOUS,
@@ -99,6 +101,47 @@ export function benchmarkValuesOf(sql: SqlStorage, fromHour: number, toHour: num
     .toArray()
     .map((r): [number, number] => [r.ship_hours, r.orders]);
   return benchmarkValues({ ...emptyCounters(), ...Object.fromEntries(present) }, shipping);
+}
+
+/** The seller's row of the operator's views: its trailing 7 days, health, flag, open alerts and lifetime payout. */
+export interface HealthRow {
+  health: number;
+  flagged: boolean;
+  reasons: string[];
+  gmv_7d: number;
+  orders_7d: number;
+  sla_compliance: number | null;
+  acceptance_rate: number | null;
+  cancellation_rate: number | null;
+  avg_rating: number | null;
+  open_alerts: number;
+  payout: Summary["payout"];
+}
+
+/** Open alerts of these types flag a seller: a threshold crossed, or an order's SLA breached. */
+const FLAGGING = /^(threshold\.|sla\.breached$)/;
+
+export function healthOf(sql: SqlStorage, sellerId: string, nowMs: number): HealthRow {
+  const { periods, payout } = summaryOf(sql, sellerId, "", nowMs);
+  const p7 = periods["7d"];
+  const open = sql.exec<{ type: string; n: number }>(OPEN_ALERTS).toArray();
+  const reasons = open
+    .map((o) => o.type)
+    .filter((type) => FLAGGING.test(type))
+    .sort();
+  return {
+    health: healthScore(p7),
+    flagged: reasons.length > 0,
+    reasons,
+    gmv_7d: p7.gmv,
+    orders_7d: p7.orders,
+    sla_compliance: p7.sla_compliance,
+    acceptance_rate: p7.acceptance_rate,
+    cancellation_rate: p7.cancellation_rate,
+    avg_rating: p7.avg_rating,
+    open_alerts: open.reduce((sum, o) => sum + o.n, 0),
+    payout,
+  };
 }
 
 export function ignoredOf(sql: SqlStorage): IgnoredRow[] {

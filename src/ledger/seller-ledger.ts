@@ -10,23 +10,15 @@
  * summary, and pushes it. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
+import { thresholdsOf } from "../alerts/platform-thresholds.ts";
+import type { Thresholds } from "../alerts/thresholds.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange, type Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import type { SellerValues } from "../privacy/release.ts";
 import { AlarmClock } from "./alarm.ts";
-import {
-  type Alert,
-  type AlertDetails,
-  type AlertType,
-  alertsOf,
-  clearOutbox,
-  nextSlaDue,
-  type Owner,
-  outbox,
-  raiseAlert,
-  raiseDueSla,
-} from "./alerts.ts";
+import { type Alert, alertsOf, type Notice, type Owner, raiseAlert, sendOutbox } from "./alerts.ts";
+import { checkThresholds, nextAlertDue, runDue } from "./checks.ts";
 import { collectFlush, flushToD1, markFlushed, rowsOf } from "./flush.ts";
 import { FLUSH_DELAY_MS, flushDelay } from "./flush-delay.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
@@ -46,23 +38,11 @@ import {
   timeseriesOf,
 } from "./reads.ts";
 import { addAlerts, addShipping } from "./upgrades.ts";
-import { writeBatch } from "./write-batch.ts";
+import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
-/** Alerts handed to the webhooks queue per sendBatch (its limit is 100 messages). */
-const OUTBOX_BATCH = 100;
 const OUTBOX_RETRY_MS = 60_000;
-
-/** An informational alert made by a job for this seller. */
-export interface Notice {
-  id: string;
-  type: AlertType;
-  details: AlertDetails;
-}
-
-export interface ApplyResult {
-  applied: number;
-  duplicates: number;
-}
+/** How long a ledger keeps its platform's thresholds before reading them again. */
+const THRESHOLDS_TTL_MS = 10 * 60_000;
 
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -70,6 +50,7 @@ export class SellerLedger extends DurableObject<Env> {
   private readonly live: LivePush;
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
+  private thresholdsRead: { value: Thresholds; until: number } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -111,9 +92,11 @@ export class SellerLedger extends DurableObject<Env> {
    */
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     let applied = 0;
+    const thresholds = await this.thresholds(platform);
     this.change({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
+      if (written.changed) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
       // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
@@ -125,9 +108,9 @@ export class SellerLedger extends DurableObject<Env> {
    * Raises informational alerts made elsewhere (the rankings and reports jobs); an alert is raised
    * once, so a job's retry adds nothing. Returns how many were new.
    */
-  async notify(platform: string, sellerId: string, currency: string, notices: Notice[]): Promise<number> {
+  async notify(platform: string, sellerId: string, notices: Notice[]): Promise<number> {
     let raised = 0;
-    this.change({ platform, sellerId, currency }, (seq, now) => {
+    this.change({ platform, sellerId, currency: null }, (seq, now) => {
       for (const n of notices) {
         if (raiseAlert(this.sql, { platform, sellerId }, seq, { ...n, informational: true }, now)) raised++;
       }
@@ -146,7 +129,7 @@ export class SellerLedger extends DurableObject<Env> {
    * `dirty`); `make` says what changed: the figures (updated_at moves), something else, or nothing.
    */
   private change(
-    owner: Owner & { currency: string },
+    owner: Owner & { currency: string | null },
     make: (seq: number, now: string) => "figures" | "other" | false,
   ): void {
     let seq: number | null = null;
@@ -162,30 +145,29 @@ export class SellerLedger extends DurableObject<Env> {
     if (seq !== null) this.seq = seq;
   }
 
-  /** What follows a change: the flush, the webhooks, the next SLA alert's alarm, the live push. */
+  /** What follows a change: the flush, the webhooks, the alarm for the next alert check, the live push. */
   private async afterChange(): Promise<void> {
     await this.clock.flushIn(flushDelay());
-    await this.sendOutbox();
-    const nextSla = nextSlaDue(this.sql);
-    if (nextSla !== null) await this.clock.ringBy(nextSla);
+    await this.ringForAlerts();
     if (this.live.broadcast()) await this.pushOnTime();
   }
 
   /**
-   * Hands the outbox's alert changes to the webhooks queue, then forgets them. If the queue fails
-   * they stay, and the alarm tries again a minute later: none is lost.
+   * Hands alert changes to the webhooks queue (if it fails, the alarm tries again a minute later:
+   * none is lost) and makes sure the alarm rings for the next SLA alert or check.
    */
-  private async sendOutbox(): Promise<void> {
-    for (let pending = outbox(this.sql, OUTBOX_BATCH); pending; pending = outbox(this.sql, OUTBOX_BATCH)) {
-      try {
-        await this.env.WEBHOOKS.sendBatch(pending.changes.map((body) => ({ body, contentType: "json" as const })));
-      } catch (error) {
-        console.error("handing alerts to the webhooks queue failed; trying again later", error);
-        await this.clock.ringBy(Date.now() + OUTBOX_RETRY_MS);
-        return;
-      }
-      clearOutbox(this.sql, pending.upTo);
+  private async ringForAlerts(now = Date.now()): Promise<void> {
+    if (!(await sendOutbox(this.sql, this.env.WEBHOOKS))) await this.clock.ringBy(now + OUTBOX_RETRY_MS);
+    const next = nextAlertDue(this.sql, now);
+    if (next !== null) await this.clock.ringBy(next);
+  }
+
+  /** The platform's thresholds, read from D1 at most every THRESHOLDS_TTL_MS by this instance. */
+  private async thresholds(platform: string): Promise<Thresholds> {
+    if (!this.thresholdsRead || this.thresholdsRead.until < Date.now()) {
+      this.thresholdsRead = { value: await thresholdsOf(this.env.DB, platform), until: Date.now() + THRESHOLDS_TTL_MS };
     }
+    return this.thresholdsRead.value;
   }
 
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
@@ -194,21 +176,23 @@ export class SellerLedger extends DurableObject<Env> {
     const now = Date.now();
     const ring = this.clock.rang(now);
     const meta = this.meta();
+    let periodsMoved = false;
     if (meta.platform && meta.seller_id) {
       const owner = { platform: meta.platform, sellerId: meta.seller_id, currency: meta.currency ?? "" };
-      let raised = 0;
-      this.change(owner, (seq) => {
-        raised = raiseDueSla(this.sql, owner, seq, now);
-        return raised > 0 ? "other" : false;
+      const thresholds = await this.thresholds(owner.platform);
+      let changed = false;
+      this.change(owner, (seq, iso) => {
+        ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
+        return changed ? "other" : false;
       });
-      if (raised > 0) await this.clock.flushIn(flushDelay());
+      if (changed) await this.clock.flushIn(flushDelay());
     }
-    await this.sendOutbox();
     const watched = this.live.broadcast();
     let failed = false;
-    if (ring.flush) {
+    // A new day moved the trailing periods: the operator's view of this seller is written now.
+    if (ring.flush || periodsMoved) {
       try {
-        await this.flush();
+        await this.flush(periodsMoved);
       } catch (error) {
         // The changes wait in the ledger: nothing is lost.
         console.error("flush to D1 failed; trying again later", error);
@@ -216,14 +200,16 @@ export class SellerLedger extends DurableObject<Env> {
       }
     }
     await ring.flushed(failed, now + FLUSH_DELAY_MS);
-    const nextSla = nextSlaDue(this.sql);
-    if (nextSla !== null) await this.clock.ringBy(nextSla);
+    await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
   }
 
-  /** Writes the rows changed since the last flush to D1; returns how many rows it wrote. */
-  async flush(): Promise<number> {
-    const collected = collectFlush(this.sql, this.meta());
+  /**
+   * Writes the rows changed since the last flush to D1, with the seller's row of the operator's
+   * views (`force`: that row even with nothing else to write); returns how many rows changed.
+   */
+  async flush(force = false): Promise<number> {
+    const collected = collectFlush(this.sql, this.meta(), Date.now(), force);
     if (!collected) return 0;
     await flushToD1(this.env.DB, collected.batch);
     markFlushed(this.sql, collected.seq);

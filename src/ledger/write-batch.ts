@@ -13,6 +13,12 @@ import { WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 
+/** What a ledger tells the consumer of a batch it applied. */
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+}
+
 export interface BatchWritten {
   /** The events that counted: none of their keys was seen before. */
   applied: number;

@@ -8,14 +8,10 @@
  */
 import { z } from "zod";
 import { ALERT_TYPES, type AlertChange } from "../ledger/alerts.ts";
+import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./retries.ts";
 import { secretOf, signatureHeader } from "./signature.ts";
 
 const TIMEOUT_MS = 10_000;
-const FIRST_RETRY_S = 30;
-const MAX_RETRY_S = 3_600;
-/** How long a delivery keeps being retried (over a day), from its first attempt or its replay. */
-const GIVE_UP_MS = 25 * 3_600_000;
-
 const alertChange = z.object({
   platform: z.string(),
   seller_id: z.string(),
@@ -54,12 +50,6 @@ export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<vo
       }
     }),
   );
-}
-
-/** Exponential from 30 s, at most an hour, with jitter (half to all of it) so retries spread out. */
-export function retryDelaySeconds(attempts: number, random = Math.random()): number {
-  const full = Math.min(MAX_RETRY_S, FIRST_RETRY_S * 2 ** Math.max(0, attempts - 1));
-  return Math.round(full / 2 + (random * full) / 2);
 }
 
 /** A delivery's id: the same for the same webhook and alert change, however often it is made. */
@@ -123,11 +113,12 @@ async function attempt(env: Env, deliveryId: string, message: Message): Promise<
   // Gone, done, given up, or its webhook deleted: nothing to send.
   if (row?.status !== "pending" || row.deleted_at !== null) return message.ack();
   const outcome = await post(env, row);
-  const giveUp = !outcome.ok && Date.now() - Date.parse(row.created_at) >= GIVE_UP_MS;
+  const giveUp =
+    !outcome.ok && (Date.now() - Date.parse(row.created_at) >= GIVE_UP_MS || message.attempts >= MAX_DELIVERY_ATTEMPTS);
   const status = outcome.ok ? "delivered" : giveUp ? "failed" : "pending";
   await env.DB.prepare(
     `UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, updated_at = ?5
-     WHERE delivery_id = ?1`,
+     WHERE delivery_id = ?1 AND status = 'pending'`, // another attempt may have settled it meanwhile
   )
     .bind(deliveryId, status, outcome.status, outcome.error, new Date().toISOString())
     .run();

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { INGEST_RATE_PERIOD_SECONDS } from "../../src/api/ingest-rate.ts";
+import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
 describe("wrangler.toml", () => {
   it("limits ingest over the period a platform over its rate is told to wait", async () => {
@@ -14,5 +15,13 @@ describe("wrangler.toml", () => {
     const crons = (await wranglerConfig()).triggers.crons ?? [];
     expect(crons).toHaveLength(1);
     expect(crons[0]).toMatch(/^\d+ \* \* \* \*$/);
+  });
+
+  it("retries a webhook delivery for over a day even at the shortest jitter, and keeps its last failure", async () => {
+    const consumer = (await wranglerConfig()).queues.consumers?.find((c) => c.queue === "sellerpulse-webhooks");
+    expect((consumer?.max_retries ?? 0) + 1).toBe(MAX_DELIVERY_ATTEMPTS);
+    let shortest = 0;
+    for (let attempts = 1; attempts < MAX_DELIVERY_ATTEMPTS; attempts++) shortest += retryDelaySeconds(attempts, 0);
+    expect(shortest * 1000).toBeGreaterThan(GIVE_UP_MS);
   });
 });

@@ -9,8 +9,10 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import readmeReceiver from "../../docs/examples/webhook-receiver.ts";
 import { raiseDueSla } from "../../src/ledger/alerts.ts";
-import { consumeWebhooks, retryDelaySeconds } from "../../src/webhooks/deliveries.ts";
+import { consumeWebhooks } from "../../src/webhooks/deliveries.ts";
+import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 import { eventsAt } from "../support/builders.ts";
 import { api, createPlatform, eventually } from "./helpers.ts";
 
@@ -125,20 +127,16 @@ describe("SLA alerts", () => {
   });
 });
 
-/** Verifies X-Signature as a receiver would, with nothing of the app's code. */
-async function verify(secret: string, header: string, body: string): Promise<boolean> {
-  const [t, v1] = header.split(",").map((part) => part.split("=")[1]);
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
+/** The README's receiver (nothing of the app's code) given a delivery as it arrived. */
+const receive = (secret: string, delivery: { headers: Record<string, string>; body: string }) =>
+  readmeReceiver.fetch(
+    new Request("https://platform.example/hooks", {
+      method: "POST",
+      headers: { "X-Signature": delivery.headers["x-signature"] ?? "" },
+      body: delivery.body,
+    }),
+    { WEBHOOK_SECRET: secret },
   );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${t}.${body}`));
-  const hex = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return hex === v1 && Math.abs(Date.now() / 1000 - Number(t)) < 300;
-}
 
 const received = async (name: string) => (await (await fetch(`https://receiver.test/log/${name}`)).json()) as any[];
 const subscribe = async (key: string, url: string, events = ["sla.at_risk", "sla.breached"]) => {
@@ -211,10 +209,15 @@ describe("webhooks", () => {
     });
     expect(body.delivery_id).toMatch(/^dlv_[0-9a-f]{24}$/);
     expect(Date.parse(body.sent_at)).toBeGreaterThan(Date.now() - 60_000);
-    expect(await verify(hook.body.secret, delivery.headers["x-signature"], delivery.body)).toBe(true);
-    expect(await verify(hook.body.secret, delivery.headers["x-signature"], delivery.body.replace("o-1", "o-2"))).toBe(
-      false,
-    );
+    const answer = await receive(hook.body.secret, delivery);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ received: body.delivery_id });
+    const tampered = { ...delivery, body: delivery.body.replace("o-1", "o-2") };
+    expect((await receive(hook.body.secret, tampered)).status).toBe(401);
+    expect((await receive("whsec_another", delivery)).status).toBe(401);
+    const [, mac] = delivery.headers["x-signature"].split(",");
+    const stale = { ...delivery, headers: { "x-signature": `t=${Math.floor(Date.now() / 1000) - 301},${mac}` } };
+    expect((await receive(hook.body.secret, stale)).status).toBe(400);
     const row = await env.DB.prepare(
       "SELECT status, attempts, last_status FROM webhook_deliveries WHERE delivery_id = ?",
     )
@@ -301,6 +304,29 @@ describe("webhooks", () => {
     expect(audit.entries.map((e: any) => e.action)).toEqual(
       expect.arrayContaining(["webhook.created", "webhook_delivery.replayed", "session.minted"]),
     );
+  });
+
+  it("keeps a delivery failed on the queue's last attempt, even within the day", async () => {
+    const hook = await subscribe(acme, "https://receiver.test/fail/last", ["rank.left_top10"]);
+    const alert = {
+      alert_id: "rank.left_top10:p-5:1",
+      type: "rank.left_top10",
+      status: "resolved",
+      raised_at: new Date().toISOString(),
+      resolved_at: new Date().toISOString(),
+      details: {},
+    };
+    const message = (id: string, attempts: number, body: unknown) =>
+      createMessageBatch("sellerpulse-webhooks", [{ id, timestamp: new Date(), attempts, body }]);
+    await consumeWebhooks(message("fan", 1, { platform: "acme", seller_id: "s-last", alert }), env);
+    const { delivery_id: id } = (await env.DB.prepare("SELECT delivery_id FROM webhook_deliveries WHERE webhook_id = ?")
+      .bind(hook.body.webhook_id)
+      .first<{ delivery_id: string }>())!;
+    const last = message("last", MAX_DELIVERY_ATTEMPTS, { delivery: id });
+    await consumeWebhooks(last, env);
+    expect((await getQueueResult(last, createExecutionContext())).explicitAcks).toEqual(["last"]);
+    const row = await env.DB.prepare("SELECT status FROM webhook_deliveries WHERE delivery_id = ?").bind(id).first();
+    expect(row).toEqual({ status: "failed" });
   });
 
   it("sends nothing to a deleted webhook", async () => {

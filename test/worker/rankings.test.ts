@@ -271,6 +271,13 @@ describe("rankings from events", () => {
       { seller_id: "t-2", product_id: "glove", change: "entered_top10", rank: 4, previous_rank: null },
       { seller_id: "t-2", product_id: "scarf", change: "entered_top10", rank: 1, previous_rank: null },
     ]);
+    // Each becomes an informational alert of its seller (raised and resolved at once).
+    const res = await api("/v1/sellers/t-2/alerts?status=all", { token: acme });
+    const ranked = ((await res.json()) as any).alerts.filter((a: any) => a.type === "rank.entered_top10");
+    expect(ranked.map((a: any) => [a.status, a.details.product_id, a.details.rank]).sort()).toEqual([
+      ["resolved", "glove", 4],
+      ["resolved", "scarf", 1],
+    ]);
   });
 });
 
