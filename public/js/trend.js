@@ -1,9 +1,11 @@
 /**
  * The trend chart: one metric of /timeseries as bars (counts and money) or a line (rates),
- * drawn with Chart.js (window.Chart, loaded by a classic script from /vendor). Colours come
- * from the stylesheet's custom properties, so the chart follows light and dark themes.
+ * drawn with Chart.js (window.Chart, loaded by a classic script from /vendor), and the same
+ * points as a table for those who cannot see the chart. Colours come from the stylesheet's
+ * custom properties, so the chart follows light and dark themes.
  */
-import { bucketLabel } from "./format.js";
+import { h } from "./dom.js";
+import { bucketLabel, bucketTitle } from "./format.js";
 
 /** The metrics offered, in the order of the select; `kind` decides format and chart type. */
 export const METRICS = [
@@ -26,19 +28,6 @@ export const METRICS = [
 ];
 
 export const metricById = (id) => METRICS.find((m) => m.id === id);
-
-/**
- * "All time" asks for years of days: start the chart at the seller's first day with orders
- * (`orders`, the same buckets), so that every metric starts on the same day (a day of 0 %
- * acceptance included), or at the metric's own first value if that is earlier (visits before
- * the first order).
- */
-function trimLeadingEmpty(points, orders, keep) {
-  const hasValue = (p) => p.value !== null && p.value !== 0;
-  const starts = [points.findIndex(hasValue), (orders ?? []).findIndex(hasValue)].filter((i) => i >= 0);
-  if (starts.length === 0) return points.slice(-keep);
-  return points.slice(Math.min(...starts, Math.max(0, points.length - keep)));
-}
 
 /**
  * A rate is undefined (null) in buckets without its divisor. Its line bridges such a gap dashed
@@ -75,24 +64,21 @@ function cssColor(name, fallback) {
 }
 
 export class TrendChart {
-  constructor(canvas, caption) {
+  constructor(canvas, caption, table) {
     this.canvas = canvas;
     this.caption = caption;
+    this.table = table;
     this.chart = null;
     this.last = null;
   }
 
-  /**
-   * Draws the points; `trim` drops leading empty buckets (used for "all time"), up to the first
-   * with `orders` (the order counts of the same buckets) when given.
-   */
+  /** Draws the points (all time starts at the seller's first day: the range asked for says so). */
   render(args) {
     this.last = args;
-    const { metric, points, granularity, periodLabel, format, trim, orders } = args;
-    const shown = trim ? trimLeadingEmpty(points, orders, 7) : points;
-    const multiDay = shown.length > 0 && shown[0].t.slice(0, 10) !== shown[shown.length - 1].t.slice(0, 10);
-    const labels = shown.map((p) => bucketLabel(p.t, granularity, multiDay));
-    const values = shown.map((p) => p.value);
+    const { metric, points, granularity, periodLabel, format } = args;
+    const multiDay = points.length > 0 && points[0].t.slice(0, 10) !== points[points.length - 1].t.slice(0, 10);
+    const labels = points.map((p) => bucketLabel(p.t, granularity, multiDay));
+    const values = points.map((p) => p.value);
     const show = this.formatOf(metric, format);
     const tick = metric.kind === "money" ? format.moneyCompact : show;
     const type = metric.kind === "rate" || metric.kind === "rating" ? "line" : "bar";
@@ -104,8 +90,9 @@ export class TrendChart {
     this.caption.textContent = captionText;
     this.caption.dataset.total = total === null ? "" : String(total);
     this.canvas.setAttribute("aria-label", captionText);
-    this.canvas.dataset.points = String(shown.length);
+    this.canvas.dataset.points = String(points.length);
     this.canvas.dataset.metric = metric.id;
+    this.renderTable(metric, points, granularity, show, captionText);
 
     if (typeof window.Chart !== "function") {
       this.caption.textContent = `${captionText} (the chart library did not load)`;
@@ -167,6 +154,24 @@ export class TrendChart {
     } else {
       this.chart = new window.Chart(this.canvas, { type, data: { labels, datasets: [dataset] }, options });
     }
+  }
+
+  /** The chart's text equivalent: every bucket and its value, newest first. */
+  renderTable(metric, points, granularity, show, captionText) {
+    const table = this.table.querySelector("table");
+    table.caption.textContent = captionText;
+    table.querySelector("[data-testid=trend-table-metric]").textContent = metric.label;
+    const rows = points
+      .toReversed()
+      .map((p) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, bucketTitle(p.t, granularity)),
+          h("td", { className: "num" }, show(p.value)),
+        ),
+      );
+    table.tBodies[0].replaceChildren(...rows);
   }
 
   /** Draws the last points again, in the colours of the current theme. */

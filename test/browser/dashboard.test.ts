@@ -1,28 +1,21 @@
-// The seller dashboard in headless Chromium against the real local stack (`wrangler dev` with
-// its local Queue, Durable Objects and D1): a scripted seller's events go in through the API,
-// and the page must show exactly the figures worked out by hand below, live.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+// The dashboard in headless Chromium against the real local stack (`wrangler dev` with its local
+// Queue, Durable Objects, D1 and KV): a scripted seller's events go in through the API, and the
+// page must show exactly the figures worked out by hand below, live. Then, on the same stack, the
+// panels that need the hourly jobs (a simulated cohort), the operator's console, and the time from
+// a 202 to a card changing: the suites run in this file's order.
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, ROOT, startLocalStack } from "../../scripts/local-stack.ts";
 import type { SellerEventInput } from "../../src/events/schema.ts";
 import { eventsAt } from "../support/builders.ts";
+import { seedCohort } from "./cohort.ts";
+import { consoleContractSuite, consoleSuite } from "./console.suite.ts";
+import { choosePeriod, type Harness, messageShown, RESULTS, startHarness, textOf, texts } from "./harness.ts";
+import { latencySuite } from "./latency.suite.ts";
+import { sellerAlertsSuite, sellerPanelsSuite } from "./seller-panels.suite.ts";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SELLER = "s-alpha";
 const OTHER_SELLER = "s-beta";
-const RESULTS = join(ROOT, "test-results");
 
 // ---- the script: every event 45 to 5 minutes ago ---------------------------------------------
 
@@ -133,51 +126,16 @@ const EXPECTED_CARDS = {
 
 // ---- the stack and the browser -------------------------------------------------------------
 
-let stack: LocalStack;
-let browser: Browser;
-let persistTo: string;
+let h: Harness;
 let sellerSession: { token: string; dashboard_url: string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function api(
-  path: string,
-  init: { method?: string; json?: unknown; token?: string } = {},
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.url}${path}`, {
-    method: init.method ?? "GET",
-    headers: { Authorization: `Bearer ${init.token ?? stack.demoKey}`, "Content-Type": "application/json" },
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function post(events: SellerEventInput[]): Promise<void> {
-  const { status, body } = await api("/v1/events", { method: "POST", json: events });
-  expect(status, JSON.stringify(body)).toBe(202);
-  expect(body.rejected).toEqual([]);
-}
-
-async function mintSession(json: object): Promise<{ token: string; dashboard_url: string }> {
-  const { status, body } = await api("/v1/sessions", { method: "POST", json });
-  expect(status).toBe(200);
-  return body;
-}
+/** The cohort's events posted, flushed to D1 and the hourly jobs run (about 90 s, behind the first suite). */
+let cohortReady: Promise<void>;
 
 /** Waits until the ledger has applied what was posted (the queue delivers asynchronously). */
 async function summaryOnceApplied(seller: string, orders: number): Promise<any> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const summary = (await api(`/v1/sellers/${seller}/summary`)).body;
+    const summary = (await h.api(`/v1/sellers/${seller}/summary`)).body;
     if (summary.periods.all.orders === orders) return summary;
     if (Date.now() > deadline)
       throw new Error(`${seller} has ${summary.periods.all.orders} orders, not ${orders}, after 30 s`);
@@ -185,65 +143,22 @@ async function summaryOnceApplied(seller: string, orders: number): Promise<any> 
   }
 }
 
-const contexts: BrowserContext[] = [];
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({
-    locale: "en-US",
-    timezoneId: "UTC",
-    viewport: { width: 1280, height: 900 },
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  return { page, errors };
-}
-
-/** The text of each named `[data-testid]` element, trimmed. */
-function texts(page: Page, ids: string[]): Promise<Record<string, string | null>> {
-  return page.evaluate(
-    (ids) =>
-      Object.fromEntries(
-        ids.map((id) => [id, document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null]),
-      ),
-    ids,
-  );
-}
-const textOf = async (page: Page, id: string) => (await texts(page, [id]))[id];
-
-/** Waits for the message shown instead of the dashboard, and checks its kind. */
-async function messageShown(page: Page, kind: string): Promise<void> {
-  const message = page.locator('[data-testid="message"]');
-  await message.waitFor({ state: "visible" });
-  expect(await message.getAttribute("data-kind")).toBe(kind);
-}
-
-async function choosePeriod(page: Page, period: string): Promise<void> {
-  await page.locator(`[data-testid="period-${period}"]`).check();
-  await page.waitForFunction(
-    (p) => document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.startsWith(`${p}:`),
-    period,
-  );
-}
+const post = (events: SellerEventInput[]) => h.post(events);
+const openPage = () => h.openPage();
 
 beforeAll(async () => {
-  persistTo = mkdtempSync(join(tmpdir(), "sellerpulse-browser-"));
-  mkdirSync(RESULTS, { recursive: true });
-  [stack, browser] = await Promise.all([
-    freePort().then((port) => startLocalStack({ port, persistTo, logLevel: "warn" })),
-    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
-  ]);
+  // k = 20, the floor (production's default is 50), as in the demo: 40 sellers make a release.
+  h = await startHarness({ BENCHMARK_K: "20" });
+  cohortReady = seedCohort(h);
+  cohortReady.catch(() => {}); // awaited (and reported) by the suites that need it
   await post(SCRIPT);
   await summaryOnceApplied(SELLER, 6);
   await summaryOnceApplied(OTHER_SELLER, 1);
-  sellerSession = await mintSession({ seller_id: SELLER });
+  sellerSession = await h.mintSession({ seller_id: SELLER });
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
+  await h?.close();
 });
 
 // ---- the behaviour -------------------------------------------------------------------------
@@ -256,7 +171,7 @@ describe("the seller dashboard", () => {
     ({ page, errors } = await openPage());
     await page.goto(sellerSession.dashboard_url);
     await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
-    expect(page.url()).toBe(`${stack.url}/`);
+    expect(page.url()).toBe(`${h.stack.url}/`);
     expect(await page.evaluate(() => sessionStorage.getItem("sellerpulse.token"))).toBe(sellerSession.token);
     expect(await textOf(page, "seller-id")).toBe(SELLER);
     expect(await textOf(page, "currency")).toBe("USD");
@@ -411,7 +326,7 @@ describe("the seller dashboard", () => {
 
   it("will not show another seller with a seller's token (the API answers 403)", async () => {
     const { page } = await openPage();
-    await page.goto(`${stack.url}/?seller=${OTHER_SELLER}#token=${sellerSession.token}`);
+    await page.goto(`${h.stack.url}/?seller=${OTHER_SELLER}#token=${sellerSession.token}`);
     await messageShown(page, "forbidden");
     await page.screenshot({ path: join(RESULTS, "message-forbidden.png") });
     expect(await textOf(page, "message-title")).toBe("This dashboard belongs to another seller");
@@ -421,7 +336,7 @@ describe("the seller dashboard", () => {
 
   it("says how to get in when there is no token", async () => {
     const { page } = await openPage();
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${h.stack.url}/`);
     await messageShown(page, "no-token");
     await page.screenshot({ path: join(RESULTS, "message-no-token.png") });
     expect(await textOf(page, "message-title")).toBe("Open your dashboard from your marketplace");
@@ -437,7 +352,7 @@ describe("the seller dashboard", () => {
 
   it("says a link is not valid when the API refuses a token that has not expired (401)", async () => {
     const { page } = await openPage();
-    await page.goto(`${stack.url}/#token=${withClaims(Math.floor(Date.now() / 1000) + 600)}`);
+    await page.goto(`${h.stack.url}/#token=${withClaims(Math.floor(Date.now() / 1000) + 600)}`);
     await messageShown(page, "invalid");
     expect(await textOf(page, "message-title")).toBe("This sign-in link is not valid");
   });
@@ -447,32 +362,31 @@ describe("the seller dashboard", () => {
     // Within a minute of expiry by the page's clock, the API's 401 is taken for expiry (clocks drift).
     for (const exp of [Math.floor(Date.now() / 1000) - 60, Math.floor(Date.now() / 1000) + 30]) {
       const { page } = await openPage();
-      await page.goto(`${stack.url}/#token=${withClaims(exp)}`);
+      await page.goto(`${h.stack.url}/#token=${withClaims(exp)}`);
       await messageShown(page, "expired");
       expect(await textOf(page, "message-title")).toBe("Your session has expired");
       await page.screenshot({ path: join(RESULTS, "message-expired.png") });
     }
   });
 
-  it("tells an operator that operator views come later, and opens any seller of the platform", async () => {
-    const operator = await mintSession({ role: "operator" });
+  it("opens any seller of the platform for an operator, with the way back to the console", async () => {
+    const operator = await h.mintSession({ role: "operator" });
     const { page, errors } = await openPage();
     await page.goto(operator.dashboard_url);
-    await messageShown(page, "operator");
-    await page.screenshot({ path: join(RESULTS, "message-operator.png") });
-    expect(await textOf(page, "message-text")).toContain("later release");
-    expect(page.url()).toBe(`${stack.url}/`);
+    await page.locator('[data-testid="console"]').waitFor({ state: "visible" });
+    expect(page.url()).toBe(`${h.stack.url}/`);
 
-    await page.getByLabel("Seller id").fill(SELLER);
-    await page.getByRole("button", { name: "Open dashboard" }).click();
+    await page.getByLabel("Open a seller by id").fill(SELLER);
+    await page.getByRole("button", { name: "Open", exact: true }).click();
     await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
-    expect(page.url()).toBe(`${stack.url}/?seller=${SELLER}`);
+    expect(page.url()).toBe(`${h.stack.url}/?seller=${SELLER}`);
     await choosePeriod(page, "all");
     expect(await textOf(page, "seller-id")).toBe(SELLER);
     expect(await textOf(page, "orders")).toMatch(/^\d+$/);
+    expect(await page.locator('[data-testid="back-to-console"]').isVisible()).toBe(true);
 
     // A seller without events: zeros, a notice, and a money axis that does not repeat "$0".
-    await page.goto(`${stack.url}/?seller=s-nobody`);
+    await page.goto(`${h.stack.url}/?seller=s-nobody`);
     await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
     await page.waitForFunction(() =>
       document.querySelector("[data-testid=dashboard]")?.getAttribute("data-details-for")?.endsWith(":gmv"),
@@ -485,6 +399,9 @@ describe("the seller dashboard", () => {
       ),
     );
     expect(new Set(ticks).size).toBe(ticks.length);
+
+    await page.getByRole("link", { name: "← Operator console" }).click();
+    await page.locator('[data-testid="console"]').waitFor({ state: "visible" });
     expect(errors).toEqual([]);
   });
 
@@ -521,3 +438,11 @@ describe("the seller dashboard", () => {
     expect(shown).toEqual(["0%", "<0.1%", "0.1%", "50%", "99.9%", ">99.9%", "100%", ">100%", "150%"]);
   });
 });
+
+// Those that need no cohort first, while the cohort's events reach D1 and its hourly jobs run.
+const context = () => ({ h, cohortReady, scripted: SELLER });
+sellerAlertsSuite(context);
+consoleContractSuite(context);
+sellerPanelsSuite(context);
+consoleSuite(context);
+latencySuite(context);
