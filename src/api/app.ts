@@ -10,6 +10,7 @@ import { ingest } from "./ingest.ts";
 import { opsBenchmarks } from "./ops-benchmarks.ts";
 import { opsDeliveries } from "./ops-deliveries.ts";
 import { opsSellers } from "./ops-sellers.ts";
+import { reports } from "./reports.ts";
 import { sellerAlerts } from "./seller-alerts.ts";
 import { sellerBenchmarks } from "./seller-benchmarks.ts";
 import { sellerProducts } from "./seller-products.ts";
@@ -72,6 +73,7 @@ app.route("/v1/ops", opsBenchmarks);
 app.route("/v1/ops", opsDeliveries);
 app.route("/v1/ops", opsSellers);
 app.route("/v1/platforms", topProducts);
+app.route("/v1/reports", reports);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -5,8 +5,9 @@
  */
 import { retryDelaySeconds } from "../queue/consumer.ts";
 import { releaseBenchmarks } from "./benchmarks.ts";
-import { type JobMessage, jobMessageSchema } from "./messages.ts";
+import { type Job, jobMessageSchema } from "./messages.ts";
 import { rankCategories, rankPlatform } from "./rankings.ts";
+import { notifyReports, writeDailyReports } from "./reports.ts";
 
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -27,7 +28,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
   }
 }
 
-function runJob(env: Env, job: JobMessage): Promise<void> {
+function runJob(env: Env, job: Job): Promise<void> {
   switch (job.job) {
     case "rankings.platform":
       return rankPlatform(env, job);
@@ -35,5 +36,9 @@ function runJob(env: Env, job: JobMessage): Promise<void> {
       return rankCategories(env, job);
     case "benchmarks.platform":
       return releaseBenchmarks(env, job);
+    case "reports.platform":
+      return writeDailyReports(env, job);
+    case "reports.notify":
+      return notifyReports(env, job);
   }
 }

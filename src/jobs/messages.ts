@@ -34,11 +34,38 @@ const releaseBenchmarks = z.object({
   day: z.iso.date(),
 });
 
-export const jobMessageSchema = z.discriminatedUnion("job", [rankPlatform, rankCategories, releaseBenchmarks]);
-export type JobMessage = z.infer<typeof jobMessageSchema>;
+/** A platform's daily reports for `date` (a UTC day), unless they are written already. */
+const writeReports = z.object({
+  job: z.literal("reports.platform"),
+  platform: z.string(),
+  date: z.iso.date(),
+  /** Write again even if written (the same rollups give the same bytes). */
+  force: z.boolean().default(false),
+});
+
+/** report.ready alerts for some of the sellers in a day's report (a few hundred per message). */
+const notifyReports = z.object({
+  job: z.literal("reports.notify"),
+  platform: z.string(),
+  date: z.iso.date(),
+  sellers: z.array(z.string()).min(1),
+});
+
+export const jobMessageSchema = z.discriminatedUnion("job", [
+  rankPlatform,
+  rankCategories,
+  releaseBenchmarks,
+  writeReports,
+  notifyReports,
+]);
+/** A job as sent (defaults may be left out), and as run. */
+export type JobMessage = z.input<typeof jobMessageSchema>;
+export type Job = z.infer<typeof jobMessageSchema>;
 export type RankPlatform = z.infer<typeof rankPlatform>;
 export type RankCategories = z.infer<typeof rankCategories>;
 export type ReleaseBenchmarks = z.infer<typeof releaseBenchmarks>;
+export type WriteReports = z.infer<typeof writeReports>;
+export type NotifyReports = z.infer<typeof notifyReports>;
 
 /** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
 export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {

@@ -33,7 +33,8 @@ export function swapOutcome(delta: LedgerDelta, previous: OrderOutcome, next: Or
     }
     for (const cell of outcome.products) {
       const key = `${cell.product_id}\u0000${cell.hour}`;
-      const sum = delta.products.get(key) ?? { ...cell, units: 0, revenue: 0 };
+      const sum = delta.products.get(key) ?? { ...cell, orders: 0, units: 0, revenue: 0 };
+      sum.orders += sign * cell.orders;
       sum.units += sign * cell.units;
       sum.revenue += sign * cell.revenue;
       delta.products.set(key, sum);

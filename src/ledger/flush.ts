@@ -114,6 +114,7 @@ const PRODUCTS = {
     productHourly.category,
     productHourly.units,
     productHourly.revenue,
+    productHourly.orders,
   ],
   key: [productHourly.platformId, productHourly.sellerId, productHourly.productId, productHourly.hour],
 };
@@ -125,7 +126,7 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
   const { platform: platformId, sellerId } = batch;
   const owner = [platformId, sellerId];
   const hourly = batch.hourly.map((row) => [row.hour, ...COUNTER_FIELDS.map((f) => row[f])]);
-  const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+  const products = batch.products.map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue, c.orders]);
   const shipping = batch.shipping.map((c) => [c.hour, c.ship_hours, c.orders]);
   const alerts = batch.alerts.map((a) => [
     a.alert_id,

@@ -11,7 +11,7 @@
  *   ignored(event_id, ...)         lifecycle events that made no sense, for the operator
  *   hourly(hour, counters..., dirty)        the seller's counters by event hour
  *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
- *   products(product_id, hour, ..., dirty)  product units and revenue
+ *   products(product_id, hour, ..., dirty)  product units, revenue and orders
  *   shipping(hour, ship_hours, orders, dirty) shipped orders by placement hour and whole hours to ship
  *   alerts(alert_id, type, status, ..., dirty) the seller's alerts; each raised once (a stable id)
  *   sla_watch(order_id, risk_ms, deadline_ms, raised, next_ms)
@@ -28,8 +28,9 @@ const FIELDS = COUNTER_FIELDS.join(", ");
  * Which of the ledger's tables exist, newest first: one cheap lookup on every wake-up tells a
  * current ledger (it has the newest), one to upgrade, and a new one (it has none).
  */
-export const SCHEMA_TABLES =
-  "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping', 'products')";
+export const SCHEMA_TABLES = `
+  SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping', 'products')
+  UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'`;
 
 /** Added after the first ledgers were made: their upgrade creates it and fills it from their orders. */
 export const CREATE_SHIPPING = `
@@ -70,7 +71,8 @@ export const CREATE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS products (
     product_id TEXT NOT NULL, hour INTEGER NOT NULL, category TEXT NOT NULL,
     units INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
-    dirty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
+    dirty INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
   ${CREATE_SHIPPING}
   ${CREATE_ALERTS}
 `;
@@ -126,10 +128,11 @@ export const WRITE = {
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
     ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
   addProducts: `
-    INSERT INTO products (product_id, hour, category, units, revenue, dirty)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?2 FROM json_each(?1) WHERE true
+    INSERT INTO products (product_id, hour, category, units, revenue, orders, dirty)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?2 FROM json_each(?1) WHERE true
     ON CONFLICT (product_id, hour) DO UPDATE SET
-      units = units + excluded.units, revenue = revenue + excluded.revenue, dirty = excluded.dirty`,
+      units = units + excluded.units, revenue = revenue + excluded.revenue, orders = orders + excluded.orders,
+      dirty = excluded.dirty`,
   addShipping: `
     INSERT INTO shipping (hour, ship_hours, orders, dirty)
     SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1) WHERE true
@@ -157,7 +160,7 @@ export const META = "SELECT key, value FROM meta";
 /** The rows a flush writes to D1, and marking them flushed (those changed since keep a later sequence). */
 export const FLUSH = {
   hourly: `SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`,
-  products: "SELECT product_id, hour, category, units, revenue FROM products WHERE dirty > 0",
+  products: "SELECT product_id, hour, category, units, revenue, orders FROM products WHERE dirty > 0",
   shipping: "SELECT hour, ship_hours, orders FROM shipping WHERE dirty > 0",
   alerts: "SELECT alert_id, type, status, raised_at, resolved_at, order_id, details FROM alerts WHERE dirty > 0",
   clean: ["hourly", "products", "shipping", "alerts"].map(

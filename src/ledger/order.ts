@@ -26,6 +26,8 @@ export type ProductCell = {
   hour: number;
   product_id: string;
   category: string;
+  /** Orders of the product in the hour (1 per order here; sums in the ledger). */
+  orders: number;
   units: number;
   revenue: number;
 };
@@ -163,6 +165,7 @@ function productsOf(placed: OrderPlaced, hour: number): ProductCell[] {
       hour,
       product_id: item.product_id,
       category: item.category,
+      orders: 1,
       units: 0,
       revenue: 0,
     };

@@ -37,7 +37,7 @@ import {
   summaryOf,
   timeseriesOf,
 } from "./reads.ts";
-import { addAlerts, addShipping } from "./upgrades.ts";
+import { addAlerts, addProductOrders, addShipping } from "./upgrades.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
 const OUTBOX_RETRY_MS = 60_000;
@@ -82,6 +82,7 @@ export class SellerLedger extends DurableObject<Env> {
     }
     if (!tables.has("shipping")) this.ctx.storage.transactionSync(() => addShipping(this.sql));
     if (!tables.has("alerts")) this.ctx.storage.transactionSync(() => addAlerts(this.sql));
+    if (!tables.has("products.orders")) this.ctx.storage.transactionSync(() => addProductOrders(this.sql));
   }
 
   // ---- writes -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { deriveOrder } from "./order.ts";
  */
 export function addShipping(sql: SqlStorage): void {
   sql.exec(CREATE_SHIPPING);
-  const seq = Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0]?.value ?? 1);
+  const seq = currentSeq(sql);
   const cells = new Map<string, [hour: number, shipHours: number, orders: number]>();
   for (const { events } of sql.exec<{ events: string }>("SELECT events FROM orders WHERE status <> 'held'").toArray()) {
     const shipping = deriveOrder(JSON.parse(events) as OrderEvent[]).shipping;
@@ -26,6 +26,34 @@ export function addShipping(sql: SqlStorage): void {
   }
   if (cells.size > 0) sql.exec(WRITE.addShipping, JSON.stringify([...cells.values()]), seq);
 }
+
+/**
+ * Products' order counts (for the daily reports): the column, filled from every stored order and
+ * marked dirty, so the next flush takes them to D1.
+ */
+export function addProductOrders(sql: SqlStorage): void {
+  sql.exec("ALTER TABLE products ADD COLUMN orders INTEGER NOT NULL DEFAULT 0");
+  const seq = currentSeq(sql);
+  const counts = new Map<string, [productId: string, hour: number, orders: number]>();
+  for (const { events } of sql.exec<{ events: string }>("SELECT events FROM orders WHERE status <> 'held'").toArray()) {
+    for (const cell of deriveOrder(JSON.parse(events) as OrderEvent[]).products) {
+      const key = `${cell.product_id}\u0000${cell.hour}`;
+      const count = counts.get(key) ?? [cell.product_id, cell.hour, 0];
+      count[2] += cell.orders;
+      counts.set(key, count);
+    }
+  }
+  if (counts.size === 0) return;
+  sql.exec(
+    `UPDATE products SET orders = j.value ->> 2, dirty = ?2
+     FROM json_each(?1) AS j WHERE product_id = j.value ->> 0 AND hour = j.value ->> 1`,
+    JSON.stringify([...counts.values()]),
+    seq,
+  );
+}
+
+const currentSeq = (sql: SqlStorage) =>
+  Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0]?.value ?? 1);
 
 /** The alerts and the SLA watch: the accepted orders awaiting shipment are watched from now on. */
 export function addAlerts(sql: SqlStorage): void {

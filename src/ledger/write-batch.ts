@@ -153,8 +153,8 @@ function writeDelta(sql: SqlStorage, delta: LedgerDelta, seq: number): number {
     .filter((c) => c.gmv !== 0 || c.orders !== 0)
     .map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
   const products = [...delta.products.values()]
-    .filter((c) => c.units !== 0 || c.revenue !== 0)
-    .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue]);
+    .filter((c) => c.orders !== 0 || c.units !== 0 || c.revenue !== 0)
+    .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue, c.orders]);
   for (const chunk of jsonChunks(hourly)) sql.exec(WRITE.addHourly, chunk, seq);
   for (const chunk of jsonChunks(dimensions)) sql.exec(WRITE.addDimensions, chunk);
   const shipping = [...delta.shipping.values()]

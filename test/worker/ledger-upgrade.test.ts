@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SellerLedger } from "../../src/ledger/seller-ledger.ts";
 import { HOUR_MS } from "../../src/metrics/counters.ts";
-import { parse, placed, step, T0 } from "../support/builders.ts";
+import { cancelled, parse, placed, step, T0 } from "../support/builders.ts";
 
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
 
@@ -51,5 +51,43 @@ describe("a ledger made before the shipping histogram", () => {
     ]);
     const region = await env.DB.prepare("SELECT region FROM sellers WHERE seller_id = ?").bind(seller).first();
     expect(region).toEqual({ region: "eu" });
+  });
+});
+
+describe("a ledger made before products counted their orders", () => {
+  it("adds the column on waking, counts each product's orders from its orders and flushes them", async () => {
+    const seller = "before-product-orders";
+    const stub = env.LEDGER.getByName(`acme:${seller}`);
+    const twoProducts = [
+      { product_id: "p-1", category: "shoes", quantity: 2, unit_price: 1500 },
+      { product_id: "p-2", category: "bags", quantity: 1, unit_price: 4000 },
+    ];
+    const events = [
+      placed(seller, "o-1", 0, { items: twoProducts }),
+      placed(seller, "o-2", 5),
+      placed(seller, "o-3", 10),
+      cancelled(seller, "o-3", 20, "buyer"), // counts for no product
+    ].map(parse);
+    await stub.apply("acme", seller, "USD", events);
+    await runInDurableObject(stub, async (_, state) => {
+      state.storage.sql.exec("ALTER TABLE products DROP COLUMN orders");
+      const upgraded = new SellerLedger(state, env);
+      await state.blockConcurrencyWhile(async () => {});
+      const rows = state.storage.sql.exec("SELECT product_id, orders FROM products ORDER BY product_id").toArray();
+      expect(rows).toEqual([
+        { product_id: "p-1", orders: 2 },
+        { product_id: "p-2", orders: 1 },
+      ]);
+      expect(await upgraded.flush()).toBeGreaterThan(0);
+    });
+    const inD1 = await env.DB.prepare(
+      "SELECT product_id, orders, units FROM product_hourly WHERE seller_id = ? ORDER BY product_id",
+    )
+      .bind(seller)
+      .all();
+    expect(inD1.results).toEqual([
+      { product_id: "p-1", orders: 2, units: 4 },
+      { product_id: "p-2", orders: 1, units: 1 },
+    ]);
   });
 });

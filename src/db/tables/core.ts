@@ -67,6 +67,8 @@ export const productHourly = sqliteTable(
     category: text("category").notNull(),
     units: integer("units").notNull().default(0),
     revenue: integer("revenue").notNull().default(0),
+    /** Orders of the product in the hour (neither cancelled nor rejected), for the daily reports. */
+    orders: integer("orders").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.platformId, t.sellerId, t.productId, t.hour] }),

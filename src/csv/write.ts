@@ -1,0 +1,23 @@
+/**
+ * Writing CSV (RFC 4180): a cell is quoted when it holds a comma, a quote or a line break, its
+ * quotes doubled. Text that a spreadsheet would run as a formula (a cell starting with =, +, -,
+ * @, a tab or a carriage return) is prefixed with a single quote, as OWASP advises; numbers are
+ * written as they are, so a negative amount stays a number.
+ */
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** Text as a spreadsheet will not run it: prefixed with a quote if it starts like a formula. */
+export const spreadsheetSafe = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
+
+/** A text cell, safe to open in a spreadsheet. */
+export function textCell(value: string): string {
+  const safe = spreadsheetSafe(value);
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** One record: text cells escaped, numbers as they are; ends with CRLF, as RFC 4180 has it. */
+export function csvRecord(cells: readonly (string | number)[]): string {
+  return `${cells.map((cell) => (typeof cell === "number" ? String(cell) : textCell(cell))).join(",")}\r\n`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The daily reports' rows, from the D1 rollups of one UTC day (its 24 epoch hours): read for a
+ * page of sellers at a time, so that each query walks the rollups' primary key (platform,
+ * seller, ...) and no answer grows with the platform. Sorted, so the same rollups always give
+ * the same file.
+ */
+
+export const REPORT_KINDS = ["products", "sellers"] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** Each kind's columns, as the contract names them. */
+export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
+  products: ["date", "seller_id", "product_id", "category", "orders", "units", "gmv"],
+  sellers: ["date", "seller_id", "orders", "gmv", "refunds", "commission", "fees", "payout_accrued", "payout_paid"],
+};
+
+/** The sellers with rollups in the day, after `after` (by id), at most `limit`. */
+export const SELLERS_OF_DAY = `
+  SELECT DISTINCT seller_id FROM seller_hourly
+  WHERE platform_id = ?1 AND hour >= ?2 AND hour < ?3 AND seller_id > ?4
+  ORDER BY seller_id LIMIT ?5`;
+
+/** The sellers' day: sums of the summary's counters over its hours; a seller with all zero is left out. */
+export const SELLER_ROWS = `
+  SELECT seller_id, SUM(orders) AS orders, SUM(gmv) AS gmv, SUM(refunds) AS refunds,
+    SUM(commission) AS commission, SUM(fees) AS fees, SUM(payout_accrued) AS payout_accrued,
+    SUM(payout_paid) AS payout_paid
+  FROM seller_hourly
+  WHERE platform_id = ?1 AND seller_id IN (SELECT value FROM json_each(?2)) AND hour >= ?3 AND hour < ?4
+  GROUP BY seller_id
+  HAVING SUM(orders) <> 0 OR SUM(gmv) <> 0 OR SUM(refunds) <> 0 OR SUM(commission) <> 0 OR SUM(fees) <> 0
+    OR SUM(payout_accrued) <> 0 OR SUM(payout_paid) <> 0
+  ORDER BY seller_id`;
+
+/** The sellers' products in the day: orders, units and revenue of orders neither cancelled nor rejected. */
+export const PRODUCT_ROWS = `
+  SELECT seller_id, product_id, category, SUM(orders) AS orders, SUM(units) AS units, SUM(revenue) AS gmv
+  FROM product_hourly
+  WHERE platform_id = ?1 AND seller_id IN (SELECT value FROM json_each(?2)) AND hour >= ?3 AND hour < ?4
+  GROUP BY seller_id, product_id, category
+  HAVING SUM(orders) <> 0 OR SUM(units) <> 0 OR SUM(revenue) <> 0
+  ORDER BY seller_id, product_id, category`;
