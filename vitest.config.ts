@@ -21,6 +21,7 @@ export default defineConfig(async () => ({
                 SESSION_SECRET: "test-session-secret",
                 WEBHOOK_SIGNING_KEY: "test-webhook-signing-key",
                 ENVIRONMENT: "test",
+                DASHBOARD_ORIGIN: "https://dashboard.sellerpulse.test",
               },
               // Outbound fetches (webhook deliveries) reach a receiver in Node, never the network.
               outboundService: receiver,

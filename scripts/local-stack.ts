@@ -133,7 +133,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   ];
   if (options.logLevel) args.push("--log-level", options.logLevel);
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  // Session links point at this stack, whatever port it runs on.
+  const vars = { DASHBOARD_ORIGIN: url, ...options.vars };
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const worker = startProcessGroup(args, options.quiet ?? false);
   await worker.ready(`${url}/v1/openapi.json`);
   return { url, demoKey, stop: worker.stop };

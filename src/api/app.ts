@@ -11,6 +11,7 @@ import { opsBenchmarks } from "./ops-benchmarks.ts";
 import { opsDeliveries } from "./ops-deliveries.ts";
 import { opsSellers } from "./ops-sellers.ts";
 import { reports } from "./reports.ts";
+import { SECURITY_HEADERS } from "./security-headers.ts";
 import { sellerAlerts } from "./seller-alerts.ts";
 import { sellerBenchmarks } from "./seller-benchmarks.ts";
 import { sellerProducts } from "./seller-products.ts";
@@ -55,11 +56,15 @@ app.notFound((c) => {
 
 /**
  * Answers are per caller and live: no cache keeps them, unless the endpoint says otherwise (the
- * public rankings). A WebSocket's upgrade is the runtime's own response, left as it is.
+ * public rankings). No browser guesses a type other than the one sent (nosniff), and none reaches
+ * the API but over HTTPS once it has (HSTS). A WebSocket's upgrade is the runtime's own response,
+ * left as it is.
  */
 app.use("/v1/*", async (c, next) => {
   await next();
-  if (c.res.status !== 101 && !c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  if (c.res.status === 101) return;
+  if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
 });
 
 app.route("/v1/events", ingest);

@@ -6,8 +6,8 @@
 import { createMiddleware } from "hono/factory";
 import { platformForKey } from "../auth/keys.ts";
 import type { Platform, Principal } from "../auth/principal.ts";
-import { isSessionToken, verifySession } from "../auth/sessions.ts";
-import { forbidden, unauthorized } from "./errors.ts";
+import { isSessionToken, type Keyring, keyringOf, SessionSecretRefused, verifySession } from "../auth/sessions.ts";
+import { ApiError, forbidden, unauthorized } from "./errors.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -52,7 +52,7 @@ export const sellerAccess = createMiddleware<AppEnv>(async (c, next) => {
 
 async function principalFor(env: Env, token: string): Promise<Principal> {
   if (isSessionToken(token)) {
-    const claims = await verifySession(env.SESSION_SECRET, token);
+    const claims = await verifySession(await sessionKeyring(env), token);
     if (!claims) throw unauthorized("The session token is invalid or has expired");
     const platform = { id: claims.platform, currency: claims.currency };
     const expiresAt = claims.exp * 1000;
@@ -63,6 +63,24 @@ async function principalFor(env: Env, token: string): Promise<Principal> {
   const platform = await platformForKey(env.DB, token);
   if (!platform) throw unauthorized("The API key is unknown or revoked");
   return { kind: "platform", platform };
+}
+
+/**
+ * The secrets sessions are signed with. A weak one outside local development refuses every
+ * session (500, and the reason in the log), rather than hand out tokens anyone could forge.
+ */
+export async function sessionKeyring(env: Env): Promise<Keyring> {
+  try {
+    return await keyringOf(env);
+  } catch (error) {
+    if (!(error instanceof SessionSecretRefused)) throw error;
+    console.error(`sessions refused: ${error.message}; set a new one with wrangler secret put SESSION_SECRET`);
+    throw new ApiError(
+      500,
+      "misconfigured",
+      "Sessions are unavailable until this service's operator sets a strong session secret",
+    );
+  }
 }
 
 export function requirePlatformKey(principal: Principal): Platform {

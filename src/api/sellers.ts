@@ -3,6 +3,7 @@
  * the seller's own SellerLedger; a seller token reaches only its own seller (403 otherwise).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { SESSION_TTL_SECONDS } from "../auth/sessions.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "../ledger/live-protocol.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
@@ -122,7 +123,7 @@ sellers.openapi(
     path: "/{id}/live",
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
     description:
-      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket opened with a session token gets nothing after the session expires: the next push closes it with code 4401.",
+      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.",
     security: [{ bearer: [] }],
     middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
@@ -146,10 +147,11 @@ sellers.openapi(
     const request = new Request(c.req.raw);
     request.headers.set(LIVE_SELLER_HEADER, id);
     request.headers.set(LIVE_CURRENCY_HEADER, platform.currency);
-    // Only the Worker says when a socket's session ends (a caller's own header is dropped).
+    // Only the Worker says when a socket's session ends (a caller's own header is replaced). A
+    // platform key's socket ends like a session's, an hour on: a revoked key's socket ends too.
     const principal = c.get("principal");
-    if (principal.kind === "platform") request.headers.delete(LIVE_EXPIRES_HEADER);
-    else request.headers.set(LIVE_EXPIRES_HEADER, String(principal.expiresAt));
+    const expiresAt = principal.kind === "platform" ? Date.now() + SESSION_TTL_SECONDS * 1000 : principal.expiresAt;
+    request.headers.set(LIVE_EXPIRES_HEADER, String(expiresAt));
     return ledger.fetch(request);
   },
 );

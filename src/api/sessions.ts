@@ -4,10 +4,10 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { SESSION_TTL_SECONDS, type SessionClaims, signSession } from "../auth/sessions.ts";
+import { SESSION_TTL_SECONDS, signSession } from "../auth/sessions.ts";
 import { actorOf, auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
-import { type AppEnv, authenticate, requirePlatformKey } from "./auth.ts";
+import { type AppEnv, authenticate, requirePlatformKey, sessionKeyring } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
 import { validationHook } from "./validation.ts";
@@ -66,17 +66,32 @@ sessions.openapi(
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));
     const body = c.req.valid("json");
+    const dashboard = dashboardOrigin(c.env);
     const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;
     const base = { platform: platform.id, currency: platform.currency, exp };
-    const claims: SessionClaims =
+    const claims =
       body.role === "operator"
-        ? { role: "operator", ...base }
-        : { role: "seller", seller_id: body.seller_id!, ...base }; // present: refined above
-    const token = await signSession(c.env.SESSION_SECRET, claims);
+        ? ({ role: "operator", ...base } as const)
+        : ({ role: "seller", seller_id: body.seller_id!, ...base } as const); // present: refined above
+    const token = await signSession(await sessionKeyring(c.env), claims);
     const subject = claims.role === "seller" ? `seller ${claims.seller_id}` : "operator";
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "session.minted", subject).run();
-    const dashboard = new URL("/", c.req.url);
     dashboard.hash = `token=${token}`;
     return c.json({ token, expires_at: new Date(exp * 1000).toISOString(), dashboard_url: dashboard.toString() }, 200);
   },
 );
+
+/**
+ * The dashboard's address comes from configuration (DASHBOARD_ORIGIN), never from the request's
+ * Host header: a caller who can reach the Worker under another name must not get links to it.
+ */
+function dashboardOrigin(env: Env): URL {
+  try {
+    const url = new URL("/", env.DASHBOARD_ORIGIN);
+    if (url.protocol === "https:" || (url.protocol === "http:" && env.ENVIRONMENT !== "production")) return url;
+  } catch {
+    // not a URL: refused below
+  }
+  console.error("DASHBOARD_ORIGIN is not an https origin; set it in wrangler.toml [vars]");
+  throw new ApiError(500, "misconfigured", "Sessions are unavailable until this service's dashboard address is set");
+}

@@ -24,6 +24,7 @@ import {
 } from "../rankings/windows.ts";
 import type { AppEnv } from "./auth.ts";
 import { errorSchema, jsonContent } from "./openapi-schemas.ts";
+import { SECURITY_HEADERS } from "./security-headers.ts";
 import { validationHook } from "./validation.ts";
 
 /** How long an answer for a platform that has never been ranked may be cached. */
@@ -132,7 +133,7 @@ function responseOf(list: ReadyList): Response {
 /** May be cached until the next run replaces the list. */
 function cacheHeaders(list: ReadyList): Record<string, string> {
   const maxAge = Math.max(0, Math.floor((list.expiresAt - Date.now()) / 1000));
-  return { "Cache-Control": `public, max-age=${maxAge}`, ETag: list.etag };
+  return { "Cache-Control": `public, max-age=${maxAge}`, ETag: list.etag, ...SECURITY_HEADERS };
 }
 
 /** A 304 when the request's If-None-Match names the list's ETag; null otherwise. */

@@ -1,8 +1,11 @@
 // wrangler.toml is the one source of deployment settings; what the code must know of them is
 // held to it here, read by wrangler's own parser.
+
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { INGEST_RATE_PERIOD_SECONDS } from "../../src/api/ingest-rate.ts";
+import { EXAMPLE_SESSION_SECRET } from "../../src/auth/sessions.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
 describe("wrangler.toml", () => {
@@ -23,5 +26,12 @@ describe("wrangler.toml", () => {
     let shortest = 0;
     for (let attempts = 1; attempts < MAX_DELIVERY_ATTEMPTS; attempts++) shortest += retryDelaySeconds(attempts, 0);
     expect(shortest * 1000).toBeGreaterThan(GIVE_UP_MS);
+  });
+});
+
+describe(".dev.vars.example", () => {
+  it("ships the session secret that a deployed Worker refuses", () => {
+    const example = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
+    expect(/^SESSION_SECRET=(.*)$/m.exec(example)?.[1]).toBe(EXAMPLE_SESSION_SECRET);
   });
 });

@@ -59,7 +59,7 @@ describe("authentication and tenancy", () => {
 
   it("a seller session reads its own seller only, and cannot post events or mint sessions", async () => {
     const session = await sessionFor(acme, { seller_id: "s-1" });
-    expect(session.dashboard_url).toMatch(/^https:\/\/sellerpulse\.test\/#token=sps1\./);
+    expect(session.dashboard_url).toMatch(/^https:\/\/dashboard\.sellerpulse\.test\/#token=sps1\./);
     expect(Date.parse(session.expires_at)).toBeGreaterThan(Date.now());
     expect((await api("/v1/sellers/s-1/summary", { token: session.token })).status).toBe(200);
     await expectError(await api("/v1/sellers/s-2/summary", { token: session.token }), 403);

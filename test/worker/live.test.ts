@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { signSession } from "../../src/auth/sessions.ts";
+import { keyringOf, SESSION_TTL_SECONDS, signSession } from "../../src/auth/sessions.ts";
 import { FLUSH_DELAY_MS } from "../../src/ledger/flush-delay.ts";
 import { LIVE_EXPIRES_HEADER, SESSION_EXPIRED_CLOSE } from "../../src/ledger/live-protocol.ts";
 import { placed, step, visits } from "../support/builders.ts";
@@ -143,7 +143,7 @@ describe("the live summary", () => {
   it("sends nothing after a socket's session expires: the next push closes it, and the other sockets go on", async () => {
     const key = await createPlatform("acme5");
     const exp = Math.floor(Date.now() / 1000) + 2;
-    const token = await signSession(env.SESSION_SECRET, {
+    const token = await signSession(await keyringOf(env), {
       role: "seller",
       platform: "acme5",
       currency: "USD",
@@ -168,7 +168,8 @@ describe("the live summary", () => {
     expect(JSON.parse(messages[0]!).periods.all.visits).toBe(0);
     keyed.socket.close(1000);
 
-    // A socket on the platform key has no expiry, whatever header its caller sends.
+    // A socket on the platform key ends an hour after it opened, whatever header its caller sends.
+    const opened = Date.now();
     const onKey = (
       await api("/v1/sellers/live-5/live", {
         token: key,
@@ -189,6 +190,11 @@ describe("the live summary", () => {
             : setTimeout(check, 20);
       check();
     });
+    const expiries = await runInDurableObject(env.LEDGER.getByName("acme5:live-5"), async (_, state) =>
+      state.getWebSockets().map((socket) => (socket.deserializeAttachment() as { expiresAt: number }).expiresAt),
+    );
+    const keyExpiry = expiries.find((e) => e >= opened + SESSION_TTL_SECONDS * 1000);
+    expect(keyExpiry).toBeLessThanOrEqual(Date.now() + SESSION_TTL_SECONDS * 1000);
     onKey.close(1000);
   });
 
