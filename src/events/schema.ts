@@ -19,30 +19,44 @@ export const MAX_FUTURE_MS = 5 * 60 * 1000;
  */
 const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 /**
- * Free text of 1 to `max` characters that is well-formed Unicode: a seller id with a lone
- * surrogate would be stored, but no path could name it to read it back.
+ * No control characters (C0, DEL, C1), which no id or label needs and which break logs and CSV
+ * lines, and no bidirectional formatting characters (U+061C, U+200E-U+200F, U+202A-U+202E,
+ * U+2066-U+2069), which make a text display as something else (a seller id that reads as
+ * another's in the operator's console).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to refuse control characters
+const PLAIN = /^[^\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/;
+const PLAIN_MESSAGE = "must not contain control characters or bidirectional formatting characters";
+/**
+ * Text of 1 to `max` characters that is well-formed Unicode (a seller id with a lone surrogate
+ * would be stored, but no path could name it to read it back) and plain (PLAIN).
  */
 const text = (max: number) =>
-  z.string().min(1).max(max).regex(WELL_FORMED, "must be well-formed Unicode (it contains a lone surrogate)");
-/** WELL_FORMED without control characters (U+0000-U+001F, U+007F), which no id needs. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to refuse control characters
-const ID_CHARS = /^(?:[^\uD800-\uDFFF\u0000-\u001F\u007F]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
-/** An id (event, order, product...): 1 to 128 characters of well-formed text, no control characters. */
-const id = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(
-    ID_CHARS,
-    "must be well-formed Unicode without control characters (it contains a lone surrogate or a control character)",
-  );
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(WELL_FORMED, "must be well-formed Unicode (it contains a lone surrogate)")
+    .regex(PLAIN, PLAIN_MESSAGE);
+/** An id (event, order, product...): 1 to 128 characters of plain, well-formed text. */
+const id = text(128);
 /**
  * A seller id: an id that a URL path can name. "." and ".." are path segments every URL parser
  * removes (as %2E too), so a seller of that id could never be read.
  */
 export const sellerIdSchema = id.regex(/^(?!\.\.?$)/, 'must not be "." or "..", which no URL path can name');
-/** Integer minor units (cents). */
-const minorUnits = z.int().min(0);
+/**
+ * The largest amounts an event may carry (docs/semantics.md, "Bounds"): far above any real sale,
+ * low enough that a seller's 64-bit sums (SQLite's SUM fails on overflow, for ever after) have
+ * room for hundreds of thousands of events at the maximum.
+ */
+export const MAX_UNIT_PRICE = 1e12;
+export const MAX_ORDER_VALUE = 1e13;
+export const MAX_FEE = 1e12;
+export const MAX_AMOUNT = 1e13;
+export const MAX_VISITS = 1e9;
+/** Integer minor units (cents), at most `max`. */
+const minorUnits = (max: number) => z.int().min(0).max(max);
 const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
 /**
  * RFC 3339 with any offset, stored as UTC ("2026-01-02T03:04:05.000Z"). RFC 3339 also allows a
@@ -68,7 +82,7 @@ const itemSchema = z.object({
   product_id: id,
   category: text(128),
   quantity: z.int().min(1).max(1_000_000),
-  unit_price: minorUnits,
+  unit_price: minorUnits(MAX_UNIT_PRICE),
 });
 
 const orderPlacedSchema = z.object({
@@ -80,12 +94,12 @@ const orderPlacedSchema = z.object({
     .array(itemSchema)
     .min(1)
     .max(100)
-    // Money stays exact in a JavaScript number up to 2^53 - 1.
-    .refine((items) => items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0) <= Number.MAX_SAFE_INTEGER, {
-      message: `the order's value (the sum of quantity × unit_price) must be at most ${Number.MAX_SAFE_INTEGER} minor units`,
+    // Each line is at most 10^18, so the sum of 100 stays exact enough to compare with the bound.
+    .refine((items) => items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0) <= MAX_ORDER_VALUE, {
+      message: `the order's value (the sum of quantity × unit_price) must be at most ${MAX_ORDER_VALUE} minor units`,
     }),
   commission_bps: z.int().min(0).max(10_000),
-  fee: minorUnits.default(0),
+  fee: minorUnits(MAX_FEE).default(0),
   region: text(64),
   channel: z.enum(CHANNELS),
   // 0: the order must ship at placement to be on time.
@@ -109,7 +123,7 @@ const orderCancelledSchema = orderStep("order.cancelled").extend({
 });
 const orderRefundedSchema = orderStep("order.refunded").extend({
   refund_id: id,
-  amount: z.int().min(1),
+  amount: z.int().min(1).max(MAX_AMOUNT),
 });
 const ratingSubmittedSchema = orderStep("rating.submitted").extend({
   rating: z.int().min(1).max(5),
@@ -118,14 +132,14 @@ const storefrontVisitsSchema = z.object({
   ...base,
   type: z.literal("storefront.visits"),
   channel: z.enum(CHANNELS),
-  visits: z.int().min(0),
+  visits: z.int().min(0).max(MAX_VISITS),
 });
 const payoutPaidSchema = z.object({
   ...base,
   type: z.literal("payout.paid"),
   payout_id: id,
   currency,
-  amount: z.int().min(1),
+  amount: z.int().min(1).max(MAX_AMOUNT),
 });
 
 export const eventSchema = z.discriminatedUnion("type", [

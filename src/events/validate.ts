@@ -6,6 +6,12 @@
 import type { z } from "zod";
 import { EVENT_TYPES, eventSchema, MAX_FUTURE_MS, type SellerEvent } from "./schema.ts";
 
+/**
+ * An event's JSON (as sent, without whitespace) is at most this many bytes: every event then
+ * fits a queue message (128 KB) with room to spare, whatever else shares it.
+ */
+export const MAX_EVENT_BYTES = 32 * 1024;
+
 interface Rejection {
   index: number;
   event_id: string | null;
@@ -46,6 +52,10 @@ function validateEvent(
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
     return { errors: ["an event must be a JSON object"] };
   }
+  const bytes = bytesOver(JSON.stringify(candidate), MAX_EVENT_BYTES);
+  if (bytes !== null) {
+    return { errors: [`the event is ${bytes} bytes as JSON; an event is at most ${MAX_EVENT_BYTES} bytes (32 KiB)`] };
+  }
   const type = (candidate as { type?: unknown }).type;
   if (typeof type !== "string" || !(EVENT_TYPES as string[]).includes(type)) {
     return { errors: [`type: must be one of ${EVENT_TYPES.join(", ")}`] };
@@ -73,4 +83,12 @@ export function describeIssues(issues: z.core.$ZodIssue[]): string[] {
 function eventIdOf(candidate: unknown): string | null {
   const eventId = (candidate as { event_id?: unknown } | null)?.event_id;
   return typeof eventId === "string" ? eventId : null;
+}
+
+const encoder = new TextEncoder();
+/** The UTF-8 size of a text over `cap` bytes; null within it (not encoded when it cannot be over: 3 bytes per UTF-16 unit at most). */
+function bytesOver(text: string, cap: number): number | null {
+  if (text.length * 3 <= cap) return null;
+  const bytes = encoder.encode(text).byteLength;
+  return bytes > cap ? bytes : null;
 }
