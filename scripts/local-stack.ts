@@ -51,7 +51,7 @@ function parseVars(text: string): Record<string, string> {
  * Reads .dev.vars: created from .dev.vars.example when missing, and given the example's values
  * for any name it lacks (a checkout older than a new secret still starts).
  */
-function devVars(): Record<string, string> {
+export function devVars(): Record<string, string> {
   const path = join(ROOT, ".dev.vars");
   const example = readFileSync(join(ROOT, ".dev.vars.example"), "utf8");
   if (!existsSync(path)) copyFileSync(join(ROOT, ".dev.vars.example"), path);

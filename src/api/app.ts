@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./auth.ts";
 import { ApiError, errorResponse } from "./errors.ts";
+import { imports } from "./imports.ts";
 import { ingest } from "./ingest.ts";
 import { opsBenchmarks } from "./ops-benchmarks.ts";
 import { opsDeliveries } from "./ops-deliveries.ts";
@@ -79,6 +80,7 @@ app.route("/v1/ops", opsDeliveries);
 app.route("/v1/ops", opsSellers);
 app.route("/v1/platforms", topProducts);
 app.route("/v1/reports", reports);
+app.route("/v1/imports", imports);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -62,9 +62,9 @@ export class CsvRecordSplitter {
     return this.startLine;
   }
 
-  /** Whether the text so far ends inside a quoted cell. */
-  get inQuotes(): boolean {
-    return this.quoted;
+  /** Characters of the unfinished record held back. */
+  get pendingLength(): number {
+    return this.pending.length;
   }
 }
 

@@ -11,11 +11,12 @@ const NEEDS_QUOTES = /[",\r\n]/;
 /** Text as a spreadsheet will not run it: prefixed with a quote if it starts like a formula. */
 export const spreadsheetSafe = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
+/** A cell as RFC 4180 has it: quoted, its quotes doubled, when it holds a comma, a quote or a line break. */
+export const quotedCell = (value: string): string =>
+  NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+
 /** A text cell, safe to open in a spreadsheet. */
-export function textCell(value: string): string {
-  const safe = spreadsheetSafe(value);
-  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+export const textCell = (value: string): string => quotedCell(spreadsheetSafe(value));
 
 /** One record: text cells escaped, numbers as they are; ends with CRLF, as RFC 4180 has it. */
 export function csvRecord(cells: readonly (string | number)[]): string {

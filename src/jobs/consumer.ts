@@ -5,6 +5,7 @@
  */
 import { retryDelaySeconds } from "../queue/consumer.ts";
 import { releaseBenchmarks } from "./benchmarks.ts";
+import { runImport } from "./imports.ts";
 import { type Job, jobMessageSchema } from "./messages.ts";
 import { rankCategories, rankPlatform } from "./rankings.ts";
 import { notifyReports, writeDailyReports } from "./reports.ts";
@@ -19,7 +20,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
       continue;
     }
     try {
-      await runJob(env, parsed.data);
+      await runJob(env, parsed.data, message.attempts);
       message.ack();
     } catch (error) {
       console.error("job step failed", parsed.data.job, error);
@@ -28,7 +29,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
   }
 }
 
-function runJob(env: Env, job: Job): Promise<void> {
+function runJob(env: Env, job: Job, attempts: number): Promise<void> {
   switch (job.job) {
     case "rankings.platform":
       return rankPlatform(env, job);
@@ -40,5 +41,7 @@ function runJob(env: Env, job: Job): Promise<void> {
       return writeDailyReports(env, job);
     case "reports.notify":
       return notifyReports(env, job);
+    case "imports.run":
+      return runImport(env, job, attempts);
   }
 }

@@ -51,12 +51,16 @@ const notifyReports = z.object({
   sellers: z.array(z.string()).min(1),
 });
 
+/** The next stretch of an import, from where its last commit left off. */
+const runImport = z.object({ job: z.literal("imports.run"), importId: z.string() });
+
 export const jobMessageSchema = z.discriminatedUnion("job", [
   rankPlatform,
   rankCategories,
   releaseBenchmarks,
   writeReports,
   notifyReports,
+  runImport,
 ]);
 /** A job as sent (defaults may be left out), and as run. */
 export type JobMessage = z.input<typeof jobMessageSchema>;
@@ -66,6 +70,10 @@ export type RankCategories = z.infer<typeof rankCategories>;
 export type ReleaseBenchmarks = z.infer<typeof releaseBenchmarks>;
 export type WriteReports = z.infer<typeof writeReports>;
 export type NotifyReports = z.infer<typeof notifyReports>;
+export type RunImport = z.infer<typeof runImport>;
+
+/** Deliveries of a job message before it is dead-lettered: max_retries (wrangler.toml) + 1. */
+export const JOB_ATTEMPTS = 6;
 
 /** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
 export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { csvRecord } from "../csv/write.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
-import { R2Upload } from "./r2-upload.ts";
+import { R2Upload } from "../r2/upload.ts";
 import { reportKey } from "./report-key.ts";
 import {
   PRODUCT_ROWS,

@@ -2,7 +2,7 @@
 // of equal parts (R2 refuses unequal ones), and either way the object is the pieces in order.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { R2Upload } from "../../src/reports/r2-upload.ts";
+import { R2Upload } from "../../src/r2/upload.ts";
 
 async function written(key: string, pieces: string[]) {
   const upload = new R2Upload(env.BUCKET, key);

@@ -21,7 +21,10 @@ export class R2Upload {
   ) {}
 
   async write(text: string): Promise<void> {
-    const piece = encoder.encode(text);
+    await this.writeBytes(encoder.encode(text));
+  }
+
+  async writeBytes(piece: Uint8Array): Promise<void> {
     this.pieces.push(piece);
     this.buffered += piece.byteLength;
     this.bytes += piece.byteLength;
