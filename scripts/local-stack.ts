@@ -9,7 +9,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { sha256Hex } from "../src/auth/api-key.ts";
+import { isKeyShaped, sha256Hex } from "../src/auth/api-key.ts";
 import { createPlatformSql } from "../src/db/admin-sql.ts";
 
 export const ROOT = join(import.meta.dirname, "..");
@@ -113,6 +113,8 @@ export async function createPlatform(args: {
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const demoKey = devVars().DEMO_PLATFORM_KEY;
   if (!demoKey) throw new Error(".dev.vars has no DEMO_PLATFORM_KEY (see .dev.vars.example)");
+  if (!isKeyShaped(demoKey))
+    throw new Error('.dev.vars: DEMO_PLATFORM_KEY must be "spk_" and 16 to 200 letters, digits, "_" or "-"');
   const url = `http://127.0.0.1:${options.port}`;
   await assertPortFree(url);
   const location = ["--local", ...(options.persistTo ? ["--persist-to", options.persistTo] : [])];

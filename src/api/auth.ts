@@ -1,13 +1,15 @@
 /**
  * Who is calling: a platform (API key), one of its sellers or its operator (session token).
- * `authenticate` resolves the bearer credential or answers 401; the `require*` guards answer
- * 403 when an authenticated caller reaches beyond what its credential allows.
+ * `authenticate` resolves the bearer credential or answers 401, and counts the call against the
+ * caller's rate (429 over it); the `require*` guards answer 403 when an authenticated caller
+ * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
 import { createMiddleware } from "hono/factory";
 import { platformForKey } from "../auth/keys.ts";
 import type { Platform, Principal } from "../auth/principal.ts";
 import { isSessionToken, type Keyring, keyringOf, SessionSecretRefused, verifySession } from "../auth/sessions.ts";
-import { ApiError, forbidden, unauthorized } from "./errors.ts";
+import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
+import { READ_RATE_PERIOD_SECONDS, rateKeyOf, spend } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -17,11 +19,24 @@ export interface AppEnv {
 /** The bearer credential of the Authorization header, if any. */
 const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
-/** Resolves the Authorization header's credential, or answers 401. */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+/**
+ * Resolves the Authorization header's credential, or answers 401, without counting the call:
+ * for the routes that count by their own measure (ingest by events, sessions minted).
+ */
+export const authenticateUncounted = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerOf(c.req.header("Authorization"));
   if (!token) throw unauthorized();
   c.set("principal", await principalFor(c.env, token));
+  await next();
+});
+
+/** Resolves the Authorization header's credential (or 401), and counts the call as the caller's (or 429). */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerOf(c.req.header("Authorization"));
+  if (!token) throw unauthorized();
+  const principal = await principalFor(c.env, token);
+  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+  c.set("principal", principal);
   await next();
 });
 
@@ -40,7 +55,9 @@ export const authenticateSocket = createMiddleware<AppEnv>(async (c, next) => {
         "Only a session token may be given as ?token=; send a platform key in the Authorization header",
       );
   }
-  c.set("principal", await principalFor(c.env, token));
+  const principal = await principalFor(c.env, token);
+  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+  c.set("principal", principal);
   await next();
 });
 
@@ -60,7 +77,14 @@ async function principalFor(env: Env, token: string): Promise<Principal> {
       ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt }
       : { kind: "operator", platform, expiresAt };
   }
-  const platform = await platformForKey(env.DB, token);
+  let platform: Platform | null;
+  try {
+    platform = await platformForKey(env.DB, token);
+  } catch (error) {
+    // The lookup is one fixed query: when it throws, D1 is down or overloaded, not the caller wrong.
+    console.error("key lookup failed", error);
+    throw unavailable();
+  }
   if (!platform) throw unauthorized("The API key is unknown or revoked");
   return { kind: "platform", platform };
 }

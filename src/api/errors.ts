@@ -23,6 +23,20 @@ export const badRequest = (message: string, details?: unknown) =>
 export const unauthorized = (message = "A valid platform key or session token is required") =>
   new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": "Bearer" });
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
+/** How long a caller is asked to wait when storage cannot answer. */
+const UNAVAILABLE_RETRY_SECONDS = 5;
+export const unavailable = () =>
+  new ApiError(503, "unavailable", "The service cannot reach its storage right now; please retry shortly", undefined, {
+    "Retry-After": String(UNAVAILABLE_RETRY_SECONDS),
+  });
+
+/**
+ * Errors of D1 that say it cannot answer now (a lost connection, an overload, a reset), as
+ * opposed to a mistake in a query: the caller is told to retry (503), not that we failed (500).
+ */
+const D1_UNAVAILABLE =
+  /D1.*(network connection lost|overloaded|timed? ?out|reset|unavailable|too many requests|internal error)/i;
+const isStorageUnavailable = (error: unknown) => error instanceof Error && D1_UNAVAILABLE.test(error.message);
 
 export function errorResponse(c: Context, error: unknown): Response {
   if (error instanceof ApiError) {
@@ -34,6 +48,10 @@ export function errorResponse(c: Context, error: unknown): Response {
       },
     };
     return c.json(body, error.status, error.headers);
+  }
+  if (isStorageUnavailable(error)) {
+    console.error("storage unavailable", error);
+    return errorResponse(c, unavailable());
   }
   console.error("unhandled error", error);
   return c.json({ error: { code: "internal", message: "Something went wrong on our side; please retry" } }, 500);

@@ -7,17 +7,18 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eventSchema } from "../events/schema.ts";
 import { validateEvents } from "../events/validate.ts";
 import { enqueueEvents } from "../queue/producer.ts";
-import { type AppEnv, authenticate, requirePlatformKey } from "./auth.ts";
+import { type AppEnv, authenticateUncounted, requirePlatformKey } from "./auth.ts";
 import { parseEventList, readCapped } from "./body.ts";
-import { ApiError, badRequest } from "./errors.ts";
-import { INGEST_RATE_PERIOD_SECONDS } from "./ingest-rate.ts";
+import { badRequest } from "./errors.ts";
 import { errorSchema } from "./openapi-schemas.ts";
+import { EVENTS_PER_UNIT, INGEST_RATE_PERIOD_SECONDS, spend } from "./rate-limits.ts";
 
 const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
 const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
 
 export const ingest = new OpenAPIHono<AppEnv>();
-ingest.use("*", authenticate);
+// Counted here by events, not by the call.
+ingest.use("*", authenticateUncounted);
 
 ingest.openAPIRegistry.registerPath({
   method: "post",
@@ -48,7 +49,8 @@ ingest.openAPIRegistry.registerPath({
     },
     413: { description: "Over 1 MiB (decompressed)", content: { "application/json": { schema: errorSchema } } },
     429: {
-      description: "Over the platform's rate (1,000 requests per 10 s): see Retry-After",
+      description:
+        "Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After",
       content: { "application/json": { schema: errorSchema } },
     },
   },
@@ -56,13 +58,12 @@ ingest.openAPIRegistry.registerPath({
 
 ingest.post("/", async (c) => {
   const platform = requirePlatformKey(c.get("principal"));
-  const { success } = await c.env.INGEST_LIMITER.limit({ key: platform.id });
-  if (!success) {
-    throw new ApiError(429, "rate_limited", "This platform is over its ingest rate; retry after the delay", undefined, {
-      "Retry-After": String(INGEST_RATE_PERIOD_SECONDS),
-    });
-  }
+  // A request pays one unit before its body is read (an empty or unreadable one too), and one per
+  // EVENTS_PER_UNIT events beyond the first hundred once they are counted.
+  const key = `platform:${platform.id}`;
+  await spend(c.env, "INGEST_LIMITER", key, 1, INGEST_RATE_PERIOD_SECONDS);
   const { events, unreadable } = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
+  await spend(c.env, "INGEST_LIMITER", key, Math.ceil(events.length / EVENTS_PER_UNIT) - 1, INGEST_RATE_PERIOD_SECONDS);
   const { valid, rejected } = validateEvents(events, platform.currency, Date.now(), unreadable);
   if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
   await enqueueEvents(c.env.EVENTS, platform, valid);

@@ -7,9 +7,10 @@ import { bodyLimit } from "hono/body-limit";
 import { SESSION_TTL_SECONDS, signSession } from "../auth/sessions.ts";
 import { actorOf, auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
-import { type AppEnv, authenticate, requirePlatformKey, sessionKeyring } from "./auth.ts";
+import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponses, jsonContent } from "./openapi-schemas.ts";
+import { SESSION_RATE_PERIOD_SECONDS, spend } from "./rate-limits.ts";
 import { validationHook } from "./validation.ts";
 
 /** `{ seller_id }` (role "seller", the default) or `{ role: "operator" }`; a missing seller_id is named as such. */
@@ -31,7 +32,7 @@ const sessionRequest = z
   // What the refinements say, for the OpenAPI document (which cannot see into them).
   .openapi({
     oneOf: [
-      { required: ["seller_id"], properties: { role: { const: "seller" } } },
+      { required: ["seller_id"], properties: { role: { const: "seller" }, seller_id: { type: "string" } } },
       { required: ["role"], properties: { role: { const: "operator" } }, not: { required: ["seller_id"] } },
     ],
   });
@@ -43,7 +44,8 @@ export const sessions = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 /** A session request is a few dozen bytes; this leaves room for any seller id. */
 const MAX_SESSION_BODY_BYTES = 16 * 1024;
 
-sessions.use("*", authenticate);
+// Counted per platform as sessions minted (SESSION_LIMITER), below.
+sessions.use("*", authenticateUncounted);
 sessions.use(
   "*",
   bodyLimit({
@@ -65,6 +67,7 @@ sessions.openapi(
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));
+    await spend(c.env, "SESSION_LIMITER", `platform:${platform.id}`, 1, SESSION_RATE_PERIOD_SECONDS);
     const body = c.req.valid("json");
     const dashboard = dashboardOrigin(c.env);
     const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;

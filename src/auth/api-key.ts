@@ -12,3 +12,10 @@ export function generateKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return `spk_${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
+
+/**
+ * What a key can look like: "spk_" and 16 to 200 letters, digits, "_" or "-" (generateKey's, and
+ * a local demo key of one's own choosing). Anything else is refused before any lookup.
+ */
+const KEY_SHAPE = /^spk_[A-Za-z0-9_-]{16,200}$/;
+export const isKeyShaped = (text: string) => KEY_SHAPE.test(text);

@@ -4,14 +4,23 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
-import { INGEST_RATE_PERIOD_SECONDS } from "../../src/api/ingest-rate.ts";
+import {
+  INGEST_RATE_PERIOD_SECONDS,
+  READ_RATE_PERIOD_SECONDS,
+  SESSION_RATE_PERIOD_SECONDS,
+} from "../../src/api/rate-limits.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/sessions.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
 describe("wrangler.toml", () => {
-  it("limits ingest over the period a platform over its rate is told to wait", async () => {
-    const limiter = (await wranglerConfig()).ratelimits.find((r) => r.name === "INGEST_LIMITER");
-    expect(limiter?.simple.period).toBe(INGEST_RATE_PERIOD_SECONDS);
+  it("limits each caller over the period a caller over its rate is told to wait", async () => {
+    const { ratelimits } = await wranglerConfig();
+    const periods = Object.fromEntries(ratelimits.map((r) => [r.name, r.simple.period]));
+    expect(periods).toEqual({
+      INGEST_LIMITER: INGEST_RATE_PERIOD_SECONDS,
+      READ_LIMITER: READ_RATE_PERIOD_SECONDS,
+      SESSION_LIMITER: SESSION_RATE_PERIOD_SECONDS,
+    });
   });
 
   it("runs one hourly cron, the form npm start fires every hour", async () => {
