@@ -11,8 +11,14 @@
  * on the queue as new messages (then acked), so that being deferred never counts as a failed
  * attempt. The cap leaves room under the limit for the requeue itself, and is as high as that
  * allows, since every deferred message costs a trip round the queue.
+ *
+ * Before anything is applied, the batch's events are archived to R2 (src/archive/), so that a
+ * ledger can always be rebuilt from what it was given; if that fails, the batch comes back whole.
+ * When a seller's call fails, each of its messages is tried on its own, so that one bad event
+ * sends only its own message towards the dead-letter queue, not every message co-batched with it.
  */
 import { drizzle } from "drizzle-orm/d1";
+import { type ArchiveGroup, archiveEvents } from "../archive/write.ts";
 import { deadLetters } from "../db/tables/core.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "./at-most.ts";
@@ -27,12 +33,24 @@ const MAX_SELLERS_PER_INVOCATION = 2_000;
  */
 const LEDGER_CALLS_AT_ONCE = 64;
 
+/**
+ * How long one ledger call may take before its messages are retried: a call takes milliseconds,
+ * so one that hangs (an overloaded or stuck object) must not hold the whole batch. If it finishes
+ * after all, the retry finds its events stored and adds nothing.
+ */
+const LEDGER_CALL_TIMEOUT_MS = 30_000;
+
 interface SellerGroup {
   platform: string;
   currency: string;
   sellerId: string;
-  events: SellerEvent[];
-  messages: Set<Message>;
+  /** The seller's events, by the message they came in. */
+  byMessage: Map<Message, SellerEvent[]>;
+}
+
+export interface ConsumeOptions {
+  maxSellers?: number;
+  ledgerTimeoutMs?: number;
 }
 
 export function retryDelaySeconds(attempts: number): number {
@@ -48,9 +66,10 @@ export interface Consumed {
 export async function consumeEvents(
   batch: MessageBatch,
   env: Env,
-  maxSellers = MAX_SELLERS_PER_INVOCATION,
+  { maxSellers = MAX_SELLERS_PER_INVOCATION, ledgerTimeoutMs = LEDGER_CALL_TIMEOUT_MS }: ConsumeOptions = {},
 ): Promise<Consumed> {
   const groups = new Map<string, SellerGroup>();
+  const taken = new Map<Message, QueueMessage>();
   const deferred: { message: Message; body: QueueMessage }[] = [];
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
@@ -67,33 +86,88 @@ export async function consumeEvents(
       deferred.push({ message, body: parsed.data });
       continue;
     }
+    taken.set(message, parsed.data);
     for (const event of events) {
       const key = keyOf(event);
       let group = groups.get(key);
       if (!group) {
-        group = { platform, currency, sellerId: event.seller_id, events: [], messages: new Set() };
+        group = { platform, currency, sellerId: event.seller_id, byMessage: new Map() };
         groups.set(key, group);
       }
-      group.events.push(event);
-      group.messages.add(message);
+      const own = group.byMessage.get(message);
+      if (own) own.push(event);
+      else group.byMessage.set(message, [event]);
     }
+  }
+  if (!(await archived(env.BUCKET, [...taken.values()]))) {
+    for (const message of taken.keys()) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    await requeue(env.EVENTS, deferred);
+    return { ledgers: 0, deferred: deferred.length };
   }
   const failed = new Set<Message>();
   await eachAtMost([...groups], LEDGER_CALLS_AT_ONCE, async ([key, group]) => {
+    const apply = (events: SellerEvent[]) =>
+      withTimeout(
+        env.LEDGER.getByName(key).apply(group.platform, group.sellerId, group.currency, events),
+        ledgerTimeoutMs,
+      );
     try {
-      await env.LEDGER.getByName(key).apply(group.platform, group.sellerId, group.currency, group.events);
+      await apply([...group.byMessage.values()].flat());
     } catch (error) {
       console.error("ledger apply failed", key, error);
-      for (const message of group.messages) failed.add(message);
+      if (group.byMessage.size === 1) {
+        for (const message of group.byMessage.keys()) failed.add(message);
+        return;
+      }
+      // One message at a time (arrival order never matters to a ledger): only the bad one fails.
+      for (const [message, events] of group.byMessage) {
+        try {
+          await apply(events);
+        } catch (again) {
+          console.error("ledger apply failed for one message", key, message.id, again);
+          failed.add(message);
+        }
+      }
     }
   });
-  const taken = new Set([...groups.values()].flatMap((g) => [...g.messages]));
-  for (const message of taken) {
+  for (const message of taken.keys()) {
     if (failed.has(message)) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     else message.ack();
   }
   await requeue(env.EVENTS, deferred);
   return { ledgers: groups.size, deferred: deferred.length };
+}
+
+/** Archives the messages' events, one object per platform; false if that failed. */
+async function archived(bucket: R2Bucket, bodies: QueueMessage[]): Promise<boolean> {
+  const groups = new Map<string, ArchiveGroup>();
+  for (const { platform, currency, events } of bodies) {
+    const key = `${platform}\n${currency}`;
+    const group = groups.get(key);
+    if (group) group.events.push(...events);
+    else groups.set(key, { platform, currency, events: [...events] });
+  }
+  if (groups.size === 0) return true;
+  try {
+    await archiveEvents(bucket, [...groups.values()]);
+    return true;
+  } catch (error) {
+    console.error("archiving the batch failed; it comes back whole", error);
+    return false;
+  }
+}
+
+/** The call's result, or a rejection once `ms` have passed without one. */
+async function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`ledger call timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
 }
 
 /** Puts deferred messages back as new ones, then acks them; if that fails, they are retried. */
