@@ -14,188 +14,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Post up to 1,000 events (JSON array or NDJSON, plain or gzip, at most 1 MiB decompressed) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": ({
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.placed";
-                        order_id: string;
-                        currency: string;
-                        items: {
-                            product_id: string;
-                            category: string;
-                            quantity: number;
-                            unit_price: number;
-                        }[];
-                        commission_bps: number;
-                        /** @default 0 */
-                        fee?: number;
-                        region: string;
-                        /** @enum {string} */
-                        channel: "search" | "ads" | "social" | "email" | "direct" | "other";
-                        ship_within_hours: number;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.accepted";
-                        order_id: string;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.rejected";
-                        order_id: string;
-                        reason: string;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.cancelled";
-                        order_id: string;
-                        reason: string;
-                        /** @enum {string} */
-                        by: "buyer" | "seller" | "platform";
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.shipped";
-                        order_id: string;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.delivered";
-                        order_id: string;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "order.refunded";
-                        order_id: string;
-                        refund_id: string;
-                        amount: number;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "rating.submitted";
-                        order_id: string;
-                        rating: number;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "storefront.visits";
-                        /** @enum {string} */
-                        channel: "search" | "ads" | "social" | "email" | "direct" | "other";
-                        visits: number;
-                    } | {
-                        event_id: string;
-                        /** Format: date-time */
-                        occurred_at: string;
-                        seller_id: string;
-                        /** @enum {string} */
-                        type: "payout.paid";
-                        payout_id: string;
-                        currency: string;
-                        amount: number;
-                    })[];
-                    "application/x-ndjson": string;
-                };
-            };
-            responses: {
-                /** @description Every valid event is durably queued */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accepted: number;
-                            rejected: {
-                                index: number;
-                                event_id: string | null;
-                                errors: string[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, wrong or revoked key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A session token, not a platform key */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Over 1 MiB (decompressed) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Over the platform's rate (1,000 requests per 10 s): see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["ingestEvents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -212,71 +31,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mint a seller or operator session (platform key only) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @default seller
-                         * @enum {string}
-                         */
-                        role?: "seller" | "operator";
-                        /** @description The seller the session reads: required for a seller session, left out for an operator's */
-                        seller_id?: string;
-                    } & ({
-                        /** @constant */
-                        role?: "seller";
-                    } | {
-                        /** @constant */
-                        role: "operator";
-                    });
-                };
-            };
-            responses: {
-                /** @description The session */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Session"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -291,58 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** The seller's live summary: today, 7d, 30d and all time, payouts and open orders */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description adds `previous`: the periods each is compared with */
-                    compare?: "previous";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The summary */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Summary"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSellerSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -359,62 +63,7 @@ export interface paths {
             cookie?: never;
         };
         /** One metric by hour or day over [from, to), every bucket present */
-        get: {
-            parameters: {
-                query?: {
-                    metric?: "gmv" | "orders" | "accepted" | "rejected" | "cancelled" | "cancelled_by_seller" | "acceptance_rate" | "cancellation_rate" | "seller_cancellation_rate" | "shipped" | "shipped_on_time" | "late_shipments" | "sla_compliance" | "ratings" | "avg_rating" | "positive_ratings" | "negative_ratings" | "visits" | "conversion_rate" | "refunds" | "payout_accrued" | "payout_paid";
-                    granularity?: "hour" | "day";
-                    /** @description RFC 3339; the first bucket is the first starting at or after it */
-                    from?: string;
-                    /** @description RFC 3339, exclusive; defaults to now */
-                    to?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The points */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Timeseries"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSellerTimeseries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -434,61 +83,7 @@ export interface paths {
          * GMV and orders by category or channel over [from, to) (all time by default)
          * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.
          */
-        get: {
-            parameters: {
-                query: {
-                    by: "category" | "channel";
-                    /** @description RFC 3339; the first bucket is the first starting at or after it */
-                    from?: string;
-                    /** @description RFC 3339, exclusive; defaults to now */
-                    to?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The rows */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Breakdown"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSellerBreakdown"];
         put?: never;
         post?: never;
         delete?: never;
@@ -506,58 +101,9 @@ export interface paths {
         };
         /**
          * WebSocket: the summary (JSON text) on connect and whenever it changes
-         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket opened with a session token gets nothing after the session expires: the next push closes it with code 4401.
+         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description A session token (not a platform key), for clients that cannot send an Authorization header */
-                    token?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Switching Protocols: each message is the summary, as GET /summary returns it */
-                101: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["openSellerLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -574,57 +120,7 @@ export interface paths {
             cookie?: never;
         };
         /** The seller's products in the last hourly ranking: units, revenue, rank and previous rank */
-        get: {
-            parameters: {
-                query?: {
-                    window?: "1h" | "24h" | "7d";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The seller's products, most units first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SellerProducts"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSellerProducts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -641,55 +137,7 @@ export interface paths {
             cookie?: never;
         };
         /** The seller's cohort benchmarks: noised percentile bands per metric, and where the seller sits */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The latest release for this seller */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Benchmarks"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSellerBenchmarks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -706,59 +154,7 @@ export interface paths {
             cookie?: never;
         };
         /** The seller's alerts, newest first (open ones by default) */
-        get: {
-            parameters: {
-                query?: {
-                    status?: "open" | "all";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description At most the newest 1,000 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            alerts: components["schemas"]["Alert"][];
-                        };
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listSellerAlerts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -775,111 +171,10 @@ export interface paths {
             cookie?: never;
         };
         /** The platform's webhooks (never their secrets) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Oldest first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            webhooks: components["schemas"]["Webhook"][];
-                        };
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listWebhooks"];
         put?: never;
         /** Subscribe a URL to alert types; the 201 shows its signing secret, once */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        url: string;
-                        events: ("sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description The webhook and its secret */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WebhookCreated"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -897,62 +192,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a webhook: it gets nothing more, pending deliveries included */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such webhook */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -966,53 +206,7 @@ export interface paths {
             cookie?: never;
         };
         /** The platform's benchmark releases, runs and privacy budget (operator) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Newest first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OpsBenchmarks"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getOpsBenchmarks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1029,58 +223,7 @@ export interface paths {
             cookie?: never;
         };
         /** Webhook deliveries by status (failed: every retry for a day failed), newest first */
-        get: {
-            parameters: {
-                query?: {
-                    status?: "failed" | "pending" | "delivered";
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The deliveries */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            deliveries: components["schemas"]["WebhookDelivery"][];
-                        };
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1099,77 +242,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a failed delivery again (same delivery_id), with a fresh day of retries */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Queued again */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            delivery_id: string;
-                            /** @enum {string} */
-                            status: "pending";
-                        };
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such delivery */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not failed: only a failed delivery is replayed */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["replayWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1184,57 +257,7 @@ export interface paths {
             cookie?: never;
         };
         /** Who minted sessions, changed webhooks or replayed messages, and when (newest first) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The audit log */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            entries: components["schemas"]["AuditEntry"][];
-                        };
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1251,63 +274,7 @@ export interface paths {
             cookie?: never;
         };
         /** The platform's sellers with health, flags and trailing-7-day figures, a page at a time */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description true: flagged sellers only */
-                    flagged?: "true" | "false";
-                    sort?: "health" | "gmv" | "sla_compliance" | "cancellation_rate" | "avg_rating";
-                    limit?: number;
-                    /** @description next_cursor of the page before */
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            sellers: components["schemas"]["OpsSeller"][];
-                            next_cursor: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listOpsSellers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1324,53 +291,7 @@ export interface paths {
             cookie?: never;
         };
         /** The platform's payout liability: the sums of its sellers' lifetime payout balances */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The liability, in the platform's currency */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OpsPayouts"];
-                    };
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The credentials do not reach this resource */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getOpsPayouts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1387,49 +308,75 @@ export interface paths {
             cookie?: never;
         };
         /** A category's top products of the last hourly ranking (public, cacheable) */
-        get: {
-            parameters: {
-                query?: {
-                    window?: "1h" | "24h" | "7d";
-                    by?: "units" | "revenue";
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    platform: string;
-                    category: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The list; an unknown platform or category has no products */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TopProducts"];
-                    };
-                };
-                /** @description Not modified (If-None-Match matched the ETag) */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A bad window, by or limit */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
+        get: operations["getTopProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** The daily reports written for the platform, newest first */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One day's report as CSV (a seller's session gets its own rows only) */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a file of events (NDJSON or CSV, plain or gzip, at most 100 MiB decompressed) */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's progress and its first rejected rows */
+        get: operations["getImport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1755,7 +702,7 @@ export interface components {
         };
         OpsSeller: {
             seller_id: string;
-            /** @description 0–100 from the trailing 7 days (formula in docs/semantics.md) */
+            /** @description 0–100 from the trailing 7 days (formula in the README) */
             health: number;
             /** @description an open threshold or SLA-breach alert */
             flagged: boolean;
@@ -1798,6 +745,38 @@ export interface components {
                 product_id: string;
             }[];
         };
+        ReportList: {
+            reports: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                kind: "products" | "sellers";
+                /** @description data rows in the file (null for a seller's session: its own are fewer) */
+                rows: number | null;
+                /** @description the file's size (null for a seller's session) */
+                bytes: number | null;
+            }[];
+        };
+        Import: {
+            import_id: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "done" | "failed";
+            /** @description rows in the file (blank lines and a CSV's header are not rows) */
+            rows_total: number;
+            /** @description rows judged so far, the rejected included */
+            rows_done: number;
+            rows_rejected: number;
+            /** @description the first 100 rejected rows, by line */
+            rejected: {
+                /** @description counted from 1 */
+                line: number;
+                errors: string[];
+            }[];
+            /** @description why a failed import stopped */
+            error: string | null;
+            created_at: string;
+            finished_at: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1806,4 +785,2937 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    ingestEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "event_id": "0193a5b2-7c41-7d2e-9f10-3b8c5e2a1d01",
+                 *         "type": "order.placed",
+                 *         "occurred_at": "2026-12-03T14:05:00Z",
+                 *         "seller_id": "s-17",
+                 *         "order_id": "o-1001",
+                 *         "currency": "USD",
+                 *         "items": [
+                 *           {
+                 *             "product_id": "p-88",
+                 *             "category": "shoes",
+                 *             "quantity": 2,
+                 *             "unit_price": 4500
+                 *           }
+                 *         ],
+                 *         "commission_bps": 1500,
+                 *         "fee": 30,
+                 *         "region": "us-west",
+                 *         "channel": "search",
+                 *         "ship_within_hours": 48
+                 *       },
+                 *       {
+                 *         "event_id": "0193a5b2-7c41-7d2e-9f10-3b8c5e2a1d02",
+                 *         "type": "order.shipped",
+                 *         "occurred_at": "2026-12-04T09:30:00Z",
+                 *         "seller_id": "s-17",
+                 *         "order_id": "o-1001"
+                 *       }
+                 *     ]
+                 */
+                "application/json": ({
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.placed";
+                    order_id: string;
+                    currency: string;
+                    items: {
+                        product_id: string;
+                        category: string;
+                        quantity: number;
+                        unit_price: number;
+                    }[];
+                    commission_bps: number;
+                    /** @default 0 */
+                    fee?: number;
+                    region: string;
+                    /** @enum {string} */
+                    channel: "search" | "ads" | "social" | "email" | "direct" | "other";
+                    ship_within_hours: number;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.accepted";
+                    order_id: string;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.rejected";
+                    order_id: string;
+                    reason: string;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.cancelled";
+                    order_id: string;
+                    reason: string;
+                    /** @enum {string} */
+                    by: "buyer" | "seller" | "platform";
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.shipped";
+                    order_id: string;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.delivered";
+                    order_id: string;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "order.refunded";
+                    order_id: string;
+                    refund_id: string;
+                    amount: number;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "rating.submitted";
+                    order_id: string;
+                    rating: number;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "storefront.visits";
+                    /** @enum {string} */
+                    channel: "search" | "ads" | "social" | "email" | "direct" | "other";
+                    visits: number;
+                } | {
+                    event_id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    seller_id: string;
+                    /** @enum {string} */
+                    type: "payout.paid";
+                    payout_id: string;
+                    currency: string;
+                    amount: number;
+                })[];
+                /**
+                 * @example {"event_id":"0193a5b2-7c41-7d2e-9f10-3b8c5e2a1d01","type":"order.placed","occurred_at":"2026-12-03T14:05:00Z","seller_id":"s-17","order_id":"o-1001","currency":"USD","items":[{"product_id":"p-88","category":"shoes","quantity":2,"unit_price":4500}],"commission_bps":1500,"fee":30,"region":"us-west","channel":"search","ship_within_hours":48}
+                 *     {"event_id":"0193a5b2-7c41-7d2e-9f10-3b8c5e2a1d02","type":"order.shipped","occurred_at":"2026-12-04T09:30:00Z","seller_id":"s-17","order_id":"o-1001"}
+                 */
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Every valid event is durably queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accepted": 2,
+                     *       "rejected": [
+                     *         {
+                     *           "index": 2,
+                     *           "event_id": "e-3",
+                     *           "errors": [
+                     *             "occurred_at: more than 5 minutes in the future"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        accepted: number;
+                        rejected: {
+                            index: number;
+                            event_id: string | null;
+                            errors: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "No event in the request is valid",
+                     *         "details": {
+                     *           "rejected": [
+                     *             {
+                     *               "index": 0,
+                     *               "event_id": "e-1",
+                     *               "errors": [
+                     *                 "currency: this platform settles in USD"
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, wrong or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A session token, not a platform key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over 1 MiB (decompressed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is over 1 MiB (1,048,576 bytes, decompressed)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "This platform is over its ingest rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default seller
+                     * @enum {string}
+                     */
+                    role?: "seller" | "operator";
+                    /** @description The seller the session reads: required for a seller session, left out for an operator's */
+                    seller_id?: string;
+                } | {
+                    /** @constant */
+                    role?: "seller";
+                    seller_id: string;
+                } | {
+                    /** @constant */
+                    role: "operator";
+                    seller_id?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.c2lnbmF0dXJl",
+                     *       "expires_at": "2026-12-04T11:00:00.000Z",
+                     *       "dashboard_url": "http://localhost:8787/#token=sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.c2lnbmF0dXJl"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerSummary: {
+        parameters: {
+            query?: {
+                /** @description adds `previous`: the periods each is compared with */
+                compare?: "previous";
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "seller_id": "s-17",
+                     *       "currency": "USD",
+                     *       "updated_at": "2026-12-04T09:30:02.000Z",
+                     *       "since": "2026-11-05T08:00:00.000Z",
+                     *       "periods": {
+                     *         "today": {
+                     *           "gmv": 9000,
+                     *           "orders": 1,
+                     *           "accepted": 1,
+                     *           "rejected": 0,
+                     *           "cancelled": 0,
+                     *           "cancelled_by_seller": 0,
+                     *           "acceptance_rate": 1,
+                     *           "cancellation_rate": 0,
+                     *           "seller_cancellation_rate": 0,
+                     *           "shipped": 1,
+                     *           "shipped_on_time": 1,
+                     *           "late_shipments": 0,
+                     *           "sla_compliance": 1,
+                     *           "ratings": 0,
+                     *           "avg_rating": null,
+                     *           "positive_ratings": 0,
+                     *           "negative_ratings": 0,
+                     *           "visits": 40,
+                     *           "conversion_rate": 0.025,
+                     *           "refunds": 0,
+                     *           "payout_accrued": 7620,
+                     *           "payout_paid": 0
+                     *         },
+                     *         "7d": {
+                     *           "gmv": 98000,
+                     *           "orders": 12,
+                     *           "accepted": 50,
+                     *           "rejected": 2,
+                     *           "cancelled": 3,
+                     *           "cancelled_by_seller": 1,
+                     *           "acceptance_rate": 0.9615,
+                     *           "cancellation_rate": 0.0577,
+                     *           "seller_cancellation_rate": 0.0192,
+                     *           "shipped": 47,
+                     *           "shipped_on_time": 45,
+                     *           "late_shipments": 2,
+                     *           "sla_compliance": 0.9574,
+                     *           "ratings": 20,
+                     *           "avg_rating": 4.6,
+                     *           "positive_ratings": 18,
+                     *           "negative_ratings": 1,
+                     *           "visits": 2100,
+                     *           "conversion_rate": 0.0248,
+                     *           "refunds": 4500,
+                     *           "payout_accrued": 345050,
+                     *           "payout_paid": 300000
+                     *         },
+                     *         "30d": {
+                     *           "gmv": 412500,
+                     *           "orders": 52,
+                     *           "accepted": 50,
+                     *           "rejected": 2,
+                     *           "cancelled": 3,
+                     *           "cancelled_by_seller": 1,
+                     *           "acceptance_rate": 0.9615,
+                     *           "cancellation_rate": 0.0577,
+                     *           "seller_cancellation_rate": 0.0192,
+                     *           "shipped": 47,
+                     *           "shipped_on_time": 45,
+                     *           "late_shipments": 2,
+                     *           "sla_compliance": 0.9574,
+                     *           "ratings": 20,
+                     *           "avg_rating": 4.6,
+                     *           "positive_ratings": 18,
+                     *           "negative_ratings": 1,
+                     *           "visits": 2100,
+                     *           "conversion_rate": 0.0248,
+                     *           "refunds": 4500,
+                     *           "payout_accrued": 345050,
+                     *           "payout_paid": 300000
+                     *         },
+                     *         "all": {
+                     *           "gmv": 412500,
+                     *           "orders": 52,
+                     *           "accepted": 50,
+                     *           "rejected": 2,
+                     *           "cancelled": 3,
+                     *           "cancelled_by_seller": 1,
+                     *           "acceptance_rate": 0.9615,
+                     *           "cancellation_rate": 0.0577,
+                     *           "seller_cancellation_rate": 0.0192,
+                     *           "shipped": 47,
+                     *           "shipped_on_time": 45,
+                     *           "late_shipments": 2,
+                     *           "sla_compliance": 0.9574,
+                     *           "ratings": 20,
+                     *           "avg_rating": 4.6,
+                     *           "positive_ratings": 18,
+                     *           "negative_ratings": 1,
+                     *           "visits": 2100,
+                     *           "conversion_rate": 0.0248,
+                     *           "refunds": 4500,
+                     *           "payout_accrued": 345050,
+                     *           "payout_paid": 300000
+                     *         }
+                     *       },
+                     *       "payout": {
+                     *         "accrued": 345050,
+                     *         "paid": 300000,
+                     *         "pending": 45050,
+                     *         "commission": 61875,
+                     *         "fees": 1560,
+                     *         "refunds": 4500
+                     *       },
+                     *       "open": {
+                     *         "awaiting_acceptance": 1,
+                     *         "awaiting_shipment": 2,
+                     *         "overdue": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerTimeseries: {
+        parameters: {
+            query?: {
+                metric?: "gmv" | "orders" | "accepted" | "rejected" | "cancelled" | "cancelled_by_seller" | "acceptance_rate" | "cancellation_rate" | "seller_cancellation_rate" | "shipped" | "shipped_on_time" | "late_shipments" | "sla_compliance" | "ratings" | "avg_rating" | "positive_ratings" | "negative_ratings" | "visits" | "conversion_rate" | "refunds" | "payout_accrued" | "payout_paid";
+                granularity?: "hour" | "day";
+                /** @description RFC 3339; the first bucket is the first starting at or after it */
+                from?: string;
+                /** @description RFC 3339, exclusive; defaults to now */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The points */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "metric": "gmv",
+                     *       "granularity": "day",
+                     *       "points": [
+                     *         {
+                     *           "t": "2026-12-02T00:00:00.000Z",
+                     *           "value": 12000
+                     *         },
+                     *         {
+                     *           "t": "2026-12-03T00:00:00.000Z",
+                     *           "value": 0
+                     *         },
+                     *         {
+                     *           "t": "2026-12-04T00:00:00.000Z",
+                     *           "value": 9000
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Timeseries"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerBreakdown: {
+        parameters: {
+            query: {
+                by: "category" | "channel";
+                /** @description RFC 3339; the first bucket is the first starting at or after it */
+                from?: string;
+                /** @description RFC 3339, exclusive; defaults to now */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "by": "category",
+                     *       "rows": [
+                     *         {
+                     *           "key": "shoes",
+                     *           "gmv": 300000,
+                     *           "orders": 40
+                     *         },
+                     *         {
+                     *           "key": "bags",
+                     *           "gmv": 112500,
+                     *           "orders": 12
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Breakdown"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openSellerLive: {
+        parameters: {
+            query?: {
+                /** @description A session token (not a platform key), for clients that cannot send an Authorization header */
+                token?: string;
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols: each message is the summary, as GET /summary returns it */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerProducts: {
+        parameters: {
+            query?: {
+                window?: "1h" | "24h" | "7d";
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The seller's products, most units first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "window": "24h",
+                     *       "generated_at": "2026-12-04T09:00:00.000Z",
+                     *       "products": [
+                     *         {
+                     *           "product_id": "p-88",
+                     *           "category": "shoes",
+                     *           "units": 14,
+                     *           "revenue": 63000,
+                     *           "rank": 3,
+                     *           "previous_rank": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SellerProducts"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerBenchmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest release for this seller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "seller_id": "s-17",
+                     *       "released_at": "2026-11-30T01:00:00.000Z",
+                     *       "period": {
+                     *         "from": "2026-11-02",
+                     *         "to": "2026-11-30"
+                     *       },
+                     *       "cohort": {
+                     *         "level": "category+size",
+                     *         "category": "shoes",
+                     *         "region": null,
+                     *         "size_band": "small",
+                     *         "sellers": 41
+                     *       },
+                     *       "epsilon": 6.5,
+                     *       "suppressed": null,
+                     *       "metrics": {
+                     *         "gmv": {
+                     *           "p25": 180000,
+                     *           "p50": 310000,
+                     *           "p75": 520000,
+                     *           "value": 412500,
+                     *           "percentile": 62
+                     *         },
+                     *         "orders": {
+                     *           "p25": 20,
+                     *           "p50": 38,
+                     *           "p75": 61,
+                     *           "value": 52,
+                     *           "percentile": 66
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Benchmarks"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSellerAlerts: {
+        parameters: {
+            query?: {
+                status?: "open" | "all";
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description At most the newest 1,000 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alerts": [
+                     *         {
+                     *           "alert_id": "sla.breached:o-1001",
+                     *           "type": "sla.breached",
+                     *           "status": "open",
+                     *           "raised_at": "2026-12-05T14:05:00.000Z",
+                     *           "resolved_at": null,
+                     *           "order_id": "o-1001",
+                     *           "details": {
+                     *             "deadline": "2026-12-05T14:05:00.000Z",
+                     *             "ship_within_hours": 48
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        alerts: components["schemas"]["Alert"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhooks": [
+                     *         {
+                     *           "webhook_id": "wh_5d1e0c7a9b2f4c8e8a6d3f1b2c4e6a80",
+                     *           "url": "https://hooks.acme.test/sellerpulse",
+                     *           "events": [
+                     *             "sla.breached",
+                     *             "report.ready"
+                     *           ],
+                     *           "created_at": "2026-12-01T08:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        webhooks: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.acme.test/sellerpulse",
+                 *       "events": [
+                 *         "sla.breached",
+                 *         "report.ready"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    url: string;
+                    events: ("sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready")[];
+                };
+            };
+        };
+        responses: {
+            /** @description The webhook and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhook_id": "wh_5d1e0c7a9b2f4c8e8a6d3f1b2c4e6a80",
+                     *       "url": "https://hooks.acme.test/sellerpulse",
+                     *       "events": [
+                     *         "sla.breached",
+                     *         "report.ready"
+                     *       ],
+                     *       "created_at": "2026-12-01T08:00:00.000Z",
+                     *       "secret": "whsec_5f0c2a9e4b7d4e1f8a3c6b2d9e0f1a7c"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example wh_5d1e0c7a9b2f4c8e8a6d3f1b2c4e6a80 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpsBenchmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "releases": [
+                     *         {
+                     *           "released_at": "2026-11-30T01:00:00.000Z",
+                     *           "period": {
+                     *             "from": "2026-11-02",
+                     *             "to": "2026-11-30"
+                     *           },
+                     *           "cohort": {
+                     *             "level": "category+size",
+                     *             "category": "shoes",
+                     *             "region": null,
+                     *             "size_band": "small"
+                     *           },
+                     *           "sellers": 41,
+                     *           "epsilon": 6.5,
+                     *           "mechanism": "discrete-laplace-histogram/v1"
+                     *         }
+                     *       ],
+                     *       "budget": {
+                     *         "cap": 350,
+                     *         "spent": 32.5,
+                     *         "period": "2026"
+                     *       },
+                     *       "runs": [
+                     *         {
+                     *           "released_at": "2026-11-30T01:00:00.000Z",
+                     *           "period": {
+                     *             "from": "2026-11-02",
+                     *             "to": "2026-11-30"
+                     *           },
+                     *           "sellers": 120,
+                     *           "excluded": 0,
+                     *           "releases": 3,
+                     *           "suppressed": 1,
+                     *           "note": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsBenchmarks"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: "failed" | "pending" | "delivered";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deliveries": [
+                     *         {
+                     *           "delivery_id": "dl_0193a5b2",
+                     *           "webhook_id": "wh_5d1e0c7a9b2f4c8e8a6d3f1b2c4e6a80",
+                     *           "seller_id": "s-17",
+                     *           "type": "sla.breached",
+                     *           "alert_id": "sla.breached:o-1001",
+                     *           "status": "failed",
+                     *           "attempts": 12,
+                     *           "last_status": 503,
+                     *           "last_error": null,
+                     *           "created_at": "2026-12-04T09:00:00.000Z",
+                     *           "updated_at": "2026-12-05T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example dl_0193a5b2 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "delivery_id": "dl_0193a5b2",
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": {
+                        delivery_id: string;
+                        /** @enum {string} */
+                        status: "pending";
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not failed: only a failed delivery is replayed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_failed",
+                     *         "message": "Only a failed delivery can be replayed"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": [
+                     *         {
+                     *           "at": "2026-12-04T10:00:00.000Z",
+                     *           "actor": "platform key",
+                     *           "action": "session.minted",
+                     *           "subject": "seller s-17"
+                     *         },
+                     *         {
+                     *           "at": "2026-12-04T10:05:00.000Z",
+                     *           "actor": "operator",
+                     *           "action": "webhook_delivery.replayed",
+                     *           "subject": "dl_0193a5b2"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        entries: components["schemas"]["AuditEntry"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpsSellers: {
+        parameters: {
+            query?: {
+                /** @description true: flagged sellers only */
+                flagged?: "true" | "false";
+                sort?: "health" | "gmv" | "sla_compliance" | "cancellation_rate" | "avg_rating";
+                limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sellers": [
+                     *         {
+                     *           "seller_id": "s-17",
+                     *           "health": 71,
+                     *           "flagged": true,
+                     *           "reasons": [
+                     *             "sla.breached"
+                     *           ],
+                     *           "gmv_7d": 98000,
+                     *           "orders_7d": 12,
+                     *           "sla_compliance": 0.9574,
+                     *           "acceptance_rate": 0.9615,
+                     *           "cancellation_rate": 0.0577,
+                     *           "avg_rating": 4.6,
+                     *           "open_alerts": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJoIjo3MSwicyI6InMtMTcifQ"
+                     *     }
+                     */
+                    "application/json": {
+                        sellers: components["schemas"]["OpsSeller"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpsPayouts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The liability, in the platform's currency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "accrued": 12450000,
+                     *       "paid": 11900000,
+                     *       "pending": 550000,
+                     *       "commission": 2241000,
+                     *       "fees": 48000,
+                     *       "refunds": 96000,
+                     *       "sellers": 120
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsPayouts"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTopProducts: {
+        parameters: {
+            query?: {
+                window?: "1h" | "24h" | "7d";
+                by?: "units" | "revenue";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @example demo */
+                platform: string;
+                /** @example shoes */
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list; an unknown platform or category has no products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "platform": "demo",
+                     *       "category": "shoes",
+                     *       "window": "24h",
+                     *       "by": "units",
+                     *       "generated_at": "2026-12-04T09:00:00.000Z",
+                     *       "hours": {
+                     *         "from": "2026-12-03T09:00:00.000Z",
+                     *         "to": "2026-12-04T09:00:00.000Z"
+                     *       },
+                     *       "products": [
+                     *         {
+                     *           "rank": 1,
+                     *           "product_id": "p-12"
+                     *         },
+                     *         {
+                     *           "rank": 2,
+                     *           "product_id": "p-40"
+                     *         },
+                     *         {
+                     *           "rank": 3,
+                     *           "product_id": "p-88"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopProducts"];
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad window, by or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reports": [
+                     *         {
+                     *           "date": "2026-12-03",
+                     *           "kind": "products",
+                     *           "rows": 412,
+                     *           "bytes": 30512
+                     *         },
+                     *         {
+                     *           "date": "2026-12-03",
+                     *           "kind": "sellers",
+                     *           "rows": 120,
+                     *           "bytes": 14080
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query: {
+                kind: "products" | "sellers";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description a UTC day, YYYY-MM-DD
+                 * @example 2026-12-03
+                 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example date,seller_id,product_id,category,orders,units,gmv
+                     *     2026-12-03,s-17,p-88,shoes,9,14,63000
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No report of that day and kind */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {"event_id":"0193a5b2-7c41-7d2e-9f10-3b8c5e2a1d01","type":"order.placed","occurred_at":"2026-12-03T14:05:00Z","seller_id":"s-17","order_id":"o-1001","currency":"USD","items":[{"product_id":"p-88","category":"shoes","quantity":2,"unit_price":4500}],"commission_bps":1500,"fee":30,"region":"us-west","channel":"search","ship_within_hours":48}
+                 *     {"event_id":"0193a5b2-7c41-7d2e-9f10-3b8c5e2a1d02","type":"order.shipped","occurred_at":"2026-12-04T09:30:00Z","seller_id":"s-17","order_id":"o-1001"}
+                 */
+                "application/x-ndjson": string;
+                /**
+                 * @example event_id,type,occurred_at,seller_id,order_id
+                 *     e-201,order.accepted,2026-12-03T15:00:00Z,s-17,o-1001
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Stored; the rows are being imported */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "import_id": "imp_0193a5b27c417d2e9f103b8c5e2a1d01",
+                     *       "rows_total": 2,
+                     *       "bytes": 512
+                     *     }
+                     */
+                    "application/json": {
+                        import_id: string;
+                        rows_total: number;
+                        bytes: number;
+                    };
+                };
+            };
+            /** @description Not UTF-8, not gzip, a record over 1 MiB, no rows, or a CSV header that names unknown or lacks required columns */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over 100 MiB (decompressed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is over 1 MiB (1,048,576 bytes, decompressed)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not application/x-ndjson or text/csv, or an encoding other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send application/x-ndjson or text/csv"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example imp_0193a5b27c417d2e9f103b8c5e2a1d01 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "import_id": "imp_0193a5b27c417d2e9f103b8c5e2a1d01",
+                     *       "state": "done",
+                     *       "rows_total": 2,
+                     *       "rows_done": 2,
+                     *       "rows_rejected": 1,
+                     *       "rejected": [
+                     *         {
+                     *           "line": 2,
+                     *           "errors": [
+                     *             "order_id: required"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": null,
+                     *       "created_at": "2026-12-04T10:00:00.000Z",
+                     *       "finished_at": "2026-12-04T10:00:03.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such import for this platform */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
