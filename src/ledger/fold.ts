@@ -3,20 +3,24 @@
  * The SellerLedger Durable Object is its incremental, durable form; tests hold the two equal,
  * and hold this one to "any arrival order and any duplication gives the in-order result".
  */
-import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
+import { isOrderEvent, type SellerEvent } from "../events/schema.ts";
 import { addHourly, bump, type HourlyCounters } from "../metrics/counters.ts";
 import { deriveOrder, type OrderOutcome } from "./order.ts";
+import { keepOrderEvents } from "./order-events.ts";
+import type { IgnoredEvent, KeptEvent } from "./order-replay.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 
 export interface FoldedLedger {
   hourly: HourlyCounters;
+  /** Each order's outcome; its `ignored` lists the events past the order's cap after those its replay ignored. */
   orders: Map<string, OrderOutcome>;
 }
 
 export function foldEvents(events: Iterable<SellerEvent>): FoldedLedger {
   const seen = new Set<string>();
   const direct: HourlyCounters = new Map();
-  const byOrder = new Map<string, OrderEvent[]>();
+  const byOrder = new Map<string, KeptEvent[]>();
+  const overCap = new Map<string, IgnoredEvent[]>();
   for (const event of events) {
     // Every key of every received event is remembered; an event counts only if all are new.
     const keys = dedupeKeys(event);
@@ -24,9 +28,10 @@ export function foldEvents(events: Iterable<SellerEvent>): FoldedLedger {
     for (const key of keys) seen.add(key);
     if (duplicate) continue;
     if (isOrderEvent(event)) {
-      const orderEvents = byOrder.get(event.order_id);
-      if (orderEvents) orderEvents.push(event);
-      else byOrder.set(event.order_id, [event]);
+      const kept = keepOrderEvents(byOrder.get(event.order_id) ?? [], [event]);
+      byOrder.set(event.order_id, kept.kept);
+      if (kept.overCap.length > 0)
+        overCap.set(event.order_id, [...(overCap.get(event.order_id) ?? []), ...kept.overCap]);
     }
     const counter = directCounter(event);
     if (counter) bump(direct, counter.hour, counter.field, counter.amount);
@@ -36,7 +41,7 @@ export function foldEvents(events: Iterable<SellerEvent>): FoldedLedger {
   const orders = new Map<string, OrderOutcome>();
   for (const [orderId, orderEvents] of byOrder) {
     const outcome = deriveOrder(orderEvents);
-    orders.set(orderId, outcome);
+    orders.set(orderId, { ...outcome, ignored: [...outcome.ignored, ...(overCap.get(orderId) ?? [])] });
     addHourly(hourly, outcome.hourly);
   }
   return { hourly, orders };

@@ -8,6 +8,7 @@
  *   seen(key)                      every dedupe key ever received (event, refund, payout ids)
  *   orders(order_id, status, deadline_ms, events)
  *                                  each order's status, shipping deadline and its deduplicated events
+ *                                  (at most MAX_ORDER_EVENTS, repeated placements without bodies: order-events.ts)
  *   ignored(event_id, ...)         lifecycle events that made no sense, for the operator
  *   hourly(hour, counters..., dirty)        the seller's counters by event hour
  *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
@@ -115,7 +116,8 @@ export const WRITE = {
     SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3 FROM json_each(?) WHERE true
     ON CONFLICT (order_id) DO UPDATE SET
       status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events`,
-  forgetIgnored: "DELETE FROM ignored WHERE order_id = ?",
+  /** An order's listings made by its replay (?2: the reason of those past the cap, which stand). */
+  forgetIgnored: "DELETE FROM ignored WHERE order_id = ?1 AND reason <> ?2",
   ignore: "INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)",
   addHourly: `
     INSERT INTO hourly (hour, ${FIELDS}, dirty)

@@ -8,9 +8,18 @@ import { orderValue } from "./money.ts";
 
 export type OrderStatus = "held" | "placed" | "accepted" | "shipped" | "delivered" | "rejected" | "cancelled";
 
+/**
+ * A repeated order.placed as a ledger keeps it: only what places it among the order's events.
+ * Only the first placement (in replay order) can ever count, so a repeat's body is never read.
+ */
+export type PlacedRepeat = Pick<OrderPlaced, "event_id" | "type" | "occurred_at" | "order_id">;
+
+/** An order's event as a ledger keeps it: whole, or a repeated placement without its body. */
+export type KeptEvent = OrderEvent | PlacedRepeat;
+
 export interface IgnoredEvent {
   event_id: string;
-  type: OrderEvent["type"];
+  type: KeptEvent["type"];
   reason: string;
 }
 
@@ -45,19 +54,24 @@ const STEP_RANK: Record<OrderEvent["type"], number> = {
 };
 
 /** The order in which an order's events apply: occurred_at, then lifecycle step, then event_id. */
-function compareEvents(a: OrderEvent, b: OrderEvent): number {
+export function compareEvents(a: KeptEvent, b: KeptEvent): number {
   if (a.occurred_at !== b.occurred_at) return a.occurred_at < b.occurred_at ? -1 : 1;
   if (STEP_RANK[a.type] !== STEP_RANK[b.type]) return STEP_RANK[a.type] - STEP_RANK[b.type];
   return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 }
 
-/** Replays an order's (deduplicated) events, in any order; null while it is held (not placed yet). */
-export function replayOrder(events: readonly OrderEvent[]): OrderHistory | null {
+/**
+ * Replays an order's (deduplicated) events, in any order; null while it is held (not placed yet).
+ * The first placement in replay order must be whole (order-events.ts keeps it so).
+ */
+export function replayOrder(events: readonly KeptEvent[]): OrderHistory | null {
   const sorted = [...events].sort(compareEvents);
   const placedIndex = sorted.findIndex((e) => e.type === "order.placed");
   if (placedIndex === -1) return null;
+  const placed = sorted[placedIndex]!;
+  if (!("items" in placed)) throw new Error(`order ${placed.order_id}: its first placement was kept without its body`);
   const history: OrderHistory = {
-    placed: sorted[placedIndex] as OrderPlaced,
+    placed,
     status: "placed",
     accepted: false,
     cancelledBySeller: false,
@@ -75,10 +89,10 @@ export function replayOrder(events: readonly OrderEvent[]): OrderHistory | null 
   return history;
 }
 
-const ignoredAs = (e: OrderEvent, reason: string): IgnoredEvent => ({ event_id: e.event_id, type: e.type, reason });
+const ignoredAs = (e: KeptEvent, reason: string): IgnoredEvent => ({ event_id: e.event_id, type: e.type, reason });
 
 /** Applies one event to the history; returns why it was ignored, or null when it applied. */
-function apply(h: OrderHistory, event: OrderEvent, value: number): string | null {
+function apply(h: OrderHistory, event: KeptEvent, value: number): string | null {
   const { status } = h;
   if (status === "rejected") return "after the order was rejected";
   switch (event.type) {

@@ -5,10 +5,10 @@
  * duplication of the same set gives the same outcome, and the ledger swaps an order's old
  * outcome for its new one whenever the order gains an event.
  */
-import type { OrderEvent, OrderPlaced } from "../events/schema.ts";
+import type { OrderPlaced } from "../events/schema.ts";
 import { bump, HOUR_MS, type HourlyCounters, hourOf } from "../metrics/counters.ts";
 import { commissionOf, orderValue } from "./money.ts";
-import { type IgnoredEvent, type OrderHistory, type OrderStatus, replayOrder } from "./order-replay.ts";
+import { type IgnoredEvent, type KeptEvent, type OrderHistory, type OrderStatus, replayOrder } from "./order-replay.ts";
 
 export type { OrderStatus } from "./order-replay.ts";
 
@@ -51,8 +51,8 @@ export interface OrderOutcome {
   ignored: IgnoredEvent[];
 }
 
-/** Derives an order from its (deduplicated) events, in any order. */
-export function deriveOrder(events: readonly OrderEvent[]): OrderOutcome {
+/** Derives an order from its (deduplicated) events as a ledger keeps them (order-events.ts), in any order. */
+export function deriveOrder(events: readonly KeptEvent[]): OrderOutcome {
   const history = replayOrder(events);
   if (history === null) {
     const nothing = { hourly: new Map(), dimensions: [], products: [], shipping: null, ignored: [] };

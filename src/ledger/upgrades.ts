@@ -3,10 +3,10 @@
  * from what the ledger already stores, so an upgraded ledger answers as a new one would (the
  * alerts start empty: what was due before the upgrade is raised by the first alarm after it).
  */
-import type { OrderEvent } from "../events/schema.ts";
 import { watchOrder } from "./alerts.ts";
 import { CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
+import type { KeptEvent } from "./order-replay.ts";
 
 /**
  * The shipping histogram, re-derived from every stored order. Its rows are marked dirty with the
@@ -17,7 +17,7 @@ export function addShipping(sql: SqlStorage): void {
   const seq = currentSeq(sql);
   const cells = new Map<string, [hour: number, shipHours: number, orders: number]>();
   for (const { events } of sql.exec<{ events: string }>("SELECT events FROM orders WHERE status <> 'held'").toArray()) {
-    const shipping = deriveOrder(JSON.parse(events) as OrderEvent[]).shipping;
+    const shipping = deriveOrder(JSON.parse(events) as KeptEvent[]).shipping;
     if (shipping === null) continue;
     const key = `${shipping.hour}:${shipping.ship_hours}`;
     const cell = cells.get(key) ?? [shipping.hour, shipping.ship_hours, 0];
@@ -36,7 +36,7 @@ export function addProductOrders(sql: SqlStorage): void {
   const seq = currentSeq(sql);
   const counts = new Map<string, [productId: string, hour: number, orders: number]>();
   for (const { events } of sql.exec<{ events: string }>("SELECT events FROM orders WHERE status <> 'held'").toArray()) {
-    for (const cell of deriveOrder(JSON.parse(events) as OrderEvent[]).products) {
+    for (const cell of deriveOrder(JSON.parse(events) as KeptEvent[]).products) {
       const key = `${cell.product_id}\u0000${cell.hour}`;
       const count = counts.get(key) ?? [cell.product_id, cell.hour, 0];
       count[2] += cell.orders;
@@ -62,7 +62,7 @@ export function addAlerts(sql: SqlStorage): void {
     .exec<{ order_id: string; events: string }>("SELECT order_id, events FROM orders WHERE status = 'accepted'")
     .toArray();
   for (const { order_id, events } of accepted) {
-    const outcome = deriveOrder(JSON.parse(events) as OrderEvent[]);
+    const outcome = deriveOrder(JSON.parse(events) as KeptEvent[]);
     if (outcome.status === "accepted") watchOrder(sql, order_id, outcome.risk_ms!, outcome.deadline_ms!);
   }
 }

@@ -11,6 +11,8 @@ import { type Owner, unwatchOrder, watchOrder } from "./alerts.ts";
 import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
 import { WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
+import { keepOrderEvents, OVER_CAP_REASON } from "./order-events.ts";
+import type { KeptEvent } from "./order-replay.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 
 /** What a ledger tells the consumer of a batch it applied. */
@@ -30,7 +32,7 @@ type OrderRow = [
   orderId: string,
   status: string,
   deadlineMs: number | null,
-  events: OrderEvent[],
+  events: KeptEvent[],
   riskMs: number | null,
 ];
 
@@ -59,7 +61,9 @@ export function writeBatch(
   const rows: OrderRow[] = [];
   let moved = false;
   for (const [orderId, newEvents] of added) {
-    const { row, changed, was } = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
+    const rederived = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
+    if (rederived === null) continue;
+    const { row, changed, was } = rederived;
     if (changed) watchSla(sql, owner, seq, orderId, was, row, now);
     rows.push(row);
     moved ||= changed;
@@ -113,11 +117,11 @@ function remember(sql: SqlStorage, events: SellerEvent[]): SellerEvent[] {
 }
 
 /** The stored events of these orders (orders never seen have none). */
-function storedOrders(sql: SqlStorage, orderIds: string[]): Map<string, OrderEvent[]> {
-  const stored = new Map<string, OrderEvent[]>();
+function storedOrders(sql: SqlStorage, orderIds: string[]): Map<string, KeptEvent[]> {
+  const stored = new Map<string, KeptEvent[]>();
   for (const chunk of jsonChunks(orderIds)) {
     for (const row of sql.exec<{ order_id: string; events: string }>(WRITE.ordersOf, chunk)) {
-      stored.set(row.order_id, JSON.parse(row.events) as OrderEvent[]);
+      stored.set(row.order_id, JSON.parse(row.events) as KeptEvent[]);
     }
   }
   return stored;
@@ -125,20 +129,24 @@ function storedOrders(sql: SqlStorage, orderIds: string[]): Map<string, OrderEve
 
 /**
  * Swaps an order's old contribution for the one derived from its grown event set; `changed`:
- * its status or deadline did (what the open counts are made of).
+ * its status or deadline did (what the open counts are made of). Events past the order's cap
+ * are listed as ignored and change nothing else (null: the order kept nothing new).
  */
 function rederive(
   sql: SqlStorage,
   orderId: string,
-  before: OrderEvent[],
+  before: KeptEvent[],
   added: OrderEvent[],
   delta: LedgerDelta,
-): { row: OrderRow; changed: boolean; was: string } {
-  const events = [...before, ...added];
+): { row: OrderRow; changed: boolean; was: string } | null {
+  const { kept: events, overCap } = keepOrderEvents(before, added);
+  for (const e of overCap) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
   const previous = deriveOrder(before);
+  // Nothing new is kept: the order and its other listings stay as they are.
+  if (overCap.length === added.length) return null;
   const next = deriveOrder(events);
   swapOutcome(delta, previous, next);
-  if (previous.ignored.length > 0) sql.exec(WRITE.forgetIgnored, orderId);
+  if (previous.ignored.length > 0) sql.exec(WRITE.forgetIgnored, orderId, OVER_CAP_REASON);
   for (const e of next.ignored) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
   const changed = next.status !== previous.status || next.deadline_ms !== previous.deadline_ms;
   return { row: [orderId, next.status, next.deadline_ms, events, next.risk_ms], changed, was: previous.status };
