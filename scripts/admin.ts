@@ -3,6 +3,7 @@
  *   node scripts/admin.ts create-platform <id> --currency USD [--remote]   prints a new key once
  *   node scripts/admin.ts revoke-key <key> [--remote]
  *   node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min 0.9 ...] [--remote]
+ *   node scripts/admin.ts rebuild-seller <platform> <seller> [--url U] [--remote]
  * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced
  * (create-platform on an existing platform, same currency, adds a key to it).
  */
@@ -11,6 +12,7 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
 import { CURRENCY, PLATFORM_ID, revokeKeySql, setThresholdsSql } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
+import { rebuildSellerCommand } from "./rebuild-seller.ts";
 
 const USAGE = `usage:
   node scripts/admin.ts create-platform <id> --currency <ISO 4217, e.g. USD> [--remote]
@@ -21,6 +23,9 @@ const USAGE = `usage:
       [--seller-cancellation-rate-max <0..1>] [--min-orders <n>] [--avg-rating-min <1..5>] [--min-ratings <n>] [--remote]
       sets the platform's alert thresholds: those given, the defaults for the rest
       (defaults: 0.95, 20, 0.025, 20, 3.5, 20); ledgers read them within 10 minutes
+  node scripts/admin.ts rebuild-seller <platform> <seller> [--url <the Worker's URL>] [--remote]
+      replays the seller's archived events into a scratch ledger and says whether its summary
+      equals the live one (exit 0) or where they differ (exit 1); --url defaults to npm start's
 Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state).`;
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -103,11 +108,14 @@ try {
     options: {
       currency: { type: "string" },
       remote: { type: "boolean", default: false },
+      url: { type: "string" },
       help: { type: "boolean", short: "h" },
       ...Object.fromEntries(Object.keys(THRESHOLD_OPTIONS).map((o) => [o, { type: "string" as const }])),
     },
   });
-  const [command, subject, ...extra] = positionals;
+  const [command, subject, ...rest] = positionals;
+  // rebuild-seller takes a second positional: the seller.
+  const [seller, ...extra] = command === "rebuild-seller" ? rest : [undefined, ...rest];
   const location = [values.remote ? "--remote" : "--local"];
   if (values.help) usage();
   else if (extra.length > 0) usage(`unexpected arguments: ${extra.join(" ")}`);
@@ -118,6 +126,10 @@ try {
   else if (command === "revoke-key") usage("revoke-key needs the key to revoke");
   else if (command === "set-thresholds" && subject) setThresholdsCommand(subject, values, location);
   else if (command === "set-thresholds") usage("set-thresholds needs the platform's id");
+  else if (command === "rebuild-seller" && subject && seller) {
+    if (values.remote && !values.url) usage("rebuild-seller --remote needs --url, the deployed Worker's URL");
+    else await rebuildSellerCommand(subject, seller, values.url ?? "http://127.0.0.1:8787", location);
+  } else if (command === "rebuild-seller") usage("rebuild-seller needs the platform's id and the seller's");
   else usage(command ? `unknown command: ${command}` : undefined);
 } catch (error) {
   // parseArgs rejects unknown options; wrangler failures carry their own output.

@@ -197,6 +197,20 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     responses: { "202": ex.REPLAYED },
     params: { id: ex.REPLAYED.delivery_id },
   },
+  "POST /v1/ops/rebuilds": {
+    id: "startRebuild",
+    tag: "Operator",
+    credentials: OPERATOR,
+    request: { [JSON_TYPE]: ex.REBUILD_REQUEST },
+    responses: { "202": ex.REBUILD_STARTED },
+  },
+  "GET /v1/ops/rebuilds/{id}": {
+    id: "getRebuild",
+    tag: "Operator",
+    credentials: OPERATOR,
+    responses: { "200": ex.REBUILD },
+    params: { id: ex.REBUILD.rebuild_id },
+  },
   "GET /v1/ops/audit": {
     id: "listAuditEntries",
     tag: "Operator",

@@ -216,6 +216,21 @@ const DELIVERY = {
 export const DELIVERIES = { deliveries: [DELIVERY] };
 export const REPLAYED = { delivery_id: "dl_0193a5b2", status: "pending" };
 
+export const REBUILD_REQUEST = { seller_id: "s-17" };
+export const REBUILD_STARTED = { rebuild_id: "rb_0193a5b27c417d2e9f103b8c5e2a1d01" };
+export const REBUILD = {
+  rebuild_id: REBUILD_STARTED.rebuild_id,
+  seller_id: "s-17",
+  state: "done",
+  objects_read: 412,
+  events_replayed: 2750,
+  equal: false,
+  differences: [{ path: "periods.all.visits", live: 1207, rebuilt: 1200 }],
+  error: null,
+  started_at: "2026-12-04T10:00:00.000Z",
+  finished_at: "2026-12-04T10:00:41.000Z",
+};
+
 export const AUDIT = {
   entries: [
     { at: "2026-12-04T10:00:00.000Z", actor: "platform key", action: "session.minted", subject: "seller s-17" },

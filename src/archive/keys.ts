@@ -4,7 +4,7 @@
  * and an hour or a day can be read (or expired) by prefix.
  *   archive/<platform>/<YYYY-MM-DD>/<HH>/<received ms, 13 digits>-<random>.ndjson.gz
  */
-export const ARCHIVE_ROOT = "archive/";
+const ARCHIVE_ROOT = "archive/";
 
 export const archivePrefix = (platform: string) => `${ARCHIVE_ROOT}${platform}/`;
 

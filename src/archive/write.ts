@@ -17,7 +17,7 @@ export interface ArchiveGroup {
 const encoder = new TextEncoder();
 
 /** Gzip of the events as NDJSON, one line each. */
-export async function gzipLines(events: readonly unknown[]): Promise<ArrayBuffer> {
+async function gzipLines(events: readonly unknown[]): Promise<ArrayBuffer> {
   const text = events.map((event) => `${JSON.stringify(event)}\n`).join("");
   const stream = new Blob([encoder.encode(text)]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Response(stream).arrayBuffer();

@@ -4,6 +4,7 @@
  * Every step is idempotent, so a redelivery is harmless.
  */
 import { retryDelaySeconds } from "../queue/consumer.ts";
+import { rebuildSeller } from "./archive.ts";
 import { releaseBenchmarks } from "./benchmarks.ts";
 import { runImport } from "./imports.ts";
 import { type Job, jobMessageSchema } from "./messages.ts";
@@ -43,5 +44,7 @@ function runJob(env: Env, job: Job, attempts: number): Promise<void> {
       return notifyReports(env, job);
     case "imports.run":
       return runImport(env, job, attempts);
+    case "archive.rebuild":
+      return rebuildSeller(env, job, attempts);
   }
 }

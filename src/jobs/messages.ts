@@ -54,6 +54,17 @@ const notifyReports = z.object({
 /** The next stretch of an import, from where its last commit left off. */
 const runImport = z.object({ job: z.literal("imports.run"), importId: z.string() });
 
+/** The next page of a platform's event archive replayed into a seller's scratch ledger (src/archive/rebuild.ts). */
+const rebuildSeller = z.object({
+  job: z.literal("archive.rebuild"),
+  platform: z.string(),
+  sellerId: z.string(),
+  currency: z.string(),
+  rebuildId: z.string(),
+  /** Where the archive's listing goes on; none: from its start. */
+  cursor: z.string().optional(),
+});
+
 export const jobMessageSchema = z.discriminatedUnion("job", [
   rankPlatform,
   rankCategories,
@@ -61,6 +72,7 @@ export const jobMessageSchema = z.discriminatedUnion("job", [
   writeReports,
   notifyReports,
   runImport,
+  rebuildSeller,
 ]);
 /** A job as sent (defaults may be left out), and as run. */
 export type JobMessage = z.input<typeof jobMessageSchema>;
@@ -71,6 +83,7 @@ export type ReleaseBenchmarks = z.infer<typeof releaseBenchmarks>;
 export type WriteReports = z.infer<typeof writeReports>;
 export type NotifyReports = z.infer<typeof notifyReports>;
 export type RunImport = z.infer<typeof runImport>;
+export type RebuildSeller = z.infer<typeof rebuildSeller>;
 
 /** Deliveries of a job message before it is dead-lettered: max_retries (wrangler.toml) + 1. */
 export const JOB_ATTEMPTS = 6;

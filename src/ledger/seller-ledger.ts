@@ -106,6 +106,31 @@ export class SellerLedger extends DurableObject<Env> {
   }
 
   /**
+   * Applies archived events to a scratch ledger (src/archive/rebuild.ts): the figures only, with
+   * no thresholds, flush, webhook or push, so that a rebuild touches nothing outside this object.
+   */
+  async replay(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
+    let applied = 0;
+    this.change({ platform, sellerId, currency }, (seq, now) => {
+      const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
+      applied = written.applied;
+      return applied === 0 ? false : written.changed ? "figures" : "other";
+    });
+    return { applied, duplicates: events.length - applied };
+  }
+
+  /**
+   * Deletes everything this object stores (a scratch ledger, once its rebuild is compared); it
+   * answers on as an empty ledger.
+   */
+  async discard(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.seq = null;
+    this.migrate();
+  }
+
+  /**
    * Raises informational alerts made elsewhere (the rankings and reports jobs); an alert is raised
    * once, so a job's retry adds nothing. Returns how many were new.
    */

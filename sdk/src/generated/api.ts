@@ -300,6 +300,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/rebuilds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay a seller's archived events into a scratch ledger and compare it with the live one */
+        post: operations["startRebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/rebuilds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rebuild's progress, and once done whether the rebuilt summary equals the live one */
+        get: operations["getRebuild"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platforms/{platform}/categories/{category}/top-products": {
         parameters: {
             query?: never;
@@ -725,6 +759,27 @@ export interface components {
             fees: number;
             refunds: number;
             sellers: number;
+        };
+        Rebuild: {
+            rebuild_id: string;
+            seller_id: string;
+            /** @enum {string} */
+            state: "running" | "done" | "failed";
+            /** @description archive objects read so far (the platform's, every seller's) */
+            objects_read: number;
+            /** @description this seller's events replayed so far (copies included) */
+            events_replayed: number;
+            /** @description whether the rebuilt summary equals the live one; null until done */
+            equal: boolean | null;
+            /** @description where the two summaries differ (at most 50), updated_at aside */
+            differences: {
+                path: string;
+                live?: unknown;
+                rebuilt?: unknown;
+            }[];
+            error: string | null;
+            started_at: string;
+            finished_at: string | null;
         };
         TopProducts: {
             platform: string;
@@ -3099,6 +3154,241 @@ export interface operations {
                      *       "error": {
                      *         "code": "forbidden",
                      *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startRebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The seller to rebuild */
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "seller_id": "s-17"
+                 *     }
+                 */
+                "application/json": {
+                    seller_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Started: follow it at /v1/ops/rebuilds/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "rebuild_id": "rb_0193a5b27c417d2e9f103b8c5e2a1d01"
+                     *     }
+                     */
+                    "application/json": {
+                        rebuild_id: string;
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example rb_0193a5b27c417d2e9f103b8c5e2a1d01 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rebuild */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "rebuild_id": "rb_0193a5b27c417d2e9f103b8c5e2a1d01",
+                     *       "seller_id": "s-17",
+                     *       "state": "done",
+                     *       "objects_read": 412,
+                     *       "events_replayed": 2750,
+                     *       "equal": false,
+                     *       "differences": [
+                     *         {
+                     *           "path": "periods.all.visits",
+                     *           "live": 1207,
+                     *           "rebuilt": 1200
+                     *         }
+                     *       ],
+                     *       "error": null,
+                     *       "started_at": "2026-12-04T10:00:00.000Z",
+                     *       "finished_at": "2026-12-04T10:00:41.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Rebuild"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rebuild (they are kept a week) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "Nothing of this platform has that id"
                      *       }
                      *     }
                      */
