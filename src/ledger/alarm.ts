@@ -1,8 +1,9 @@
 /**
  * The ledger's one alarm, and what an instance knows of it. The alarm serves the flush to D1
- * (due FLUSH_DELAY_MS plus jitter after a change) and, while a socket is open, the moments time
- * alone changes the summary; it rings at the earliest. Alarms arrive at least once, and a
- * handler may run early: everything it does is idempotent.
+ * (due FLUSH_DELAY_MS plus jitter after a change, later with backoff after a failure) and, while a
+ * socket is open, the moments time alone changes the summary; it rings at the earliest. Alarms
+ * arrive at least once, and a handler may run early: everything it does is idempotent. A flush is
+ * taken as scheduled only once setAlarm has succeeded.
  */
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "./flush-delay.ts";
 
@@ -69,15 +70,18 @@ export class AlarmClock {
   async flushIn(delayMs: number): Promise<void> {
     const state = await this.known();
     if (state.flushDue !== null) return;
-    state.flushDue = Date.now() + delayMs;
-    await this.ringBy(state.flushDue);
+    const due = Date.now() + delayMs;
+    await this.ringBy(due);
+    // Only once the alarm is set: a flush whose setAlarm failed is not taken as scheduled.
+    state.flushDue = due;
   }
 
   /**
    * The alarm has rung: it no longer rings, and says whether to flush now. Until `flushed`, a
-   * change may schedule the next flush (it must not be lost behind the one being written).
+   * change may schedule the next flush (it must not be lost behind the one being written);
+   * `flushed(retryAt)` sets the alarm for it, or for the retry of a failed one (null: none failed).
    */
-  rang(now: number): { flush: boolean; flushed(failed: boolean, retryAt: number): Promise<void> } {
+  rang(now: number): { flush: boolean; flushed(retryAt: number | null): Promise<void> } {
     const flush = flushIsDue(this.state, now);
     const state: KnownAlarm = {
       ...noAlarm(),
@@ -86,9 +90,15 @@ export class AlarmClock {
     this.state = state;
     return {
       flush,
-      flushed: async (failed, retryAt) => {
-        if (failed) state.flushDue = Math.min(state.flushDue ?? Number.POSITIVE_INFINITY, retryAt);
-        if (state.flushDue !== null) await this.ringBy(state.flushDue);
+      flushed: async (retryAt) => {
+        if (retryAt !== null) state.flushDue = Math.min(state.flushDue ?? Number.POSITIVE_INFINITY, retryAt);
+        if (state.flushDue === null) return;
+        try {
+          await this.ringBy(state.flushDue);
+        } catch (error) {
+          state.flushDue = null; // not scheduled: the next change or retry schedules it
+          throw error;
+        }
       },
     };
   }

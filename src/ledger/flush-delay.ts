@@ -21,3 +21,16 @@ export const FLUSH_JITTER_MS = 30_000;
 export function flushDelay(random: number = Math.random()): number {
   return FLUSH_DELAY_MS + Math.floor(random * FLUSH_JITTER_MS);
 }
+
+/** The most a flush that keeps failing waits before its next try. */
+export const FLUSH_RETRY_MAX_MS = 15 * 60_000;
+
+/**
+ * The wait before trying a failed flush again, after `failures` failures in a row: FLUSH_DELAY_MS
+ * doubled with each failure up to FLUSH_RETRY_MAX_MS, then a random half of it taken off ("equal
+ * jitter"), so that ledgers that failed together (D1 was down for all) do not all retry together.
+ */
+export function flushRetryDelay(failures: number, random: number = Math.random()): number {
+  const ceiling = Math.min(FLUSH_DELAY_MS * 2 ** Math.max(0, failures - 1), FLUSH_RETRY_MAX_MS);
+  return Math.ceil(ceiling / 2 + random * (ceiling / 2));
+}

@@ -73,6 +73,26 @@ export function collectFlush(
 /** Marks the flushed rows clean; rows changed while D1 was being written carry a later sequence and stay dirty. */
 export function markFlushed(sql: SqlStorage, seq: number): void {
   for (const clean of FLUSH.clean) sql.exec(clean, seq);
+  recordFlushed(sql, seq);
+}
+
+/** D1 holds every change up to `seq` (a flush wrote them, or found nothing to write). */
+export function recordFlushed(sql: SqlStorage, seq: number): void {
+  sql.exec(FLUSH.done, seq);
+}
+
+/**
+ * Whether changes wait for a flush: the ledger changed since the last flush that succeeded. Asked
+ * whenever a flush might have been lost (a retried batch, the end of an alarm), so that a flush is
+ * scheduled whenever one is pending, whatever failed after the change committed.
+ */
+export function flushPending(meta: Record<string, string | undefined>): boolean {
+  return Number(meta.seq ?? 0) > Number(meta.flushed ?? 0);
+}
+
+/** Counts a failed flush; returns the failures in a row. */
+export function recordFlushFailure(sql: SqlStorage): number {
+  return Number(sql.exec<{ value: string }>(FLUSH.failed).one().value);
 }
 
 export const rowsOf = (batch: FlushBatch) =>

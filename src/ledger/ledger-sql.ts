@@ -4,7 +4,8 @@
  * a call's, more than the rows it touches. Writes take their rows as one JSON array, read with
  * json_each: one statement per table per batch (per 600,000 characters: json-chunks.ts).
  *
- *   meta(key, value)               platform, seller_id, currency, updated_at, change sequence
+ *   meta(key, value)               platform, seller_id, currency, updated_at, change sequence, the
+ *                                  sequence last flushed and the flush failures in a row
  *   seen(key)                      every dedupe key ever received (event, refund, payout ids)
  *   orders(order_id, status, deadline_ms, events)
  *                                  each order's status, shipping deadline and its deduplicated events
@@ -168,6 +169,14 @@ export const FLUSH = {
   clean: ["hourly", "products", "shipping", "alerts"].map(
     (t) => `UPDATE ${t} SET dirty = 0 WHERE dirty > 0 AND dirty <= ?`,
   ),
+  /** The change sequence written to D1 (meta.flushed; a later meta.seq: a flush is pending), failures cleared. */
+  done: `
+    INSERT INTO meta (key, value) VALUES ('flushed', ?1), ('flush_failures', 0)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  /** One more flush failed in a row; returns how many. */
+  failed: `
+    INSERT INTO meta (key, value) VALUES ('flush_failures', 1)
+    ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`,
 } as const;
 
 /**

@@ -19,8 +19,16 @@ import type { SellerValues } from "../privacy/release.ts";
 import { AlarmClock } from "./alarm.ts";
 import { type Alert, alertsOf, type Notice, type Owner, raiseAlert, sendOutbox } from "./alerts.ts";
 import { checkThresholds, nextAlertDue, runDue } from "./checks.ts";
-import { collectFlush, flushToD1, markFlushed, rowsOf } from "./flush.ts";
-import { FLUSH_DELAY_MS, flushDelay } from "./flush-delay.ts";
+import {
+  collectFlush,
+  flushPending,
+  flushToD1,
+  markFlushed,
+  recordFlushed,
+  recordFlushFailure,
+  rowsOf,
+} from "./flush.ts";
+import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
 import { CREATE_SCHEMA, META, NEXT_DEADLINE, SCHEMA_TABLES, WRITE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
@@ -102,6 +110,12 @@ export class SellerLedger extends DurableObject<Env> {
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
     if (applied > 0) await this.afterChange();
+    else if (flushPending(this.meta())) {
+      // A retried batch whose first try committed, then failed before its flush was scheduled
+      // (setAlarm failed, say), finds nothing new: the flush it left pending is scheduled here.
+      await this.clock.flushIn(flushDelay());
+      await this.ringForAlerts();
+    }
     return { applied, duplicates: events.length - applied };
   }
 
@@ -203,18 +217,24 @@ export class SellerLedger extends DurableObject<Env> {
     const ring = this.clock.rang(now);
     const meta = this.meta();
     let periodsMoved = false;
+    let failed = false;
     if (meta.platform && meta.seller_id) {
       const owner = { platform: meta.platform, sellerId: meta.seller_id, currency: meta.currency ?? "" };
-      const thresholds = await this.thresholds(owner.platform);
       let changed = false;
-      this.change(owner, (seq, iso) => {
-        ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
-        return changed ? "other" : false;
-      });
+      try {
+        const thresholds = await this.thresholds(owner.platform);
+        this.change(owner, (seq, iso) => {
+          ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
+          return changed ? "other" : false;
+        });
+      } catch (error) {
+        // D1 could not give the thresholds: the checks run again with the flush's retry.
+        console.error("the ledger's checks could not read their thresholds; trying again later", error);
+        failed = true;
+      }
       if (changed) await this.clock.flushIn(flushDelay());
     }
     const watched = this.live.broadcast();
-    let failed = false;
     // A new day moved the trailing periods: the operator's view of this seller is written now.
     if (ring.flush || periodsMoved) {
       try {
@@ -225,7 +245,10 @@ export class SellerLedger extends DurableObject<Env> {
         failed = true;
       }
     }
-    await ring.flushed(failed, now + FLUSH_DELAY_MS);
+    // D1 failing: try again later and later (with jitter), not every half minute for as long as it is down.
+    await ring.flushed(failed ? now + flushRetryDelay(recordFlushFailure(this.sql)) : null);
+    // Whatever failed after a change committed, a pending flush is always scheduled.
+    if (!failed && flushPending(this.meta())) await this.clock.flushIn(flushDelay());
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
   }
@@ -235,8 +258,12 @@ export class SellerLedger extends DurableObject<Env> {
    * views (`force`: that row even with nothing else to write); returns how many rows changed.
    */
   async flush(force = false): Promise<number> {
-    const collected = collectFlush(this.sql, this.meta(), Date.now(), force);
-    if (!collected) return 0;
+    const meta = this.meta();
+    const collected = collectFlush(this.sql, meta, Date.now(), force);
+    if (!collected) {
+      recordFlushed(this.sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
+      return 0;
+    }
     await flushToD1(this.env.DB, collected.batch);
     markFlushed(this.sql, collected.seq);
     return rowsOf(collected.batch);
