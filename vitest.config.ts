@@ -22,6 +22,8 @@ export default defineConfig(async () => ({
                 WEBHOOK_SIGNING_KEY: "test-webhook-signing-key",
                 ENVIRONMENT: "test",
                 DASHBOARD_ORIGIN: "https://dashboard.sellerpulse.test",
+                // test/worker/fuzz.test.ts's case count (default 1,000; npm run test:long: 10,000).
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
               },
               // Outbound fetches (webhook deliveries) reach a receiver in Node, never the network.
               outboundService: receiver,

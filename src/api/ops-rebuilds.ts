@@ -40,7 +40,9 @@ opsRebuilds.openapi(
     path: "/rebuilds",
     summary: "Replay a seller's archived events into a scratch ledger and compare it with the live one",
     security: [{ bearer: [] }],
-    request: { body: jsonContent(z.object({ seller_id: sellerIdSchema }), "The seller to rebuild") },
+    request: {
+      body: { content: { "application/json": { schema: z.object({ seller_id: sellerIdSchema }) } }, required: true },
+    },
     responses: {
       202: jsonContent(z.object({ rebuild_id: z.string() }), "Started: follow it at /v1/ops/rebuilds/{id}"),
       ...errorResponses,
