@@ -6,7 +6,8 @@ import { app } from "./api/app.ts";
 import { cachedTopProducts } from "./api/top-products.ts";
 import { consumeJobs } from "./jobs/consumer.ts";
 import { startHourlyJobs } from "./jobs/cron.ts";
-import { consumeEvents, recordDeadLetters } from "./queue/consumer.ts";
+import { consumeEvents } from "./queue/consumer.ts";
+import { recordDeadLetters } from "./queue/dead-letters.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";

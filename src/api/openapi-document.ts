@@ -197,6 +197,19 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     responses: { "202": ex.REPLAYED },
     params: { id: ex.REPLAYED.delivery_id },
   },
+  "GET /v1/ops/dead-letters": {
+    id: "listDeadLetters",
+    tag: "Operator",
+    credentials: OPERATOR,
+    responses: { "200": ex.DEAD_LETTERS },
+  },
+  "POST /v1/ops/dead-letters/{id}/replay": {
+    id: "replayDeadLetter",
+    tag: "Operator",
+    credentials: OPERATOR,
+    responses: { "202": ex.DEAD_LETTER_REPLAYED, "409": ex.DEAD_LETTER_REPLAYED_ALREADY },
+    params: { id: String(ex.DEAD_LETTER_REPLAYED.id) },
+  },
   "POST /v1/ops/rebuilds": {
     id: "startRebuild",
     tag: "Operator",

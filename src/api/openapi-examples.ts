@@ -216,6 +216,29 @@ const DELIVERY = {
 export const DELIVERIES = { deliveries: [DELIVERY] };
 export const REPLAYED = { delivery_id: "dl_0193a5b2", status: "pending" };
 
+export const DEAD_LETTERS = {
+  dead_letters: [
+    {
+      id: 7,
+      queue: "sellerpulse-events",
+      dead_letter_queue: "sellerpulse-events-dlq",
+      body: '{"platform":"acme","currency":"USD","events":[{"event_id":"e-1","type":"order.shipped","occurred_at":"2026-12-04T09:30:00.000Z","seller_id":"s-17","order_id":"o-1001"}]}',
+      received_at: "2026-12-04T09:41:12.000Z",
+      error: null,
+      replayed_at: null,
+    },
+  ],
+  next_cursor: null,
+};
+export const DEAD_LETTER_REPLAYED = {
+  id: 7,
+  queue: "sellerpulse-events",
+  replayed_at: "2026-12-04T10:02:00.000Z",
+};
+export const DEAD_LETTER_REPLAYED_ALREADY = {
+  error: { code: "already_replayed", message: "The dead letter was replayed at 2026-12-04T10:02:00.000Z" },
+};
+
 export const REBUILD_REQUEST = { seller_id: "s-17" };
 export const REBUILD_STARTED = { rebuild_id: "rb_0193a5b27c417d2e9f103b8c5e2a1d01" };
 export const REBUILD = {

@@ -17,9 +17,7 @@
  * When a seller's call fails, each of its messages is tried on its own, so that one bad event
  * sends only its own message towards the dead-letter queue, not every message co-batched with it.
  */
-import { drizzle } from "drizzle-orm/d1";
 import { type ArchiveGroup, archiveEvents } from "../archive/write.ts";
-import { deadLetters } from "../db/tables/core.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "./at-most.ts";
 import { sendMessages } from "./producer.ts";
@@ -185,12 +183,4 @@ async function requeue(queue: Queue, deferred: { message: Message; body: QueueMe
     console.error("requeue failed", error);
     for (const { message } of deferred) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
-}
-
-/** Dead letters are recorded in D1, where the operator sees them and can replay them. */
-export async function recordDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
-  const receivedAt = new Date().toISOString();
-  const rows = batch.messages.map((m) => ({ queue: batch.queue, body: JSON.stringify(m.body), receivedAt }));
-  await drizzle(env.DB).insert(deadLetters).values(rows);
-  batch.ackAll();
 }

@@ -4,7 +4,7 @@
  * beside this one; migrations/ is generated from them by `npm run db:generate` (drizzle-kit),
  * never pushed.
  */
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { COUNTER_FIELDS, type CounterField } from "../../metrics/counters.ts";
 
 export const platforms = sqliteTable("platforms", {
@@ -76,13 +76,32 @@ export const productHourly = sqliteTable(
   ],
 );
 
-/** Queue messages that kept failing, kept for the operator to see and replay. */
-export const deadLetters = sqliteTable("dead_letters", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  queue: text("queue").notNull(),
-  body: text("body").notNull(),
-  receivedAt: text("received_at").notNull(),
-});
+/**
+ * Queue messages that kept failing, kept for the operator to see and replay (src/queue/dead-letters.ts);
+ * each is copied to R2 (copy_key) before it is recorded here. A message recorded twice (its dead-letter
+ * queue redelivered it) is one row: (queue, message_id) is unique.
+ */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The dead-letter queue it arrived on (sellerpulse-events-dlq); it is replayed to the queue before it. */
+    queue: text("queue").notNull(),
+    body: text("body").notNull(),
+    receivedAt: text("received_at").notNull(),
+    /** The platform the message belongs to; null when it names none (then no operator sees it). */
+    platformId: text("platform_id"),
+    messageId: text("message_id"),
+    /** Why it failed, when the body says so (it is not a message its queue takes); null otherwise. */
+    error: text("error"),
+    copyKey: text("copy_key"),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [
+    uniqueIndex("dead_letters_by_message").on(t.queue, t.messageId),
+    index("dead_letters_by_platform").on(t.platformId, t.id),
+  ],
+);
 
 /**
  * The categories a platform's sellers have sold in, with the latest hour of a sale: written by
