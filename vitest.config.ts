@@ -22,6 +22,8 @@ export default defineConfig(async () => ({
                 WEBHOOK_SIGNING_KEY: "test-webhook-signing-key",
                 ENVIRONMENT: "test",
                 DASHBOARD_ORIGIN: "https://dashboard.sellerpulse.test",
+                // test/worker/sdk.test.ts's event count (default 20,000; the run is 100,000).
+                SDK_TEST_EVENTS: process.env.SDK_TEST_EVENTS ?? "",
                 // test/worker/fuzz.test.ts's case count (default 1,000; npm run test:long: 10,000).
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
               },

@@ -99,7 +99,7 @@ export class Batcher {
           timer = setTimeout(() => resolve(true), timeoutMs);
         }),
       ]);
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer); // (Workers' clearTimeout takes no undefined)
       if (timedOut) {
         this.#shutdown.abort(new Error("close() timed out"));
         const unsent = this.#queue.takeAll();
@@ -156,7 +156,7 @@ export class Batcher {
   }
 
   #stopTimer(): void {
-    clearTimeout(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 

@@ -5,6 +5,7 @@
  * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
 import { createMiddleware } from "hono/factory";
+import { demoPlatformFor } from "../auth/demo-platform.ts";
 import { platformForKey } from "../auth/keys.ts";
 import type { Platform, Principal } from "../auth/principal.ts";
 import { isSessionToken, type Keyring, keyringOf, SessionSecretRefused, verifySession } from "../auth/sessions.ts";
@@ -79,7 +80,7 @@ async function principalFor(env: Env, token: string): Promise<Principal> {
   }
   let platform: Platform | null;
   try {
-    platform = await platformForKey(env.DB, token);
+    platform = (await platformForKey(env.DB, token)) ?? (await demoPlatformFor(env, token));
   } catch (error) {
     // The lookup is one fixed query: when it throws, D1 is down or overloaded, not the caller wrong.
     console.error("key lookup failed", error);

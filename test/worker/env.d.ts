@@ -1,6 +1,8 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** How many events test/worker/sdk.test.ts sends ("" for its default). */
+    SDK_TEST_EVENTS: string;
     /** How many cases test/worker/fuzz.test.ts runs ("" for its default). */
     FUZZ_RUNS: string;
   }
