@@ -3186,8 +3186,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The seller to rebuild */
-        requestBody?: {
+        requestBody: {
             content: {
                 /**
                  * @example {
