@@ -76,6 +76,11 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
     path: "/v1/ops/webhook-deliveries/dl_unknown/replay",
     init: { method: "POST" },
   }),
+  "GET /v1/ops/dead-letters": () => ({ path: "/v1/ops/dead-letters" }),
+  "POST /v1/ops/dead-letters/{id}/replay": () => ({
+    path: "/v1/ops/dead-letters/999999/replay",
+    init: { method: "POST" },
+  }),
   "GET /v1/ops/audit": () => ({ path: "/v1/ops/audit" }),
   "POST /v1/ops/rebuilds": () => ({ path: "/v1/ops/rebuilds", init: { method: "POST", json: { seller_id: WRITER } } }),
   "GET /v1/ops/rebuilds/{id}": () => ({ path: `/v1/ops/rebuilds/${ids.rebuild}` }),
