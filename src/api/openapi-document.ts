@@ -197,6 +197,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     responses: { "202": ex.REPLAYED },
     params: { id: ex.REPLAYED.delivery_id },
   },
+  "GET /v1/ops/sellers/{id}/ignored-events": {
+    id: "listIgnoredEvents",
+    tag: "Operator",
+    credentials: OPERATOR,
+    responses: { "200": ex.IGNORED_EVENTS },
+    params: SELLER,
+  },
   "GET /v1/ops/dead-letters": {
     id: "listDeadLetters",
     tag: "Operator",

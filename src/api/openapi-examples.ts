@@ -235,6 +235,14 @@ export const DEAD_LETTER_REPLAYED = {
   queue: "sellerpulse-events",
   replayed_at: "2026-12-04T10:02:00.000Z",
 };
+export const IGNORED_EVENTS = {
+  seller_id: "s-17",
+  ignored_events: [
+    { event_id: "e-2210", order_id: "o-1001", type: "order.rejected", reason: "rejected when accepted" },
+    { event_id: "e-9107", order_id: "o-1042", type: "order.placed", reason: "the order already has 100 events" },
+  ],
+  next_cursor: null,
+};
 export const DEAD_LETTER_REPLAYED_ALREADY = {
   error: { code: "already_replayed", message: "The dead letter was replayed at 2026-12-04T10:02:00.000Z" },
 };

@@ -262,7 +262,10 @@ export const ORDERS_SINCE = "SELECT COALESCE(SUM(orders), 0) AS orders FROM hour
 /** Open alerts by type, for the operator's views. */
 export const OPEN_ALERTS = "SELECT type, COUNT(*) AS n FROM alerts WHERE status = 'open' GROUP BY type";
 
-export const IGNORED = "SELECT event_id, order_id, type, reason FROM ignored ORDER BY order_id, event_id";
+/** The ignored events after (?1, ?2) in (order_id, event_id) order, at most ?3 (-1: all). */
+export const IGNORED = `
+  SELECT event_id, order_id, type, reason FROM ignored WHERE (order_id, event_id) > (?1, ?2)
+  ORDER BY order_id, event_id LIMIT ?3`;
 
 /** The earliest shipping deadline, at or after ?1, of the orders awaiting shipment. */
 export const NEXT_DEADLINE =

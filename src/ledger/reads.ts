@@ -144,6 +144,7 @@ export function healthOf(sql: SqlStorage, sellerId: string, nowMs: number): Heal
   };
 }
 
-export function ignoredOf(sql: SqlStorage): IgnoredRow[] {
-  return sql.exec<IgnoredRow>(IGNORED).toArray();
+/** The ignored events, by order then event id: `limit` of them (-1: all) after `after`'s. */
+export function ignoredOf(sql: SqlStorage, limit: number, after: [orderId: string, eventId: string]): IgnoredRow[] {
+  return sql.exec<IgnoredRow>(IGNORED, after[0], after[1], limit).toArray();
 }

@@ -311,9 +311,12 @@ export class SellerLedger extends DurableObject<Env> {
     return benchmarkValuesOf(this.sql, fromHour, toHour);
   }
 
-  /** Lifecycle events that were ignored because they made no sense in the order's state. */
-  async ignoredEvents(): Promise<IgnoredRow[]> {
-    return ignoredOf(this.sql);
+  /**
+   * Order events that were ignored: they made no sense in the order's state, or came past the
+   * order's cap. By order then event id; `limit` (-1: all) after the (order_id, event_id) `after`.
+   */
+  async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<IgnoredRow[]> {
+    return ignoredOf(this.sql, limit, after);
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------

@@ -76,6 +76,7 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
     path: "/v1/ops/webhook-deliveries/dl_unknown/replay",
     init: { method: "POST" },
   }),
+  "GET /v1/ops/sellers/{id}/ignored-events": () => ({ path: `/v1/ops/sellers/${SELLER}/ignored-events` }),
   "GET /v1/ops/dead-letters": () => ({ path: "/v1/ops/dead-letters" }),
   "POST /v1/ops/dead-letters/{id}/replay": () => ({
     path: "/v1/ops/dead-letters/999999/replay",

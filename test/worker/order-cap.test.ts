@@ -10,6 +10,7 @@ import { keepOrderEvents, MAX_ORDER_EVENTS, OVER_CAP_REASON } from "../../src/le
 import { parse, placed, step, T0, visits } from "../support/builders.ts";
 import { foldedSummary } from "../support/reference-summary.ts";
 import { arrivals } from "./arbitraries.ts";
+import { api, createPlatform, eventually } from "./helpers.ts";
 
 const S = "s-1";
 
@@ -140,3 +141,54 @@ const byId = (a: { event_id: string }, b: { event_id: string }) =>
 const sortIgnored = <T extends { event_id: string }>(rows: T[]) => [...rows].sort(byId);
 const ignoredOf = (events: SellerEvent[]) =>
   [...foldEvents(events).orders.values()].flatMap((o) => o.ignored).sort(byId);
+
+describe("GET /v1/ops/sellers/{id}/ignored-events", () => {
+  it("pages through a seller's ignored events with why, for the platform's key or operator only", async () => {
+    const key = await createPlatform("ign");
+    const other = await createPlatform("ign-other");
+    const seller = "ign-1";
+    const flood = resends(seller, "o-1", MAX_ORDER_EVENTS + 5);
+    for (let i = 0; i < flood.length; i += 20)
+      expect((await api("/v1/events", { method: "POST", token: key, json: flood.slice(i, i + 20) })).status).toBe(202);
+    const read = (token: string, query = "") => api(`/v1/ops/sellers/${seller}/ignored-events${query}`, { token });
+    type Page = {
+      seller_id: string;
+      ignored_events: { event_id: string; reason: string }[];
+      next_cursor: string | null;
+    };
+    await eventually(async () => {
+      const all = (await (await read(key, "?limit=1000")).json()) as Page;
+      expect(all.ignored_events).toHaveLength(MAX_ORDER_EVENTS + 4);
+    });
+    // Pages of 40 add up to the whole list, in (order_id, event_id) order.
+    const pages: Page["ignored_events"] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const res = await read(key, `?limit=40${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Page;
+      pages.push(...page.ignored_events);
+      cursor = page.next_cursor;
+    }
+    expect(pages.map((e) => e.event_id)).toEqual(
+      flood
+        .slice(1)
+        .map((e) => e.event_id)
+        .sort(),
+    );
+    expect(pages.filter((e) => e.reason === OVER_CAP_REASON)).toHaveLength(5);
+
+    const operator = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { role: "operator" } })
+    ).json()) as {
+      token: string;
+    };
+    expect((await read(operator.token)).status).toBe(200);
+    const sellerSession = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: seller } })
+    ).json()) as { token: string };
+    expect((await read(sellerSession.token)).status).toBe(403);
+    expect(((await (await read(other)).json()) as Page).ignored_events).toEqual([]);
+    expect((await read(key, "?cursor=not-a-cursor")).status).toBe(400);
+  });
+});
