@@ -40,7 +40,8 @@ opsDeadLetters.openapi(
     request: {
       query: z.object({
         status: z.enum(["open", "replayed", "all"]).default("open"),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
+        // A body can be 128 KB (a queue message's most): a page stays under 13 MB.
+        limit: z.coerce.number().int().min(1).max(100).default(50),
         cursor: z.coerce.number().int().min(1).optional().describe("next_cursor of the page before"),
       }),
     },

@@ -10,8 +10,9 @@ import { compareEvents, type IgnoredEvent, type KeptEvent, type PlacedRepeat } f
 
 /**
  * Events kept per order. A real order has a handful (placed, accepted, shipped, delivered, a few
- * refunds and ratings); 100 of the largest (one 32 KiB placement, the rest at most ~1.5 KiB each,
- * repeats without their bodies) stay under 200 KB, a tenth of SQLite's row limit.
+ * refunds and ratings); 100 of the largest (one 32 KiB placement, the rest at most ~2 KiB each:
+ * four ids of 128 four-byte characters; repeats without their bodies) stay under 250 KB, an
+ * eighth of SQLite's 2 MB row limit.
  */
 export const MAX_ORDER_EVENTS = 100;
 
