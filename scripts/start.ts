@@ -2,9 +2,11 @@
  * `npm start`: the whole product locally, with demo data. Starts the local stack (migrations,
  * the `demo` platform, `wrangler dev` on :8787), seeds a week of history for 120 sellers once
  * (kept in .wrangler/state), prints the demo key and dashboard links, then posts a slow live
- * trickle of orders so the numbers move. Ctrl-C stops everything.
+ * trickle of orders so the numbers move. Events go through the platforms' SDK (sdk/), as an
+ * integrator's would, so that it is exercised every day. Ctrl-C stops everything.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { SellerPulse } from "../sdk/src/index.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 import type { Summary } from "../src/metrics/summary.ts";
@@ -20,11 +22,11 @@ const SELLERS = 120;
 const DEMO_VARS = { BENCHMARK_K: "20" };
 const SEED = 1;
 const DAYS = 7;
-const BATCH = 1000;
 const TRICKLE_EVERY_MS = 2_000;
 const LIVE_ORDERS_PER_MINUTE = 30;
 
 let stack: LocalStack | undefined;
+let client: SellerPulse | undefined;
 let timer: NodeJS.Timeout | undefined;
 let stopping = false;
 
@@ -33,6 +35,7 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   clearInterval(timer);
   console.log("\nStopping…");
+  await client?.close({ timeoutMs: 2_000 }); // what the trickle tracked last is sent, not lost
   await stack?.stop();
   process.exit(code);
 }
@@ -67,7 +70,12 @@ function cronEveryHour(cron: string, firstInMs: number): void {
   }, untilNext).unref();
 }
 
-const post = (events: SellerEventInput[]) => api<{ accepted: number }>("/v1/events", { method: "POST", body: events });
+let lastProblem = "";
+/** Says what went wrong with events once, not once a batch while it keeps going wrong. */
+function problem(message: string): void {
+  if (message !== lastProblem && !stopping) console.error(message);
+  lastProblem = message;
+}
 
 /** Posts a week of history unless the busiest seller already has orders (a restart). */
 async function seed(busiest: string): Promise<SellerEventInput[]> {
@@ -80,7 +88,8 @@ async function seed(busiest: string): Promise<SellerEventInput[]> {
   process.stdout.write(
     `Seeding ${DAYS} days of history: ${past.length.toLocaleString("en-US")} events for ${SELLERS} sellers… `,
   );
-  for (let i = 0; i < past.length; i += BATCH) await post(past.slice(i, i + BATCH));
+  for (const event of past) client!.track(event);
+  await client!.flush();
   // The queue consumer applies them within seconds; wait for the busiest seller to catch up.
   const orders = past.filter((e) => e.seller_id === busiest && e.type === "order.placed").length;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
@@ -94,6 +103,12 @@ async function seed(busiest: string): Promise<SellerEventInput[]> {
 try {
   console.log(`Starting SellerPulse (D1 migrations, the demo platform, wrangler dev on :${PORT})…`);
   stack = await startLocalStack({ port: PORT, logLevel: "warn", vars: DEMO_VARS });
+  client = new SellerPulse({
+    url: stack.url,
+    key: stack.demoKey,
+    onRejected: ({ event, errors }) => problem(`event ${event.event_id} rejected: ${errors.join("; ")}`),
+    onDropped: ({ events, reason, error }) => problem(`${events.length} events not delivered (${reason}): ${error}`),
+  });
   // The busiest store makes the liveliest seller dashboard.
   const stores = makeStores({ seed: SEED, sellers: SELLERS });
   const bySize = [...stores].sort((a, b) => a.ordersPerDay - b.ordersPerDay);
@@ -133,17 +148,9 @@ Ctrl-C stops everything.`);
     ordersPerMinute: LIVE_ORDERS_PER_MINUTE,
     scheduled,
   });
-  let lastError = "";
+  // The SDK sends what was tracked within its flush interval (a second), retrying 429s and 5xx.
   timer = setInterval(() => {
-    const events = live.next(Date.now());
-    if (events.length === 0) return;
-    post(events).then(
-      () => (lastError = ""),
-      (error: Error) => {
-        if (error.message !== lastError && !stopping) console.error(`live trickle: ${error.message}`);
-        lastError = error.message;
-      },
-    );
+    for (const event of live.next(Date.now())) client!.track(event);
   }, TRICKLE_EVERY_MS);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
