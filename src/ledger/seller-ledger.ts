@@ -51,6 +51,8 @@ import { type ApplyResult, writeBatch } from "./write-batch.ts";
 const OUTBOX_RETRY_MS = 60_000;
 /** How long a ledger keeps its platform's thresholds before reading them again. */
 const THRESHOLDS_TTL_MS = 10 * 60_000;
+/** How long a ledger that could not read them waits before asking D1 again. */
+const THRESHOLDS_RETRY_MS = 30_000;
 
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -58,7 +60,7 @@ export class SellerLedger extends DurableObject<Env> {
   private readonly live: LivePush;
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
-  private thresholdsRead: { value: Thresholds; until: number } | undefined;
+  private thresholdsRead: { value: Thresholds | null; until: number } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -105,7 +107,8 @@ export class SellerLedger extends DurableObject<Env> {
     this.change({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
-      if (written.changed) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
+      if (written.changed && thresholds !== null)
+        checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
       // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
@@ -202,10 +205,20 @@ export class SellerLedger extends DurableObject<Env> {
     if (next !== null) await this.clock.ringBy(next);
   }
 
-  /** The platform's thresholds, read from D1 at most every THRESHOLDS_TTL_MS by this instance. */
-  private async thresholds(platform: string): Promise<Thresholds> {
-    if (!this.thresholdsRead || this.thresholdsRead.until < Date.now()) {
-      this.thresholdsRead = { value: await thresholdsOf(this.env.DB, platform), until: Date.now() + THRESHOLDS_TTL_MS };
+  /**
+   * The platform's thresholds, read from D1 at most every THRESHOLDS_TTL_MS by this instance. D1
+   * being down must not stop the ledger's writes: the last read stands meanwhile (however old),
+   * and with none the answer is null (the threshold check waits for the next change or alarm);
+   * D1 is asked again THRESHOLDS_RETRY_MS later, not on every batch.
+   */
+  private async thresholds(platform: string): Promise<Thresholds | null> {
+    const now = Date.now();
+    if (this.thresholdsRead && this.thresholdsRead.until >= now) return this.thresholdsRead.value;
+    try {
+      this.thresholdsRead = { value: await thresholdsOf(this.env.DB, platform), until: now + THRESHOLDS_TTL_MS };
+    } catch (error) {
+      console.error("thresholds not read from D1; the last ones stand", error);
+      this.thresholdsRead = { value: this.thresholdsRead?.value ?? null, until: now + THRESHOLDS_RETRY_MS };
     }
     return this.thresholdsRead.value;
   }
@@ -223,6 +236,7 @@ export class SellerLedger extends DurableObject<Env> {
       let changed = false;
       try {
         const thresholds = await this.thresholds(owner.platform);
+        if (thresholds === null) throw new Error("the platform's thresholds were never read");
         this.change(owner, (seq, iso) => {
           ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
           return changed ? "other" : false;

@@ -105,6 +105,25 @@ describe("D1 failing during a flush", () => {
   });
 });
 
+describe("D1 down before a ledger ever read its thresholds", () => {
+  it("still applies the seller's events; D1 gets exact totals once it is back", async () => {
+    const seller = "d1-down-first";
+    const ledger = ledgerOf(seller);
+    await setD1(ledger, unreachableD1); // the object is made with D1 already down
+    const events = [...lifecycle(seller, "o-1", 0), ...lifecycle(seller, "o-2", 20)];
+    expect((await deliver("m-1", events.slice(0, 4))).explicitAcks).toEqual(["m-1"]);
+    expect((await deliver("m-2", events.slice(4))).explicitAcks).toEqual(["m-2"]);
+    expect((await ledger.summary(seller, "USD")).periods.all).toMatchObject({ orders: 2, visits: 18 });
+    expect(await runDurableObjectAlarm(ledger)).toBe(true); // the flush fails, and is retried later
+    expect(await failuresOf(ledger)).toBe(1);
+    expect(await inD1(seller)).toEqual(emptyCounters());
+
+    await setD1(ledger, env.DB);
+    expect(await runDurableObjectAlarm(ledger)).toBe(true);
+    expect(await inD1(seller)).toEqual(expected(events));
+  });
+});
+
 describe("setAlarm failing after a batch committed", () => {
   it("the retried message finds nothing new yet schedules the flush it left pending", async () => {
     const seller = "no-alarm";
