@@ -97,6 +97,25 @@ describe("the dead-letter consumer", () => {
     expect(await rowsOf("dl-3")).toEqual([]);
   });
 
+  it("gives a webhook delivery's dead letter the delivery's platform; one naming none is shown to no one", async () => {
+    await env.DB.prepare(
+      `INSERT INTO webhook_deliveries (delivery_id, webhook_id, platform_id, seller_id, type, alert, status, created_at, updated_at)
+       VALUES ('dl_x1', 'wh_1', 'dlp', 's-1', 'sla.breached', '{}', 'pending', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')`,
+    ).run();
+    const batch = createMessageBatch("sellerpulse-webhooks-dlq", [
+      message("wh-dl-1", { delivery: "dl_x1" }),
+      message("wh-dl-2", { delivery: "dl_nobody" }),
+    ]);
+    await worker.queue(batch, env);
+    const platforms = await env.DB.prepare(
+      "SELECT message_id, platform_id FROM dead_letters WHERE queue = 'sellerpulse-webhooks-dlq' ORDER BY message_id",
+    ).all();
+    expect(platforms.results).toEqual([
+      { message_id: "wh-dl-1", platform_id: "dlp" },
+      { message_id: "wh-dl-2", platform_id: null },
+    ]);
+  });
+
   it("says why a body its queue cannot take failed", async () => {
     await deliver([message("dl-4", { platform: "dlp", events: "nope" })]);
     const [row] = await rowsOf("dl-4");
