@@ -91,24 +91,31 @@ opsDeadLetters.openapi(
   async (c) => {
     const principal = c.get("principal");
     const { id } = c.req.valid("param");
-    const row = await c.env.DB.prepare(
-      "SELECT queue, body, replayed_at FROM dead_letters WHERE id = ? AND platform_id = ?",
-    )
-      .bind(id, principal.platform.id)
-      .first<{ queue: string; body: string; replayed_at: string | null }>();
-    if (!row) throw new ApiError(404, "not_found", "No such dead letter");
-    if (row.replayed_at !== null)
-      throw new ApiError(409, "already_replayed", `The dead letter was replayed at ${row.replayed_at}`);
-    const queue = sourceOf(row.queue);
-    await queueOf(c.env, queue).send(JSON.parse(row.body), { contentType: "json" });
     const replayedAt = new Date().toISOString();
-    await c.env.DB.batch([
-      c.env.DB.prepare("UPDATE dead_letters SET replayed_at = ? WHERE id = ? AND replayed_at IS NULL").bind(
-        replayedAt,
-        id,
-      ),
-      auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letter.replayed", String(id)),
-    ]);
+    // Claimed first, so that two replays at once send it once; given back if the send fails.
+    const claimed = await c.env.DB.prepare(
+      `UPDATE dead_letters SET replayed_at = ?3 WHERE id = ?1 AND platform_id = ?2 AND replayed_at IS NULL
+       RETURNING queue, body`,
+    )
+      .bind(id, principal.platform.id, replayedAt)
+      .first<{ queue: string; body: string }>();
+    if (!claimed) {
+      const row = await c.env.DB.prepare("SELECT replayed_at FROM dead_letters WHERE id = ? AND platform_id = ?")
+        .bind(id, principal.platform.id)
+        .first<{ replayed_at: string }>();
+      if (!row) throw new ApiError(404, "not_found", "No such dead letter");
+      throw new ApiError(409, "already_replayed", `The dead letter was replayed at ${row.replayed_at}`);
+    }
+    const queue = sourceOf(claimed.queue);
+    try {
+      await queueOf(c.env, queue).send(JSON.parse(claimed.body), { contentType: "json" });
+    } catch (error) {
+      await c.env.DB.prepare("UPDATE dead_letters SET replayed_at = NULL WHERE id = ? AND replayed_at = ?")
+        .bind(id, replayedAt)
+        .run();
+      throw error;
+    }
+    await auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letter.replayed", String(id)).run();
     return c.json({ id, queue, replayed_at: replayedAt }, 202);
   },
 );

@@ -8,7 +8,7 @@ import type { SellerEvent } from "../../src/events/schema.ts";
 import worker from "../../src/index.ts";
 import { deadLetterKey, deadLetterRetryDelay } from "../../src/queue/dead-letters.ts";
 import { parse, placed, visits } from "../support/builders.ts";
-import { api, createPlatform, eventually, unreachableD1 } from "./helpers.ts";
+import { api, apiWith, createPlatform, eventually, unreachableD1 } from "./helpers.ts";
 
 const DLQ = "sellerpulse-events-dlq";
 let key: string;
@@ -163,6 +163,13 @@ describe("GET /v1/ops/dead-letters and replay", () => {
     await deliver([message("dl-6", bodyOf(seller))]);
     const [row] = await rowsOf("dl-6");
     const replay = () => api(`/v1/ops/dead-letters/${row!.id}/replay`, { method: "POST", token: key });
+    // The queue cannot take it: the replay fails, and the dead letter stays open to replay again.
+    const down = new Proxy({} as Queue, { get: () => () => Promise.reject(new Error("queue unavailable")) });
+    const failed = await apiWith({ EVENTS: down }, `/v1/ops/dead-letters/${row!.id}/replay`, {
+      method: "POST",
+      token: key,
+    });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
     const res = await replay();
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ id: row!.id, queue: "sellerpulse-events" });
