@@ -63,7 +63,7 @@ interface OperationDoc {
   /** Example answer bodies by status (a media type other than JSON named as `status media/type`). */
   responses?: Record<string, unknown>;
   /** Examples of the path parameters. */
-  params?: Record<string, string>;
+  params?: Record<string, string | number>;
 }
 
 const PLATFORM: Credential[] = ["platformKey"];
@@ -215,7 +215,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: "Operator",
     credentials: OPERATOR,
     responses: { "202": ex.DEAD_LETTER_REPLAYED, "409": ex.DEAD_LETTER_REPLAYED_ALREADY },
-    params: { id: String(ex.DEAD_LETTER_REPLAYED.id) },
+    params: { id: ex.DEAD_LETTER_REPLAYED.id },
   },
   "POST /v1/ops/rebuilds": {
     id: "startRebuild",
