@@ -7,7 +7,7 @@ import { cachedTopProducts } from "./api/top-products.ts";
 import { consumeJobs } from "./jobs/consumer.ts";
 import { startHourlyJobs } from "./jobs/cron.ts";
 import { consumeEvents } from "./queue/consumer.ts";
-import { recordDeadLetters } from "./queue/dead-letters.ts";
+import { recordDeadLetters, recordStrayDeadLetters } from "./queue/dead-letters.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";
@@ -23,6 +23,9 @@ export default {
     else await consumeEvents(batch, env);
   },
   async scheduled(controller, env) {
+    // Dead letters whose copy waits in R2 because D1 could not take them when they came.
+    const strays = recordStrayDeadLetters(env).catch((error) => console.error("stray dead letters wait", error));
     await startHourlyJobs(env, controller.scheduledTime, controller.cron);
+    await strays;
   },
 } satisfies ExportedHandler<Env>;

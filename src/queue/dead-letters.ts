@@ -2,9 +2,12 @@
  * The dead-letter queues' consumer: a message that failed every retry of its queue is copied to R2,
  * then recorded in D1 for its platform's operator (GET /v1/ops/dead-letters), and only then acked.
  * Whatever fails (R2 or D1) is retried with a growing delay, so D1 being down loses none: the copy
- * in R2 is written first and outlasts the retries. Every delivery may be the second: the copy's key
- * and the row's (queue, message_id) are the message's, so a repeat writes the same object and no
- * second row. Never reads or changes another table's rows but to find whose message it is.
+ * in R2 is written first and outlasts the retries. A copy that D1 could not take is also listed
+ * under UNRECORDED until it is recorded, and the hourly cron records what is listed there
+ * (recordStrayDeadLetters), so even a message its queue dropped before D1 came back reaches the
+ * operator. Every delivery may be the second: the copy's key and the row's (queue, message_id) are
+ * the message's, so a repeat writes the same object and no second row. Never reads or changes
+ * another table's rows but to find whose message it is.
  */
 
 import { queueMessageSchema } from "../events/schema.ts";
@@ -22,6 +25,10 @@ export function deadLetterRetryDelay(attempts: number): number {
 export function deadLetterKey(queue: string, messageId: string): string {
   return `dead-letters/${queue}/${encodeURIComponent(messageId)}.json`;
 }
+
+/** Where copies wait (the same JSON again) while D1 has not recorded them. */
+const UNRECORDED = "dead-letters-unrecorded/";
+export const unrecordedKey = (copyKey: string) => UNRECORDED + copyKey.slice("dead-letters/".length);
 
 /** A dead letter as it is copied and recorded. */
 interface Letter {
@@ -58,8 +65,16 @@ export async function recordDeadLetters(batch: MessageBatch, env: Env): Promise<
       recorded = true;
     } catch (error) {
       console.error("dead letters not recorded in D1; their copies wait in R2, trying again later", error);
+      await listUnrecorded(env.BUCKET, toRecord);
     }
   }
+  // A message tried before may have been listed as unrecorded: it is recorded now.
+  const retried = letters.filter((_, i) => copied[i] && batch.messages[i]!.attempts > 1);
+  if (recorded && retried.length > 0)
+    await unlist(
+      env.BUCKET,
+      retried.map((l) => unrecordedKey(l.copyKey)),
+    );
   if (recorded && copied.every(Boolean)) {
     batch.ackAll();
     return;
@@ -67,6 +82,54 @@ export async function recordDeadLetters(batch: MessageBatch, env: Env): Promise<
   for (const [i, message] of batch.messages.entries()) {
     if (recorded && copied[i]) message.ack();
     else message.retry({ delaySeconds: deadLetterRetryDelay(message.attempts) });
+  }
+}
+
+/**
+ * Records the copies listed as unrecorded (D1 could not take them when their message came), up to
+ * `limit` of them; returns how many. Run by the hourly cron; a copy recorded already adds no row.
+ */
+export async function recordStrayDeadLetters(env: Env, limit = 100): Promise<number> {
+  const listed = await env.BUCKET.list({ prefix: UNRECORDED, limit });
+  const letters: Letter[] = [];
+  for (const { key } of listed.objects) {
+    const object = await env.BUCKET.get(key);
+    if (object === null) continue;
+    const copy = (await object.json()) as ReturnType<typeof copyOf>;
+    letters.push({
+      queue: copy.queue,
+      messageId: copy.message_id,
+      platform: copy.platform,
+      body: copy.body,
+      receivedAt: copy.received_at,
+      error: copy.error,
+      copyKey: deadLetterKey(copy.queue, copy.message_id),
+    });
+  }
+  if (letters.length === 0) return 0;
+  await env.DB.batch(letters.map((letter) => insertOf(env.DB, letter)));
+  await unlist(
+    env.BUCKET,
+    listed.objects.map((o) => o.key),
+  );
+  return letters.length;
+}
+
+async function listUnrecorded(bucket: R2Bucket, letters: Letter[]): Promise<void> {
+  try {
+    await Promise.all(letters.map((l) => bucket.put(unrecordedKey(l.copyKey), JSON.stringify(copyOf(l)))));
+  } catch (error) {
+    // The message is retried: the next try lists it again if D1 still cannot take it.
+    console.error("dead letters not listed as unrecorded", error);
+  }
+}
+
+async function unlist(bucket: R2Bucket, keys: string[]): Promise<void> {
+  try {
+    await bucket.delete(keys);
+  } catch (error) {
+    // Listed still: the cron records it again, which adds no row.
+    console.error("recorded dead letters still listed as unrecorded", error);
   }
 }
 

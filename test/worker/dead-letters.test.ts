@@ -6,7 +6,12 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SellerEvent } from "../../src/events/schema.ts";
 import worker from "../../src/index.ts";
-import { deadLetterKey, deadLetterRetryDelay } from "../../src/queue/dead-letters.ts";
+import {
+  deadLetterKey,
+  deadLetterRetryDelay,
+  recordStrayDeadLetters,
+  unrecordedKey,
+} from "../../src/queue/dead-letters.ts";
 import { parse, placed, visits } from "../support/builders.ts";
 import { api, apiWith, createPlatform, eventually, unreachableD1 } from "./helpers.ts";
 
@@ -87,8 +92,29 @@ describe("the dead-letter consumer", () => {
     expect(await env.BUCKET.head(deadLetterKey(DLQ, "dl-2"))).not.toBeNull();
     expect(await rowsOf("dl-2")).toEqual([]);
 
+    // D1 is back: the next try records it, and it is no longer listed as unrecorded.
+    const unrecorded = unrecordedKey(deadLetterKey(DLQ, "dl-2"));
+    expect(await env.BUCKET.head(unrecorded)).not.toBeNull();
     expect((await deliver([message("dl-2", body, 2)])).ackAll).toBe(true);
     expect(await rowsOf("dl-2")).toHaveLength(1);
+    expect(await env.BUCKET.head(unrecorded)).toBeNull();
+  });
+
+  it("records the copies D1 could not take even if their queue gave up on them (the hourly cron)", async () => {
+    await recordStrayDeadLetters(env); // those the tests before left listed
+    const bodies = [bodyOf("s-dl-7"), bodyOf("s-dl-8")];
+    await deliver([message("dl-7", bodies[0]), message("dl-8", bodies[1], 100)], { DB: unreachableD1 });
+    // Their queue drops them (the last try, or its retention passed): only R2 has them.
+    expect(await recordStrayDeadLetters({ ...env, DB: unreachableD1 } as unknown as Env).catch(() => "failed")).toBe(
+      "failed",
+    );
+    expect(await recordStrayDeadLetters(env)).toBe(2);
+    expect((await rowsOf("dl-7"))[0]).toMatchObject({ platform_id: "dlp", body: JSON.stringify(bodies[0]) });
+    expect(await rowsOf("dl-8")).toHaveLength(1);
+    expect(await recordStrayDeadLetters(env)).toBe(0);
+    // Delivered again after all: still one row.
+    expect((await deliver([message("dl-7", bodies[0], 2)])).ackAll).toBe(true);
+    expect(await rowsOf("dl-7")).toHaveLength(1);
   });
 
   it("with R2 down records nothing and retries: the copy always comes first", async () => {
