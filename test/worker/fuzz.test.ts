@@ -18,7 +18,11 @@ const LIFTED = { RATE_LIMITS: "off" };
 const INTERNALS =
   /\bat .+:\d+:\d+|SQLITE|D1_ERROR|no such (table|column)|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|TypeError|ReferenceError|node_modules|src\/\w+\/\w+\.ts/;
 
-const routes = [...new Set(app.routes.filter((r) => r.method !== "ALL" && r.path !== "/v1/openapi.json").map((r) => `${r.method} ${r.path}`))].sort();
+const routes = [
+  ...new Set(
+    app.routes.filter((r) => r.method !== "ALL" && r.path !== "/v1/openapi.json").map((r) => `${r.method} ${r.path}`),
+  ),
+].sort();
 
 let tokens: (string | undefined)[];
 let key: string;
