@@ -53,6 +53,8 @@ const OUTBOX_RETRY_MS = 60_000;
 const THRESHOLDS_TTL_MS = 10 * 60_000;
 /** How long a ledger that could not read them waits before asking D1 again. */
 const THRESHOLDS_RETRY_MS = 30_000;
+/** Thrown to roll back the transaction of a read on a ledger never written (read()). */
+const ROLLBACK = Symbol("rollback");
 
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -61,20 +63,26 @@ export class SellerLedger extends DurableObject<Env> {
   /** The change sequence (stored in meta), once this instance has read or written it. */
   private seq: number | null = null;
   private thresholdsRead: { value: Thresholds | null; until: number } | undefined;
+  /**
+   * Never written: no tables yet. A read of a seller nobody has written for (anyone with a key
+   * can name any seller) stores nothing; the first write creates the ledger (createIfFresh).
+   */
+  private fresh = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.clock = new AlarmClock(ctx.storage, false);
     this.live = new LivePush(ctx, (viewer) =>
-      JSON.stringify(summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now())),
+      JSON.stringify(this.read(() => summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
     ctx.blockConcurrencyWhile(async () => this.migrate());
   }
 
   /**
-   * Creates the tables of a new ledger, or upgrades an older one. Objects are evicted when idle,
-   * so this runs on every wake-up: a current ledger is recognised by one lookup.
+   * Upgrades an older ledger's tables; a new one is left without any until its first write.
+   * Objects are evicted when idle, so this runs on every wake-up: a current ledger is recognised
+   * by one lookup.
    */
   private migrate(): void {
     const tables = new Set(
@@ -84,15 +92,41 @@ export class SellerLedger extends DurableObject<Env> {
         .map((t) => t.name),
     );
     if (!tables.has("products")) {
-      // A new ledger has nothing to read back before its first batch.
-      this.seq = 0;
-      this.clock = new AlarmClock(this.ctx.storage, true);
-      this.sql.exec(CREATE_SCHEMA);
+      this.fresh = true;
       return;
     }
     if (!tables.has("shipping")) this.ctx.storage.transactionSync(() => addShipping(this.sql));
     if (!tables.has("alerts")) this.ctx.storage.transactionSync(() => addAlerts(this.sql));
     if (!tables.has("products.orders")) this.ctx.storage.transactionSync(() => addProductOrders(this.sql));
+  }
+
+  /** Creates the tables of a ledger about to be written for the first time. */
+  private createIfFresh(): void {
+    if (!this.fresh) return;
+    this.sql.exec(CREATE_SCHEMA);
+    this.fresh = false;
+    // A new ledger has nothing to read back before its first batch.
+    this.seq = 0;
+    this.clock = new AlarmClock(this.ctx.storage, true);
+  }
+
+  /**
+   * A read. On a ledger never written, the same read of empty tables, made in a transaction that
+   * is then rolled back: the answer of an empty ledger, and nothing stored.
+   */
+  private read<T>(query: () => T): T {
+    if (!this.fresh) return query();
+    let result: { value: T } | undefined;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec(CREATE_SCHEMA);
+        result = { value: query() };
+        throw ROLLBACK;
+      });
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    return result!.value;
   }
 
   // ---- writes -----------------------------------------------------------------------------
@@ -102,6 +136,7 @@ export class SellerLedger extends DurableObject<Env> {
    * the batch is applied whole or (if it throws) not at all; the caller retries on error.
    */
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
+    this.createIfFresh();
     let applied = 0;
     const thresholds = await this.thresholds(platform);
     this.change({ platform, sellerId, currency }, (seq, now) => {
@@ -127,6 +162,7 @@ export class SellerLedger extends DurableObject<Env> {
    * no thresholds, flush, webhook or push, so that a rebuild touches nothing outside this object.
    */
   async replay(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
+    this.createIfFresh();
     let applied = 0;
     this.change({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
@@ -152,6 +188,7 @@ export class SellerLedger extends DurableObject<Env> {
    * once, so a job's retry adds nothing. Returns how many were new.
    */
   async notify(platform: string, sellerId: string, notices: Notice[]): Promise<number> {
+    this.createIfFresh();
     let raised = 0;
     this.change({ platform, sellerId, currency: null }, (seq, now) => {
       for (const n of notices) {
@@ -164,7 +201,7 @@ export class SellerLedger extends DurableObject<Env> {
   }
 
   async alerts(status: "open" | "all", limit: number): Promise<Alert[]> {
-    return alertsOf(this.sql, status, limit);
+    return this.read(() => alertsOf(this.sql, status, limit));
   }
 
   /**
@@ -226,6 +263,7 @@ export class SellerLedger extends DurableObject<Env> {
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
+    if (this.fresh) return; // never written: nothing to flush, check or push
     const now = Date.now();
     const ring = this.clock.rang(now);
     const meta = this.meta();
@@ -272,6 +310,7 @@ export class SellerLedger extends DurableObject<Env> {
    * views (`force`: that row even with nothing else to write); returns how many rows changed.
    */
   async flush(force = false): Promise<number> {
+    if (this.fresh) return 0;
     const meta = this.meta();
     const collected = collectFlush(this.sql, meta, Date.now(), force);
     if (!collected) {
@@ -285,6 +324,7 @@ export class SellerLedger extends DurableObject<Env> {
 
   /** While someone watches, the alarm also rings when time alone changes the summary. */
   private async pushOnTime(now = Date.now()): Promise<void> {
+    if (this.fresh) return; // an empty summary does not change with time
     const [row] = this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
     await this.clock.ringBy(nextTimeChange(now, row?.next ?? null));
   }
@@ -292,7 +332,7 @@ export class SellerLedger extends DurableObject<Env> {
   // ---- reads (reads.ts) ----------------------------------------------------------------------
 
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
-    return summaryOf(this.sql, sellerId, currency, nowMs);
+    return this.read(() => summaryOf(this.sql, sellerId, currency, nowMs));
   }
 
   /**
@@ -305,24 +345,26 @@ export class SellerLedger extends DurableObject<Env> {
     nowMs = Date.now(),
     compare = false,
   ): Promise<JsonText<Summary & { previous?: PreviousPeriods }>> {
-    const summary = summaryOf(this.sql, sellerId, currency, nowMs);
-    return jsonText(compare ? { ...summary, previous: previousOf(this.sql, nowMs) } : summary);
+    return this.read(() => {
+      const summary = summaryOf(this.sql, sellerId, currency, nowMs);
+      return jsonText(compare ? { ...summary, previous: previousOf(this.sql, nowMs) } : summary);
+    });
   }
 
   async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {
-    return timeseriesOf(this.sql, metric, granularity, fromMs, toMs);
+    return this.read(() => timeseriesOf(this.sql, metric, granularity, fromMs, toMs));
   }
 
   async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<BreakdownRow[]> {
-    return breakdownOf(this.sql, by, fromMs, toMs);
+    return this.read(() => breakdownOf(this.sql, by, fromMs, toMs));
   }
 
   async productTotals(fromHour: number, toHour: number): Promise<ProductTotal[]> {
-    return productTotalsOf(this.sql, fromHour, toHour);
+    return this.read(() => productTotalsOf(this.sql, fromHour, toHour));
   }
 
   async benchmarkValues(fromHour: number, toHour: number): Promise<SellerValues> {
-    return benchmarkValuesOf(this.sql, fromHour, toHour);
+    return this.read(() => benchmarkValuesOf(this.sql, fromHour, toHour));
   }
 
   /**
@@ -330,7 +372,7 @@ export class SellerLedger extends DurableObject<Env> {
    * order's cap. By order then event id; `limit` (-1: all) after the (order_id, event_id) `after`.
    */
   async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<IgnoredRow[]> {
-    return ignoredOf(this.sql, limit, after);
+    return this.read(() => ignoredOf(this.sql, limit, after));
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------
