@@ -10,6 +10,7 @@ import { runImport } from "./imports.ts";
 import { type Job, jobMessageSchema } from "./messages.ts";
 import { rankCategories, rankPlatform } from "./rankings.ts";
 import { notifyReports, writeDailyReports } from "./reports.ts";
+import { rollHourly } from "./retention.ts";
 
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -46,5 +47,7 @@ function runJob(env: Env, job: Job, attempts: number): Promise<void> {
       return runImport(env, job, attempts);
     case "archive.rebuild":
       return rebuildSeller(env, job, attempts);
+    case "retention.platform":
+      return rollHourly(env, job);
   }
 }

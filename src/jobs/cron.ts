@@ -1,7 +1,8 @@
 /**
  * The hourly cron: for every platform, one message for each hourly job (the rankings; the
- * benchmarks, which release only when one is due; the previous day's reports, written once). The work itself happens in the jobs queue's
- * consumer, an invocation per step.
+ * benchmarks, which release only when one is due; the previous day's reports, written once; the
+ * retention, which finds something to roll once a day). The work itself happens in the jobs
+ * queue's consumer, an invocation per step.
  */
 import { DAY_MS } from "../metrics/counters.ts";
 import { type JobMessage, sendJobs } from "./messages.ts";
@@ -18,6 +19,7 @@ export async function startHourlyJobs(env: Env, scheduledTime: number, cron: str
       { job: "rankings.platform", platform: id, ...run },
       { job: "benchmarks.platform", platform: id, day },
       { job: "reports.platform", platform: id, date: yesterday },
+      { job: "retention.platform", platform: id, day },
     ]),
   );
 }

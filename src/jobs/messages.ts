@@ -65,6 +65,13 @@ const rebuildSeller = z.object({
   cursor: z.string().optional(),
 });
 
+/** A platform's hourly rollups of days past the retention, as of `day` (UTC), rolled into daily rows (src/jobs/retention.ts). */
+const rollHourly = z.object({
+  job: z.literal("retention.platform"),
+  platform: z.string(),
+  day: z.iso.date(),
+});
+
 export const jobMessageSchema = z.discriminatedUnion("job", [
   rankPlatform,
   rankCategories,
@@ -73,6 +80,7 @@ export const jobMessageSchema = z.discriminatedUnion("job", [
   notifyReports,
   runImport,
   rebuildSeller,
+  rollHourly,
 ]);
 /** A job as sent (defaults may be left out), and as run. */
 export type JobMessage = z.input<typeof jobMessageSchema>;
@@ -84,6 +92,7 @@ export type WriteReports = z.infer<typeof writeReports>;
 export type NotifyReports = z.infer<typeof notifyReports>;
 export type RunImport = z.infer<typeof runImport>;
 export type RebuildSeller = z.infer<typeof rebuildSeller>;
+export type RollHourly = z.infer<typeof rollHourly>;
 
 /** Deliveries of a job message before it is dead-lettered: max_retries (wrangler.toml) + 1. */
 export const JOB_ATTEMPTS = 6;

@@ -12,6 +12,7 @@ import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle
 import { jsonChunks } from "../db/json-chunks.ts";
 import { alerts as d1Alerts, sellerHealth } from "../db/tables/alerts.ts";
 import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/tables/core.ts";
+import { sellerDaily } from "../db/tables/daily.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { FLUSH } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
@@ -98,6 +99,17 @@ export function recordFlushFailure(sql: SqlStorage): number {
 export const rowsOf = (batch: FlushBatch) =>
   batch.hourly.length + batch.products.length + batch.shipping.length + batch.alerts.length;
 
+/**
+ * The hourly tables' rows of a seller-day that the retention job rolled (it has a seller_daily
+ * row) are refused: the daily row already counts that day's hours, and the retention keeps no
+ * hourly row to replace, so an hourly row written now would be rolled again and counted twice.
+ * Checked in the statement itself, so a flush and a roll-up of the same day cannot interleave.
+ * `hourAt` is where a row's hour is in the JSON row.
+ */
+const rolled = (owner: string[], hourAt: number): SQL =>
+  sql`NOT EXISTS (SELECT 1 FROM ${sellerDaily} WHERE platform_id = ${owner[0]} AND seller_id = ${owner[1]}
+    AND day = (value ->> ${sql.raw(String(hourAt))}) / 24)`;
+
 const HOURLY = {
   columns: [
     sellerHourly.platformId,
@@ -166,10 +178,16 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
         set: { updatedAt: batch.updatedAt, region: batch.region },
       })
       .toSQL(),
-    ...jsonChunks(hourly).map((rows) => dialect.sqlToQuery(upsertRows(sellerHourly, owner, rows, HOURLY))),
-    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS))),
+    ...jsonChunks(hourly).map((rows) =>
+      dialect.sqlToQuery(upsertRows(sellerHourly, owner, rows, HOURLY, rolled(owner, 0))),
+    ),
+    ...jsonChunks(products).map((rows) =>
+      dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS, rolled(owner, 1))),
+    ),
     ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows))),
-    ...jsonChunks(shipping).map((rows) => dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING))),
+    ...jsonChunks(shipping).map((rows) =>
+      dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING, rolled(owner, 0))),
+    ),
     ...jsonChunks(alerts).map((rows) => dialect.sqlToQuery(upsertRows(d1Alerts, owner, rows, ALERTS))),
   ];
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
@@ -212,13 +230,15 @@ function touchCategories(platformId: string, rows: string): SQL {
 
 /**
  * INSERT … SELECT from rows given as a JSON array, replacing every non-key column on conflict.
- * `fixed` fills the first columns (the same for every row); each row fills the rest in order.
+ * `fixed` fills the first columns (the same for every row); each row fills the rest in order;
+ * `where` leaves out the rows it is false for.
  */
 function upsertRows(
   table: SQLiteTable,
   fixed: string[],
   rows: string,
   shape: { columns: SQLiteColumn[]; key: SQLiteColumn[] },
+  where: SQL = sql`true`,
 ): SQL {
   const names = (columns: SQLiteColumn[]) =>
     sql.join(
@@ -232,6 +252,6 @@ function upsertRows(
     .filter((c) => !shape.key.includes(c))
     .map((c) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`);
   return sql`INSERT INTO ${table} (${names(shape.columns)})
-    SELECT ${sql.join(values, sql`, `)} FROM json_each(${rows}) WHERE true
+    SELECT ${sql.join(values, sql`, `)} FROM json_each(${rows}) WHERE ${where}
     ON CONFLICT (${names(shape.key)}) DO UPDATE SET ${sql.join(updates, sql`, `)}`;
 }

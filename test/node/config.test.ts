@@ -10,6 +10,7 @@ import {
   SESSION_RATE_PERIOD_SECONDS,
 } from "../../src/api/rate-limits.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/sessions.ts";
+import { hourlyRetentionDays } from "../../src/jobs/retention.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
 describe("wrangler.toml", () => {
@@ -27,6 +28,11 @@ describe("wrangler.toml", () => {
     const crons = (await wranglerConfig()).triggers.crons ?? [];
     expect(crons).toHaveLength(1);
     expect(crons[0]).toMatch(/^\d+ \* \* \* \*$/);
+  });
+
+  it("keeps D1's hourly rollups at least as long as their readers read back", async () => {
+    const vars = (await wranglerConfig()).vars as { HOURLY_RETENTION_DAYS: string; BENCHMARK_PERIOD_DAYS: string };
+    expect(hourlyRetentionDays(vars)).toBe(90);
   });
 
   it("retries a webhook delivery for over a day even at the shortest jitter, and keeps its last failure", async () => {

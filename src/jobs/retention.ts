@@ -1,0 +1,110 @@
+/**
+ * The retention job: a platform's hourly rollups (seller_hourly, product_hourly, ship_hourly) of
+ * days older than HOURLY_RETENTION_DAYS are rolled into daily rows (src/db/tables/daily.ts) and
+ * deleted. It rolls one seller-day at a time, oldest first: a step takes up to SELLERS_PER_STEP
+ * sellers of the oldest day left and, in one D1 batch (one transaction), adds their hours to the
+ * daily rows and deletes them, so a step is all or nothing and a repeated job finds nothing left
+ * to roll. Each statement touches one day of at most SELLERS_PER_STEP sellers; an invocation takes
+ * at most STEPS_PER_INVOCATION steps and hands what is left to the next message.
+ *
+ * A flush of an hour of a rolled seller-day is refused by the flush itself (src/ledger/flush.ts),
+ * inside D1, so the daily row is never counted twice whatever the order of the two.
+ * Never reads or writes a day inside the retention: the readers of the hourly rows need them.
+ */
+import { z } from "zod";
+import { COUNTER_FIELDS, DAY_MS } from "../metrics/counters.ts";
+import { WINDOWS } from "../rankings/windows.ts";
+import { type RollHourly, sendJobs } from "./messages.ts";
+
+/** Sellers rolled per step (each step's statements read at most a day of this many sellers). */
+const SELLERS_PER_STEP = 50;
+/** Steps per invocation: a step is a query and a batch of six statements, under 1,000 queries in all. */
+const STEPS_PER_INVOCATION = 100;
+
+/**
+ * The fewest days the hourly rows must be kept: the benchmarks read the last BENCHMARK_PERIOD_DAYS
+ * whole days before the day they run, the rankings the last 168 hours (the sellers to tell, the
+ * last 48), the reports the day before; two days more, so that a job retried a day late still
+ * finds its hours.
+ */
+export function minimumRetentionDays(benchmarkPeriodDays: number): number {
+  return Math.max(benchmarkPeriodDays, Math.ceil(WINDOWS["7d"] / 24)) + 2;
+}
+
+const days = z.coerce.number().int().min(1).max(3660);
+
+/** HOURLY_RETENTION_DAYS, refused when a reader of the hourly rows needs more. */
+export function hourlyRetentionDays(env: { HOURLY_RETENTION_DAYS: string; BENCHMARK_PERIOD_DAYS: string }): number {
+  const retention = days.parse(env.HOURLY_RETENTION_DAYS);
+  const needed = minimumRetentionDays(days.parse(env.BENCHMARK_PERIOD_DAYS));
+  if (retention < needed) {
+    throw new Error(`HOURLY_RETENTION_DAYS is ${retention}: the readers of the hourly rollups need ${needed} at least`);
+  }
+  return retention;
+}
+
+/** The first epoch day whose hours are kept when the job runs on `day` (YYYY-MM-DD, UTC). */
+function keptFromDay(day: string, retentionDays: number): number {
+  return Date.parse(`${day}T00:00:00Z`) / DAY_MS - retentionDays;
+}
+
+/** The oldest hourly rows before the kept days (?1 platform, ?2 the first kept hour), by the (platform, hour) index. */
+const OLDEST = `
+  SELECT seller_id, hour FROM seller_hourly WHERE platform_id = ?1 AND hour < ?2 ORDER BY hour LIMIT ${SELLERS_PER_STEP}`;
+
+/** ?1 platform, ?2 the sellers (a JSON array), ?3 the epoch day. */
+const OF_DAY =
+  "platform_id = ?1 AND seller_id IN (SELECT value FROM json_each(?2)) AND hour >= ?3 * 24 AND hour < ?3 * 24 + 24";
+
+const added = (fields: readonly string[]) => fields.map((f) => `${f} = ${f} + excluded.${f}`).join(", ");
+const sums = (fields: readonly string[]) => fields.map((f) => `SUM(${f})`).join(", ");
+
+/**
+ * One step's statements: each table's hours of the sellers' day added to its daily rows, then
+ * deleted. Added, not replaced: a seller-day is rolled once, so any hourly row left of it has never
+ * been counted in a daily row.
+ */
+const ROLL = [
+  `INSERT INTO seller_daily (platform_id, seller_id, day, ${COUNTER_FIELDS.join(", ")})
+   SELECT ?1, seller_id, ?3, ${sums(COUNTER_FIELDS)} FROM seller_hourly WHERE ${OF_DAY} GROUP BY seller_id
+   ON CONFLICT (platform_id, seller_id, day) DO UPDATE SET ${added(COUNTER_FIELDS)}`,
+  `INSERT INTO product_daily (platform_id, seller_id, product_id, day, category, units, revenue, orders)
+   SELECT ?1, seller_id, product_id, ?3, category, ${sums(["units", "revenue", "orders"])}
+   FROM product_hourly WHERE ${OF_DAY} GROUP BY seller_id, product_id, category
+   ON CONFLICT (platform_id, seller_id, product_id, day, category) DO UPDATE SET ${added(["units", "revenue", "orders"])}`,
+  `INSERT INTO ship_daily (platform_id, seller_id, day, ship_hours, orders)
+   SELECT ?1, seller_id, ?3, ship_hours, SUM(orders) FROM ship_hourly WHERE ${OF_DAY} GROUP BY seller_id, ship_hours
+   ON CONFLICT (platform_id, seller_id, day, ship_hours) DO UPDATE SET ${added(["orders"])}`,
+  `DELETE FROM seller_hourly WHERE ${OF_DAY}`,
+  `DELETE FROM product_hourly WHERE ${OF_DAY}`,
+  `DELETE FROM ship_hourly WHERE ${OF_DAY}`,
+];
+
+/**
+ * Rolls one step: some sellers of the oldest day before `keptFrom` (epoch days). Returns how many
+ * seller-days it rolled (0: nothing is left to roll).
+ *
+ * A seller's product and shipping rows of an hour come with a seller_hourly row of that hour (both
+ * are dated by an order's placement, which counts in `orders`), so the sellers are found in
+ * seller_hourly alone.
+ */
+export async function rollStep(db: D1Database, platform: string, keptFrom: number): Promise<number> {
+  const { results } = await db
+    .prepare(OLDEST)
+    .bind(platform, keptFrom * 24)
+    .all<{ seller_id: string; hour: number }>();
+  if (results.length === 0) return 0;
+  const day = Math.floor(results[0]!.hour / 24);
+  const sellers = [...new Set(results.filter((r) => Math.floor(r.hour / 24) === day).map((r) => r.seller_id))];
+  await db.batch(ROLL.map((q) => db.prepare(q).bind(platform, JSON.stringify(sellers), day)));
+  return sellers.length;
+}
+
+/** The job's step: roll until nothing is left or the invocation has done its share, then hand on. */
+export async function rollHourly(env: Env, job: RollHourly): Promise<void> {
+  const keptFrom = keptFromDay(job.day, hourlyRetentionDays(env));
+  for (let step = 0; step < STEPS_PER_INVOCATION; step++) {
+    if ((await rollStep(env.DB, job.platform, keptFrom)) === 0) return;
+  }
+  await sendJobs(env.JOBS, [job]);
+}

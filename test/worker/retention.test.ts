@@ -1,0 +1,336 @@
+// The retention of D1's hourly rollups: the job rolls the hours of days older than
+// HOURLY_RETENTION_DAYS (90 in wrangler.toml) into daily rows and deletes them, with the real local
+// ledgers, D1 and jobs queue. The daily rows hold exactly what the hourly rows held, a second run
+// changes nothing, the readers' answers inside the retention are the same, and a flush of a rolled
+// day after the roll-up is refused (counted once), while one before it is rolled with the rest.
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { history } from "../../scripts/simulator/generate.ts";
+import { sellerInputs } from "../../src/benchmarks/inputs.ts";
+import { eventSchema, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
+import worker from "../../src/index.ts";
+import { RANK_CATEGORY } from "../../src/jobs/rankings-sql.ts";
+import { hourlyRetentionDays, minimumRetentionDays, rollStep } from "../../src/jobs/retention.ts";
+import { COUNTER_FIELDS, DAY_MS, HOUR_MS } from "../../src/metrics/counters.ts";
+import { PRODUCT_ROWS, SELLER_ROWS } from "../../src/reports/report-sql.ts";
+import { eventsAt } from "../support/builders.ts";
+import { createPlatform, eventually } from "./helpers.ts";
+
+const now = Date.now();
+const today = Math.floor(now / DAY_MS);
+const todayIso = new Date(today * DAY_MS).toISOString().slice(0, 10);
+/** The first day the hourly rows are kept (90 days of retention). */
+const keptFrom = today - 90;
+
+/** Applies events to their sellers' ledgers and flushes each to D1, as the alarm would. */
+async function applyAndFlush(platform: string, inputs: SellerEventInput[]): Promise<void> {
+  const bySeller = new Map<string, SellerEvent[]>();
+  for (const input of inputs) {
+    const event = eventSchema.parse(input);
+    bySeller.set(event.seller_id, [...(bySeller.get(event.seller_id) ?? []), event]);
+  }
+  for (const [seller, events] of bySeller) {
+    const ledger = env.LEDGER.getByName(`${platform}:${seller}`);
+    for (let i = 0; i < events.length; i += 500) await ledger.apply(platform, seller, "USD", events.slice(i, i + 500));
+    await ledger.flush();
+  }
+}
+
+/** Runs the retention job for `platform` as the jobs queue delivers it; it must be acked. */
+async function runRetention(platform: string): Promise<void> {
+  const batch = createMessageBatch("sellerpulse-jobs", [
+    {
+      id: `retention-${platform}-${crypto.randomUUID()}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: { job: "retention.platform", platform, day: todayIso },
+    },
+  ]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+}
+
+const sums = (fields: readonly string[]) => fields.map((f) => `SUM(${f}) AS ${f}`).join(", ");
+
+/**
+ * What D1 holds of a platform, per seller-day (per product and category, per ship_hours): the
+ * hourly rows summed by day, with the daily rows added. A roll-up must leave it unchanged.
+ */
+async function byDay(platform: string) {
+  const all = async (sql: string) => (await env.DB.prepare(sql).bind(platform).all()).results;
+  return {
+    sellers: await all(`
+      SELECT seller_id, day, ${sums(COUNTER_FIELDS)} FROM (
+        SELECT seller_id, hour / 24 AS day, ${COUNTER_FIELDS.join(", ")} FROM seller_hourly WHERE platform_id = ?1
+        UNION ALL SELECT seller_id, day, ${COUNTER_FIELDS.join(", ")} FROM seller_daily WHERE platform_id = ?1)
+      GROUP BY seller_id, day ORDER BY seller_id, day`),
+    products: await all(`
+      SELECT seller_id, product_id, day, category, SUM(units) AS units, SUM(revenue) AS revenue, SUM(orders) AS orders FROM (
+        SELECT seller_id, product_id, hour / 24 AS day, category, units, revenue, orders FROM product_hourly WHERE platform_id = ?1
+        UNION ALL SELECT seller_id, product_id, day, category, units, revenue, orders FROM product_daily WHERE platform_id = ?1)
+      GROUP BY seller_id, product_id, day, category ORDER BY seller_id, product_id, day, category`),
+    shipping: await all(`
+      SELECT seller_id, day, ship_hours, SUM(orders) AS orders FROM (
+        SELECT seller_id, hour / 24 AS day, ship_hours, orders FROM ship_hourly WHERE platform_id = ?1
+        UNION ALL SELECT seller_id, day, ship_hours, orders FROM ship_daily WHERE platform_id = ?1)
+      GROUP BY seller_id, day, ship_hours ORDER BY seller_id, day, ship_hours`),
+  };
+}
+
+/** Every row of the rollup tables of a platform, hourly and daily, as stored. */
+async function rowsOf(platform: string) {
+  const tables = ["seller_hourly", "product_hourly", "ship_hourly", "seller_daily", "product_daily", "ship_daily"];
+  const rows: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    rows[table] = (
+      await env.DB.prepare(`SELECT * FROM ${table} WHERE platform_id = ? ORDER BY 1, 2, 3, 4, 5`).bind(platform).all()
+    ).results;
+  }
+  return rows;
+}
+
+const count = async (sql: string, ...params: unknown[]) =>
+  (await env.DB.prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>())!.n;
+
+/** What every reader of the hourly rows answers for its own period, the benchmarks' from the oldest kept day. */
+async function readersOf(platform: string) {
+  const yesterday = (today - 1) * 24;
+  const { results: sellers } = await env.DB.prepare("SELECT seller_id FROM sellers WHERE platform_id = ? ORDER BY 1")
+    .bind(platform)
+    .all<{ seller_id: string }>();
+  const ids = JSON.stringify(sellers.map((s) => s.seller_id));
+  const { results: categories } = await env.DB.prepare(
+    "SELECT category FROM categories WHERE platform_id = ? ORDER BY 1",
+  )
+    .bind(platform)
+    .all<{ category: string }>();
+  const rankings = [];
+  for (const { category } of categories) {
+    rankings.push(
+      (
+        await env.DB.prepare(RANK_CATEGORY)
+          .bind(platform, category, today * 24)
+          .all()
+      ).results,
+    );
+  }
+  return {
+    benchmarks: await sellerInputs(env.DB, platform, (today - 28) * 24, today * 24),
+    oldestKept: await sellerInputs(env.DB, platform, keptFrom * 24, today * 24),
+    rankings,
+    reportSellers: (
+      await env.DB.prepare(SELLER_ROWS)
+        .bind(platform, ids, yesterday, yesterday + 24)
+        .all()
+    ).results,
+    reportProducts: (
+      await env.DB.prepare(PRODUCT_ROWS)
+        .bind(platform, ids, yesterday, yesterday + 24)
+        .all()
+    ).results,
+  };
+}
+
+describe("rolling hourly rows past the retention into daily rows", () => {
+  const platform = "rolled";
+  let before: Awaited<ReturnType<typeof byDay>>;
+  let readersBefore: Awaited<ReturnType<typeof readersOf>>;
+  let hourlyKept: Awaited<ReturnType<typeof rowsOf>>;
+
+  beforeAll(async () => {
+    await createPlatform(platform);
+    // Five days straddling the retention's edge (rolled and kept), and the last four days.
+    const old = history({ seed: 21, sellers: 8, days: 5, ordersPerDay: 160, endMs: (keptFrom + 2) * DAY_MS });
+    const recent = history({ seed: 22, sellers: 8, days: 4, ordersPerDay: 160, endMs: now - 60_000 });
+    await applyAndFlush(platform, [...old, ...recent]);
+    before = await byDay(platform);
+    readersBefore = await readersOf(platform);
+    const rows = await rowsOf(platform);
+    hourlyKept = {
+      seller_hourly: rows.seller_hourly!.filter((r) => (r as { hour: number }).hour >= keptFrom * 24),
+      product_hourly: rows.product_hourly!.filter((r) => (r as { hour: number }).hour >= keptFrom * 24),
+      ship_hourly: rows.ship_hourly!.filter((r) => (r as { hour: number }).hour >= keptFrom * 24),
+    };
+    await runRetention(platform);
+  }, 120_000);
+
+  it("holds per seller, product and day exactly what the hourly rows it replaced held", async () => {
+    // Some days were rolled and some kept, so the comparison can fail either way.
+    expect(await count("SELECT COUNT(*) AS n FROM seller_daily WHERE platform_id = ?", platform)).toBeGreaterThan(8);
+    expect(await count("SELECT COUNT(*) AS n FROM product_daily WHERE platform_id = ?", platform)).toBeGreaterThan(8);
+    expect(await count("SELECT COUNT(*) AS n FROM ship_daily WHERE platform_id = ?", platform)).toBeGreaterThan(8);
+    expect(await byDay(platform)).toEqual(before);
+  });
+
+  it("leaves no hourly row before the retention and every one inside it as it was", async () => {
+    const rows = await rowsOf(platform);
+    expect({
+      seller_hourly: rows.seller_hourly,
+      product_hourly: rows.product_hourly,
+      ship_hourly: rows.ship_hourly,
+    }).toEqual(hourlyKept);
+    for (const table of ["seller_daily", "product_daily", "ship_daily"]) {
+      expect(
+        await count(`SELECT COUNT(*) AS n FROM ${table} WHERE platform_id = ? AND day >= ?`, platform, keptFrom),
+      ).toBe(0);
+    }
+  });
+
+  it("changes nothing when run again", async () => {
+    const rows = await rowsOf(platform);
+    await runRetention(platform);
+    await runRetention(platform);
+    expect(await rowsOf(platform)).toEqual(rows);
+  });
+
+  it("leaves every reader's answer for its period unchanged", async () => {
+    const readers = await readersOf(platform);
+    expect(readers.benchmarks.length).toBeGreaterThan(0);
+    expect(readers.oldestKept.length).toBeGreaterThan(0);
+    expect(readers.rankings.flat().length).toBeGreaterThan(0);
+    expect(readers.reportSellers.length).toBeGreaterThan(0);
+    expect(readers).toEqual(readersBefore);
+  });
+});
+
+describe("a flush of a day past the retention", () => {
+  const platform = "late";
+  const day = keptFrom - 5;
+  const { placed, step } = eventsAt(day * DAY_MS + 10 * HOUR_MS);
+  const sellerDay = (seller: string) =>
+    env.DB.prepare(
+      `SELECT ${COUNTER_FIELDS.join(", ")} FROM seller_daily WHERE platform_id = ? AND seller_id = ? AND day = ?`,
+    )
+      .bind(platform, seller, day)
+      .first();
+  const hourlyOfDay = (seller: string) =>
+    count(
+      `SELECT (SELECT COUNT(*) FROM seller_hourly WHERE platform_id = ?1 AND seller_id = ?2 AND hour / 24 = ?3)
+        + (SELECT COUNT(*) FROM product_hourly WHERE platform_id = ?1 AND seller_id = ?2 AND hour / 24 = ?3)
+        + (SELECT COUNT(*) FROM ship_hourly WHERE platform_id = ?1 AND seller_id = ?2 AND hour / 24 = ?3) AS n`,
+      platform,
+      seller,
+      day,
+    );
+  /** A shipment and a delivery today of an order placed on the rolled day, in minutes from that day's 10:00. */
+  const lateMinutes = Math.floor((now - 5 * 60_000 - (day * DAY_MS + 10 * HOUR_MS)) / 60_000);
+
+  beforeAll(async () => {
+    await createPlatform(platform);
+  });
+
+  it("after the roll-up is refused: the daily row is counted once, and later hours are still written", async () => {
+    const seller = "after";
+    await applyAndFlush(platform, [
+      placed(seller, "o-1", 0),
+      step("order.accepted", seller, "o-1", 5),
+      placed(seller, "o-2", 70),
+    ]);
+    await runRetention(platform);
+    const rolled = await sellerDay(seller);
+    expect(rolled).toMatchObject({ orders: 2, accepted: 1, shipped: 0, gmv: 6000 });
+    expect(await hourlyOfDay(seller)).toBe(0);
+
+    // The order ships and is delivered today: its placement day's shipped count changes in the ledger.
+    await applyAndFlush(platform, [
+      step("order.shipped", seller, "o-1", lateMinutes),
+      step("order.delivered", seller, "o-1", lateMinutes + 1),
+    ]);
+    expect(await hourlyOfDay(seller)).toBe(0);
+    expect(await sellerDay(seller)).toEqual(rolled);
+    await runRetention(platform);
+    expect(await sellerDay(seller)).toEqual(rolled);
+    // The delivery's payout is dated today, inside the retention: that hour is flushed as ever.
+    const payout = await count(
+      "SELECT SUM(payout_accrued) AS n FROM seller_hourly WHERE platform_id = ? AND seller_id = ? AND hour >= ?",
+      platform,
+      seller,
+      keptFrom * 24,
+    );
+    expect(payout).toBe(2700);
+  });
+
+  it("before the roll-up is rolled with the rest of its day", async () => {
+    const seller = "before";
+    await applyAndFlush(platform, [placed(seller, "o-1", 0), step("order.accepted", seller, "o-1", 5)]);
+    await applyAndFlush(platform, [step("order.shipped", seller, "o-1", lateMinutes)]);
+    await runRetention(platform);
+    expect(await sellerDay(seller)).toMatchObject({ orders: 1, accepted: 1, shipped: 1, shipped_on_time: 0 });
+    expect(await hourlyOfDay(seller)).toBe(0);
+  });
+});
+
+describe("the job's bounds", () => {
+  const platform = "backlog";
+  const sellers = 120;
+  const days = 45;
+
+  beforeAll(async () => {
+    await createPlatform(platform);
+    // A backlog of 120 sellers × 45 days past the retention (an hour of each), more than one invocation rolls.
+    const rows = [];
+    for (let s = 0; s < sellers; s++) {
+      for (let d = 0; d < days; d++) rows.push([`s-${String(s).padStart(3, "0")}`, (keptFrom - 1 - d) * 24 + (s % 24)]);
+    }
+    await env.DB.prepare(
+      `INSERT INTO seller_hourly (platform_id, seller_id, hour, orders, gmv)
+       SELECT ?1, value ->> 0, value ->> 1, 1, 100 FROM json_each(?2)`,
+    )
+      .bind(platform, JSON.stringify(rows))
+      .run();
+  });
+
+  it("rolls at most 50 sellers of one day per step", async () => {
+    const oldest = keptFrom - days;
+    expect(await rollStep(env.DB, platform, keptFrom)).toBe(50);
+    expect(await count("SELECT COUNT(*) AS n FROM seller_daily WHERE platform_id = ?", platform)).toBe(50);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM seller_daily WHERE platform_id = ? AND day = ?", platform, oldest),
+    ).toBe(50);
+  });
+
+  it("hands what one invocation leaves to the next message, until every seller-day is rolled", async () => {
+    await runRetention(platform);
+    await eventually(async () => {
+      expect(await count("SELECT COUNT(*) AS n FROM seller_hourly WHERE platform_id = ?", platform)).toBe(0);
+    }, 60_000);
+    expect(await count("SELECT COUNT(*) AS n FROM seller_daily WHERE platform_id = ?", platform)).toBe(sellers * days);
+    expect(await count("SELECT SUM(orders) AS n FROM seller_daily WHERE platform_id = ?", platform)).toBe(
+      sellers * days,
+    );
+  }, 90_000);
+});
+
+describe("the hourly cron", () => {
+  it("rolls every platform's days past the retention", async () => {
+    await createPlatform("cron");
+    const old = (keptFrom - 1) * 24 + 3;
+    await env.DB.prepare(
+      "INSERT INTO seller_hourly (platform_id, seller_id, hour, orders) VALUES ('cron', 's', ?, 2), ('cron', 's', ?, 1)",
+    )
+      .bind(old, keptFrom * 24)
+      .run();
+    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "5 * * * *" }), env);
+    await eventually(async () => {
+      expect(
+        await count("SELECT SUM(orders) AS n FROM seller_daily WHERE platform_id = 'cron' AND day = ?", keptFrom - 1),
+      ).toBe(2);
+    });
+    expect(await count("SELECT SUM(orders) AS n FROM seller_hourly WHERE platform_id = 'cron'")).toBe(1);
+  });
+});
+
+describe("the retention's length", () => {
+  it("is refused when a reader of the hourly rows needs more", () => {
+    expect(minimumRetentionDays(28)).toBe(30);
+    expect(minimumRetentionDays(3)).toBe(9);
+    expect(() => hourlyRetentionDays({ HOURLY_RETENTION_DAYS: "29", BENCHMARK_PERIOD_DAYS: "28" })).toThrow(
+      /need 30 at least/,
+    );
+    expect(hourlyRetentionDays({ HOURLY_RETENTION_DAYS: "30", BENCHMARK_PERIOD_DAYS: "28" })).toBe(30);
+  });
+});
