@@ -69,6 +69,7 @@ interface WranglerConfig {
   triggers: { crons?: string[] };
   ratelimits: { name: string; simple: { limit: number; period: number } }[];
   queues: { consumers?: { queue: string; max_retries?: number }[] };
+  vars: Record<string, string>;
 }
 
 /** wrangler.toml as wrangler reads it: the one source of the crons, the limits and the bindings. */

@@ -11,37 +11,14 @@
  * inside D1, so the daily row is never counted twice whatever the order of the two.
  * Never reads or writes a day inside the retention: the readers of the hourly rows need them.
  */
-import { z } from "zod";
 import { COUNTER_FIELDS, DAY_MS } from "../metrics/counters.ts";
-import { WINDOWS } from "../rankings/windows.ts";
+import { hourlyRetentionDays } from "../retention/days.ts";
 import { type RollHourly, sendJobs } from "./messages.ts";
 
 /** Sellers rolled per step (each step's statements read at most a day of this many sellers). */
 const SELLERS_PER_STEP = 50;
 /** Steps per invocation: a step is a query and a batch of six statements, under 1,000 queries in all. */
 const STEPS_PER_INVOCATION = 100;
-
-/**
- * The fewest days the hourly rows must be kept: the benchmarks read the last BENCHMARK_PERIOD_DAYS
- * whole days before the day they run, the rankings the last 168 hours (the sellers to tell, the
- * last 48), the reports the day before; two days more, so that a job retried a day late still
- * finds its hours.
- */
-export function minimumRetentionDays(benchmarkPeriodDays: number): number {
-  return Math.max(benchmarkPeriodDays, Math.ceil(WINDOWS["7d"] / 24)) + 2;
-}
-
-const days = z.coerce.number().int().min(1).max(3660);
-
-/** HOURLY_RETENTION_DAYS, refused when a reader of the hourly rows needs more. */
-export function hourlyRetentionDays(env: { HOURLY_RETENTION_DAYS: string; BENCHMARK_PERIOD_DAYS: string }): number {
-  const retention = days.parse(env.HOURLY_RETENTION_DAYS);
-  const needed = minimumRetentionDays(days.parse(env.BENCHMARK_PERIOD_DAYS));
-  if (retention < needed) {
-    throw new Error(`HOURLY_RETENTION_DAYS is ${retention}: the readers of the hourly rollups need ${needed} at least`);
-  }
-  return retention;
-}
 
 /** The first epoch day whose hours are kept when the job runs on `day` (YYYY-MM-DD, UTC). */
 function keptFromDay(day: string, retentionDays: number): number {

@@ -11,9 +11,10 @@ import { sellerInputs } from "../../src/benchmarks/inputs.ts";
 import { eventSchema, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
 import worker from "../../src/index.ts";
 import { RANK_CATEGORY } from "../../src/jobs/rankings-sql.ts";
-import { hourlyRetentionDays, minimumRetentionDays, rollStep } from "../../src/jobs/retention.ts";
+import { rollStep } from "../../src/jobs/retention.ts";
 import { COUNTER_FIELDS, DAY_MS, HOUR_MS } from "../../src/metrics/counters.ts";
 import { PRODUCT_ROWS, SELLER_ROWS } from "../../src/reports/report-sql.ts";
+import { hourlyRetentionDays, minimumRetentionDays } from "../../src/retention/days.ts";
 import { eventsAt } from "../support/builders.ts";
 import { createPlatform, eventually } from "./helpers.ts";
 

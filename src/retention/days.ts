@@ -1,0 +1,30 @@
+/**
+ * How long what grows is kept, from wrangler.toml's [vars]: D1's hourly rollups
+ * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/jobs/retention.ts). Checked on use:
+ * a retention shorter than a reader of the hourly rows needs stops the job with a clear error
+ * instead of deleting what that reader reads.
+ */
+import { z } from "zod";
+import { WINDOWS } from "../rankings/windows.ts";
+
+const days = z.coerce.number().int().min(1).max(3660);
+
+/**
+ * The fewest days the hourly rows must be kept: the benchmarks read the last BENCHMARK_PERIOD_DAYS
+ * whole days before the day they run, the rankings the last 168 hours (the sellers to tell, the
+ * last 48), the reports the day before; two days more, so that a job retried a day late still
+ * finds its hours.
+ */
+export function minimumRetentionDays(benchmarkPeriodDays: number): number {
+  return Math.max(benchmarkPeriodDays, Math.ceil(WINDOWS["7d"] / 24)) + 2;
+}
+
+/** HOURLY_RETENTION_DAYS, refused when a reader of the hourly rows needs more. */
+export function hourlyRetentionDays(vars: { HOURLY_RETENTION_DAYS: string; BENCHMARK_PERIOD_DAYS: string }): number {
+  const retention = days.parse(vars.HOURLY_RETENTION_DAYS);
+  const needed = minimumRetentionDays(days.parse(vars.BENCHMARK_PERIOD_DAYS));
+  if (retention < needed) {
+    throw new Error(`HOURLY_RETENTION_DAYS is ${retention}: the readers of the hourly rollups need ${needed} at least`);
+  }
+  return retention;
+}
