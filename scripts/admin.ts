@@ -4,13 +4,14 @@
  *   node scripts/admin.ts revoke-key <key> [--remote]
  *   node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min 0.9 ...] [--remote]
  *   node scripts/admin.ts rebuild-seller <platform> <seller> [--url U] [--remote]
+ *   node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
  * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced
  * (create-platform on an existing platform, same currency, adds a key to it).
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { CURRENCY, PLATFORM_ID, revokeKeySql, setThresholdsSql } from "../src/db/admin-sql.ts";
+import { CURRENCY, PLATFORM_ID, revokeKeySql, setSellerQuotaSql, setThresholdsSql } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 import { rebuildSellerCommand } from "./rebuild-seller.ts";
 
@@ -26,6 +27,8 @@ const USAGE = `usage:
   node scripts/admin.ts rebuild-seller <platform> <seller> [--url <the Worker's URL>] [--remote]
       replays the seller's archived events into a scratch ledger and says whether its summary
       equals the live one (exit 0) or where they differ (exit 1); --url defaults to npm start's
+  node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
+      how many sellers the platform may have (default 100,000); events for a seller past it are rejected
 Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state).`;
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -114,8 +117,10 @@ try {
     },
   });
   const [command, subject, ...rest] = positionals;
-  // rebuild-seller takes a second positional: the seller.
-  const [seller, ...extra] = command === "rebuild-seller" ? rest : [undefined, ...rest];
+  // rebuild-seller and set-seller-quota take a second positional: the seller, the quota.
+  const [second, ...extra] =
+    command === "rebuild-seller" || command === "set-seller-quota" ? rest : [undefined, ...rest];
+  const seller = second;
   const location = [values.remote ? "--remote" : "--local"];
   if (values.help) usage();
   else if (extra.length > 0) usage(`unexpected arguments: ${extra.join(" ")}`);
@@ -130,6 +135,10 @@ try {
     if (values.remote && !values.url) usage("rebuild-seller --remote needs --url, the deployed Worker's URL");
     else await rebuildSellerCommand(subject, seller, values.url ?? "http://127.0.0.1:8787", location);
   } else if (command === "rebuild-seller") usage("rebuild-seller needs the platform's id and the seller's");
+  else if (command === "set-seller-quota" && subject && second && /^\d+$/.test(second)) {
+    d1(setSellerQuotaSql(subject, Number(second)), location);
+    console.log(`platform ${subject} may have ${Number(second)} sellers (events for a seller past that are rejected)`);
+  } else if (command === "set-seller-quota") usage("set-seller-quota needs the platform's id and a whole number");
   else usage(command ? `unknown command: ${command}` : undefined);
 } catch (error) {
   // parseArgs rejects unknown options; wrangler failures carry their own output.

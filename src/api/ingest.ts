@@ -7,6 +7,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eventSchema } from "../events/schema.ts";
 import { validateEvents } from "../events/validate.ts";
 import { enqueueEvents } from "../queue/producer.ts";
+import { withinSellerQuota } from "../quota/sellers.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey } from "./auth.ts";
 import { parseEventList, readCapped } from "./body.ts";
 import { badRequest } from "./errors.ts";
@@ -64,7 +65,8 @@ ingest.post("/", async (c) => {
   await spend(c.env, "INGEST_LIMITER", key, 1, INGEST_RATE_PERIOD_SECONDS);
   const { events, unreadable } = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
   await spend(c.env, "INGEST_LIMITER", key, Math.ceil(events.length / EVENTS_PER_UNIT) - 1, INGEST_RATE_PERIOD_SECONDS);
-  const { valid, rejected } = validateEvents(events, platform.currency, Date.now(), unreadable);
+  const judged = validateEvents(events, platform.currency, Date.now(), unreadable);
+  const { valid, rejected } = await withinSellerQuota(c.env.DB, platform.id, judged);
   if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
   await enqueueEvents(c.env.EVENTS, platform, valid);
   return c.json({ accepted: valid.length, rejected }, 202);

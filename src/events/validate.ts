@@ -20,6 +20,8 @@ interface Rejection {
 
 export interface Validated {
   valid: SellerEvent[];
+  /** Where each valid event was in the request (valid[i] was candidate validIndexes[i]). */
+  validIndexes: number[];
   rejected: Rejection[];
 }
 
@@ -34,14 +36,33 @@ export function validateEvents(
   unreadable: ReadonlyMap<number, string> = new Map(),
 ): Validated {
   const valid: SellerEvent[] = [];
+  const validIndexes: number[] = [];
   const rejected: Rejection[] = [];
   raw.forEach((candidate, index) => {
     const why = unreadable.get(index);
     const result = why === undefined ? validateEvent(candidate, platformCurrency, nowMs) : { errors: [why] };
-    if ("event" in result) valid.push(result.event);
-    else rejected.push({ index, event_id: eventIdOf(candidate), errors: result.errors });
+    if ("event" in result) {
+      valid.push(result.event);
+      validIndexes.push(index);
+    } else rejected.push({ index, event_id: eventIdOf(candidate), errors: result.errors });
   });
-  return { valid, rejected };
+  return { valid, validIndexes, rejected };
+}
+
+/** The same judgement with the events of `sellers` rejected too, for `reason`; rejections in request order. */
+export function refuseSellers(validated: Validated, sellers: ReadonlySet<string>, reason: string): Validated {
+  if (sellers.size === 0) return validated;
+  const kept: Validated = { valid: [], validIndexes: [], rejected: [...validated.rejected] };
+  validated.valid.forEach((event, i) => {
+    const index = validated.validIndexes[i]!;
+    if (sellers.has(event.seller_id)) kept.rejected.push({ index, event_id: event.event_id, errors: [reason] });
+    else {
+      kept.valid.push(event);
+      kept.validIndexes.push(index);
+    }
+  });
+  kept.rejected.sort((a, b) => a.index - b.index);
+  return kept;
 }
 
 function validateEvent(

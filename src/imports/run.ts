@@ -7,8 +7,9 @@
  */
 import type { Platform } from "../auth/principal.ts";
 import { csvCells } from "../csv/read.ts";
-import { validateEvents } from "../events/validate.ts";
+import { type Validated, validateEvents } from "../events/validate.ts";
 import { enqueueEvents } from "../queue/producer.ts";
+import { withinSellerQuota } from "../quota/sellers.ts";
 import { eventOfRow } from "./columns.ts";
 import { type ImportFormat, isBlank, lastRecordEnd, splitterFor } from "./records.ts";
 import { importKey } from "./upload.ts";
@@ -64,7 +65,8 @@ export async function runImportStep(env: Env, importId: string, chunkBytes = CHU
     const text = new TextDecoder().decode(bytes.subarray(0, cut));
     const splitter = splitterFor(row.format, row.line);
     const records = [...splitter.push(text), ...(last ? splitter.end() : [])];
-    const judged = judgeRecords(records, row, platform, Date.now());
+    const read = readRecords(records, row, platform, Date.now());
+    const judged = chunkResult(await withinSellerQuota(env.DB, platform.id, read.validated), read.lines);
     if (judged.valid.length > 0) await enqueueEvents(env.EVENTS, platform, judged.valid);
     const next = { offset: row.offset + cut, line: last ? row.line : splitter.nextLine };
     if (!(await commitChunk(env.DB, row, next, judged, last))) return false; // another step is ahead
@@ -74,13 +76,13 @@ export async function runImportStep(env: Env, importId: string, chunkBytes = CHU
   return true;
 }
 
-/** The rows of a chunk judged: the events to send, and the rejected rows with their lines. */
-function judgeRecords(
+/** The rows of a chunk judged as /v1/events judges events, with the line each candidate starts on. */
+function readRecords(
   records: { text: string; line: number }[],
   row: ImportRow,
   platform: Platform,
   nowMs: number,
-): ChunkResult & { valid: ReturnType<typeof validateEvents>["valid"] } {
+): { validated: Validated; lines: number[] } {
   const candidates: unknown[] = [];
   const lines: number[] = [];
   const unreadable = new Map<number, string>();
@@ -93,11 +95,15 @@ function judgeRecords(
     candidates.push("event" in read ? read.event : null);
     lines.push(record.line);
   }
-  const { valid, rejected } = validateEvents(candidates, platform.currency, nowMs, unreadable);
+  return { validated: validateEvents(candidates, platform.currency, nowMs, unreadable), lines };
+}
+
+/** The events to send, and the rejected rows with their lines. */
+function chunkResult(validated: Validated, lines: number[]): ChunkResult & { valid: Validated["valid"] } {
   return {
-    valid,
-    rows: candidates.length,
-    rejected: rejected.map((r) => ({ line: lines[r.index]!, errors: r.errors })),
+    valid: validated.valid,
+    rows: lines.length,
+    rejected: validated.rejected.map((r) => ({ line: lines[r.index]!, errors: r.errors })),
   };
 }
 

@@ -12,6 +12,8 @@ export const platforms = sqliteTable("platforms", {
   name: text("name").notNull(),
   currency: text("currency").notNull(),
   createdAt: text("created_at").notNull(),
+  /** How many sellers the platform may have (src/quota/sellers.ts). */
+  maxSellers: integer("max_sellers").notNull().default(100_000),
 });
 
 /** API keys, stored as SHA-256 hex of the key: the key itself is shown once, at creation. */
