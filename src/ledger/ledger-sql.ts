@@ -10,7 +10,8 @@
  *   orders(order_id, status, deadline_ms, events)
  *                                  each order's status, shipping deadline and its deduplicated events
  *                                  (at most MAX_ORDER_EVENTS, repeated placements without bodies: order-events.ts)
- *   ignored(event_id, ...)         lifecycle events that made no sense, for the operator
+ *   ignored(event_id, ..., listed_at)  lifecycle events that made no sense, for the operator, kept
+ *                                  IGNORED_EVENTS_RETENTION_DAYS after they were last listed
  *   hourly(hour, counters..., dirty)        the seller's counters by event hour
  *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
  *   products(product_id, hour, ..., dirty)  product units, revenue and orders
@@ -32,7 +33,18 @@ const FIELDS = COUNTER_FIELDS.join(", ");
  */
 export const SCHEMA_TABLES = `
   SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping', 'products')
-  UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'`;
+  UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'
+  UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'`;
+
+/**
+ * Added after the first ledgers were made: when an ignored event was listed (epoch seconds), so that
+ * the alarm forgets it after the retention. What was listed before the upgrade counts from it.
+ */
+export const ADD_IGNORED_LISTED_AT = `
+  ALTER TABLE ignored ADD COLUMN listed_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE ignored SET listed_at = unixepoch();
+  CREATE INDEX IF NOT EXISTS ignored_by_time ON ignored (listed_at);
+`;
 
 /** Added after the first ledgers were made: their upgrade creates it and fills it from their orders. */
 export const CREATE_SHIPPING = `
@@ -62,7 +74,9 @@ export const CREATE_SCHEMA = `
     order_id TEXT PRIMARY KEY, status TEXT NOT NULL, deadline_ms INTEGER, events TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS orders_open ON orders (status) WHERE status IN ('placed', 'accepted');
   CREATE TABLE IF NOT EXISTS ignored (
-    event_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL);
+    event_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL,
+    listed_at INTEGER NOT NULL DEFAULT 0);
+  CREATE INDEX IF NOT EXISTS ignored_by_time ON ignored (listed_at);
   CREATE TABLE IF NOT EXISTS hourly (
     hour INTEGER PRIMARY KEY, ${COUNTER_FIELDS.map((f) => `${f} INTEGER NOT NULL DEFAULT 0`).join(", ")},
     dirty INTEGER NOT NULL DEFAULT 0);
@@ -119,7 +133,9 @@ export const WRITE = {
       status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events`,
   /** An order's listings made by its replay (?2: the reason of those past the cap, which stand). */
   forgetIgnored: "DELETE FROM ignored WHERE order_id = ?1 AND reason <> ?2",
-  ignore: "INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?)",
+  /** Listed now (an order's listings are made again whenever it changes: the retention counts from then). */
+  ignore:
+    "INSERT OR REPLACE INTO ignored (event_id, order_id, type, reason, listed_at) VALUES (?, ?, ?, ?, unixepoch())",
   addHourly: `
     INSERT INTO hourly (hour, ${FIELDS}, dirty)
     SELECT value ->> 0, ${COUNTER_FIELDS.map((_, i) => `value ->> ${i + 1}`).join(", ")}, ?2
@@ -266,6 +282,10 @@ export const OPEN_ALERTS = "SELECT type, COUNT(*) AS n FROM alerts WHERE status 
 export const IGNORED = `
   SELECT event_id, order_id, type, reason FROM ignored WHERE (order_id, event_id) > (?1, ?2)
   ORDER BY order_id, event_id LIMIT ?3`;
+
+/** Forgets the ignored events listed before ?1 (epoch seconds), the oldest first, at most ?2 of them. */
+export const PRUNE_IGNORED = `
+  DELETE FROM ignored WHERE event_id IN (SELECT event_id FROM ignored WHERE listed_at < ?1 ORDER BY listed_at LIMIT ?2)`;
 
 /** The earliest shipping deadline, at or after ?1, of the orders awaiting shipment. */
 export const NEXT_DEADLINE =

@@ -16,6 +16,7 @@ import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange, type Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import type { SellerValues } from "../privacy/release.ts";
+import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
 import { type Alert, alertsOf, type Notice, type Owner, raiseAlert, sendOutbox } from "./alerts.ts";
 import { checkThresholds, nextAlertDue, runDue } from "./checks.ts";
@@ -29,8 +30,9 @@ import {
   rowsOf,
 } from "./flush.ts";
 import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
+import { pruneIgnored } from "./ignored-retention.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
-import { CREATE_SCHEMA, META, NEXT_DEADLINE, SCHEMA_TABLES, WRITE } from "./ledger-sql.ts";
+import { ADD_IGNORED_LISTED_AT, CREATE_SCHEMA, META, NEXT_DEADLINE, SCHEMA_TABLES, WRITE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
 import {
   type BreakdownRow,
@@ -98,6 +100,7 @@ export class SellerLedger extends DurableObject<Env> {
     if (!tables.has("shipping")) this.ctx.storage.transactionSync(() => addShipping(this.sql));
     if (!tables.has("alerts")) this.ctx.storage.transactionSync(() => addAlerts(this.sql));
     if (!tables.has("products.orders")) this.ctx.storage.transactionSync(() => addProductOrders(this.sql));
+    if (!tables.has("ignored.listed_at")) this.ctx.storage.transactionSync(() => this.sql.exec(ADD_IGNORED_LISTED_AT));
   }
 
   /** Creates the tables of a ledger about to be written for the first time. */
@@ -303,6 +306,8 @@ export class SellerLedger extends DurableObject<Env> {
     if (!failed && flushPending(this.meta())) await this.clock.flushIn(flushDelay());
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
+    // Last, so that nothing above waits on it: ignored events past their retention are forgotten.
+    pruneIgnored(this.sql, now, ignoredRetentionDays(this.env));
   }
 
   /**

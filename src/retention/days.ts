@@ -1,6 +1,7 @@
 /**
  * How long what grows is kept, from wrangler.toml's [vars]: D1's hourly rollups
- * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/jobs/retention.ts). Checked on use:
+ * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/jobs/retention.ts) and a ledger's
+ * ignored events (IGNORED_EVENTS_RETENTION_DAYS: src/ledger/ignored-retention.ts). Checked on use:
  * a retention shorter than a reader of the hourly rows needs stops the job with a clear error
  * instead of deleting what that reader reads.
  */
@@ -27,4 +28,8 @@ export function hourlyRetentionDays(vars: { HOURLY_RETENTION_DAYS: string; BENCH
     throw new Error(`HOURLY_RETENTION_DAYS is ${retention}: the readers of the hourly rollups need ${needed} at least`);
   }
   return retention;
+}
+
+export function ignoredRetentionDays(vars: { IGNORED_EVENTS_RETENTION_DAYS: string }): number {
+  return days.parse(vars.IGNORED_EVENTS_RETENTION_DAYS);
 }
