@@ -10,6 +10,7 @@ import {
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import readmeReceiver from "../../docs/examples/webhook-receiver.ts";
+import { verifyWebhook } from "../../sdk/src/index.ts";
 import { raiseDueSla } from "../../src/ledger/alerts.ts";
 import { consumeWebhooks } from "../../src/webhooks/deliveries.ts";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
@@ -218,6 +219,13 @@ describe("webhooks", () => {
     const [, mac] = delivery.headers["x-signature"].split(",");
     const stale = { ...delivery, headers: { "x-signature": `t=${Math.floor(Date.now() / 1000) - 301},${mac}` } };
     expect((await receive(hook.body.secret, stale)).status).toBe(400);
+    // The SDK's verifyWebhook (the README's receiver for platforms) takes what the server signs, and
+    // refuses the same forgeries.
+    const signature = delivery.headers["x-signature"];
+    expect(await verifyWebhook(hook.body.secret, signature, delivery.body)).toBe(true);
+    expect(await verifyWebhook(hook.body.secret, signature, tampered.body)).toBe(false);
+    expect(await verifyWebhook("whsec_another", signature, delivery.body)).toBe(false);
+    expect(await verifyWebhook(hook.body.secret, stale.headers["x-signature"], delivery.body)).toBe(false);
     const row = await env.DB.prepare(
       "SELECT status, attempts, last_status FROM webhook_deliveries WHERE delivery_id = ?",
     )
