@@ -201,7 +201,7 @@ describe("rolling hourly rows past the retention into daily rows", () => {
 describe("a flush of a day past the retention", () => {
   const platform = "late";
   const day = keptFrom - 5;
-  const { placed, step } = eventsAt(day * DAY_MS + 10 * HOUR_MS);
+  const { placed, step, cancelled } = eventsAt(day * DAY_MS + 10 * HOUR_MS);
   const sellerDay = (seller: string) =>
     env.DB.prepare(
       `SELECT ${COUNTER_FIELDS.join(", ")} FROM seller_daily WHERE platform_id = ? AND seller_id = ? AND day = ?`,
@@ -217,6 +217,14 @@ describe("a flush of a day past the retention", () => {
       seller,
       day,
     );
+  const productsOfDay = async (seller: string) =>
+    (
+      await env.DB.prepare(
+        "SELECT product_id, units, revenue, orders FROM product_daily WHERE platform_id = ? AND seller_id = ? AND day = ?",
+      )
+        .bind(platform, seller, day)
+        .all()
+    ).results;
   /** A shipment and a delivery today of an order placed on the rolled day, in minutes from that day's 10:00. */
   const lateMinutes = Math.floor((now - 5 * 60_000 - (day * DAY_MS + 10 * HOUR_MS)) / 60_000);
 
@@ -236,13 +244,22 @@ describe("a flush of a day past the retention", () => {
     expect(rolled).toMatchObject({ orders: 2, accepted: 1, shipped: 0, gmv: 6000 });
     expect(await hourlyOfDay(seller)).toBe(0);
 
-    // The order ships and is delivered today: its placement day's shipped count changes in the ledger.
+    const products = await productsOfDay(seller);
+    expect(products).toEqual([{ product_id: "p-1", units: 4, revenue: 6000, orders: 2 }]);
+
+    // Today one order ships and is delivered, the other is cancelled: their placement day's
+    // shipped and cancelled counts and its product row change in the ledger.
     await applyAndFlush(platform, [
       step("order.shipped", seller, "o-1", lateMinutes),
       step("order.delivered", seller, "o-1", lateMinutes + 1),
+      cancelled(seller, "o-2", lateMinutes, "buyer"),
     ]);
+    expect(
+      (await env.LEDGER.getByName(`${platform}:${seller}`).productTotals(day * 24, day * 24 + 24))[0],
+    ).toMatchObject({ product_id: "p-1", units: 2 });
     expect(await hourlyOfDay(seller)).toBe(0);
     expect(await sellerDay(seller)).toEqual(rolled);
+    expect(await productsOfDay(seller)).toEqual(products);
     await runRetention(platform);
     expect(await sellerDay(seller)).toEqual(rolled);
     // The delivery's payout is dated today, inside the retention: that hour is flushed as ever.
