@@ -1,12 +1,14 @@
 /**
- * `npm run capacity:d1 -- [--sellers 200] [--days 28] [--orders 20] [--seed 7]`: how much D1 grows per
- * seller and year, before and after the retention (docs/capacity.md). The simulator's sellers (its
+ * `npm run capacity:d1 -- [--sellers 200] [--days 28] [--orders 20] [--seed 7] [--categories 50]`: how
+ * much D1 grows per seller and year, before and after the retention (docs/capacity.md). The simulator's sellers (its
  * average seller: `--orders` a day, 20 by default as in the simulator) are folded by the pure ledger into the rows their flushes write
  * (seller_hourly, product_hourly, ship_hourly) and the rows the retention job rolls them into
  * (seller_daily, product_daily, ship_daily); each table is filled in SQLite with D1's own schema
  * (migrations/), and its bytes, indexes included, are read from dbstat. A period of whole weeks is
  * scaled to 365 days. Also the ignored events a ledger lists, which its alarm forgets after
- * IGNORED_EVENTS_RETENTION_DAYS.
+ * IGNORED_EVENTS_RETENTION_DAYS. And the rankings history of a platform of `--categories`
+ * categories, every list full (6 of 100 products a category an hour, the simulator's product ids),
+ * before and after RANKINGS_HISTORY_DAYS.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     orders: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
     retention: { type: "string", default: "90" },
+    categories: { type: "string", default: "50" },
+    "rankings-days": { type: "string", default: "7" },
   },
 });
 const sellers = Number(values.sellers);
@@ -114,8 +118,39 @@ for (const file of readdirSync(new URL("../migrations", import.meta.url))
     readFileSync(new URL(`../migrations/${file}`, import.meta.url), "utf8").replaceAll("--> statement-breakpoint", ""),
   );
 }
+// A day of the rankings history: each hourly run's six lists of 100 products, in every category.
+const productIds = rows.product_hourly!.map((r) => r[2] as string);
+const rankings = db.prepare(`INSERT INTO rankings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+db.exec("BEGIN");
+let rankingRows = 0;
+for (let runHour = 0; runHour < 24; runHour++) {
+  for (let c = 0; c < Number(values.categories); c++) {
+    for (const window of ["1h", "24h", "7d"]) {
+      for (const by of ["units", "revenue"]) {
+        for (let rank = 1; rank <= 100; rank++) {
+          const product = productIds[(runHour * 7919 + c * 104_729 + rank * 31) % productIds.length]!;
+          rankings.run(
+            "platform",
+            500_000 + runHour,
+            `category-${c}`,
+            window,
+            by,
+            rank,
+            product,
+            101 - rank,
+            4_000 * (101 - rank),
+          );
+          rankingRows += 1;
+        }
+      }
+    }
+  }
+}
+db.exec("COMMIT");
+rows.rankings = [];
 const bytes: Record<string, number> = {};
 for (const [table, tableRows] of Object.entries(rows)) {
+  if (table === "rankings") continue;
   const width = tableRows[0]?.length ?? 0;
   const insert = db.prepare(`INSERT INTO ${table} VALUES (${Array(width).fill("?").join(", ")})`);
   db.exec("BEGIN");
@@ -135,10 +170,13 @@ for (const table of Object.keys(rows)) {
 const perSellerYear = (n: number) => (n / sellers) * (365 / days);
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const mb = (n: number) => `${fmt(n / 1024 / 1024)} MB`;
 console.log(
   `${sellers} simulated sellers over ${days} days (${fmt(orders)} orders, ${fmt(orders / sellers / days)} a seller a day), scaled to a seller-year:`,
 );
 const total = { hourly: [0, 0], daily: [0, 0] };
+const rankingBytes = bytes.rankings!;
+delete rows.rankings;
 for (const table of Object.keys(rows)) {
   const n = rows[table]!.length;
   const perRow = n > 0 ? bytes[table]! / n : 0;
@@ -158,4 +196,8 @@ console.log(
 );
 console.log(
   `ignored events listed: ${fmt(perSellerYear(ignored))} per seller-year; a ledger keeps those of the last ${retentionDays} days`,
+);
+const rankingDays = Number(values["rankings-days"]);
+console.log(
+  `rankings history, ${values.categories} categories of full lists: ${fmt(rankingRows)} rows, ${mb(rankingBytes)} a day (${fmt(rankingBytes / rankingRows)} bytes a row); before: ${mb(rankingBytes * 365)} a year, for as long as the platform lasts; after: a constant ${rankingDays}-day window of ${mb(rankingBytes * rankingDays)}`,
 );

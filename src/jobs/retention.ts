@@ -8,17 +8,21 @@
  * at most STEPS_PER_INVOCATION steps and hands what is left to the next message.
  *
  * A flush of an hour of a rolled seller-day is refused by the flush itself (src/ledger/flush.ts),
- * inside D1, so the daily row is never counted twice whatever the order of the two.
+ * inside D1, so the daily row is never counted twice whatever the order of the two. Then the
+ * hourly rankings history (rankings, ranking_runs, ranking_batches) of runs older than
+ * RANKINGS_HISTORY_DAYS is deleted, a run at a time, oldest first.
  * Never reads or writes a day inside the retention: the readers of the hourly rows need them.
  */
 import { COUNTER_FIELDS, DAY_MS } from "../metrics/counters.ts";
-import { hourlyRetentionDays } from "../retention/days.ts";
+import { hourlyRetentionDays, rankingsHistoryDays } from "../retention/days.ts";
 import { type RollHourly, sendJobs } from "./messages.ts";
 
 /** Sellers rolled per step (each step's statements read at most a day of this many sellers). */
 const SELLERS_PER_STEP = 50;
-/** Steps per invocation: a step is a query and a batch of six statements, under 1,000 queries in all. */
+/** Steps per invocation: a step is a query and a batch of at most six statements, under 1,000 queries in all. */
 const STEPS_PER_INVOCATION = 100;
+/** Rows of the rankings history deleted per step (a run has up to 600 per category). */
+const RANKINGS_PER_STEP = 5_000;
 
 /** The first epoch day whose hours are kept when the job runs on `day` (YYYY-MM-DD, UTC). */
 function keptFromDay(day: string, retentionDays: number): number {
@@ -77,11 +81,48 @@ export async function rollStep(db: D1Database, platform: string, keptFrom: numbe
   return sellers.length;
 }
 
-/** The job's step: roll until nothing is left or the invocation has done its share, then hand on. */
+/** The platform's oldest ranking run before ?2 (epoch hours), by the runs' key. */
+const OLDEST_RUN = "SELECT MIN(run_hour) AS run_hour FROM ranking_runs WHERE platform_id = ?1 AND run_hour < ?2";
+
+/**
+ * One step of forgetting a run (?1 platform, ?2 its hour): some of its lists' rows, then the run
+ * itself once they are gone. rank_changes (a few rows a run, read by nothing yet) are kept.
+ */
+const FORGET_RUN = [
+  `DELETE FROM rankings WHERE rowid IN (
+     SELECT rowid FROM rankings WHERE platform_id = ?1 AND run_hour = ?2 LIMIT ${RANKINGS_PER_STEP})`,
+  `DELETE FROM ranking_batches WHERE platform_id = ?1 AND run_hour = ?2
+     AND NOT EXISTS (SELECT 1 FROM rankings WHERE platform_id = ?1 AND run_hour = ?2)`,
+  `DELETE FROM ranking_runs WHERE platform_id = ?1 AND run_hour = ?2
+     AND NOT EXISTS (SELECT 1 FROM rankings WHERE platform_id = ?1 AND run_hour = ?2)`,
+];
+
+/**
+ * Forgets some of the rankings history before `keptFrom` (epoch days): a run's lists are read only
+ * as the last two complete runs (a seller's ranks) and as the run before the next one (rank
+ * changes), and its figures are the rollups', so an old run is deleted, not rolled.
+ * Returns whether there was any to forget.
+ */
+async function forgetRunStep(db: D1Database, platform: string, keptFrom: number): Promise<boolean> {
+  const oldest = await db
+    .prepare(OLDEST_RUN)
+    .bind(platform, keptFrom * 24)
+    .first<{ run_hour: number | null }>();
+  if (oldest?.run_hour == null) return false;
+  await db.batch(FORGET_RUN.map((q) => db.prepare(q).bind(platform, oldest.run_hour)));
+  return true;
+}
+
+/**
+ * The job's step: roll the hourly rollups, then forget the rankings history, until nothing is left
+ * or the invocation has done its share, then hand on.
+ */
 export async function rollHourly(env: Env, job: RollHourly): Promise<void> {
   const keptFrom = keptFromDay(job.day, hourlyRetentionDays(env));
+  const runsKeptFrom = keptFromDay(job.day, rankingsHistoryDays(env));
   for (let step = 0; step < STEPS_PER_INVOCATION; step++) {
-    if ((await rollStep(env.DB, job.platform, keptFrom)) === 0) return;
+    if ((await rollStep(env.DB, job.platform, keptFrom)) > 0) continue;
+    if (!(await forgetRunStep(env.DB, job.platform, runsKeptFrom))) return;
   }
   await sendJobs(env.JOBS, [job]);
 }

@@ -1,7 +1,8 @@
 /**
  * How long what grows is kept, from wrangler.toml's [vars]: D1's hourly rollups
- * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/jobs/retention.ts) and a ledger's
- * ignored events (IGNORED_EVENTS_RETENTION_DAYS: src/ledger/ignored-retention.ts). Checked on use:
+ * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/jobs/retention.ts), the rankings
+ * history (RANKINGS_HISTORY_DAYS, deleted after) and a ledger's ignored events
+ * (IGNORED_EVENTS_RETENTION_DAYS: src/ledger/ignored-retention.ts). Checked on use:
  * a retention shorter than a reader of the hourly rows needs stops the job with a clear error
  * instead of deleting what that reader reads.
  */
@@ -32,4 +33,13 @@ export function hourlyRetentionDays(vars: { HOURLY_RETENTION_DAYS: string; BENCH
 
 export function ignoredRetentionDays(vars: { IGNORED_EVENTS_RETENTION_DAYS: string }): number {
   return days.parse(vars.IGNORED_EVENTS_RETENTION_DAYS);
+}
+
+/**
+ * RANKINGS_HISTORY_DAYS: the rankings read back only the platform's last two complete runs (a
+ * seller's ranks and their changes) and the run before a new one; two days keep those through a
+ * day of failed runs.
+ */
+export function rankingsHistoryDays(vars: { RANKINGS_HISTORY_DAYS: string }): number {
+  return days.min(2).parse(vars.RANKINGS_HISTORY_DAYS);
 }

@@ -10,7 +10,7 @@ import {
   SESSION_RATE_PERIOD_SECONDS,
 } from "../../src/api/rate-limits.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/sessions.ts";
-import { hourlyRetentionDays, ignoredRetentionDays } from "../../src/retention/days.ts";
+import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
 describe("wrangler.toml", () => {
@@ -34,6 +34,7 @@ describe("wrangler.toml", () => {
     const { vars } = await wranglerConfig();
     expect(hourlyRetentionDays({ HOURLY_RETENTION_DAYS: "", BENCHMARK_PERIOD_DAYS: "", ...vars })).toBe(90);
     expect(ignoredRetentionDays({ IGNORED_EVENTS_RETENTION_DAYS: "", ...vars })).toBe(90);
+    expect(rankingsHistoryDays({ RANKINGS_HISTORY_DAYS: "", ...vars })).toBe(7);
   });
 
   it("retries a webhook delivery for over a day even at the shortest jitter, and keeps its last failure", async () => {

@@ -13,8 +13,9 @@ import worker from "../../src/index.ts";
 import { RANK_CATEGORY } from "../../src/jobs/rankings-sql.ts";
 import { rollStep } from "../../src/jobs/retention.ts";
 import { COUNTER_FIELDS, DAY_MS, HOUR_MS } from "../../src/metrics/counters.ts";
+import { lastRuns } from "../../src/rankings/seller-ranks.ts";
 import { PRODUCT_ROWS, SELLER_ROWS } from "../../src/reports/report-sql.ts";
-import { hourlyRetentionDays, minimumRetentionDays } from "../../src/retention/days.ts";
+import { hourlyRetentionDays, minimumRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { eventsAt } from "../support/builders.ts";
 import { createPlatform, eventually } from "./helpers.ts";
 
@@ -323,6 +324,65 @@ describe("the job's bounds", () => {
   }, 90_000);
 });
 
+describe("the rankings history past RANKINGS_HISTORY_DAYS (7)", () => {
+  const platform = "ranked";
+  const old = (today - 7) * 24 - 5;
+  const kept = (today - 7) * 24 + 1;
+
+  beforeAll(async () => {
+    await createPlatform(platform);
+    // Two runs before the kept days (one with more list rows than a step deletes) and one inside them.
+    const lists = (runHour: number, categories: number) =>
+      Array.from({ length: categories * 600 }, (_, i) => [
+        runHour,
+        `c-${Math.floor(i / 600)}`,
+        ["1h", "24h", "7d"][Math.floor(i / 200) % 3],
+        ["units", "revenue"][Math.floor(i / 100) % 2],
+        (i % 100) + 1,
+      ]);
+    for (const [runHour, categories] of [
+      [old - 24, 1],
+      [old, 10],
+      [kept, 2],
+    ] as const) {
+      await env.DB.batch([
+        env.DB.prepare(
+          "INSERT INTO ranking_runs (platform_id, run_hour, generated_at, batches) VALUES (?1, ?2, 'then', 1)",
+        ).bind(platform, runHour),
+        env.DB.prepare("INSERT INTO ranking_batches (platform_id, run_hour, batch) VALUES (?1, ?2, 0)").bind(
+          platform,
+          runHour,
+        ),
+        env.DB.prepare(
+          `INSERT INTO rankings (platform_id, run_hour, category, "window", "by", rank, product_id, units, revenue)
+           SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 'p', 1, 1 FROM json_each(?2)`,
+        ).bind(platform, JSON.stringify(lists(runHour, categories))),
+      ]);
+    }
+  });
+
+  it("is deleted, a run's lists before the run, and the runs inside it are kept whole", async () => {
+    const runsOf = async (table: string) =>
+      (
+        await env.DB.prepare(
+          `SELECT run_hour, COUNT(*) AS n FROM ${table} WHERE platform_id = ? GROUP BY run_hour ORDER BY run_hour`,
+        )
+          .bind(platform)
+          .all()
+      ).results;
+    expect(await runsOf("rankings")).toEqual([
+      { run_hour: old - 24, n: 600 },
+      { run_hour: old, n: 6000 },
+      { run_hour: kept, n: 1200 },
+    ]);
+    await runRetention(platform);
+    expect(await runsOf("rankings")).toEqual([{ run_hour: kept, n: 1200 }]);
+    expect(await runsOf("ranking_runs")).toEqual([{ run_hour: kept, n: 1 }]);
+    expect(await runsOf("ranking_batches")).toEqual([{ run_hour: kept, n: 1 }]);
+    expect(await lastRuns(env.DB, platform)).toEqual([{ runHour: kept, generatedAt: "then" }]);
+  });
+});
+
 describe("the hourly cron", () => {
   it("rolls every platform's days past the retention", async () => {
     await createPlatform("cron");
@@ -343,6 +403,11 @@ describe("the hourly cron", () => {
 });
 
 describe("the retention's length", () => {
+  it("of the rankings history is two days at least", () => {
+    expect(() => rankingsHistoryDays({ RANKINGS_HISTORY_DAYS: "1" })).toThrow();
+    expect(rankingsHistoryDays({ RANKINGS_HISTORY_DAYS: "2" })).toBe(2);
+  });
+
   it("is refused when a reader of the hourly rows needs more", () => {
     expect(minimumRetentionDays(28)).toBe(30);
     expect(minimumRetentionDays(3)).toBe(9);
