@@ -2,10 +2,13 @@
  * The daily reports job: the hourly cron asks for the previous UTC day's reports of each
  * platform, which are written once (the first run after midnight; a later run finds them), and
  * each seller in them gets a report.ready alert, through messages of NOTIFY_PER_MESSAGE sellers.
+ * A day past HOURLY_RETENTION_DAYS is refused: its hourly rollups are rolled into days.
  */
 
+import { DAY_MS } from "../metrics/counters.ts";
 import { eachAtMost } from "../queue/at-most.ts";
 import { writeReports } from "../reports/write-reports.ts";
+import { hourlyRetentionDays } from "../retention/days.ts";
 import { type NotifyReports, sendJobs, type WriteReports } from "./messages.ts";
 
 /** Sellers per notify message: ids are at most 128 characters, a message at most 128 KB. */
@@ -18,6 +21,11 @@ export async function writeDailyReports(env: Env, job: WriteReports): Promise<vo
       .bind(job.platform, job.date)
       .first<{ n: number }>();
     if ((written?.n ?? 0) > 0) return;
+  }
+  // The day's hourly rollups are rolled into days past the retention: a report written now would be empty.
+  const keptFrom = (Math.floor(Date.now() / DAY_MS) - hourlyRetentionDays(env)) * DAY_MS;
+  if (Date.parse(`${job.date}T00:00:00Z`) < keptFrom) {
+    throw new Error(`the reports of ${job.date} cannot be written: its hourly rollups are past HOURLY_RETENTION_DAYS`);
   }
   const { sellers } = await writeReports(env, job.platform, job.date);
   const messages: NotifyReports[] = [];

@@ -11,9 +11,11 @@ import { sellerInputs } from "../../src/benchmarks/inputs.ts";
 import { eventSchema, type SellerEvent, type SellerEventInput } from "../../src/events/schema.ts";
 import worker from "../../src/index.ts";
 import { RANK_CATEGORY } from "../../src/jobs/rankings-sql.ts";
+import { writeDailyReports } from "../../src/jobs/reports.ts";
 import { rollStep } from "../../src/jobs/retention.ts";
 import { COUNTER_FIELDS, DAY_MS, HOUR_MS } from "../../src/metrics/counters.ts";
 import { lastRuns } from "../../src/rankings/seller-ranks.ts";
+import { reportKey } from "../../src/reports/report-key.ts";
 import { PRODUCT_ROWS, SELLER_ROWS } from "../../src/reports/report-sql.ts";
 import { hourlyRetentionDays, minimumRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { eventsAt } from "../support/builders.ts";
@@ -187,6 +189,18 @@ describe("rolling hourly rows past the retention into daily rows", () => {
     await runRetention(platform);
     await runRetention(platform);
     expect(await rowsOf(platform)).toEqual(rows);
+  });
+
+  it("refuses to write again the reports of a day past the retention, and writes those of the oldest kept day", async () => {
+    const isoDay = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
+    const job = { job: "reports.platform", platform, force: true } as const;
+    await expect(writeDailyReports(env, { ...job, date: isoDay(keptFrom - 1) })).rejects.toThrow(
+      /past HOURLY_RETENTION_DAYS/,
+    );
+    expect(await env.BUCKET.head(reportKey(platform, isoDay(keptFrom - 1), "sellers"))).toBeNull();
+    await writeDailyReports(env, { ...job, date: isoDay(keptFrom) });
+    const report = await env.BUCKET.get(reportKey(platform, isoDay(keptFrom), "sellers"));
+    expect((await report!.text()).trimEnd().split("\r\n").length).toBeGreaterThan(1);
   });
 
   it("leaves every reader's answer for its period unchanged", async () => {
