@@ -4,7 +4,7 @@
  * deleted. It rolls one seller-day at a time, oldest first: a step takes up to SELLERS_PER_STEP
  * sellers of the oldest day left and, in one D1 batch (one transaction), adds their hours to the
  * daily rows and deletes them, so a step is all or nothing and a repeated job finds nothing left
- * to roll. Each statement touches one day of at most SELLERS_PER_STEP sellers; an invocation takes
+ * to roll. Each statement writes one day of at most SELLERS_PER_STEP sellers; an invocation takes
  * at most STEPS_PER_INVOCATION steps and hands what is left to the next message.
  *
  * A flush of an hour of a rolled seller-day is refused by the flush itself (src/ledger/flush.ts),
@@ -17,7 +17,10 @@ import { COUNTER_FIELDS, DAY_MS } from "../metrics/counters.ts";
 import { hourlyRetentionDays, rankingsHistoryDays } from "../retention/days.ts";
 import { type RollHourly, sendJobs } from "./messages.ts";
 
-/** Sellers rolled per step (each step's statements read at most a day of this many sellers). */
+/**
+ * Sellers rolled per step: each step writes at most a day of this many sellers' rows (it reads their
+ * product_hourly rows of the whole window: that table's key puts the product before the hour).
+ */
 const SELLERS_PER_STEP = 50;
 /** Steps per invocation: a step is a query and a batch of at most six statements, under 1,000 queries in all. */
 const STEPS_PER_INVOCATION = 100;
