@@ -17,6 +17,8 @@ export type Row = [measure: string, result: string, ratio: string, notes: string
 export interface Bench {
   app: { url: string; key: string };
   hello: { url: string };
+  /** The app's DevTools inspector (its isolate's heap, CPU profiles). */
+  inspectorPort: number;
   /** Where the local state lives (Durable Objects' SQLite files, D1). */
   persistTo: string;
   log(line: string): void;

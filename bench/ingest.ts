@@ -115,13 +115,34 @@ async function waitForSellers<T>(
   return reads;
 }
 
+/** How a scenario's events reach the app; `progress.posted`: how many have been accepted so far. */
+type Send = (events: readonly SellerEventInput[], progress: { posted: number }) => Promise<void>;
+
+/** Posts to /v1/events, POSTERS requests of 1,000 events at a time. */
+const posting =
+  (baseUrl: string, key: string | undefined): Send =>
+  (events, progress) =>
+    postEvents(baseUrl, key, events, { batch: 1000, concurrency: POSTERS, progress });
+
+/** Uploads the events as one NDJSON file to POST /v1/imports. */
+const importing =
+  (baseUrl: string, key: string): Send =>
+  async (events, progress) => {
+    const res = await fetch(`${baseUrl}/v1/imports`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/x-ndjson" },
+      body: events.map((e) => `${JSON.stringify(e)}\n`).join(""),
+    });
+    if (res.status !== 202) throw new Error(`POST /v1/imports answered ${res.status}: ${await res.text()}`);
+    progress.posted = events.length;
+  };
+
 /**
- * Posts `events` to `baseUrl` and stops the clock when every seller passes its check; then
- * times the checks alone (every seller read once more, now that all match).
+ * Sends `events` and stops the clock when every seller passes its check; then times the checks
+ * alone (every seller read once more, now that all match).
  */
 async function runScenario<T>(
-  baseUrl: string,
-  key: string | undefined,
+  send: Send,
   name: string,
   events: readonly SellerEventInput[],
   expected: Map<string, T>,
@@ -132,7 +153,7 @@ async function runScenario<T>(
   const progress = { posted: 0, failed: false };
   let posted = 0;
   const [, checkReads] = await Promise.all([
-    postEvents(baseUrl, key, events, { batch: 1000, concurrency: POSTERS, progress }).then(
+    send(events, progress).then(
       () => {
         posted = performance.now();
       },
@@ -159,6 +180,19 @@ async function runScenario<T>(
   };
 }
 
+/**
+ * The same history as one NDJSON file through POST /v1/imports: the clock runs from the upload
+ * until every seller's summary equals the simulator's ledger, checked as ingestScenario checks.
+ */
+export function importScenario(
+  baseUrl: string,
+  key: string,
+  name: string,
+  events: readonly SellerEventInput[],
+): Promise<IngestResult> {
+  return runScenario(importing(baseUrl, key), name, events, expectedTotals(events), summaryCheck(baseUrl, key));
+}
+
 /** A scenario's simulated history, ending a minute ago. */
 export function scenarioHistory(options: Omit<HistoryOptions, "endMs">): SellerEventInput[] {
   return history({ ...options, endMs: Date.now() - 60_000 });
@@ -177,7 +211,7 @@ export async function ingestScenario(
 ): Promise<IngestResult> {
   const named = new Set(events.map((e) => e.seller_id));
   const expected = new Map([...expectedTotals([...before, ...events])].filter(([seller]) => named.has(seller)));
-  return runScenario(baseUrl, key, name, events, expected, summaryCheck(baseUrl, key));
+  return runScenario(posting(baseUrl, key), name, events, expected, summaryCheck(baseUrl, key));
 }
 
 /**
@@ -199,5 +233,5 @@ export async function bareScenario(
   const expected = new Map([...ids].map(([seller, set]) => [seller, set.size]));
   const check: Check<number> = async (seller, count) =>
     ((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}`)) as { events: number }).events === count;
-  return runScenario(baseUrl, undefined, name, events, expected, check);
+  return runScenario(posting(baseUrl, undefined), name, events, expected, check);
 }

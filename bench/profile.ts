@@ -26,7 +26,13 @@ export interface Profiler {
   stop(path: string, top?: number): Promise<string[]>;
 }
 
-export async function startProfiler(inspectorPort: number): Promise<Profiler> {
+/** A DevTools protocol session with the app's isolate. */
+interface Inspector {
+  send<T>(method: string, params?: object): Promise<T>;
+  close(): void;
+}
+
+async function inspect(inspectorPort: number): Promise<Inspector> {
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
     webSocketDebuggerUrl: string;
     title?: string;
@@ -44,7 +50,8 @@ export async function startProfiler(inspectorPort: number): Promise<Profiler> {
   let nextId = 1;
   const pending = new Map<number, (result: unknown) => void>();
   socket.addEventListener("message", (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: unknown };
+    if (message.error !== undefined) console.error(`inspector: ${JSON.stringify(message.error)}`);
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
   });
   const send = <T>(method: string, params: object = {}) =>
@@ -53,14 +60,35 @@ export async function startProfiler(inspectorPort: number): Promise<Profiler> {
       pending.set(id, resolve as (result: unknown) => void);
       socket.send(JSON.stringify({ id, method, params }));
     });
+  return { send, close: () => socket.close() };
+}
 
+/**
+ * The app isolate's live V8 heap, in bytes, read through the inspector: a full garbage collection
+ * (HeapProfiler.collectGarbage), then Runtime.getHeapUsage. Without the collection the figure is
+ * mostly garbage not yet collected: locally an isolate has no 128 MB limit to make V8 collect early.
+ */
+export async function heapUsage(inspectorPort: number): Promise<{ read(): Promise<number>; close(): void }> {
+  const { send, close } = await inspect(inspectorPort);
+  await send("HeapProfiler.enable");
+  return {
+    read: async () => {
+      await send("HeapProfiler.collectGarbage");
+      return (await send<{ usedSize: number }>("Runtime.getHeapUsage")).usedSize;
+    },
+    close,
+  };
+}
+
+export async function startProfiler(inspectorPort: number): Promise<Profiler> {
+  const { send, close } = await inspect(inspectorPort);
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 200 });
   await send("Profiler.start");
   return {
     async stop(path, top = 25) {
       const { profile } = await send<{ profile: Profile }>("Profiler.stop");
-      socket.close();
+      close();
       writeFileSync(path, JSON.stringify(profile));
       return selfTimes(profile, top);
     },

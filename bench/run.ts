@@ -18,6 +18,7 @@ import { type Bench, createBench, type Measured, type Row, table } from "./bench
 import { closedLoop, getOk } from "./load.ts";
 import { barePipeline } from "./parts/bare.ts";
 import { freshness } from "./parts/freshness.ts";
+import { imports } from "./parts/imports.ts";
 import { busierSellers, existingLedgers, ingestPart } from "./parts/ingest.ts";
 import { ledgerAlone } from "./parts/ledger-alone.ts";
 import { rankingsJob, topProductsReads } from "./parts/rankings.ts";
@@ -41,6 +42,7 @@ const PARTS: { name: string; run: (bench: Bench) => Promise<Measured>; ownWorker
   { name: "freshness", run: freshness },
   { name: "reads", run: reads },
   { name: "storage", run: storage },
+  { name: "imports", run: imports },
   { name: "top-products", run: topProductsReads },
   { name: "rankings-job", run: rankingsJob },
   // Last: creating 10,000 ledgers is by far the slowest part of the run.
@@ -80,11 +82,18 @@ const app = await startLocalStack({
   quiet: true,
   // The parts measure the app beyond one caller's rate (docs/semantics.md, "Rates").
   vars: { RATE_LIMITS: "off" },
-  ...(flags.profile ? { inspectorPort: INSPECTOR_PORT } : {}),
+  // The profiler (--profile) and the imports part's heap readings connect to it.
+  inspectorPort: INSPECTOR_PORT,
 });
 
 try {
-  const bench = createBench({ app: { url: app.url, key: app.demoKey }, hello, persistTo, log });
+  const bench = createBench({
+    app: { url: app.url, key: app.demoKey },
+    hello,
+    persistTo,
+    log,
+    inspectorPort: INSPECTOR_PORT,
+  });
   const helloRate = () =>
     closedLoop(async () => void (await getOk(hello.url)), { concurrency: CONCURRENCY, durationMs: HELLO_MS });
   const helloBefore = await helloRate();

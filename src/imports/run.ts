@@ -14,8 +14,11 @@ import { eventOfRow } from "./columns.ts";
 import { type ImportFormat, isBlank, lastRecordEnd, splitterFor } from "./records.ts";
 import { importKey } from "./upload.ts";
 
-/** Bytes read per chunk: a few thousand events, well within a step's memory and subrequests. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes read per chunk: about ten thousand rows. What a step holds at once (the chunk, its rows
+ * parsed and judged) grows with it, and an isolate has 128 MB; a record (at most 1 MiB) always fits.
+ */
+const CHUNK_BYTES = 2 * 1024 * 1024;
 /** A step stops after this long and sends itself on, so no invocation runs near its limits. */
 const STEP_MS = 10_000;
 /** The rejected rows kept per import (the contract serves the first 100). */

@@ -1,5 +1,5 @@
 // A 100 MiB import: streamed into R2 as it arrives (no step holds more than an 8 MiB part on the
-// way in or a 4 MiB chunk on the way out), every row judged; one byte more is 413, and so is a
+// way in or a 2 MiB chunk on the way out), every row judged; one byte more is 413, and so is a
 // small gzip body that decompresses to more.
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
