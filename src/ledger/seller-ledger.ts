@@ -1,6 +1,7 @@
 /**
  * SellerLedger: one Durable Object per platform+seller, the source of truth for that seller.
- * Its storage and statements are in ledger-sql.ts, its write path in write-batch.ts.
+ * Its statements are in ledger-sql.ts, its tables (made by the first write) in tables.ts, its
+ * numbered changes in changes.ts, its write path in write-batch.ts.
  *
  * An order is re-derived from its whole event set whenever it gains an event, and its old
  * contribution is swapped for the new one, so arrival order never matters. The alarm writes
@@ -10,126 +11,60 @@
  * summary, and pushes it. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
-import { thresholdsOf } from "../alerts/platform-thresholds.ts";
-import type { Thresholds } from "../alerts/thresholds.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange, type Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import type { SellerValues } from "../privacy/release.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
-import { type Alert, alertsOf, type Notice, type Owner, raiseAlert, sendOutbox } from "./alerts.ts";
+import { type Alert, alertsOf, type Notice, raiseAlert, sendOutbox } from "./alerts.ts";
+import { Changes } from "./changes.ts";
 import { checkThresholds, nextAlertDue, runDue } from "./checks.ts";
-import {
-  collectFlush,
-  flushPending,
-  flushToD1,
-  markFlushed,
-  recordFlushed,
-  recordFlushFailure,
-  rowsOf,
-} from "./flush.ts";
+import * as flush from "./flush.ts";
 import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
-import { ADD_IGNORED_LISTED_AT, CREATE_SCHEMA, META, NEXT_DEADLINE, SCHEMA_TABLES, WRITE } from "./ledger-sql.ts";
+import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
-import {
-  type BreakdownRow,
-  benchmarkValuesOf,
-  breakdownOf,
-  type IgnoredRow,
-  ignoredOf,
-  type PreviousPeriods,
-  type ProductTotal,
-  previousOf,
-  productTotalsOf,
-  summaryOf,
-  timeseriesOf,
-} from "./reads.ts";
-import { addAlerts, addProductOrders, addShipping } from "./upgrades.ts";
+import * as reads from "./reads.ts";
+import { LedgerTables } from "./tables.ts";
+import { ThresholdsCache } from "./thresholds-cache.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
 const OUTBOX_RETRY_MS = 60_000;
-/** How long a ledger keeps its platform's thresholds before reading them again. */
-const THRESHOLDS_TTL_MS = 10 * 60_000;
-/** How long a ledger that could not read them waits before asking D1 again. */
-const THRESHOLDS_RETRY_MS = 30_000;
-/** Thrown to roll back the transaction of a read on a ledger never written (read()). */
-const ROLLBACK = Symbol("rollback");
 
 export class SellerLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private clock: AlarmClock;
   private readonly live: LivePush;
-  /** The change sequence (stored in meta), once this instance has read or written it. */
-  private seq: number | null = null;
-  private thresholdsRead: { value: Thresholds | null; until: number } | undefined;
-  /**
-   * Never written: no tables yet. A read of a seller nobody has written for (anyone with a key
-   * can name any seller) stores nothing; the first write creates the ledger (createIfFresh).
-   */
-  private fresh = false;
+  private readonly changes: Changes;
+  private readonly thresholds: ThresholdsCache;
+  private readonly tables: LedgerTables;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.clock = new AlarmClock(ctx.storage, false);
+    this.thresholds = new ThresholdsCache(env.DB);
+    this.tables = new LedgerTables(ctx.storage);
+    this.changes = new Changes(ctx.storage);
     this.live = new LivePush(ctx, (viewer) =>
-      JSON.stringify(this.read(() => summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
+      JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
-    ctx.blockConcurrencyWhile(async () => this.migrate());
-  }
-
-  /**
-   * Upgrades an older ledger's tables; a new one is left without any until its first write.
-   * Objects are evicted when idle, so this runs on every wake-up: a current ledger is recognised
-   * by one lookup.
-   */
-  private migrate(): void {
-    const tables = new Set(
-      this.sql
-        .exec<{ name: string }>(SCHEMA_TABLES)
-        .toArray()
-        .map((t) => t.name),
-    );
-    if (!tables.has("products")) {
-      this.fresh = true;
-      return;
-    }
-    if (!tables.has("shipping")) this.ctx.storage.transactionSync(() => addShipping(this.sql));
-    if (!tables.has("alerts")) this.ctx.storage.transactionSync(() => addAlerts(this.sql));
-    if (!tables.has("products.orders")) this.ctx.storage.transactionSync(() => addProductOrders(this.sql));
-    if (!tables.has("ignored.listed_at")) this.ctx.storage.transactionSync(() => this.sql.exec(ADD_IGNORED_LISTED_AT));
+    ctx.blockConcurrencyWhile(async () => this.tables.migrate());
   }
 
   /** Creates the tables of a ledger about to be written for the first time. */
   private createIfFresh(): void {
-    if (!this.fresh) return;
-    this.sql.exec(CREATE_SCHEMA);
-    this.fresh = false;
+    if (!this.tables.create()) return;
     // A new ledger has nothing to read back before its first batch.
-    this.seq = 0;
+    this.changes.reset(0);
     this.clock = new AlarmClock(this.ctx.storage, true);
   }
 
-  /**
-   * A read. On a ledger never written, the same read of empty tables, made in a transaction that
-   * is then rolled back: the answer of an empty ledger, and nothing stored.
-   */
+  /** A read; on a ledger never written, an empty ledger's answer, storing nothing. */
   private read<T>(query: () => T): T {
-    if (!this.fresh) return query();
-    let result: { value: T } | undefined;
-    try {
-      this.ctx.storage.transactionSync(() => {
-        this.sql.exec(CREATE_SCHEMA);
-        result = { value: query() };
-        throw ROLLBACK;
-      });
-    } catch (error) {
-      if (error !== ROLLBACK) throw error;
-    }
-    return result!.value;
+    return this.tables.read(query);
   }
 
   // ---- writes -----------------------------------------------------------------------------
@@ -141,8 +76,8 @@ export class SellerLedger extends DurableObject<Env> {
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     this.createIfFresh();
     let applied = 0;
-    const thresholds = await this.thresholds(platform);
-    this.change({ platform, sellerId, currency }, (seq, now) => {
+    const thresholds = await this.thresholds.of(platform);
+    this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
       if (written.changed && thresholds !== null)
@@ -151,7 +86,7 @@ export class SellerLedger extends DurableObject<Env> {
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
     if (applied > 0) await this.afterChange();
-    else if (flushPending(this.meta())) {
+    else if (flush.flushPending(this.meta())) {
       // A retried batch whose first try committed, then failed before its flush was scheduled
       // (setAlarm failed, say), finds nothing new: the flush it left pending is scheduled here.
       await this.clock.flushIn(flushDelay());
@@ -167,7 +102,7 @@ export class SellerLedger extends DurableObject<Env> {
   async replay(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     this.createIfFresh();
     let applied = 0;
-    this.change({ platform, sellerId, currency }, (seq, now) => {
+    this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
       return applied === 0 ? false : written.changed ? "figures" : "other";
@@ -182,8 +117,8 @@ export class SellerLedger extends DurableObject<Env> {
   async discard(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.seq = null;
-    this.migrate();
+    this.changes.reset(null);
+    this.tables.migrate();
   }
 
   /**
@@ -193,7 +128,7 @@ export class SellerLedger extends DurableObject<Env> {
   async notify(platform: string, sellerId: string, notices: Notice[]): Promise<number> {
     this.createIfFresh();
     let raised = 0;
-    this.change({ platform, sellerId, currency: null }, (seq, now) => {
+    this.changes.run({ platform, sellerId, currency: null }, (seq, now) => {
       for (const n of notices) {
         if (raiseAlert(this.sql, { platform, sellerId }, seq, { ...n, informational: true }, now)) raised++;
       }
@@ -205,27 +140,6 @@ export class SellerLedger extends DurableObject<Env> {
 
   async alerts(status: "open" | "all", limit: number): Promise<Alert[]> {
     return this.read(() => alertsOf(this.sql, status, limit));
-  }
-
-  /**
-   * Runs one change in a transaction under the next sequence number (rows it changes carry it in
-   * `dirty`); `make` says what changed: the figures (updated_at moves), something else, or nothing.
-   */
-  private change(
-    owner: Owner & { currency: string | null },
-    make: (seq: number, now: string) => "figures" | "other" | false,
-  ): void {
-    let seq: number | null = null;
-    this.ctx.storage.transactionSync(() => {
-      const next = (this.seq ?? Number(this.meta().seq ?? 0)) + 1;
-      const now = new Date().toISOString();
-      const made = make(next, now);
-      if (made === false) return;
-      seq = next;
-      this.sql.exec(WRITE.touch, seq, made === "figures" ? now : null, owner.platform, owner.sellerId, owner.currency);
-    });
-    // Only once the transaction that stored it has committed:
-    if (seq !== null) this.seq = seq;
   }
 
   /** What follows a change: the flush, the webhooks, the alarm for the next alert check, the live push. */
@@ -245,28 +159,10 @@ export class SellerLedger extends DurableObject<Env> {
     if (next !== null) await this.clock.ringBy(next);
   }
 
-  /**
-   * The platform's thresholds, read from D1 at most every THRESHOLDS_TTL_MS by this instance. D1
-   * being down must not stop the ledger's writes: the last read stands meanwhile (however old),
-   * and with none the answer is null (the threshold check waits for the next change or alarm);
-   * D1 is asked again THRESHOLDS_RETRY_MS later, not on every batch.
-   */
-  private async thresholds(platform: string): Promise<Thresholds | null> {
-    const now = Date.now();
-    if (this.thresholdsRead && this.thresholdsRead.until >= now) return this.thresholdsRead.value;
-    try {
-      this.thresholdsRead = { value: await thresholdsOf(this.env.DB, platform), until: now + THRESHOLDS_TTL_MS };
-    } catch (error) {
-      console.error("thresholds not read from D1; the last ones stand", error);
-      this.thresholdsRead = { value: this.thresholdsRead?.value ?? null, until: now + THRESHOLDS_RETRY_MS };
-    }
-    return this.thresholdsRead.value;
-  }
-
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
-    if (this.fresh) return; // never written: nothing to flush, check or push
+    if (this.tables.fresh) return; // never written: nothing to flush, check or push
     const now = Date.now();
     const ring = this.clock.rang(now);
     const meta = this.meta();
@@ -276,9 +172,9 @@ export class SellerLedger extends DurableObject<Env> {
       const owner = { platform: meta.platform, sellerId: meta.seller_id, currency: meta.currency ?? "" };
       let changed = false;
       try {
-        const thresholds = await this.thresholds(owner.platform);
+        const thresholds = await this.thresholds.of(owner.platform);
         if (thresholds === null) throw new Error("the platform's thresholds were never read");
-        this.change(owner, (seq, iso) => {
+        this.changes.run(owner, (seq, iso) => {
           ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
           return changed ? "other" : false;
         });
@@ -301,9 +197,9 @@ export class SellerLedger extends DurableObject<Env> {
       }
     }
     // D1 failing: try again later and later (with jitter), not every half minute for as long as it is down.
-    await ring.flushed(failed ? now + flushRetryDelay(recordFlushFailure(this.sql)) : null);
+    await ring.flushed(failed ? now + flushRetryDelay(flush.recordFlushFailure(this.sql)) : null);
     // Whatever failed after a change committed, a pending flush is always scheduled.
-    if (!failed && flushPending(this.meta())) await this.clock.flushIn(flushDelay());
+    if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn(flushDelay());
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
     // Last, so that nothing above waits on it: ignored events past their retention are forgotten.
@@ -315,21 +211,21 @@ export class SellerLedger extends DurableObject<Env> {
    * views (`force`: that row even with nothing else to write); returns how many rows changed.
    */
   async flush(force = false): Promise<number> {
-    if (this.fresh) return 0;
+    if (this.tables.fresh) return 0;
     const meta = this.meta();
-    const collected = collectFlush(this.sql, meta, Date.now(), force);
+    const collected = flush.collectFlush(this.sql, meta, Date.now(), force);
     if (!collected) {
-      recordFlushed(this.sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
+      flush.recordFlushed(this.sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
       return 0;
     }
-    await flushToD1(this.env.DB, collected.batch);
-    markFlushed(this.sql, collected.seq);
-    return rowsOf(collected.batch);
+    await flush.flushToD1(this.env.DB, collected.batch);
+    flush.markFlushed(this.sql, collected.seq);
+    return flush.rowsOf(collected.batch);
   }
 
   /** While someone watches, the alarm also rings when time alone changes the summary. */
   private async pushOnTime(now = Date.now()): Promise<void> {
-    if (this.fresh) return; // an empty summary does not change with time
+    if (this.tables.fresh) return; // an empty summary does not change with time
     const [row] = this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
     await this.clock.ringBy(nextTimeChange(now, row?.next ?? null));
   }
@@ -337,7 +233,7 @@ export class SellerLedger extends DurableObject<Env> {
   // ---- reads (reads.ts) ----------------------------------------------------------------------
 
   async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
-    return this.read(() => summaryOf(this.sql, sellerId, currency, nowMs));
+    return this.read(() => reads.summaryOf(this.sql, sellerId, currency, nowMs));
   }
 
   /**
@@ -349,35 +245,35 @@ export class SellerLedger extends DurableObject<Env> {
     currency: string,
     nowMs = Date.now(),
     compare = false,
-  ): Promise<JsonText<Summary & { previous?: PreviousPeriods }>> {
+  ): Promise<JsonText<Summary & { previous?: reads.PreviousPeriods }>> {
     return this.read(() => {
-      const summary = summaryOf(this.sql, sellerId, currency, nowMs);
-      return jsonText(compare ? { ...summary, previous: previousOf(this.sql, nowMs) } : summary);
+      const summary = reads.summaryOf(this.sql, sellerId, currency, nowMs);
+      return jsonText(compare ? { ...summary, previous: reads.previousOf(this.sql, nowMs) } : summary);
     });
   }
 
   async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {
-    return this.read(() => timeseriesOf(this.sql, metric, granularity, fromMs, toMs));
+    return this.read(() => reads.timeseriesOf(this.sql, metric, granularity, fromMs, toMs));
   }
 
-  async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<BreakdownRow[]> {
-    return this.read(() => breakdownOf(this.sql, by, fromMs, toMs));
+  async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<reads.BreakdownRow[]> {
+    return this.read(() => reads.breakdownOf(this.sql, by, fromMs, toMs));
   }
 
-  async productTotals(fromHour: number, toHour: number): Promise<ProductTotal[]> {
-    return this.read(() => productTotalsOf(this.sql, fromHour, toHour));
+  async productTotals(fromHour: number, toHour: number): Promise<reads.ProductTotal[]> {
+    return this.read(() => reads.productTotalsOf(this.sql, fromHour, toHour));
   }
 
   async benchmarkValues(fromHour: number, toHour: number): Promise<SellerValues> {
-    return this.read(() => benchmarkValuesOf(this.sql, fromHour, toHour));
+    return this.read(() => reads.benchmarkValuesOf(this.sql, fromHour, toHour));
   }
 
   /**
    * Order events that were ignored: they made no sense in the order's state, or came past the
    * order's cap. By order then event id; `limit` (-1: all) after the (order_id, event_id) `after`.
    */
-  async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<IgnoredRow[]> {
-    return this.read(() => ignoredOf(this.sql, limit, after));
+  async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<reads.IgnoredRow[]> {
+    return this.read(() => reads.ignoredOf(this.sql, limit, after));
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/api/app.ts";
-import { OPERATIONS } from "../../src/api/openapi-document.ts";
+import { OPERATIONS } from "../../src/api/openapi-operations.ts";
 import { sha256Hex } from "../../src/auth/api-key.ts";
 import { keyringOf, signSession } from "../../src/auth/sessions.ts";
 import { revokeKeySql } from "../../src/db/admin-sql.ts";

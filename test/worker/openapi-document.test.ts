@@ -3,7 +3,7 @@
 // route. `redocly lint` (npm run lint:openapi) checks the rest of the document in CI.
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app.ts";
-import { OPERATIONS } from "../../src/api/openapi-document.ts";
+import { OPERATIONS } from "../../src/api/openapi-operations.ts";
 import { api } from "./helpers.ts";
 
 /** `METHOD /path` of every route the app answers, with Hono's `:id` written as the document's `{id}`. */
