@@ -4,10 +4,10 @@
  */
 import { app } from "./api/app.ts";
 import { cachedTopProducts } from "./api/top-products.ts";
+import { recordDeadLetters, recordStrayDeadLetters } from "./dead-letters/record.ts";
 import { consumeJobs } from "./jobs/consumer.ts";
 import { startHourlyJobs } from "./jobs/cron.ts";
 import { consumeEvents } from "./queue/consumer.ts";
-import { recordDeadLetters, recordStrayDeadLetters } from "./queue/dead-letters.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";

@@ -1,10 +1,11 @@
 /**
  * The operator's dead letters: queue messages that failed every retry (recorded by
- * src/queue/dead-letters.ts), and replaying one, which sends its body again to the queue it failed
+ * src/dead-letters/record.ts), and replaying one, which sends its body again to the queue it failed
  * on. The platform's own dead letters only; one that names no platform is shown to none.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { actorOf, auditStatement } from "../db/audit.ts";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponses, errorSchema, jsonContent } from "./openapi-schemas.ts";

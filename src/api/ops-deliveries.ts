@@ -4,7 +4,8 @@
  * rows only.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { actorOf, auditStatement } from "../db/audit.ts";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
 import type { DeliveryMessage } from "../webhooks/deliveries.ts";
 import { type AppEnv, authenticate, operatorAccess } from "./auth.ts";
 import { ApiError } from "./errors.ts";

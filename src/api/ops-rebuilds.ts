@@ -5,7 +5,8 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { readRebuild, startRebuild } from "../archive/rebuild.ts";
-import { actorOf, auditStatement } from "../db/audit.ts";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { sendJobs } from "../jobs/messages.ts";
 import { type AppEnv, authenticate, operatorAccess } from "./auth.ts";

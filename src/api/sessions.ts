@@ -4,8 +4,9 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { actorOf } from "../auth/principal.ts";
 import { SESSION_TTL_SECONDS, signSession } from "../auth/sessions.ts";
-import { actorOf, auditStatement } from "../db/audit.ts";
+import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "./auth.ts";
 import { ApiError } from "./errors.ts";

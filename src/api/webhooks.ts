@@ -4,7 +4,8 @@
  * Every change is audited.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { actorOf, auditStatement } from "../db/audit.ts";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
 import { ALERT_TYPES } from "../ledger/alerts.ts";
 import { secretOf } from "../webhooks/signature.ts";
 import { refusedWebhookUrl } from "../webhooks/url.ts";

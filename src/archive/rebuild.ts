@@ -7,10 +7,19 @@
  * Progress and the result are kept in KV for a week.
  */
 import type { SellerEvent } from "../events/schema.ts";
-import type { RebuildSeller } from "../jobs/messages.ts";
 import { type Difference, differences } from "./compare.ts";
 import { archivePrefix } from "./keys.ts";
 import { readArchived } from "./read.ts";
+
+/** One step's job (the jobs queue's `archive.rebuild` message). */
+export interface RebuildSeller {
+  platform: string;
+  sellerId: string;
+  currency: string;
+  rebuildId: string;
+  /** Where the archive's listing goes on; none: from its start. */
+  cursor?: string | undefined;
+}
 
 /** Objects read per step: 100 R2 reads, well inside an invocation's subrequests. */
 const OBJECTS_PER_STEP = 100;

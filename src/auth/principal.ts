@@ -14,3 +14,8 @@ export type Principal =
   | { kind: "platform"; platform: Platform }
   | { kind: "seller"; platform: Platform; sellerId: string; expiresAt: number }
   | { kind: "operator"; platform: Platform; expiresAt: number };
+
+/** How the audit log names who acted. */
+export function actorOf(principal: Principal): string {
+  return principal.kind === "platform" ? "platform key" : principal.kind;
+}

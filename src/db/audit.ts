@@ -2,12 +2,6 @@
  * The audit log: who minted sessions, changed webhooks or replayed messages, and when. Written
  * beside the change it records; read by the operator (GET /v1/ops/audit).
  */
-import type { Principal } from "../auth/principal.ts";
-
-export function actorOf(principal: Principal): string {
-  return principal.kind === "platform" ? "platform key" : principal.kind;
-}
-
 /** The statement that records one action (to run in the same batch as the change, or alone). */
 export function auditStatement(
   db: D1Database,

@@ -4,14 +4,14 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SellerEvent } from "../../src/events/schema.ts";
-import worker from "../../src/index.ts";
 import {
   deadLetterKey,
   deadLetterRetryDelay,
   recordStrayDeadLetters,
   unrecordedKey,
-} from "../../src/queue/dead-letters.ts";
+} from "../../src/dead-letters/record.ts";
+import type { SellerEvent } from "../../src/events/schema.ts";
+import worker from "../../src/index.ts";
 import { parse, placed, visits } from "../support/builders.ts";
 import { api, apiWith, createPlatform, eventually, unreachableD1 } from "./helpers.ts";
 

@@ -79,7 +79,7 @@ export const productHourly = sqliteTable(
 );
 
 /**
- * Queue messages that kept failing, kept for the operator to see and replay (src/queue/dead-letters.ts);
+ * Queue messages that kept failing, kept for the operator to see and replay (src/dead-letters/record.ts);
  * each is copied to R2 (copy_key) before it is recorded here. A message recorded twice (its dead-letter
  * queue redelivered it) is one row: (queue, message_id) is unique.
  */
