@@ -4,9 +4,10 @@
  * is reported as a ratio to hello-world measured in the same run (the machine is shared).
  */
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ROOT, startWorker } from "../scripts/local-stack.ts";
+import { applyMigrations, ROOT, startWorker } from "../scripts/local-stack.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 import type { IngestResult } from "./ingest.ts";
@@ -60,7 +61,10 @@ export async function withWorker<T>(
   port: number,
   run: (url: string) => Promise<T>,
 ): Promise<T> {
-  const worker = await startWorker(join(ROOT, "bench", dir, "wrangler.toml"), port, join(bench.persistTo, dir));
+  const config = join(ROOT, "bench", dir, "wrangler.toml");
+  const persistTo = join(bench.persistTo, dir);
+  if (readFileSync(config, "utf8").includes("migrations_dir")) applyMigrations(config, persistTo);
+  const worker = await startWorker(config, port, persistTo);
   try {
     return await run(worker.url);
   } finally {

@@ -85,6 +85,11 @@ function wrangler(args: string[]): string {
   return result.stdout;
 }
 
+/** Applies the D1 migrations of another Worker's config (a benchmark's) to its local state. */
+export function applyMigrations(config: string, persistTo: string): void {
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persistTo]);
+}
+
 /** Runs SQL with `wrangler d1 execute DB` and returns the rows of each statement. */
 export function d1(sql: string, location: string[]): Record<string, unknown>[][] {
   const output = wrangler(["d1", "execute", "DB", ...location, "--json", "--command", sql]);
