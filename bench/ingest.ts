@@ -31,25 +31,35 @@ export interface IngestResult {
   failed?: string;
 }
 
-function matches(summary: Summary, expected: Counters): boolean {
+/** The counters of the summary's all-time period that are compared, each with the simulator's own. */
+const COMPARED = [
+  "orders",
+  "gmv",
+  "accepted",
+  "rejected",
+  "cancelled",
+  "shipped",
+  "shipped_on_time",
+  "ratings",
+  "visits",
+  "refunds",
+] as const;
+
+/** Where a seller's summary differs from the simulator's ledger, as "field have ≠ want"; none: equal. */
+export function differences(summary: Summary, expected: Counters): string[] {
   const all = summary.periods.all;
-  return (
-    all.orders === expected.orders &&
-    all.gmv === expected.gmv &&
-    all.accepted === expected.accepted &&
-    all.rejected === expected.rejected &&
-    all.cancelled === expected.cancelled &&
-    all.shipped === expected.shipped &&
-    all.shipped_on_time === expected.shipped_on_time &&
-    all.ratings === expected.ratings &&
-    all.visits === expected.visits &&
-    all.refunds === expected.refunds &&
-    summary.payout.accrued === expected.payout_accrued &&
-    summary.payout.paid === expected.payout_paid &&
-    summary.payout.commission === expected.commission &&
-    summary.payout.fees === expected.fees
-  );
+  const found = COMPARED.filter((f) => all[f] !== expected[f]).map((f) => `${f} ${all[f]} ≠ ${expected[f]}`);
+  const payout: [string, number, number][] = [
+    ["payout.accrued", summary.payout.accrued, expected.payout_accrued],
+    ["payout.paid", summary.payout.paid, expected.payout_paid],
+    ["payout.commission", summary.payout.commission, expected.commission],
+    ["payout.fees", summary.payout.fees, expected.fees],
+  ];
+  for (const [name, have, want] of payout) if (have !== want) found.push(`${name} ${have} ≠ ${want}`);
+  return found;
 }
+
+const matches = (summary: Summary, expected: Counters) => differences(summary, expected).length === 0;
 
 /**
  * Sellers checked at once while an ingest scenario runs. Every seller of a scenario has events

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import { differences } from "../bench/ingest.ts";
 import { getOk } from "../bench/load.ts";
 import type { Counters } from "../src/metrics/counters.ts";
 import type { Summary } from "../src/metrics/summary.ts";
@@ -32,30 +33,6 @@ const SEED = Number(values.seed);
 const PORT = 8806;
 const SELLERS = 300;
 const DAYS = 14;
-
-/** The figures compared, and how far apart each may be (not at all). */
-const FIELDS = [
-  "orders",
-  "gmv",
-  "accepted",
-  "rejected",
-  "cancelled",
-  "shipped",
-  "shipped_on_time",
-  "ratings",
-  "visits",
-  "refunds",
-] as const;
-
-function differences(summary: Summary, expected: Counters): string[] {
-  const all = summary.periods.all;
-  const found = FIELDS.filter((f) => all[f] !== expected[f]).map((f) => `${f} ${all[f]} ≠ ${expected[f]}`);
-  if (summary.payout.accrued !== expected.payout_accrued)
-    found.push(`payout.accrued ${summary.payout.accrued} ≠ ${expected.payout_accrued}`);
-  if (summary.payout.paid !== expected.payout_paid)
-    found.push(`payout.paid ${summary.payout.paid} ≠ ${expected.payout_paid}`);
-  return found;
-}
 
 /** Waits until every seller's summary matches (or the time is up); the sellers that do not, with how. */
 async function settle(url: string, key: string, expected: Map<string, Counters>, timeoutMs: number) {
