@@ -11,7 +11,14 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { CURRENCY, PLATFORM_ID, revokeKeySql, setSellerQuotaSql, setThresholdsSql } from "../src/db/admin-sql.ts";
+import {
+  CURRENCY,
+  PLATFORM_ID,
+  quote,
+  revokeKeySql,
+  setSellerQuotaSql,
+  setThresholdsSql,
+} from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 import { rebuildSellerCommand } from "./rebuild-seller.ts";
 
@@ -30,8 +37,6 @@ const USAGE = `usage:
   node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
       how many sellers the platform may have (default 100,000); events for a seller past it are rejected
 Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state).`;
-
-const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 function usage(problem?: string): void {
   if (problem) console.error(`${problem}\n`);

@@ -5,7 +5,7 @@
  * or where they differ (exit 1). It makes a key of its own for the platform and revokes it after.
  */
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { revokeKeySql } from "../src/db/admin-sql.ts";
+import { quote, revokeKeySql } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 
 interface RebuildView {
@@ -18,7 +18,6 @@ interface RebuildView {
 }
 
 const POLL_MS = 1000;
-const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 export async function rebuildSellerCommand(
   platform: string,

@@ -7,7 +7,8 @@ import type { Thresholds } from "../alerts/thresholds.ts";
 export const PLATFORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const CURRENCY = /^[A-Z]{3}$/;
 
-const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+/** A text as an SQL string literal. */
+export const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 export function createPlatformSql(args: {
   id: string;
