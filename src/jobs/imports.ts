@@ -4,19 +4,20 @@
  * rather than leaving it running for ever.
  */
 import { fail, runImportStep } from "../imports/run.ts";
-import { JOB_ATTEMPTS, type RunImport, sendJobs } from "./messages.ts";
+import { type RunImport, sendJobs, stepOrGiveUp } from "./messages.ts";
 
-export async function runImport(env: Env, job: RunImport, attempts: number): Promise<void> {
-  try {
-    if (await runImportStep(env, job.importId))
-      await sendJobs(env.JOBS, [{ job: "imports.run", importId: job.importId }]);
-  } catch (error) {
-    if (attempts < JOB_ATTEMPTS) throw error;
-    console.error("import failed for good", job.importId, error);
-    await fail(
-      env.DB,
-      job.importId,
-      "The import stopped after repeated failures; importing the file again is safe: events already counted are not counted twice",
-    );
-  }
+export function runImport(env: Env, job: RunImport, attempts: number): Promise<void> {
+  return stepOrGiveUp(
+    attempts,
+    async () => {
+      if (await runImportStep(env, job.importId))
+        await sendJobs(env.JOBS, [{ job: "imports.run", importId: job.importId }]);
+    },
+    () =>
+      fail(
+        env.DB,
+        job.importId,
+        "The import stopped after repeated failures; importing the file again is safe: events already counted are not counted twice",
+      ),
+  );
 }

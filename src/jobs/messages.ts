@@ -95,7 +95,22 @@ export type RebuildSeller = z.infer<typeof rebuildSeller>;
 export type RollHourly = z.infer<typeof rollHourly>;
 
 /** Deliveries of a job message before it is dead-lettered: max_retries (wrangler.toml) + 1. */
-export const JOB_ATTEMPTS = 6;
+const JOB_ATTEMPTS = 6;
+
+/**
+ * Runs one step of a long job (an import, a rebuild). A failure throws, so the queue retries the
+ * step, except on the message's last delivery: then `giveUp` ends the job saying so, rather than
+ * leaving it running for ever.
+ */
+export async function stepOrGiveUp(attempts: number, step: () => Promise<void>, giveUp: () => Promise<unknown>) {
+  try {
+    await step();
+  } catch (error) {
+    if (attempts < JOB_ATTEMPTS) throw error;
+    console.error("a job step failed on its last delivery; the job ends", error);
+    await giveUp();
+  }
+}
 
 /** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
 export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {
