@@ -1,15 +1,16 @@
 /**
  * GET /v1/reports and GET /v1/reports/{date}?kind=: the daily CSVs the reports job writes to R2,
  * streamed back as they are stored. The platform key and operators get the whole file; a
- * seller's session gets the header and its own rows only, filtered as the file streams by.
+ * seller's session gets the header and its own rows only, found by its exact seller id in the
+ * ranges kept beside the file: never by reading cells, whose spreadsheet escaping is not the id.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type CsvRecord, CsvRecordSplitter, csvCells } from "../csv/read.ts";
-import { spreadsheetSafe } from "../csv/write.ts";
+import type { Platform } from "../auth/principal.ts";
+import { csvRecord } from "../csv/write.ts";
 import { reportKey } from "../reports/report-key.ts";
-import { REPORT_KINDS } from "../reports/report-sql.ts";
+import { OWN_RANGE, REPORT_COLUMNS, REPORT_KINDS, type ReportKind } from "../reports/report-sql.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, unavailable } from "./errors.ts";
 import { errorResponses, errorSchema, jsonContent } from "./openapi-schemas.ts";
 import { validationHook } from "./validation.ts";
 
@@ -69,33 +70,44 @@ reports.openapi(
     const principal = c.get("principal");
     const { date } = c.req.valid("param");
     const { kind } = c.req.valid("query");
-    const object = await c.env.BUCKET.get(reportKey(principal.platform.id, date, kind));
-    if (!object) throw new ApiError(404, "not_found", `No ${kind} report for ${date}`);
     const headers = {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${principal.platform.id}-${date}-${kind}.csv"`,
     };
-    if (principal.kind !== "seller") {
-      return new Response(object.body, { headers: { ...headers, "Content-Length": String(object.size) } });
+    if (principal.kind === "seller") {
+      const csv = await ownRows(c.env, principal.platform, principal.sellerId, date, kind);
+      return new Response(csv, { headers });
     }
-    const body = object.body
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(ownRows(spreadsheetSafe(principal.sellerId)))
-      .pipeThrough(new TextEncoderStream());
-    return new Response(body, { headers });
+    const object = await c.env.BUCKET.get(reportKey(principal.platform.id, date, kind));
+    if (!object) throw notFound(date, kind);
+    return new Response(object.body, { headers: { ...headers, "Content-Length": String(object.size) } });
   },
 );
 
-/** The header and the records whose second cell (seller_id, in both kinds) is the seller's. */
-function ownRows(sellerCell: string): TransformStream<string, string> {
-  const splitter = new CsvRecordSplitter();
-  const keep = (records: CsvRecord[], controller: TransformStreamDefaultController<string>) => {
-    for (const record of records) {
-      if (record.line === 1 || csvCells(record.text)?.[1] === sellerCell) controller.enqueue(`${record.text}\r\n`);
+const notFound = (date: string, kind: ReportKind) => new ApiError(404, "not_found", `No ${kind} report for ${date}`);
+
+/**
+ * The header and the seller's own rows of a report: the run of bytes its ranges name, read from
+ * the file only if the file is still the writing those ranges are of (else, once more: the day
+ * was just written again).
+ */
+async function ownRows(env: Env, platform: Platform, sellerId: string, date: string, kind: ReportKind) {
+  const header = csvRecord(REPORT_COLUMNS[kind]);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const range = await env.DB.prepare(OWN_RANGE)
+      .bind(platform.id, date, kind, sellerId)
+      .first<{ generation: string | null; offset: number | null; bytes: number | null }>();
+    if (!range) throw notFound(date, kind);
+    if (range.generation === null) {
+      throw new ApiError(404, "not_found", `The ${kind} report for ${date} is not kept per seller; ask the platform`);
     }
-  };
-  return new TransformStream({
-    transform: (piece, controller) => keep(splitter.push(piece), controller),
-    flush: (controller) => keep(splitter.end(), controller),
-  });
+    if (range.offset === null || range.bytes === null) return header;
+    const object = await env.BUCKET.get(reportKey(platform.id, date, kind), {
+      range: { offset: range.offset, length: range.bytes },
+    });
+    if (!object) throw notFound(date, kind);
+    if (object.customMetadata?.generation === range.generation) return header + (await object.text());
+    await object.body.cancel();
+  }
+  throw unavailable();
 }

@@ -2,7 +2,7 @@
  * The daily reports' rows, from the D1 rollups of one UTC day (its 24 epoch hours): read for a
  * page of sellers at a time, so that each query walks the rollups' primary key (platform,
  * seller, ...) and no answer grows with the platform. Sorted, so the same rollups always give
- * the same file.
+ * the same file; and a seller's rows, by its exact id, from the ranges kept beside the file.
  */
 
 export const REPORT_KINDS = ["products", "sellers"] as const;
@@ -40,3 +40,18 @@ export const PRODUCT_ROWS = `
   GROUP BY seller_id, product_id, category
   HAVING SUM(orders) <> 0 OR SUM(units) <> 0 OR SUM(revenue) <> 0
   ORDER BY seller_id, product_id, category`;
+
+/** Where a report's file is written from: the ranges of one page of sellers, as JSON [[seller, offset, bytes], ...]. */
+export const INSERT_RANGES = `
+  INSERT INTO report_ranges (platform_id, date, kind, seller_id, generation, offset, bytes)
+  SELECT ?1, ?2, ?3, value ->> 0, ?4, value ->> 1, value ->> 2 FROM json_each(?5)`;
+
+/**
+ * A seller's rows in a report, by its exact id: the file's generation (null: no such report row
+ * has ranges) and, when the seller has rows, where they are. No row: no such report.
+ */
+export const OWN_RANGE = `
+  SELECT r.generation, x.offset, x.bytes FROM reports r
+  LEFT JOIN report_ranges x ON x.platform_id = r.platform_id AND x.date = r.date AND x.kind = r.kind
+    AND x.generation = r.generation AND x.seller_id = ?4
+  WHERE r.platform_id = ?1 AND r.date = ?2 AND r.kind = ?3`;

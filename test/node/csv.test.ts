@@ -59,6 +59,18 @@ describe("CSV", () => {
     expect(textCell("\tx")).toBe("'\tx");
     expect(textCell('+a,"b"')).toBe(`"'+a,""b"""`);
     expect(csvRecord(["s-1", -250, 0])).toBe("s-1,-250,0\r\n");
+    expect(textCell("'-2")).toBe("''-2");
+  });
+
+  it("names one value per escaped cell: two texts never share a cell, and one quote dropped reads it back", () => {
+    const text = fc.string({ unit: fc.constantFrom("'", "=", "-", "+", "@", "\t", "a") });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const cell = spreadsheetSafe(a);
+        expect(cell.startsWith("'") ? cell.slice(1) : cell).toBe(a);
+        if (a !== b) expect(spreadsheetSafe(b)).not.toBe(cell);
+      }),
+    );
   });
 
   it("finds malformed quoting", () => {

@@ -19,7 +19,8 @@ const date = new Date(now - DAY_MS).toISOString().slice(0, 10);
 const dayStart = Date.parse(`${date}T00:00:00Z`);
 const [fromHour, toHour] = [dayStart / HOUR_MS, dayStart / HOUR_MS + 24];
 
-// Five days of a dozen simulated sellers, and one whose id and category a spreadsheet would run.
+// Five days of a dozen simulated sellers, one whose id and category a spreadsheet would run, and
+// pairs of sellers whose ids differ by the quote that escapes the other's cell.
 const simulated = history({ seed: 11, sellers: 12, days: 5, ordersPerDay: 200, endMs: now - 60_000 });
 const { placed, step } = eventsAt(dayStart + 10 * HOUR_MS);
 const risky = [
@@ -28,7 +29,15 @@ const risky = [
   }),
   step("order.delivered", "=HYPERLINK(1)", "o-f", 60),
 ];
-const events = [...simulated, ...risky];
+const LOOKALIKES = ["-x", "'-x", "''-x", "=x", "'=x", "+1", "'+1", "@x", "'@x"];
+const lookalikes = LOOKALIKES.map((seller, i) =>
+  placed(seller, `o-look-${i}`, 0, {
+    items: [{ product_id: `p-${i}`, category: "look", quantity: 1, unit_price: 100 + i }],
+  }),
+);
+const events = [...simulated, ...risky, ...lookalikes];
+/** The seller id a report's cell holds: a cell that starts with a quote has one added in front. */
+const idOfCell = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
 
 let acme: string;
 const text = async (res: Response) => {
@@ -103,7 +112,7 @@ describe("daily reports", () => {
     expect(rows).toHaveLength(reference.size);
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) {
-      const seller = row[1]!.startsWith("'") ? row[1]!.slice(1) : row[1]!;
+      const seller = idOfCell(row[1]!);
       expect(row[0]).toBe(date);
       const expected = reference.get(seller)!;
       expect(row.slice(2).map(Number), seller).toEqual(
@@ -118,6 +127,7 @@ describe("daily reports", () => {
     expect(header).toEqual(["date", "seller_id", "product_id", "category", "orders", "units", "gmv"]);
     const bySeller = new Map<string, number>();
     for (const row of rows) bySeller.set(row[1]!, (bySeller.get(row[1]!) ?? 0) + Number(row[6]));
+    expect(new Set(rows.map((row) => idOfCell(row[1]!))).size).toBe(new Set(rows.map((row) => row[1])).size);
     const sellers = rowsOf(await text(await download("sellers"))).slice(1);
     // GMV counts every order placed; products only those neither cancelled nor rejected.
     for (const row of sellers) expect(bySeller.get(row[1]!) ?? 0).toBeLessThanOrEqual(Number(row[3]));
@@ -141,14 +151,64 @@ describe("daily reports", () => {
       for (const kind of ["sellers", "products"]) {
         const whole = rowsOf(await text(await download(kind)));
         const own = rowsOf(await text(await download(kind, token)));
-        const safe = seller.startsWith("=") ? `'${seller}` : seller;
         expect(own[0]).toEqual(whole[0]);
-        expect(own.slice(1)).toEqual(whole.slice(1).filter((row) => row[1] === safe));
+        expect(own.slice(1)).toEqual(whole.slice(1).filter((row) => idOfCell(row[1]!) === seller));
         expect(own.length).toBeGreaterThan(1);
       }
       const list = (await (await api("/v1/reports", { token })).json()) as any;
       expect(list.reports).toContainEqual({ date, kind: "sellers", rows: null, bytes: null });
     }
+  });
+
+  it("selects a seller's rows by its exact id: sellers whose escaped cells look alike never see each other's", async () => {
+    for (const [i, seller] of LOOKALIKES.entries()) {
+      const res = await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: seller } });
+      const { token } = (await res.json()) as { token: string };
+      const [, ...sellerRows] = rowsOf(await text(await download("sellers", token)));
+      expect(
+        sellerRows.map((row) => [idOfCell(row[1]!), row[3]]),
+        seller,
+      ).toEqual([[seller, String(100 + i)]]);
+      const [, ...productRows] = rowsOf(await text(await download("products", token)));
+      expect(
+        productRows.map((row) => [idOfCell(row[1]!), row[2]]),
+        seller,
+      ).toEqual([[seller, `p-${i}`]]);
+    }
+  });
+
+  it("keeps the ranges of the file in place only, and never serves them with another writing's bytes", async () => {
+    const res = await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: "-x" } });
+    const { token } = (await res.json()) as { token: string };
+    const generations = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT DISTINCT generation FROM report_ranges WHERE platform_id = 'acme' AND kind = 'sellers'",
+        ).all()
+      ).results.map((r) => r.generation);
+    const [before] = await generations();
+    await writeDailyReports(env, { job: "reports.platform", platform: "acme", date, force: true });
+    const after = await generations();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before);
+    // The file written again under the ranges' feet (another writing's bytes, not yet recorded in D1).
+    const key = `reports/acme/${date}/sellers.csv`;
+    const file = await env.BUCKET.get(key);
+    const bytes = await file!.arrayBuffer();
+    await env.BUCKET.put(key, `x${await new Response(bytes).text()}`, { customMetadata: { generation: "another" } });
+    const refused = await download("sellers", token);
+    expect(refused.status).toBe(503);
+    await env.BUCKET.put(key, bytes, { customMetadata: file!.customMetadata! });
+    expect(rowsOf(await text(await download("sellers", token))).slice(1)).toEqual([
+      [date, "'-x", "1", "100", "0", "0", "0", "0", "0"],
+    ]);
+    // A report written before ranges were kept is the platform's only.
+    await env.DB.prepare("UPDATE reports SET generation = NULL WHERE platform_id = 'acme' AND kind = 'sellers'").run();
+    expect((await download("sellers", token)).status).toBe(404);
+    expect((await download("sellers")).status).toBe(200);
+    await env.DB.prepare("UPDATE reports SET generation = ? WHERE platform_id = 'acme' AND kind = 'sellers'")
+      .bind(after[0])
+      .run();
   });
 
   it("lists the reports, and writes the same bytes again", async () => {
