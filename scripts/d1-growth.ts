@@ -13,10 +13,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
+import { history } from "../simulator/generate.ts";
 import { eventSchema, type SellerEvent } from "../src/events/schema.ts";
 import { foldEvents } from "../src/ledger/fold.ts";
 import { COUNTER_FIELDS, DAY_MS } from "../src/metrics/counters.ts";
-import { history } from "./simulator/generate.ts";
 
 const { values } = parseArgs({
   options: {

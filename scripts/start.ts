@@ -7,11 +7,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { SellerPulse } from "../sdk/src/index.ts";
+import { makeStores, timeline, trickle } from "../simulator/generate.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
 import type { Summary } from "../src/metrics/summary.ts";
 import { type LocalStack, startLocalStack, wranglerConfig } from "./local-stack.ts";
-import { makeStores, timeline, trickle } from "./simulator/generate.ts";
 
 const PORT = 8787;
 const SELLERS = 120;

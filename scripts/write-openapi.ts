@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const target = new URL("../node_modules/.cache/sellerpulse/openapi.json", import.meta.url);
 // By a computed path, so that the Node typecheck does not follow the app into the Worker's types.
-const appModule = new URL("../src/api/app.ts", import.meta.url).href;
+const appModule = new URL("../src/app.ts", import.meta.url).href;
 const { app } = (await import(appModule)) as { app: { request(path: string): Response | Promise<Response> } };
 const response = await app.request("/v1/openapi.json");
 if (!response.ok) throw new Error(`GET /v1/openapi.json answered ${response.status}`);

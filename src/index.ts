@@ -2,12 +2,12 @@
  * The Worker's entry: the Hono app for fetch, the queue consumers (events, jobs, webhooks and
  * their dead letters), the hourly cron, and the Durable Object classes it hosts.
  */
-import { app } from "./api/app.ts";
-import { cachedTopProducts } from "./api/top-products.ts";
+import { app } from "./app.ts";
+import { startHourlyJobs } from "./cron.ts";
 import { recordDeadLetters, recordStrayDeadLetters } from "./dead-letters/record.ts";
-import { consumeJobs } from "./jobs/consumer.ts";
-import { startHourlyJobs } from "./jobs/cron.ts";
-import { consumeEvents } from "./queue/consumer.ts";
+import { consumeJobs } from "./jobs.ts";
+import { consumeEvents } from "./pipeline/consumer.ts";
+import { cachedTopProducts } from "./rankings/top-products.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
 export { SellerLedger } from "./ledger/seller-ledger.ts";

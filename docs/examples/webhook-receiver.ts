@@ -1,4 +1,4 @@
-// A Worker that receives SellerPulse webhooks (the README shows it; test/worker/alerts.test.ts runs it).
+// A Worker that receives SellerPulse webhooks (the README shows it; test/worker/alerts/alerts.test.ts runs it).
 export default {
   async fetch(request: Request, env: { WEBHOOK_SECRET: string }): Promise<Response> {
     const body = await request.text();

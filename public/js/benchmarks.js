@@ -35,7 +35,7 @@ function benchmarkValue(kind, value, format) {
   return { money: format.money, count: format.count, rate: format.percent, rating: format.rating }[kind](value);
 }
 
-/** The API's suppression reasons (src/jobs/benchmarks.ts, src/api/seller-benchmarks.ts), said to the seller. */
+/** The API's suppression reasons (src/benchmarks/release-job.ts, src/benchmarks/seller-benchmarks.ts), said to the seller. */
 const REASONS = [
   [
     /^no benchmarks have been released/,

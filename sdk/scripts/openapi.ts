@@ -23,7 +23,7 @@ const HEADER = `/**
  * that the SDK's typecheck does not follow it into the Worker's sources (they need the Workers types).
  */
 export async function servedDocument(): Promise<string> {
-  const appModule = new URL("../../src/api/app.ts", import.meta.url).href;
+  const appModule = new URL("../../src/app.ts", import.meta.url).href;
   const { app } = (await import(appModule)) as { app: { request(path: string): Response | Promise<Response> } };
   const response = await app.request("/v1/openapi.json");
   if (!response.ok) throw new Error(`GET /v1/openapi.json answered ${response.status}`);

@@ -7,9 +7,9 @@
  * Progress and the result are kept in KV for a week.
  */
 import type { SellerEvent } from "../events/schema.ts";
-import { type Difference, differences } from "./compare.ts";
-import { archivePrefix } from "./keys.ts";
-import { readArchived } from "./read.ts";
+import { archivePrefix } from "./archive-keys.ts";
+import { readArchived } from "./archive-read.ts";
+import { type Difference, differences } from "./summary-compare.ts";
 
 /** One step's job (the jobs queue's `archive.rebuild` message). */
 export interface RebuildSeller {

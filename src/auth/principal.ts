@@ -1,6 +1,6 @@
 /**
  * Who is calling: a platform with its API key, or one of its sellers or its operator with a
- * session the platform minted. Types only; api/auth.ts resolves a credential to one of these.
+ * session the platform minted. Types only; http/authenticate.ts resolves a credential to one of these.
  */
 
 /** A marketplace: every stored key is scoped by its id; it settles in one currency. */

@@ -5,10 +5,10 @@
  * the job with a clear error instead of releasing with it.
  */
 import { z } from "zod";
-import { METRICS } from "../privacy/bins.ts";
-import { minimumCohortSize } from "../privacy/cohort.ts";
-import { type MicroEpsilon, parseEpsilon } from "../privacy/epsilon.ts";
-import type { ReleaseConfig } from "../privacy/release.ts";
+import { METRICS } from "./privacy/bins.ts";
+import { minimumCohortSize } from "./privacy/cohort.ts";
+import { type MicroEpsilon, parseEpsilon } from "./privacy/epsilon.ts";
+import type { ReleaseConfig } from "./privacy/release.ts";
 
 export interface BenchmarkConfig extends ReleaseConfig {
   /** The most ε any seller's data may spend in a calendar year (UTC). */

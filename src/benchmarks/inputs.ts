@@ -4,8 +4,8 @@
  * import this: the serving code reads releases and a seller's own figures, never these rows.
  */
 import { COUNTER_FIELDS, type Counters, emptyCounters } from "../metrics/counters.ts";
-import type { CohortSeller } from "../privacy/cohort.ts";
-import type { SellerValues } from "../privacy/release.ts";
+import type { CohortSeller } from "./privacy/cohort.ts";
+import type { SellerValues } from "./privacy/release.ts";
 import { benchmarkValues } from "./values.ts";
 
 export interface SellerInput extends CohortSeller {

@@ -5,7 +5,7 @@
  */
 import type { Counters } from "../metrics/counters.ts";
 import { periodOf } from "../metrics/summary.ts";
-import type { SellerValues } from "../privacy/release.ts";
+import type { SellerValues } from "./privacy/release.ts";
 
 /** [whole hours from placement to shipment, orders]. */
 export type ShipHistogram = readonly (readonly [hours: number, orders: number])[];

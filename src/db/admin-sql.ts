@@ -31,7 +31,7 @@ export function revokeKeySql(keyHash: string, now: string): string {
   return `UPDATE api_keys SET revoked_at = ${quote(now)} WHERE key_hash = ${quote(keyHash)} AND revoked_at IS NULL`;
 }
 
-/** How many sellers a platform may have (src/quota/sellers.ts); a raise takes effect at once. */
+/** How many sellers a platform may have (src/limits/seller-quota.ts); a raise takes effect at once. */
 export function setSellerQuotaSql(platform: string, maxSellers: number): string {
   if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
   if (!Number.isSafeInteger(maxSellers) || maxSellers < 0) throw new Error("a quota is a whole number, 0 or more");

@@ -11,7 +11,7 @@
  */
 
 import { queueMessageSchema } from "../events/schema.ts";
-import { jobMessageSchema } from "../jobs/messages.ts";
+import { jobMessageSchema } from "../queues/job-messages.ts";
 
 /**
  * The wait before recording a dead letter again: 30 s doubled per try, at most an hour. With

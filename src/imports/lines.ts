@@ -2,7 +2,7 @@
  * Cuts NDJSON into lines as text arrives in pieces (LF or CRLF ends), each with its 1-based line
  * number; the same interface as CsvRecordSplitter, so an import reads either format alike.
  */
-import type { CsvRecord } from "../csv/read.ts";
+import type { CsvRecord } from "../files/csv-read.ts";
 
 export class LineSplitter {
   private pending = "";

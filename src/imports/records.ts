@@ -2,7 +2,7 @@
  * An import's records, the same on the way in (counting rows) and in the job (reading chunks):
  * NDJSON lines or CSV records, cut from text that arrives in pieces, each with its line.
  */
-import { type CsvRecord, CsvRecordSplitter } from "../csv/read.ts";
+import { type CsvRecord, CsvRecordSplitter } from "../files/csv-read.ts";
 import { LineSplitter } from "./lines.ts";
 
 export type ImportFormat = "ndjson" | "csv";

@@ -2,7 +2,7 @@
  * A ledger's changes, each in a transaction under the next sequence number: rows a change writes
  * carry it in `dirty`, so the flush knows what is new since it last ran.
  */
-import type { Owner } from "./alerts.ts";
+import type { Owner } from "./alert-store.ts";
 import { META, WRITE } from "./ledger-sql.ts";
 
 /** What a change made: the figures (updated_at moves), something else, or nothing. */

@@ -9,11 +9,11 @@
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import { alerts as d1Alerts, sellerHealth } from "../alerts/alert-tables.ts";
+import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
-import { alerts as d1Alerts, sellerHealth } from "../db/tables/alerts.ts";
-import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/tables/core.ts";
-import { sellerDaily } from "../db/tables/daily.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
+import { sellerDaily } from "../retention/daily-tables.ts";
 import { FLUSH } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
 import { type HealthRow, healthOf } from "./reads.ts";

@@ -4,6 +4,7 @@
  * object exposes them as RPC methods. They never write.
  */
 import { healthOf as healthScore } from "../alerts/thresholds.ts";
+import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import { benchmarkValues } from "../benchmarks/values.ts";
 import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
 import {
@@ -16,7 +17,6 @@ import {
   totalsFromBuckets,
 } from "../metrics/summary.ts";
 import { bucketMs, type Granularity, hourRange, type Metric, type Point, timeseries } from "../metrics/timeseries.ts";
-import type { SellerValues } from "../privacy/release.ts";
 import {
   BREAKDOWN,
   IGNORED,

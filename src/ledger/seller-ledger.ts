@@ -11,15 +11,16 @@
  * summary, and pushes it. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
+import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
+import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange, type Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
-import type { SellerValues } from "../privacy/release.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
-import { type Alert, alertsOf, type Notice, raiseAlert, sendOutbox } from "./alerts.ts";
+import { checkThresholds, nextAlertDue, runDue } from "./alert-checks.ts";
+import { type Alert, alertsOf, type Notice, raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
-import { checkThresholds, nextAlertDue, runDue } from "./checks.ts";
 import * as flush from "./flush.ts";
 import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
@@ -27,8 +28,7 @@ import { type JsonText, jsonText } from "./json-text.ts";
 import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
 import * as reads from "./reads.ts";
-import { LedgerTables } from "./tables.ts";
-import { ThresholdsCache } from "./thresholds-cache.ts";
+import { LedgerTables } from "./table-lifecycle.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
 const OUTBOX_RETRY_MS = 60_000;

@@ -3,7 +3,7 @@
  * from what the ledger already stores, so an upgraded ledger answers as a new one would (the
  * alerts start empty: what was due before the upgrade is raised by the first alarm after it).
  */
-import { watchOrder } from "./alerts.ts";
+import { watchOrder } from "./alert-store.ts";
 import { CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
 import type { KeptEvent } from "./order-replay.ts";

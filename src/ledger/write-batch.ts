@@ -7,7 +7,7 @@
 import { jsonChunks } from "../db/json-chunks.ts";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
-import { type Owner, unwatchOrder, watchOrder } from "./alerts.ts";
+import { type Owner, unwatchOrder, watchOrder } from "./alert-store.ts";
 import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
 import { WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";

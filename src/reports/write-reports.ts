@@ -4,9 +4,9 @@
  * memory, and records each in D1 with where each seller's rows are (report_ranges), so that a
  * seller is served its own rows by its exact id. The same rollups give the same bytes.
  */
-import { csvRecord } from "../csv/write.ts";
+import { csvRecord } from "../files/csv-write.ts";
+import { R2Upload } from "../files/r2-upload.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
-import { R2Upload } from "../r2/upload.ts";
 import { reportKey } from "./report-key.ts";
 import {
   INSERT_RANGES,

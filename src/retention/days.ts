@@ -1,6 +1,6 @@
 /**
  * How long what grows is kept, from wrangler.toml's [vars]: D1's hourly rollups
- * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/jobs/retention.ts), the rankings
+ * (HOURLY_RETENTION_DAYS, rolled into daily rows after: src/retention/retention-job.ts), the rankings
  * history (RANKINGS_HISTORY_DAYS, deleted after) and a ledger's ignored events
  * (IGNORED_EVENTS_RETENTION_DAYS: src/ledger/ignored-retention.ts). Checked on use:
  * a retention shorter than a reader of the hourly rows needs stops the job with a clear error

@@ -4,7 +4,7 @@
 // the platform's first benchmark release.
 import { setTimeout as sleep } from "node:timers/promises";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
-import { timeline } from "../../scripts/simulator/generate.ts";
+import { timeline } from "../../simulator/generate.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../../src/ledger/flush-delay.ts";
 import type { Harness } from "./harness.ts";
 

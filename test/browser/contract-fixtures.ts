@@ -110,7 +110,7 @@ export const PAYOUTS = {
 };
 
 /**
- * Failed deliveries as src/api/ops-deliveries.ts answers them; dead letters as the dashboard reads
+ * Failed deliveries as src/webhooks/ops-deliveries.ts answers them; dead letters as the dashboard reads
  * them (the contract names that endpoint, not its items' fields, and it is not built yet).
  */
 export const FAILED_DELIVERIES = {

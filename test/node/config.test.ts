@@ -4,12 +4,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
+import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
 import {
   INGEST_RATE_PERIOD_SECONDS,
   READ_RATE_PERIOD_SECONDS,
   SESSION_RATE_PERIOD_SECONDS,
-} from "../../src/api/rate-limits.ts";
-import { EXAMPLE_SESSION_SECRET } from "../../src/auth/sessions.ts";
+} from "../../src/http/rate-limits.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 

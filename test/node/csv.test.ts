@@ -2,8 +2,8 @@
 // round trip however the text is cut into pieces, and formulas never reach a spreadsheet.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CsvRecordSplitter, csvCells } from "../../src/csv/read.ts";
-import { csvRecord, spreadsheetSafe, textCell } from "../../src/csv/write.ts";
+import { CsvRecordSplitter, csvCells } from "../../src/files/csv-read.ts";
+import { csvRecord, spreadsheetSafe, textCell } from "../../src/files/csv-write.ts";
 
 /** Splits `text` at the given fractions and reads it back as records of cells. */
 function read(text: string, cuts: number[]) {

@@ -4,7 +4,7 @@
 // multi-byte characters) as in NDJSON.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { csvRecord } from "../../src/csv/write.ts";
+import { csvRecord } from "../../src/files/csv-write.ts";
 import { type ImportFormat, lastRecordEnd, splitterFor } from "../../src/imports/records.ts";
 
 /** The job's way: chunks of at most `chunk` bytes, each cut at its last record end. */

@@ -1,9 +1,9 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    /** How many events test/worker/sdk.test.ts sends ("" for its default). */
+    /** How many events test/worker/pipeline/sdk.test.ts sends ("" for its default). */
     SDK_TEST_EVENTS: string;
-    /** How many cases test/worker/fuzz.test.ts runs ("" for its default). */
+    /** How many cases test/worker/http/fuzz.test.ts runs ("" for its default). */
     FUZZ_RUNS: string;
   }
 }

@@ -1,7 +1,7 @@
 // Test helpers: platforms with keys, authenticated requests to the Worker, waiting for the queue.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { app } from "../../src/api/app.ts";
+import { app } from "../../src/app.ts";
 import { generateKey, sha256Hex } from "../../src/auth/api-key.ts";
 import { createPlatformSql } from "../../src/db/admin-sql.ts";
 

@@ -1,0 +1,89 @@
+/**
+ * Rebuilding a seller from the event archive (src/archive/rebuild.ts): start one, then follow it
+ * until it says whether the rebuilt summary equals the live one. The operator's or the platform
+ * key's, for its own sellers; `node scripts/admin.ts rebuild-seller` drives both.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
+import { sellerIdSchema } from "../events/schema.ts";
+import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
+import { ApiError } from "../http/errors.ts";
+import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
+import { validationHook } from "../http/validation.ts";
+import { sendJobs } from "../queues/job-messages.ts";
+import { readRebuild, startRebuild } from "./rebuild.ts";
+
+const rebuildSchema = z
+  .object({
+    rebuild_id: z.string(),
+    seller_id: z.string(),
+    state: z.enum(["running", "done", "failed"]),
+    objects_read: z.int().describe("archive objects read so far (the platform's, every seller's)"),
+    events_replayed: z.int().describe("this seller's events replayed so far (copies included)"),
+    equal: z.boolean().nullable().describe("whether the rebuilt summary equals the live one; null until done"),
+    differences: z
+      .array(z.object({ path: z.string(), live: z.unknown(), rebuilt: z.unknown() }))
+      .describe("where the two summaries differ (at most 50), updated_at aside"),
+    error: z.string().nullable(),
+    started_at: z.string(),
+    finished_at: z.string().nullable(),
+  })
+  .openapi("Rebuild");
+
+export const opsRebuilds = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+opsRebuilds.use("/rebuilds", authenticate, operatorAccess);
+opsRebuilds.use("/rebuilds/*", authenticate, operatorAccess);
+
+opsRebuilds.openapi(
+  createRoute({
+    method: "post",
+    path: "/rebuilds",
+    summary: "Replay a seller's archived events into a scratch ledger and compare it with the live one",
+    security: [{ bearer: [] }],
+    request: {
+      body: { content: { "application/json": { schema: z.object({ seller_id: sellerIdSchema }) } }, required: true },
+    },
+    responses: {
+      202: jsonContent(z.object({ rebuild_id: z.string() }), "Started: follow it at /v1/ops/rebuilds/{id}"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const { seller_id } = c.req.valid("json");
+    const rebuild = await startRebuild(c.env.KV, platform.id, seller_id);
+    await sendJobs(c.env.JOBS, [
+      {
+        job: "archive.rebuild",
+        platform: platform.id,
+        sellerId: seller_id,
+        currency: platform.currency,
+        rebuildId: rebuild.rebuild_id,
+      },
+    ]);
+    await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "seller.rebuild", seller_id).run();
+    return c.json({ rebuild_id: rebuild.rebuild_id }, 202);
+  },
+);
+
+opsRebuilds.openapi(
+  createRoute({
+    method: "get",
+    path: "/rebuilds/{id}",
+    summary: "A rebuild's progress, and once done whether the rebuilt summary equals the live one",
+    security: [{ bearer: [] }],
+    request: { params: z.object({ id: z.string().max(64) }) },
+    responses: {
+      200: jsonContent(rebuildSchema, "The rebuild"),
+      404: jsonContent(errorSchema, "No such rebuild (they are kept a week)"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const rebuild = await readRebuild(c.env.KV, platform.id, c.req.valid("param").id);
+    if (!rebuild) throw new ApiError(404, "not_found", "No such rebuild");
+    return c.json(rebuild, 200);
+  },
+);

@@ -1,0 +1,134 @@
+/**
+ * The core of the D1 schema (drizzle): platforms, hashed API keys, and the projections of the
+ * SellerLedger objects, written as absolute values. Each feature keeps its tables in a file
+ * beside this one; migrations/ is generated from them by `npm run db:generate` (drizzle-kit),
+ * never pushed.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { COUNTER_FIELDS, type CounterField } from "../metrics/counters.ts";
+
+export const platforms = sqliteTable("platforms", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  currency: text("currency").notNull(),
+  createdAt: text("created_at").notNull(),
+  /** How many sellers the platform may have (src/limits/seller-quota.ts). */
+  maxSellers: integer("max_sellers").notNull().default(100_000),
+});
+
+/** API keys, stored as SHA-256 hex of the key: the key itself is shown once, at creation. */
+export const apiKeys = sqliteTable("api_keys", {
+  keyHash: text("key_hash").primaryKey(),
+  platformId: text("platform_id")
+    .notNull()
+    .references(() => platforms.id),
+  label: text("label").notNull(),
+  createdAt: text("created_at").notNull(),
+  revokedAt: text("revoked_at"),
+});
+
+export const sellers = sqliteTable(
+  "sellers",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    updatedAt: text("updated_at"),
+    /** The region of the seller's latest order (its benchmark cohort's region). */
+    region: text("region"),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.sellerId] })],
+);
+
+const counterColumns = Object.fromEntries(COUNTER_FIELDS.map((f) => [f, integer(f).notNull().default(0)])) as {
+  [F in CounterField]: ReturnType<typeof integer>;
+};
+
+/** One row per seller and event hour (epoch hours, UTC): the ledger's hourly counters. */
+export const sellerHourly = sqliteTable(
+  "seller_hourly",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    hour: integer("hour").notNull(),
+    ...counterColumns,
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.hour] }),
+    index("seller_hourly_by_hour").on(t.platformId, t.hour),
+  ],
+);
+
+/** One row per seller, product and hour, for orders neither cancelled nor rejected. */
+export const productHourly = sqliteTable(
+  "product_hourly",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    productId: text("product_id").notNull(),
+    hour: integer("hour").notNull(),
+    category: text("category").notNull(),
+    units: integer("units").notNull().default(0),
+    revenue: integer("revenue").notNull().default(0),
+    /** Orders of the product in the hour (neither cancelled nor rejected), for the daily reports. */
+    orders: integer("orders").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.productId, t.hour] }),
+    index("product_hourly_by_category").on(t.platformId, t.category, t.hour),
+  ],
+);
+
+/**
+ * Queue messages that kept failing, kept for the operator to see and replay (src/dead-letters/record.ts);
+ * each is copied to R2 (copy_key) before it is recorded here. A message recorded twice (its dead-letter
+ * queue redelivered it) is one row: (queue, message_id) is unique.
+ */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The dead-letter queue it arrived on (sellerpulse-events-dlq); it is replayed to the queue before it. */
+    queue: text("queue").notNull(),
+    body: text("body").notNull(),
+    receivedAt: text("received_at").notNull(),
+    /** The platform the message belongs to; null when it names none (then no operator sees it). */
+    platformId: text("platform_id"),
+    messageId: text("message_id"),
+    /** Why it failed, when the body says so (it is not a message its queue takes); null otherwise. */
+    error: text("error"),
+    copyKey: text("copy_key"),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [
+    uniqueIndex("dead_letters_by_message").on(t.queue, t.messageId),
+    index("dead_letters_by_platform").on(t.platformId, t.id),
+  ],
+);
+
+/**
+ * The categories a platform's sellers have sold in, with the latest hour of a sale: written by
+ * the flush beside product_hourly, so that the rankings job lists the categories to rank without
+ * scanning the rollups.
+ */
+export const categories = sqliteTable(
+  "categories",
+  {
+    platformId: text("platform_id").notNull(),
+    category: text("category").notNull(),
+    lastHour: integer("last_hour").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.category] })],
+);
+
+/** Shipped orders per seller, placement hour and whole hours from placement to shipment. */
+export const shipHourly = sqliteTable(
+  "ship_hourly",
+  {
+    platformId: text("platform_id").notNull(),
+    sellerId: text("seller_id").notNull(),
+    hour: integer("hour").notNull(),
+    shipHours: integer("ship_hours").notNull(),
+    orders: integer("orders").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.hour, t.shipHours] })],
+);

@@ -1,0 +1,130 @@
+/**
+ * The operator's dead letters: queue messages that failed every retry (recorded by
+ * src/dead-letters/record.ts), and replaying one, which sends its body again to the queue it failed
+ * on. The platform's own dead letters only; one that names no platform is shown to none.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
+import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
+import { ApiError } from "../http/errors.ts";
+import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
+import { validationHook } from "../http/validation.ts";
+
+const deadLetterSchema = z
+  .object({
+    id: z.int(),
+    queue: z.string().describe("the queue the message failed on, which a replay sends it to again"),
+    dead_letter_queue: z.string(),
+    body: z.string().describe("the message's body, as JSON text"),
+    received_at: z.string().describe("when the message reached the dead-letter queue"),
+    error: z.string().nullable().describe("why its queue could not take it, when the body shows it"),
+    replayed_at: z.string().nullable(),
+  })
+  .openapi("DeadLetter");
+
+export const opsDeadLetters = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+opsDeadLetters.use("/dead-letters", authenticate, operatorAccess);
+opsDeadLetters.use("/dead-letters/*", authenticate, operatorAccess);
+
+type Row = Omit<z.infer<typeof deadLetterSchema>, "queue" | "dead_letter_queue"> & { queue: string };
+
+/** The queue a dead letter came from: its dead-letter queue's name without "-dlq". */
+const sourceOf = (deadLetterQueue: string) => deadLetterQueue.replace(/-dlq$/, "");
+
+opsDeadLetters.openapi(
+  createRoute({
+    method: "get",
+    path: "/dead-letters",
+    summary: "Queue messages that failed every retry (open: not replayed yet), newest first",
+    security: [{ bearer: [] }],
+    request: {
+      query: z.object({
+        status: z.enum(["open", "replayed", "all"]).default("open"),
+        // A body can be 128 KB (a queue message's most): a page stays under 13 MB.
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.coerce.number().int().min(1).optional().describe("next_cursor of the page before"),
+      }),
+    },
+    responses: {
+      200: jsonContent(
+        z.object({ dead_letters: z.array(deadLetterSchema), next_cursor: z.string().nullable() }),
+        "The dead letters",
+      ),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const { status, limit, cursor } = c.req.valid("query");
+    const replayed = { open: "AND replayed_at IS NULL", replayed: "AND replayed_at IS NOT NULL", all: "" }[status];
+    const { results } = await c.env.DB.prepare(
+      `SELECT id, queue, body, received_at, error, replayed_at FROM dead_letters
+       WHERE platform_id = ?1 AND id < ?2 ${replayed} ORDER BY id DESC LIMIT ?3`,
+    )
+      .bind(platform.id, cursor ?? Number.MAX_SAFE_INTEGER, limit + 1)
+      .all<Row>();
+    const page = results.slice(0, limit);
+    return c.json(
+      {
+        dead_letters: page.map((r) => ({ ...r, queue: sourceOf(r.queue), dead_letter_queue: r.queue })),
+        next_cursor: results.length > limit ? String(page.at(-1)!.id) : null,
+      },
+      200,
+    );
+  },
+);
+
+opsDeadLetters.openapi(
+  createRoute({
+    method: "post",
+    path: "/dead-letters/{id}/replay",
+    summary: "Send a dead letter's body again to the queue it failed on (events are deduplicated: safe)",
+    security: [{ bearer: [] }],
+    request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+    responses: {
+      202: jsonContent(z.object({ id: z.int(), queue: z.string(), replayed_at: z.string() }), "Back on its queue"),
+      404: jsonContent(errorSchema, "No such dead letter"),
+      409: jsonContent(errorSchema, "Replayed already"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const principal = c.get("principal");
+    const { id } = c.req.valid("param");
+    const replayedAt = new Date().toISOString();
+    // Claimed first, so that two replays at once send it once; given back if the send fails.
+    const claimed = await c.env.DB.prepare(
+      `UPDATE dead_letters SET replayed_at = ?3 WHERE id = ?1 AND platform_id = ?2 AND replayed_at IS NULL
+       RETURNING queue, body`,
+    )
+      .bind(id, principal.platform.id, replayedAt)
+      .first<{ queue: string; body: string }>();
+    if (!claimed) {
+      const row = await c.env.DB.prepare("SELECT replayed_at FROM dead_letters WHERE id = ? AND platform_id = ?")
+        .bind(id, principal.platform.id)
+        .first<{ replayed_at: string }>();
+      if (!row) throw new ApiError(404, "not_found", "No such dead letter");
+      throw new ApiError(409, "already_replayed", `The dead letter was replayed at ${row.replayed_at}`);
+    }
+    const queue = sourceOf(claimed.queue);
+    try {
+      await queueOf(c.env, queue).send(JSON.parse(claimed.body), { contentType: "json" });
+    } catch (error) {
+      await c.env.DB.prepare("UPDATE dead_letters SET replayed_at = NULL WHERE id = ? AND replayed_at = ?")
+        .bind(id, replayedAt)
+        .run();
+      throw error;
+    }
+    await auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letter.replayed", String(id)).run();
+    return c.json({ id, queue, replayed_at: replayedAt }, 202);
+  },
+);
+
+/** The producer of the queue a dead letter came from (the consumers tell them apart the same way). */
+function queueOf(env: Env, queue: string): Queue {
+  if (queue.endsWith("-jobs")) return env.JOBS;
+  if (queue.endsWith("-webhooks")) return env.WEBHOOKS;
+  if (queue.endsWith("-events")) return env.EVENTS;
+  throw new ApiError(409, "unknown_queue", `The dead letter came from ${queue}, which nothing here sends to`);
+}

@@ -1,0 +1,138 @@
+/**
+ * Who is calling: a platform (API key), one of its sellers or its operator (session token).
+ * `authenticate` resolves the bearer credential or answers 401, and counts the call against the
+ * caller's rate (429 over it); the `require*` guards answer 403 when an authenticated caller
+ * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
+ */
+import { createMiddleware } from "hono/factory";
+import { demoPlatformFor } from "../auth/demo-platform.ts";
+import { platformForKey } from "../auth/key-lookup.ts";
+import type { Platform, Principal } from "../auth/principal.ts";
+import {
+  isSessionToken,
+  type Keyring,
+  keyringOf,
+  SessionSecretRefused,
+  verifySession,
+} from "../auth/session-tokens.ts";
+import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
+import { READ_RATE_PERIOD_SECONDS, rateKeyOf, spend } from "./rate-limits.ts";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { principal: Principal };
+}
+
+/** The bearer credential of the Authorization header, if any. */
+const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/**
+ * Resolves the Authorization header's credential, or answers 401, without counting the call:
+ * for the routes that count by their own measure (ingest by events, sessions minted).
+ */
+export const authenticateUncounted = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerOf(c.req.header("Authorization"));
+  if (!token) throw unauthorized();
+  c.set("principal", await principalFor(c.env, token));
+  await next();
+});
+
+/** Resolves the Authorization header's credential (or 401), and counts the call as the caller's (or 429). */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerOf(c.req.header("Authorization"));
+  if (!token) throw unauthorized();
+  const principal = await principalFor(c.env, token);
+  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+  c.set("principal", principal);
+  await next();
+});
+
+/**
+ * For a WebSocket, which a browser opens without headers: a session token may also come as
+ * ?token=. A platform key never does: a URL ends up in logs and histories, and a key does not
+ * expire.
+ */
+export const authenticateSocket = createMiddleware<AppEnv>(async (c, next) => {
+  let token = bearerOf(c.req.header("Authorization"));
+  if (!token) {
+    token = c.req.query("token");
+    if (!token) throw unauthorized();
+    if (!isSessionToken(token))
+      throw unauthorized(
+        "Only a session token may be given as ?token=; send a platform key in the Authorization header",
+      );
+  }
+  const principal = await principalFor(c.env, token);
+  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+  c.set("principal", principal);
+  await next();
+});
+
+/** A seller path (`/:id/...`) that the caller may not read is 403 before its parameters are checked. */
+export const sellerAccess = createMiddleware<AppEnv>(async (c, next) => {
+  requireSellerAccess(c.get("principal"), c.req.param("id") ?? "");
+  await next();
+});
+
+async function principalFor(env: Env, token: string): Promise<Principal> {
+  if (isSessionToken(token)) {
+    const claims = await verifySession(await sessionKeyring(env), token);
+    if (!claims) throw unauthorized("The session token is invalid or has expired");
+    const platform = { id: claims.platform, currency: claims.currency };
+    const expiresAt = claims.exp * 1000;
+    return claims.role === "seller"
+      ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt }
+      : { kind: "operator", platform, expiresAt };
+  }
+  let platform: Platform | null;
+  try {
+    platform = (await platformForKey(env.DB, token)) ?? (await demoPlatformFor(env, token));
+  } catch (error) {
+    // The lookup is one fixed query: when it throws, D1 is down or overloaded, not the caller wrong.
+    console.error("key lookup failed", error);
+    throw unavailable();
+  }
+  if (!platform) throw unauthorized("The API key is unknown or revoked");
+  return { kind: "platform", platform };
+}
+
+/**
+ * The secrets sessions are signed with. A weak one outside local development refuses every
+ * session (500, and the reason in the log), rather than hand out tokens anyone could forge.
+ */
+export async function sessionKeyring(env: Env): Promise<Keyring> {
+  try {
+    return await keyringOf(env);
+  } catch (error) {
+    if (!(error instanceof SessionSecretRefused)) throw error;
+    console.error(`sessions refused: ${error.message}; set a new one with wrangler secret put SESSION_SECRET`);
+    throw new ApiError(
+      500,
+      "misconfigured",
+      "Sessions are unavailable until this service's operator sets a strong session secret",
+    );
+  }
+}
+
+export function requirePlatformKey(principal: Principal): Platform {
+  if (principal.kind !== "platform") throw forbidden("This endpoint takes the platform's API key");
+  return principal.platform;
+}
+
+/**
+ * The operator's views: an operator session, or the platform's own key (the platform owns its
+ * operator). A seller's session is 403.
+ */
+export const operatorAccess = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("principal").kind === "seller")
+    throw forbidden("This endpoint takes an operator session or the platform's key");
+  await next();
+});
+
+/** A seller token reads only its own seller; the platform key and operators read any of theirs. */
+function requireSellerAccess(principal: Principal, sellerId: string): Platform {
+  if (principal.kind === "seller" && principal.sellerId !== sellerId) {
+    throw forbidden("This session may read only its own seller");
+  }
+  return principal.platform;
+}

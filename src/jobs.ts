@@ -1,0 +1,54 @@
+/**
+ * The jobs queue consumer: each message is one step of a fanned-out job, run on its own and
+ * acked once its effect is stored; a failed step is retried with backoff, then dead-lettered.
+ * Every step is idempotent, so a redelivery is harmless.
+ */
+
+import { rebuildSeller } from "./archive/rebuild-job.ts";
+import { releaseBenchmarks } from "./benchmarks/release-job.ts";
+import { runImport } from "./imports/import-job.ts";
+import { retryDelaySeconds } from "./pipeline/consumer.ts";
+import { type Job, jobMessageSchema } from "./queues/job-messages.ts";
+import { rankCategories, rankPlatform } from "./rankings/ranking-job.ts";
+import { notifyReports, writeDailyReports } from "./reports/report-job.ts";
+import { rollHourly } from "./retention/retention-job.ts";
+
+export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = jobMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      // Not something this Worker sends: let it reach the dead-letter queue for a human.
+      console.error("malformed job message", message.id);
+      message.retry();
+      continue;
+    }
+    try {
+      await runJob(env, parsed.data, message.attempts);
+      message.ack();
+    } catch (error) {
+      console.error("job step failed", parsed.data.job, error);
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
+
+function runJob(env: Env, job: Job, attempts: number): Promise<void> {
+  switch (job.job) {
+    case "rankings.platform":
+      return rankPlatform(env, job);
+    case "rankings.categories":
+      return rankCategories(env, job);
+    case "benchmarks.platform":
+      return releaseBenchmarks(env, job);
+    case "reports.platform":
+      return writeDailyReports(env, job);
+    case "reports.notify":
+      return notifyReports(env, job);
+    case "imports.run":
+      return runImport(env, job, attempts);
+    case "archive.rebuild":
+      return rebuildSeller(env, job, attempts);
+    case "retention.platform":
+      return rollHourly(env, job);
+  }
+}

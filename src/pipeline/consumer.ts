@@ -1,0 +1,186 @@
+/**
+ * The events queue consumer. A batch is grouped by seller and each seller's ledger gets one
+ * RPC with all its events (LEDGER_CALLS_AT_ONCE in flight). A message is acked only when every
+ * ledger it touches has stored its events; otherwise it is retried with backoff (the ledgers
+ * drop what they already have), and after max_retries it lands in the dead-letter queue. Every
+ * delivery may be the second.
+ *
+ * One invocation calls at most MAX_SELLERS_PER_INVOCATION ledgers: calls to Durable Objects
+ * count against a Worker invocation's subrequests (10,000 by default on the paid plan), and a
+ * batch of 100 messages can name tens of thousands of sellers. Messages beyond it are put back
+ * on the queue as new messages (then acked), so that being deferred never counts as a failed
+ * attempt. The cap leaves room under the limit for the requeue itself, and is as high as that
+ * allows, since every deferred message costs a trip round the queue.
+ *
+ * Before anything is applied, the batch's events are archived to R2 (src/archive/), so that a
+ * ledger can always be rebuilt from what it was given; if that fails, the batch comes back whole.
+ * When a seller's call fails, each of its messages is tried on its own, so that one bad event
+ * sends only its own message towards the dead-letter queue, not every message co-batched with it.
+ */
+import { type ArchiveGroup, archiveEvents } from "../archive/archive-write.ts";
+import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
+import { eachAtMost } from "../queues/at-most.ts";
+import { sendMessages } from "./producer.ts";
+
+const MAX_SELLERS_PER_INVOCATION = 2_000;
+
+/**
+ * Ledger calls in flight at once: enough to hide each call's round trip (2,000 calls in waves
+ * of 64 are ~31 round trips), few enough that locally, where every object shares the runtime's
+ * one thread, they do not crowd each other out (docs/performance.md has the measurements).
+ */
+const LEDGER_CALLS_AT_ONCE = 64;
+
+/**
+ * How long one ledger call may take before its messages are retried: a call takes milliseconds,
+ * so one that hangs (an overloaded or stuck object) must not hold the whole batch. If it finishes
+ * after all, the retry finds its events stored and adds nothing.
+ */
+const LEDGER_CALL_TIMEOUT_MS = 30_000;
+
+interface SellerGroup {
+  platform: string;
+  currency: string;
+  sellerId: string;
+  /** The seller's events, by the message they came in. */
+  byMessage: Map<Message, SellerEvent[]>;
+}
+
+export interface ConsumeOptions {
+  maxSellers?: number;
+  ledgerTimeoutMs?: number;
+}
+
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(2 ** attempts, 300);
+}
+
+/** What one invocation did: the ledgers it called and the messages it put back on the queue. */
+export interface Consumed {
+  ledgers: number;
+  deferred: number;
+}
+
+export async function consumeEvents(
+  batch: MessageBatch,
+  env: Env,
+  { maxSellers = MAX_SELLERS_PER_INVOCATION, ledgerTimeoutMs = LEDGER_CALL_TIMEOUT_MS }: ConsumeOptions = {},
+): Promise<Consumed> {
+  const groups = new Map<string, SellerGroup>();
+  const taken = new Map<Message, QueueMessage>();
+  const deferred: { message: Message; body: QueueMessage }[] = [];
+  for (const message of batch.messages) {
+    const parsed = queueMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      // Not something ingest would send: let it reach the dead-letter queue for a human.
+      console.error("malformed events message", message.id);
+      message.retry();
+      continue;
+    }
+    const { platform, currency, events } = parsed.data;
+    const keyOf = (event: SellerEvent) => `${platform}:${event.seller_id}`;
+    const newSellers = new Set(events.map(keyOf).filter((key) => !groups.has(key))).size;
+    if (groups.size > 0 && groups.size + newSellers > maxSellers) {
+      deferred.push({ message, body: parsed.data });
+      continue;
+    }
+    taken.set(message, parsed.data);
+    for (const event of events) {
+      const key = keyOf(event);
+      let group = groups.get(key);
+      if (!group) {
+        group = { platform, currency, sellerId: event.seller_id, byMessage: new Map() };
+        groups.set(key, group);
+      }
+      const own = group.byMessage.get(message);
+      if (own) own.push(event);
+      else group.byMessage.set(message, [event]);
+    }
+  }
+  if (!(await archived(env.BUCKET, [...taken.values()]))) {
+    for (const message of taken.keys()) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    await requeue(env.EVENTS, deferred);
+    return { ledgers: 0, deferred: deferred.length };
+  }
+  const failed = new Set<Message>();
+  await eachAtMost([...groups], LEDGER_CALLS_AT_ONCE, async ([key, group]) => {
+    const apply = (events: SellerEvent[]) =>
+      withTimeout(
+        env.LEDGER.getByName(key).apply(group.platform, group.sellerId, group.currency, events),
+        ledgerTimeoutMs,
+      );
+    try {
+      await apply([...group.byMessage.values()].flat());
+    } catch (error) {
+      console.error("ledger apply failed", key, error);
+      if (group.byMessage.size === 1) {
+        for (const message of group.byMessage.keys()) failed.add(message);
+        return;
+      }
+      // One message at a time (arrival order never matters to a ledger): only the bad one fails.
+      for (const [message, events] of group.byMessage) {
+        try {
+          await apply(events);
+        } catch (again) {
+          console.error("ledger apply failed for one message", key, message.id, again);
+          failed.add(message);
+        }
+      }
+    }
+  });
+  for (const message of taken.keys()) {
+    if (failed.has(message)) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    else message.ack();
+  }
+  await requeue(env.EVENTS, deferred);
+  return { ledgers: groups.size, deferred: deferred.length };
+}
+
+/** Archives the messages' events, one object per platform; false if that failed. */
+async function archived(bucket: R2Bucket, bodies: QueueMessage[]): Promise<boolean> {
+  const groups = new Map<string, ArchiveGroup>();
+  for (const { platform, currency, events } of bodies) {
+    const key = `${platform}\n${currency}`;
+    const group = groups.get(key);
+    if (group) group.events.push(...events);
+    else groups.set(key, { platform, currency, events: [...events] });
+  }
+  if (groups.size === 0) return true;
+  try {
+    await archiveEvents(bucket, [...groups.values()]);
+    return true;
+  } catch (error) {
+    console.error("archiving the batch failed; it comes back whole", error);
+    return false;
+  }
+}
+
+/** The call's result, or a rejection once `ms` have passed without one. */
+async function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`ledger call timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** Puts deferred messages back as new ones, then acks them; if that fails, they are retried. */
+async function requeue(queue: Queue, deferred: { message: Message; body: QueueMessage }[]): Promise<void> {
+  if (deferred.length === 0) return;
+  const encoder = new TextEncoder();
+  try {
+    await sendMessages(
+      queue,
+      deferred.map(({ body }) => ({ body, bytes: encoder.encode(JSON.stringify(body)).byteLength })),
+    );
+    for (const { message } of deferred) message.ack();
+  } catch (error) {
+    // Some may have been sent already: their events arrive twice, and the ledgers drop the copy.
+    console.error("requeue failed", error);
+    for (const { message } of deferred) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * POST /v1/events: a platform's events in, validated one by one, queued durably.
+ * 202 once every valid event is on the queue (nothing acknowledged is ever lost); the
+ * invalid ones are listed in `rejected`. With no valid event at all, 400 and the same list.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { eventSchema } from "../events/schema.ts";
+import { validateEvents } from "../events/validate.ts";
+import { type AppEnv, authenticateUncounted, requirePlatformKey } from "../http/authenticate.ts";
+import { badRequest } from "../http/errors.ts";
+import { errorSchema } from "../http/openapi/schemas.ts";
+import { EVENTS_PER_UNIT, INGEST_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
+import { withinSellerQuota } from "../limits/seller-quota.ts";
+import { parseEventList, readCapped } from "./ingest-body.ts";
+import { enqueueEvents } from "./producer.ts";
+
+const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
+const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
+
+export const ingest = new OpenAPIHono<AppEnv>();
+// Counted here by events, not by the call.
+ingest.use("*", authenticateUncounted);
+
+ingest.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/", // mounted at /v1/events
+  summary: "Post up to 1,000 events (JSON array or NDJSON, plain or gzip, at most 1 MiB decompressed)",
+  security: [{ bearer: [] }],
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: z.array(eventSchema).min(1).max(1000) },
+        "application/x-ndjson": { schema: z.string().describe("one event per line") },
+      },
+    },
+  },
+  responses: {
+    202: {
+      description: "Every valid event is durably queued",
+      content: { "application/json": { schema: ingestResponseSchema } },
+    },
+    400: {
+      description: "Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event",
+      content: { "application/json": { schema: errorSchema } },
+    },
+    401: { description: "Missing, wrong or revoked key", content: { "application/json": { schema: errorSchema } } },
+    403: {
+      description: "A session token, not a platform key",
+      content: { "application/json": { schema: errorSchema } },
+    },
+    413: { description: "Over 1 MiB (decompressed)", content: { "application/json": { schema: errorSchema } } },
+    429: {
+      description:
+        "Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After",
+      content: { "application/json": { schema: errorSchema } },
+    },
+  },
+});
+
+ingest.post("/", async (c) => {
+  const platform = requirePlatformKey(c.get("principal"));
+  // A request pays one unit before its body is read (an empty or unreadable one too), and one per
+  // EVENTS_PER_UNIT events beyond the first hundred once they are counted.
+  const key = `platform:${platform.id}`;
+  await spend(c.env, "INGEST_LIMITER", key, 1, INGEST_RATE_PERIOD_SECONDS);
+  const { events, unreadable } = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
+  await spend(c.env, "INGEST_LIMITER", key, Math.ceil(events.length / EVENTS_PER_UNIT) - 1, INGEST_RATE_PERIOD_SECONDS);
+  const judged = validateEvents(events, platform.currency, Date.now(), unreadable);
+  const { valid, rejected } = await withinSellerQuota(c.env.DB, platform.id, judged);
+  if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
+  await enqueueEvents(c.env.EVENTS, platform, valid);
+  return c.json({ accepted: valid.length, rejected }, 202);
+});

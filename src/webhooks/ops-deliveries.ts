@@ -1,0 +1,132 @@
+/**
+ * The operator's webhook deliveries: those that failed every retry (or any status) and replaying
+ * one, which sends it again with a fresh day of retries. Also the audit log. The platform's own
+ * rows only.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
+import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
+import { ApiError } from "../http/errors.ts";
+import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
+import { validationHook } from "../http/validation.ts";
+import type { DeliveryMessage } from "./deliveries.ts";
+
+const deliverySchema = z
+  .object({
+    delivery_id: z.string(),
+    webhook_id: z.string(),
+    seller_id: z.string(),
+    type: z.string(),
+    alert_id: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.int(),
+    last_status: z.int().nullable().describe("the receiver's last HTTP status; null when it did not answer"),
+    last_error: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("WebhookDelivery");
+
+export const opsDeliveries = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+opsDeliveries.use("*", authenticate, operatorAccess);
+
+type Row = Omit<z.infer<typeof deliverySchema>, "alert_id"> & { alert: string };
+
+opsDeliveries.openapi(
+  createRoute({
+    method: "get",
+    path: "/webhook-deliveries",
+    summary: "Webhook deliveries by status (failed: every retry for a day failed), newest first",
+    security: [{ bearer: [] }],
+    request: {
+      query: z.object({
+        status: z.enum(["failed", "pending", "delivered"]).default("failed"),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+    },
+    responses: {
+      200: jsonContent(z.object({ deliveries: z.array(deliverySchema) }), "The deliveries"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const { status, limit } = c.req.valid("query");
+    const { results } = await c.env.DB.prepare(
+      `SELECT delivery_id, webhook_id, seller_id, type, alert, status, attempts, last_status, last_error, created_at, updated_at
+       FROM webhook_deliveries WHERE platform_id = ? AND status = ? ORDER BY created_at DESC, delivery_id LIMIT ?`,
+    )
+      .bind(platform.id, status, limit)
+      .all<Row>();
+    const deliveries = results.map(({ alert, ...r }) => ({
+      ...r,
+      alert_id: (JSON.parse(alert) as { alert_id: string }).alert_id,
+    }));
+    return c.json({ deliveries }, 200);
+  },
+);
+
+opsDeliveries.openapi(
+  createRoute({
+    method: "post",
+    path: "/webhook-deliveries/{id}/replay",
+    summary: "Send a failed delivery again (same delivery_id), with a fresh day of retries",
+    security: [{ bearer: [] }],
+    request: { params: z.object({ id: z.string().max(64) }) },
+    responses: {
+      202: jsonContent(z.object({ delivery_id: z.string(), status: z.literal("pending") }), "Queued again"),
+      404: jsonContent(errorSchema, "No such delivery"),
+      409: jsonContent(errorSchema, "Not failed: only a failed delivery is replayed"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const { id } = c.req.valid("param");
+    const now = new Date().toISOString();
+    const replayed = await c.env.DB.prepare(
+      `UPDATE webhook_deliveries SET status = 'pending', created_at = ?3, updated_at = ?3
+       WHERE delivery_id = ?1 AND platform_id = ?2 AND status = 'failed' RETURNING delivery_id`,
+    )
+      .bind(id, platform.id, now)
+      .first();
+    if (!replayed) {
+      const exists = await c.env.DB.prepare(
+        "SELECT status FROM webhook_deliveries WHERE delivery_id = ? AND platform_id = ?",
+      )
+        .bind(id, platform.id)
+        .first<{ status: string }>();
+      if (!exists) throw new ApiError(404, "not_found", "No such delivery");
+      throw new ApiError(409, "not_failed", `The delivery is ${exists.status}: only a failed delivery is replayed`);
+    }
+    await c.env.WEBHOOKS.send({ delivery: id } satisfies DeliveryMessage, { contentType: "json" });
+    await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook_delivery.replayed", id).run();
+    return c.json({ delivery_id: id, status: "pending" as const }, 202);
+  },
+);
+
+const auditSchema = z
+  .object({ at: z.string(), actor: z.string(), action: z.string(), subject: z.string().nullable() })
+  .openapi("AuditEntry");
+
+opsDeliveries.openapi(
+  createRoute({
+    method: "get",
+    path: "/audit",
+    summary: "Who minted sessions, changed webhooks or replayed messages, and when (newest first)",
+    security: [{ bearer: [] }],
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+    responses: { 200: jsonContent(z.object({ entries: z.array(auditSchema) }), "The audit log"), ...errorResponses },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const { limit } = c.req.valid("query");
+    const { results } = await c.env.DB.prepare(
+      "SELECT at, actor, action, subject FROM audit WHERE platform_id = ? ORDER BY id DESC LIMIT ?",
+    )
+      .bind(platform.id, limit)
+      .all<z.infer<typeof auditSchema>>();
+    return c.json({ entries: results }, 200);
+  },
+);

@@ -1,0 +1,125 @@
+/**
+ * /v1/webhooks: a platform subscribes URLs to alert types (platform key only). The signing secret
+ * is shown once, in the 201; it is never stored, only derived again to sign each delivery.
+ * Every change is audited.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { actorOf } from "../auth/principal.ts";
+import { auditStatement } from "../db/audit.ts";
+import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
+import { ApiError, badRequest } from "../http/errors.ts";
+import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { validationHook } from "../http/validation.ts";
+import { ALERT_TYPES } from "../ledger/alert-store.ts";
+import { secretOf } from "./signature.ts";
+import { refusedWebhookUrl } from "./url.ts";
+
+/** A platform's webhooks are few; this keeps a mistake from making thousands. */
+const MAX_WEBHOOKS = 20;
+
+const webhookSchema = z
+  .object({
+    webhook_id: z.string(),
+    url: z.string(),
+    events: z.array(z.enum(ALERT_TYPES)),
+    created_at: z.string(),
+  })
+  .openapi("Webhook");
+const createdSchema = webhookSchema
+  .extend({ secret: z.string().describe("HMAC-SHA256 key of X-Signature; shown only here") })
+  .openapi("WebhookCreated");
+const createRequest = z.object({
+  url: z.string().max(2048),
+  events: z.array(z.enum(ALERT_TYPES)).min(1).max(ALERT_TYPES.length),
+});
+
+export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+webhookRoutes.use("*", authenticate);
+
+type Row = { webhook_id: string; url: string; events: string; created_at: string };
+const toWebhook = (r: Row) => ({ ...r, events: JSON.parse(r.events) as (typeof ALERT_TYPES)[number][] });
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    summary: "Subscribe a URL to alert types; the 201 shows its signing secret, once",
+    security: [{ bearer: [] }],
+    request: { body: { content: { "application/json": { schema: createRequest } }, required: true } },
+    responses: { 201: jsonContent(createdSchema, "The webhook and its secret"), ...errorResponses },
+  }),
+  async (c) => {
+    const platform = requirePlatformKey(c.get("principal"));
+    const { url, events } = c.req.valid("json");
+    const refused = refusedWebhookUrl(url, c.env.ENVIRONMENT === "production");
+    if (refused) throw badRequest(`url ${refused}`, { errors: [`url: ${refused}`] });
+    const count = await c.env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM webhooks WHERE platform_id = ? AND deleted_at IS NULL",
+    )
+      .bind(platform.id)
+      .first<{ n: number }>();
+    if ((count?.n ?? 0) >= MAX_WEBHOOKS) {
+      throw new ApiError(409, "too_many_webhooks", `A platform has at most ${MAX_WEBHOOKS} webhooks; delete one first`);
+    }
+    const webhookId = `wh_${crypto.randomUUID().replaceAll("-", "")}`;
+    const createdAt = new Date().toISOString();
+    const subscribed = [...new Set(events)];
+    await c.env.DB.batch([
+      c.env.DB.prepare(
+        "INSERT INTO webhooks (webhook_id, platform_id, url, events, created_at) VALUES (?, ?, ?, ?, ?)",
+      ).bind(webhookId, platform.id, url, JSON.stringify(subscribed), createdAt),
+      auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook.created", `${webhookId} ${url}`),
+    ]);
+    const secret = await secretOf(c.env.WEBHOOK_SIGNING_KEY, webhookId);
+    return c.json({ webhook_id: webhookId, url, events: subscribed, secret, created_at: createdAt }, 201);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    summary: "The platform's webhooks (never their secrets)",
+    security: [{ bearer: [] }],
+    responses: {
+      200: jsonContent(z.object({ webhooks: z.array(webhookSchema) }), "Oldest first"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const platform = requirePlatformKey(c.get("principal"));
+    const { results } = await c.env.DB.prepare(
+      "SELECT webhook_id, url, events, created_at FROM webhooks WHERE platform_id = ? AND deleted_at IS NULL ORDER BY created_at, webhook_id",
+    )
+      .bind(platform.id)
+      .all<Row>();
+    return c.json({ webhooks: results.map(toWebhook) }, 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{id}",
+    summary: "Delete a webhook: it gets nothing more, pending deliveries included",
+    security: [{ bearer: [] }],
+    request: { params: z.object({ id: z.string().max(64) }) },
+    responses: {
+      204: { description: "Deleted" },
+      404: jsonContent(errorResponses[400].content["application/json"].schema, "No such webhook"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const platform = requirePlatformKey(c.get("principal"));
+    const { id } = c.req.valid("param");
+    const deleted = await c.env.DB.prepare(
+      "UPDATE webhooks SET deleted_at = ? WHERE webhook_id = ? AND platform_id = ? AND deleted_at IS NULL RETURNING webhook_id",
+    )
+      .bind(new Date().toISOString(), id, platform.id)
+      .first();
+    if (!deleted) throw new ApiError(404, "not_found", "No such webhook");
+    await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook.deleted", id).run();
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,145 @@
+// Fuzzing every route (fast-check): random path parameters, query strings, bodies, content types,
+// encodings and credentials. Whatever comes in: never a 5xx, every error is the JSON envelope, no
+// stack trace, SQL or internal name in any answer, and nothing a rejected request touched changed.
+// FUZZ_RUNS cases (1,000 by default; `npm run test:long` runs 10,000). Rates are lifted here
+// (RATE_LIMITS=off, a test environment's), so every case reaches the route.
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../../src/app.ts";
+import { placed } from "../../support/builders.ts";
+import { api, apiWith, createPlatform, eventually } from "../helpers.ts";
+
+const RUNS = Number(env.FUZZ_RUNS) || 1000;
+const SELLER = "fz-seller";
+const LIFTED = { RATE_LIMITS: "off" };
+
+/** What no answer may show: a stack frame, SQL or a storage error, a source path. */
+const INTERNALS =
+  /\bat .+:\d+:\d+|SQLITE|D1_ERROR|no such (table|column)|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|TypeError|ReferenceError|node_modules|src\/\w+\/\w+\.ts/;
+
+const routes = [
+  ...new Set(
+    app.routes.filter((r) => r.method !== "ALL" && r.path !== "/v1/openapi.json").map((r) => `${r.method} ${r.path}`),
+  ),
+].sort();
+
+let tokens: (string | undefined)[];
+let key: string;
+
+async function snapshot() {
+  const summary = await (await api(`/v1/sellers/${SELLER}/summary`, { token: key })).json();
+  const webhooks = await (await api("/v1/webhooks", { token: key })).json();
+  return { summary: { ...(summary as object), updated_at: null }, webhooks };
+}
+
+beforeAll(async () => {
+  key = await createPlatform("fz");
+  const mint = async (body: unknown) =>
+    ((await (await api("/v1/sessions", { method: "POST", token: key, json: body })).json()) as { token: string }).token;
+  tokens = [
+    undefined,
+    key,
+    await mint({ seller_id: SELLER }),
+    await mint({ role: "operator" }),
+    "garbage",
+    "spk_0123456789abcdef0123",
+  ];
+  expect((await api("/v1/events", { method: "POST", token: key, json: [placed(SELLER, "o-fz", 0)] })).status).toBe(202);
+  const hook = { url: "https://hooks.fz.test/in", events: ["sla.breached"] };
+  expect((await api("/v1/webhooks", { method: "POST", token: key, json: hook })).status).toBe(201);
+  await eventually(async () => expect(((await snapshot()).summary as any).periods.all.orders).toBe(1));
+});
+
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.constantFrom("", "0", "-1", "1e309", "NaN", "null", "%00", "../..", "9".repeat(30), "2026-13-45", "s-1"),
+);
+const QUERY_NAMES = [
+  "metric",
+  "granularity",
+  "from",
+  "to",
+  "by",
+  "limit",
+  "window",
+  "cursor",
+  "sort",
+  "order",
+  "status",
+  "kind",
+  "compare",
+  "q",
+  "category",
+  "token",
+];
+
+const requests = fc.record({
+  route: fc.constantFrom(...routes),
+  params: fc.array(text, { minLength: 4, maxLength: 4 }),
+  query: fc.dictionary(fc.oneof(fc.constantFrom(...QUERY_NAMES), fc.string({ maxLength: 8 })), text, { maxKeys: 4 }),
+  body: fc.oneof(
+    fc.constant(undefined),
+    fc.json({ maxDepth: 3 }),
+    fc.string({ maxLength: 200 }),
+    fc
+      .array(
+        fc.dictionary(
+          fc.constantFrom("event_id", "type", "seller_id", "order_id", "occurred_at", "items", "visits"),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        { maxLength: 3 },
+      )
+      .map((v) => JSON.stringify(v)),
+  ),
+  contentType: fc.constantFrom(
+    undefined,
+    "application/json",
+    "application/x-ndjson",
+    "text/csv",
+    "text/plain",
+    "multipart/form-data",
+  ),
+  encoding: fc.constantFrom(undefined, undefined, "gzip", "br", "identity"),
+  token: fc.nat(5),
+});
+
+describe("fuzzing every route", () => {
+  it(`never answers 5xx, a bare error or an internal detail (${RUNS} cases)`, async () => {
+    const before = await snapshot();
+    const mutatedBy: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(requests, async ({ route, params, query, body, contentType, encoding, token }) => {
+        const [method, pattern] = route.split(" ") as [string, string];
+        let i = 0;
+        const path = pattern.replace(/:\w+/g, () => encodeURIComponent(params[i++]!));
+        const search = new URLSearchParams(query).toString();
+        const headers = new Headers();
+        if (contentType) headers.set("Content-Type", contentType);
+        if (encoding) headers.set("Content-Encoding", encoding);
+        const hasBody = method !== "GET" && method !== "HEAD" && body !== undefined;
+        const res = await apiWith(LIFTED, `${path}${search ? `?${search}` : ""}`, {
+          method,
+          headers,
+          ...(hasBody ? { body: body as string } : {}),
+          ...(tokens[token] ? { token: tokens[token] } : {}),
+        });
+        const answer = await res.text();
+        expect(res.status, `${method} ${path}`).toBeLessThan(500);
+        expect(answer, `${method} ${path}`).not.toMatch(INTERNALS);
+        if (res.status >= 400 && res.status !== 426) {
+          const error = JSON.parse(answer) as { error: { code: string; message: string } };
+          expect(typeof error.error.code).toBe("string");
+          expect(typeof error.error.message).toBe("string");
+        }
+        if (method !== "GET" && res.status < 300) mutatedBy.push(`${method} ${pattern} ${res.status}`);
+      }),
+      { numRuns: RUNS },
+    );
+    // Nothing the requests touched changed: no random body adds an event, a webhook or a deletion.
+    const changing = mutatedBy.filter((m) => !m.startsWith("POST /v1/imports ") && !m.startsWith("POST /v1/sessions "));
+    expect(changing).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  }, 600_000);
+});
