@@ -1,10 +1,10 @@
 /**
- * The core of the D1 schema (drizzle): platforms, hashed API keys, and the projections of the
- * SellerLedger objects, written as absolute values. Each feature keeps its tables in a file
- * beside this one; migrations/ is generated from them by `npm run db:generate` (drizzle-kit),
- * never pushed.
+ * The core of the D1 schema (drizzle): platforms, hashed API keys, the projections of the
+ * SellerLedger objects (written as absolute values) and the audit log. Each feature keeps its own
+ * tables in its folder (src/<feature>/*-tables.ts); migrations/ is generated from them all by
+ * `npm run db:generate` (drizzle-kit), never pushed.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { COUNTER_FIELDS, type CounterField } from "../metrics/counters.ts";
 
 export const platforms = sqliteTable("platforms", {
@@ -79,33 +79,6 @@ export const productHourly = sqliteTable(
 );
 
 /**
- * Queue messages that kept failing, kept for the operator to see and replay (src/dead-letters/record.ts);
- * each is copied to R2 (copy_key) before it is recorded here. A message recorded twice (its dead-letter
- * queue redelivered it) is one row: (queue, message_id) is unique.
- */
-export const deadLetters = sqliteTable(
-  "dead_letters",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    /** The dead-letter queue it arrived on (sellerpulse-events-dlq); it is replayed to the queue before it. */
-    queue: text("queue").notNull(),
-    body: text("body").notNull(),
-    receivedAt: text("received_at").notNull(),
-    /** The platform the message belongs to; null when it names none (then no operator sees it). */
-    platformId: text("platform_id"),
-    messageId: text("message_id"),
-    /** Why it failed, when the body says so (it is not a message its queue takes); null otherwise. */
-    error: text("error"),
-    copyKey: text("copy_key"),
-    replayedAt: text("replayed_at"),
-  },
-  (t) => [
-    uniqueIndex("dead_letters_by_message").on(t.queue, t.messageId),
-    index("dead_letters_by_platform").on(t.platformId, t.id),
-  ],
-);
-
-/**
  * The categories a platform's sellers have sold in, with the latest hour of a sale: written by
  * the flush beside product_hourly, so that the rankings job lists the categories to rank without
  * scanning the rollups.
@@ -131,4 +104,19 @@ export const shipHourly = sqliteTable(
     orders: integer("orders").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.hour, t.shipHours] })],
+);
+
+/** Who minted sessions, changed webhooks or replayed messages, and when. */
+export const audit = sqliteTable(
+  "audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platformId: text("platform_id").notNull(),
+    at: text("at").notNull(),
+    /** "platform key", "operator", or "admin" (the admin command). */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    subject: text("subject"),
+  },
+  (t) => [index("audit_by_platform").on(t.platformId, t.id)],
 );

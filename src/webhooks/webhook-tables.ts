@@ -1,7 +1,6 @@
 /**
  * Webhooks in D1: the platforms' subscriptions (no secret is stored: each is derived from the
- * webhook's id with WEBHOOK_SIGNING_KEY), every delivery with its attempts and outcome, and the
- * audit log of who changed what.
+ * webhook's id with WEBHOOK_SIGNING_KEY) and every delivery with its attempts and outcome.
  */
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -38,19 +37,4 @@ export const webhookDeliveries = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [index("deliveries_by_status").on(t.platformId, t.status, t.createdAt)],
-);
-
-/** Who minted sessions, changed webhooks or replayed messages, and when. */
-export const audit = sqliteTable(
-  "audit",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    platformId: text("platform_id").notNull(),
-    at: text("at").notNull(),
-    /** "platform key", "operator", or "admin" (the admin command). */
-    actor: text("actor").notNull(),
-    action: text("action").notNull(),
-    subject: text("subject"),
-  },
-  (t) => [index("audit_by_platform").on(t.platformId, t.id)],
 );
