@@ -7,7 +7,7 @@ import type { AppEnv } from "../http/authenticate.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
-import { ALERT_TYPES } from "../ledger/alert-store.ts";
+import { ALERT_TYPES } from "./alert-types.ts";
 
 /** The most alerts one read answers (the newest). */
 const MAX_ALERTS = 1_000;

@@ -4,18 +4,12 @@
  * hour, for a seller busy enough to judge). When each check is next due is kept in meta, so a
  * ledger woken from storage knows. Pure rules in src/alerts; this applies them to the storage.
  */
+
+import type { AlertType } from "../alerts/alert-types.ts";
 import { ANOMALY_WEEKS, anomaliesOf, MIN_MEDIAN_ORDERS } from "../alerts/anomaly.ts";
 import { THRESHOLD_TYPES, type Thresholds, thresholdsCrossed } from "../alerts/thresholds.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
-import {
-  type AlertType,
-  nextSlaDue,
-  type Owner,
-  openAlertIds,
-  raiseAlert,
-  raiseDueSla,
-  resolveAlert,
-} from "./alert-store.ts";
+import { nextSlaDue, type Owner, openAlertIds, raiseAlert, raiseDueSla, resolveAlert } from "./alert-store.ts";
 import { FIRST_ORDER_HOUR, HOUR_FIGURES, ORDERS_SINCE } from "./ledger-sql.ts";
 import { summaryOf } from "./reads.ts";
 

@@ -4,35 +4,8 @@
  * webhooks queue after the transaction commits) and marked dirty for the flush to D1. Also the
  * per-order SLA watch: when an accepted order's at-risk and breached alerts fall due.
  */
+import type { Alert, AlertChange, AlertDetails, AlertType } from "../alerts/alert-types.ts";
 import { ALERT } from "./ledger-sql.ts";
-
-export const ALERT_TYPES = [
-  "sla.at_risk",
-  "sla.breached",
-  "threshold.sla_compliance",
-  "threshold.cancellation_rate",
-  "threshold.avg_rating",
-  "anomaly.gmv",
-  "anomaly.orders",
-  "rank.entered_top10",
-  "rank.left_top10",
-  "report.ready",
-] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
-
-/** An alert as the API shows it. */
-export interface Alert {
-  alert_id: string;
-  type: AlertType;
-  status: "open" | "resolved";
-  raised_at: string;
-  resolved_at: string | null;
-  order_id?: string;
-  details: AlertDetails;
-}
-
-/** What an alert says beyond its type: JSON values only. */
-export type AlertDetails = Record<string, string | number | boolean | null>;
 
 type AlertRow = Omit<Alert, "details" | "order_id"> & { order_id: string | null; details: string };
 
@@ -41,20 +14,6 @@ const toAlert = ({ order_id, details, ...row }: AlertRow): Alert => ({
   ...(order_id === null ? {} : { order_id }),
   details: JSON.parse(details) as AlertDetails,
 });
-
-/** The webhooks queue's message for an alert that was raised or resolved. */
-export interface AlertChange {
-  platform: string;
-  seller_id: string;
-  alert: Alert;
-}
-
-/** An informational alert made by a job (rankings, reports) for a seller. */
-export interface Notice {
-  id: string;
-  type: AlertType;
-  details: AlertDetails;
-}
 
 export interface Owner {
   platform: string;

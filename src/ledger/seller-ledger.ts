@@ -11,6 +11,7 @@
  * summary, and pushes it. This object never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { Alert, Notice } from "../alerts/alert-types.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
 import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import type { SellerEvent } from "../events/schema.ts";
@@ -19,7 +20,7 @@ import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
 import { checkThresholds, nextAlertDue, runDue } from "./alert-checks.ts";
-import { type Alert, alertsOf, type Notice, raiseAlert, sendOutbox } from "./alert-store.ts";
+import { alertsOf, raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
 import * as flush from "./flush.ts";
 import { flushDelay, flushRetryDelay } from "./flush-delay.ts";

@@ -7,7 +7,7 @@
  * A run is a function of D1 and its hour: running it twice in an hour writes the same values.
  */
 
-import type { Notice } from "../ledger/alert-store.ts";
+import type { Notice } from "../alerts/alert-types.ts";
 import { HOUR_MS } from "../metrics/counters.ts";
 import { eachAtMost } from "../queues/at-most.ts";
 import { etagOf, type LastRun, lastRunKey, type PublishedRanking, rankingKey, topProductsBody } from "./published.ts";

@@ -7,7 +7,7 @@
  * retries (and across a redelivered alert change): a receiver may see it twice, never two ids.
  */
 import { z } from "zod";
-import { ALERT_TYPES, type AlertChange } from "../ledger/alert-store.ts";
+import { ALERT_TYPES, type AlertChange } from "../alerts/alert-types.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./retries.ts";
 import { secretOf, signatureHeader } from "./signature.ts";
 

@@ -4,13 +4,13 @@
  * Every change is audited.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { ALERT_TYPES } from "../alerts/alert-types.ts";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
-import { ALERT_TYPES } from "../ledger/alert-store.ts";
 import { secretOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
 
