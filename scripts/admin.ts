@@ -9,16 +9,10 @@
  * (create-platform on an existing platform, same currency, adds a key to it).
  */
 import { parseArgs } from "node:util";
+import { setThresholdsSql } from "../src/alerts/set-thresholds.ts";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import {
-  CURRENCY,
-  PLATFORM_ID,
-  quote,
-  revokeKeySql,
-  setSellerQuotaSql,
-  setThresholdsSql,
-} from "../src/db/admin-sql.ts";
+import { CURRENCY, PLATFORM_ID, quote, revokeKeySql, setSellerQuotaSql } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 import { rebuildSellerCommand } from "./rebuild-seller.ts";
 

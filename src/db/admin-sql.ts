@@ -1,9 +1,7 @@
 /**
  * SQL for the admin commands (scripts/admin.ts) and the test set-up: creating a platform and
- * an API key, setting a platform's alert thresholds. Only the key's SHA-256 hash is stored. Idempotent, so `npm start` may re-run it.
+ * an API key, revoking a key, setting a platform's seller quota (its thresholds: alerts/set-thresholds.ts). Only the key's SHA-256 hash is stored. Idempotent, so `npm start` may re-run it.
  */
-import type { Thresholds } from "../alerts/thresholds.ts";
-
 export const PLATFORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const CURRENCY = /^[A-Z]{3}$/;
 
@@ -36,17 +34,4 @@ export function setSellerQuotaSql(platform: string, maxSellers: number): string 
   if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
   if (!Number.isSafeInteger(maxSellers) || maxSellers < 0) throw new Error("a quota is a whole number, 0 or more");
   return `UPDATE platforms SET max_sellers = ${maxSellers} WHERE id = ${quote(platform)}`;
-}
-
-/** A platform's own alert thresholds (the defaults apply where it has none). */
-export function setThresholdsSql(platform: string, t: Thresholds, now: string): string {
-  if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
-  const rates = [t.slaComplianceMin, t.sellerCancellationRateMax];
-  if (rates.some((r) => !(r >= 0 && r <= 1))) throw new Error("a rate threshold is between 0 and 1");
-  if (!(t.avgRatingMin >= 1 && t.avgRatingMin <= 5)) throw new Error("a rating threshold is between 1 and 5");
-  const counts = [t.minShipped, t.minOrders, t.minRatings];
-  if (counts.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error("a minimum volume is a whole number, at least 1");
-  return `INSERT OR REPLACE INTO platform_thresholds VALUES (${quote(platform)}, ${t.slaComplianceMin}, ${t.minShipped},
-    ${t.sellerCancellationRateMax}, ${t.minOrders}, ${t.avgRatingMin}, ${t.minRatings}, ${quote(now)})`;
 }
