@@ -1,7 +1,6 @@
 /**
  * The operator's webhook deliveries: those that failed every retry (or any status) and replaying
- * one, which sends it again with a fresh day of retries. Also the audit log. The platform's own
- * rows only.
+ * one, which sends it again with a fresh day of retries. The platform's own rows only.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
@@ -103,30 +102,5 @@ opsDeliveries.openapi(
     await c.env.WEBHOOKS.send({ delivery: id } satisfies DeliveryMessage, { contentType: "json" });
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook_delivery.replayed", id).run();
     return c.json({ delivery_id: id, status: "pending" as const }, 202);
-  },
-);
-
-const auditSchema = z
-  .object({ at: z.string(), actor: z.string(), action: z.string(), subject: z.string().nullable() })
-  .openapi("AuditEntry");
-
-opsDeliveries.openapi(
-  createRoute({
-    method: "get",
-    path: "/audit",
-    summary: "Who minted sessions, changed webhooks or replayed messages, and when (newest first)",
-    security: [{ bearer: [] }],
-    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
-    responses: { 200: jsonContent(z.object({ entries: z.array(auditSchema) }), "The audit log"), ...errorResponses },
-  }),
-  async (c) => {
-    const { platform } = c.get("principal");
-    const { limit } = c.req.valid("query");
-    const { results } = await c.env.DB.prepare(
-      "SELECT at, actor, action, subject FROM audit WHERE platform_id = ? ORDER BY id DESC LIMIT ?",
-    )
-      .bind(platform.id, limit)
-      .all<z.infer<typeof auditSchema>>();
-    return c.json({ entries: results }, 200);
   },
 );
