@@ -22,7 +22,7 @@ export default defineConfig(async () => ({
                 WEBHOOK_SIGNING_KEY: "test-webhook-signing-key",
                 ENVIRONMENT: "test",
                 DASHBOARD_ORIGIN: "https://dashboard.sellerpulse.test",
-                // test/worker/pipeline/sdk.test.ts's event count (default 20,000; the run is 100,000).
+                // test/worker/pipeline/sdk.test.ts's event count (default 20,000; SDK_TEST_EVENTS=100000 for a longer run).
                 SDK_TEST_EVENTS: process.env.SDK_TEST_EVENTS ?? "",
                 // test/worker/http/fuzz.test.ts's case count (default 1,000; npm run test:long: 10,000).
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",

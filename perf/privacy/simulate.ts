@@ -48,7 +48,7 @@ function binomial(u: () => number, n: number, p: number): number {
 }
 
 /**
- * One seller: GMV log-normal with median $5,000 and σ = 1.2 (the issue's), order value
+ * One seller: GMV log-normal with median $5,000 and σ = 1.2, order value
  * log-normal around $40, orders = GMV ÷ order value; rejection, cancellation and lateness
  * rates that vary by seller and are realised over its orders (so small sellers pile up at 0
  * and 1); ratings on ~15% of orders (none: null); median hours to ship around 30.

@@ -1,5 +1,5 @@
 /**
- * The four periods of the summary (CONTRACT.md: UTC calendar days), the ranges the chart and the
+ * The four periods of the summary (UTC calendar days), the ranges the chart and the
  * breakdown ask for (so that both agree with the cards for the same period), and the periods the
  * cards compare with (the summary's `previous`, as the API defines them).
  */

@@ -1,6 +1,6 @@
 /**
  * What a typed read throws when the API answers an error: the status and the error envelope's
- * `code`, `message` and `details` (CONTRACT.md, "Errors"), so callers branch on `code`, not on text.
+ * `code`, `message` and `details` (docs/semantics.md, "Errors"), so callers branch on `code`, not on text.
  */
 
 export class SellerPulseError extends Error {

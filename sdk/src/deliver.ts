@@ -169,7 +169,7 @@ function isRejection(value: unknown): value is Rejection {
   return typeof r?.index === "number" && Array.isArray(r.errors) && r.errors.every((e) => typeof e === "string");
 }
 
-/** The error envelope's message (CONTRACT.md, "Errors"), or the status when the body is not one. */
+/** The error envelope's message (docs/semantics.md, "Errors"), or the status when the body is not one. */
 function messageOf(body: unknown, status: number): string {
   const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
   return typeof message === "string" ? message : `HTTP ${status}`;

@@ -1,6 +1,6 @@
 /**
  * The events waiting to be sent, as JSON, in tracking order, and how a request is cut from them:
- * at most 1,000 events and 1 MiB of JSON array (CONTRACT.md, "Events"). It never reorders,
+ * at most 1,000 events and 1 MiB of JSON array (docs/semantics.md, "Events"). It never reorders,
  * drops or copies an event; an event too large for any request never enters it.
  */
 

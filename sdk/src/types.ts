@@ -4,7 +4,7 @@
  */
 import type { components, paths } from "./generated/api.ts";
 
-/** One event as POST /v1/events takes it (CONTRACT.md, "Events"). */
+/** One event as POST /v1/events takes it (docs/semantics.md, "Events"). */
 export type SellerEvent = NonNullable<
   paths["/v1/events"]["post"]["requestBody"]
 >["content"]["application/json"][number];

@@ -1,6 +1,6 @@
 /**
  * verifyWebhook, for a platform's webhook receiver: checks `X-Signature: t=<unix seconds>,v1=<hex
- * HMAC-SHA256(secret, "<t>.<raw body>")>` (CONTRACT.md, "Webhooks") in constant time, and refuses a
+ * HMAC-SHA256(secret, "<t>.<raw body>")>` (docs/semantics.md, "Webhooks") in constant time, and refuses a
  * timestamp outside the tolerance, so a captured delivery cannot be replayed later.
  */
 

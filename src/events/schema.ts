@@ -1,5 +1,5 @@
 /**
- * The event contract (CONTRACT.md, "Events") as zod schemas: the one definition of an event.
+ * The events of the API (docs/semantics.md, "Events") as zod schemas: the one definition of an event.
  * The ingest API validates with it, the queue consumer re-parses message bodies with it, and
  * the simulator and tests build events from its types. Unknown fields are stripped (zod's
  * default), so they are never stored; timestamps are normalised to UTC.

@@ -1,6 +1,7 @@
 /**
  * Writes a ledger's changed rows to D1 as absolute values (upserts): repeating a flush
- * changes nothing, so alarms may run it any number of times (DESIGN invariant 1).
+ * changes nothing, so alarms may run it any number of times: the ledger is the truth, D1 its
+ * projection.
  *
  * Each table's rows go as one JSON array (per 600,000 characters: json-chunks.ts), read with
  * json_each: one statement per table however many rows changed, since a statement's fixed

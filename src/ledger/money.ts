@@ -1,5 +1,5 @@
 /**
- * Money rules (DESIGN invariant 5): integer minor units and basis points, and the one
+ * Money rules: integer minor units and basis points, and the one
  * rounding rule, commission rounded half up per order, in integer arithmetic.
  */
 import type { OrderItem } from "../events/schema.ts";

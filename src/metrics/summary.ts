@@ -1,5 +1,5 @@
 /**
- * The seller summary of CONTRACT.md ("The summary, exactly"), computed from hourly counters.
+ * The seller summary (docs/semantics.md, "The summary"), computed from hourly counters.
  * Periods are UTC calendar days: today, the 7 and 30 days ending today, and all time.
  * Rates are fractions, never rounded, and null when their divisor is 0.
  */

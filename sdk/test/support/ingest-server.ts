@@ -25,7 +25,7 @@ export interface IngestServerOptions {
   script?: Scripted[];
   /** Decompressed bytes beyond which a request is 413 (default 1 MiB, the contract's). */
   maxBytes?: number;
-  /** Why an event is invalid (CONTRACT.md: valid ones are kept, invalid ones listed); none by default. */
+  /** Why an event is invalid (the API keeps valid ones and lists invalid ones); none by default. */
   invalid?: (event: Record<string, unknown>) => string | undefined;
   /** Chooses an answer per request instead of (after) the script: random failures, say. */
   choose?: (request: ReceivedRequest) => Scripted | undefined;

@@ -48,7 +48,7 @@ export interface CohortSeller {
   readonly gmvByCategory: Readonly<Record<string, Minor>>;
 }
 
-/** k's default, and the floor below which it is refused outside tests (the rule). */
+/** k's default, and the floor below which it is refused outside tests (docs/privacy.md). */
 export const DEFAULT_K = 50;
 export const K_FLOOR = 20;
 

@@ -4,7 +4,7 @@
 // after the app has kept it (then the retry is a duplicate the ledgers must ignore); a close() in
 // the middle of the stream returns only once everything tracked before it is kept. 20,000 events
 // by default; SDK_TEST_EVENTS=100000 npx vitest run --project workers test/worker/pipeline/sdk.test.ts for
-// the 100,000.
+// 100,000.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DroppedEvents, type RejectedEvent, SellerPulse, type TrackedEvent } from "../../../sdk/src/index.ts";
