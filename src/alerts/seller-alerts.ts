@@ -7,22 +7,10 @@ import type { AppEnv } from "../http/authenticate.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
-import { ALERT_TYPES } from "./alert-types.ts";
+import { alertSchema } from "./alert-types.ts";
 
 /** The most alerts one read answers (the newest). */
 const MAX_ALERTS = 1_000;
-
-const alertSchema = z
-  .object({
-    alert_id: z.string().describe("stable: an alert is raised once however often its condition is seen"),
-    type: z.enum(ALERT_TYPES),
-    status: z.enum(["open", "resolved"]),
-    raised_at: z.string(),
-    resolved_at: z.string().nullable(),
-    order_id: z.string().optional(),
-    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-  })
-  .openapi("Alert");
 
 export const sellerAlerts = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

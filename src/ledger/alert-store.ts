@@ -111,33 +111,17 @@ export function raiseDueSla(sql: SqlStorage, owner: Owner, seq: number, nowMs: n
   for (const w of sql.exec<Watch>(ALERT.due, nowMs).toArray()) {
     let raised = w.raised;
     const deadline = new Date(w.deadline_ms).toISOString();
+    const raise = (type: "sla.at_risk" | "sla.breached", details: AlertDetails) => {
+      const alert = { id: slaAlertId(type, w.order_id), type, orderId: w.order_id, details };
+      if (raiseAlert(sql, owner, seq, alert, now)) count++;
+    };
     if (raised === 0 && nowMs >= w.risk_ms) {
       const hoursLeft = Math.max(0, (w.deadline_ms - nowMs) / 3_600_000);
-      const details = { order_id: w.order_id, deadline, hours_left: Math.round(hoursLeft * 100) / 100 };
-      if (
-        raiseAlert(
-          sql,
-          owner,
-          seq,
-          { id: slaAlertId("sla.at_risk", w.order_id), type: "sla.at_risk", orderId: w.order_id, details },
-          now,
-        )
-      )
-        count++;
+      raise("sla.at_risk", { order_id: w.order_id, deadline, hours_left: Math.round(hoursLeft * 100) / 100 });
       raised = 1;
     }
     if (raised === 1 && nowMs > w.deadline_ms) {
-      const details = { order_id: w.order_id, deadline };
-      if (
-        raiseAlert(
-          sql,
-          owner,
-          seq,
-          { id: slaAlertId("sla.breached", w.order_id), type: "sla.breached", orderId: w.order_id, details },
-          now,
-        )
-      )
-        count++;
+      raise("sla.breached", { order_id: w.order_id, deadline });
       raised = 2;
     }
     sql.exec(ALERT.watch, w.order_id, w.risk_ms, w.deadline_ms, raised, nextDue(raised, w.risk_ms, w.deadline_ms));

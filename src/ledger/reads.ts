@@ -16,7 +16,15 @@ import {
   summarize,
   totalsFromBuckets,
 } from "../metrics/summary.ts";
-import { bucketMs, type Granularity, hourRange, type Metric, type Point, timeseries } from "../metrics/timeseries.ts";
+import {
+  type Breakdown,
+  bucketMs,
+  type Granularity,
+  hourRange,
+  type Metric,
+  type Point,
+  timeseries,
+} from "../metrics/timeseries.ts";
 import {
   BREAKDOWN,
   IGNORED,
@@ -30,11 +38,7 @@ import {
   TIMESERIES,
 } from "./ledger-sql.ts";
 
-export interface BreakdownRow {
-  key: string;
-  gmv: number;
-  orders: number;
-}
+export type BreakdownRow = Breakdown["rows"][number];
 
 export type ProductTotal = { product_id: string; category: string; units: number; revenue: number };
 

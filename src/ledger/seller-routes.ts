@@ -7,17 +7,12 @@ import { SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
-import {
-  breakdownSchema,
-  errorResponses,
-  jsonContent,
-  summarySchema,
-  timeseriesSchema,
-} from "../http/openapi/schemas.ts";
+import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader, wellEncodedId } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
-import { bucketCount, METRICS } from "../metrics/timeseries.ts";
+import { summarySchema } from "../metrics/summary.ts";
+import { breakdownSchema, bucketCount, METRICS, timeseriesSchema } from "../metrics/timeseries.ts";
 import { sendJsonText } from "./json-response.ts";
 import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "./live-protocol.ts";
 

@@ -1,51 +1,63 @@
 /**
  * The seller summary (docs/semantics.md, "The summary"), computed from hourly counters.
  * Periods are UTC calendar days: today, the 7 and 30 days ending today, and all time.
- * Rates are fractions, never rounded, and null when their divisor is 0.
+ * Rates are fractions, never rounded, and null when their divisor is 0. The summary's zod schema
+ * is its one definition: the API documents and the code types it from the same object.
  */
+import { z } from "@hono/zod-openapi";
 import { type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "./counters.ts";
 
-export interface Period {
-  gmv: number;
-  orders: number;
-  accepted: number;
-  rejected: number;
-  cancelled: number;
-  cancelled_by_seller: number;
-  acceptance_rate: number | null;
-  cancellation_rate: number | null;
-  seller_cancellation_rate: number | null;
-  shipped: number;
-  shipped_on_time: number;
-  late_shipments: number;
-  sla_compliance: number | null;
-  ratings: number;
-  avg_rating: number | null;
-  positive_ratings: number;
-  negative_ratings: number;
-  visits: number;
-  conversion_rate: number | null;
-  refunds: number;
-  payout_accrued: number;
-  payout_paid: number;
-}
+const count = z.int();
+const money = z.int().describe("minor units (cents)");
+const rate = z.number().nullable().describe("a fraction from 0 to 1; null when its divisor is 0");
 
-export interface OpenOrders {
-  awaiting_acceptance: number;
-  awaiting_shipment: number;
-  overdue: number;
-}
+const periodSchema = z
+  .object({
+    gmv: money,
+    orders: count,
+    accepted: count,
+    rejected: count,
+    cancelled: count,
+    cancelled_by_seller: count,
+    acceptance_rate: rate,
+    cancellation_rate: rate,
+    seller_cancellation_rate: rate,
+    shipped: count,
+    shipped_on_time: count,
+    late_shipments: count,
+    sla_compliance: rate,
+    ratings: count,
+    avg_rating: z.number().nullable(),
+    positive_ratings: count,
+    negative_ratings: count,
+    visits: count,
+    conversion_rate: z.number().nullable().describe("orders ÷ visits, not capped at 1"),
+    refunds: money,
+    payout_accrued: money,
+    payout_paid: money,
+  })
+  .openapi("Period");
 
-export interface Summary {
-  seller_id: string;
-  currency: string;
-  updated_at: string | null;
-  /** The start of the first UTC hour with any figure (an extension of the contract); null with none. */
-  since: string | null;
-  periods: { today: Period; "7d": Period; "30d": Period; all: Period };
-  payout: { accrued: number; paid: number; pending: number; commission: number; fees: number; refunds: number };
-  open: OpenOrders;
-}
+export const summarySchema = z
+  .object({
+    seller_id: z.string(),
+    currency: z.string(),
+    updated_at: z.string().nullable(),
+    since: z.string().nullable().describe("the start of the first UTC hour with any figure; null with none"),
+    periods: z.object({ today: periodSchema, "7d": periodSchema, "30d": periodSchema, all: periodSchema }),
+    payout: z.object({ accrued: money, paid: money, pending: money, commission: money, fees: money, refunds: money }),
+    open: z.object({ awaiting_acceptance: count, awaiting_shipment: count, overdue: count }),
+    previous: z
+      .object({ today: periodSchema, "7d": periodSchema, "30d": periodSchema })
+      .optional()
+      .describe(
+        "with ?compare=previous: today's hours of yesterday (up to the current hour), and the 7 and 30 days before 7d and 30d",
+      ),
+  })
+  .openapi("Summary");
+export type Period = z.infer<typeof periodSchema>;
+export type OpenOrders = Summary["open"];
+export type Summary = z.infer<typeof summarySchema>;
 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 

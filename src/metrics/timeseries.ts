@@ -2,6 +2,8 @@
  * Timeseries and breakdown shapes over hourly counters. Buckets are UTC hours or days; the
  * buckets of a range are those starting in [from, to), every one present, zeros included.
  */
+
+import { z } from "@hono/zod-openapi";
 import { type CounterField, type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "./counters.ts";
 import { type Period, periodOf } from "./summary.ts";
 
@@ -40,10 +42,26 @@ export const METRIC_FIELDS: Record<Metric, readonly CounterField[]> = {
   payout_paid: ["payout_paid"],
 };
 
-export interface Point {
-  t: string;
-  value: number | null;
-}
+const countSchema = z.int();
+const moneySchema = z.int().describe("minor units (cents)");
+const pointSchema = z.object({ t: z.string(), value: z.number().nullable() });
+export type Point = z.infer<typeof pointSchema>;
+
+export const timeseriesSchema = z
+  .object({
+    metric: z.string(),
+    granularity: z.enum(["hour", "day"]),
+    points: z.array(pointSchema),
+  })
+  .openapi("Timeseries");
+
+export const breakdownSchema = z
+  .object({
+    by: z.enum(["category", "channel"]),
+    rows: z.array(z.object({ key: z.string(), gmv: moneySchema, orders: countSchema })),
+  })
+  .openapi("Breakdown");
+export type Breakdown = z.infer<typeof breakdownSchema>;
 
 export const bucketMs = (granularity: Granularity): number => (granularity === "hour" ? HOUR_MS : DAY_MS);
 

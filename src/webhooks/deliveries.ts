@@ -7,25 +7,12 @@
  * retries (and across a redelivered alert change): a receiver may see it twice, never two ids.
  */
 import { z } from "zod";
-import { ALERT_TYPES, type AlertChange } from "../alerts/alert-types.ts";
+import { type AlertChange, alertChangeSchema } from "../alerts/alert-types.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./retries.ts";
 import { secretOf, signatureHeader } from "./signature.ts";
 
 const TIMEOUT_MS = 10_000;
-const alertChange = z.object({
-  platform: z.string(),
-  seller_id: z.string(),
-  alert: z.object({
-    alert_id: z.string(),
-    type: z.enum(ALERT_TYPES),
-    status: z.enum(["open", "resolved"]),
-    raised_at: z.string(),
-    resolved_at: z.string().nullable(),
-    order_id: z.string().optional(),
-    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-  }),
-}) satisfies z.ZodType<AlertChange>;
-const messageSchema = z.union([alertChange, z.object({ delivery: z.string() })]);
+const messageSchema = z.union([alertChangeSchema, z.object({ delivery: z.string() })]);
 
 export type DeliveryMessage = { delivery: string };
 
