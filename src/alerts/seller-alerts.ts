@@ -2,8 +2,11 @@
  * GET /v1/sellers/{id}/alerts: the seller's alerts, newest first, from its ledger (fresh the
  * moment one is raised): the open ones by default, or all of them.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/authenticate.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, READERS } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
@@ -19,11 +22,11 @@ sellerAlerts.openapi(
     method: "get",
     path: "/{id}/alerts",
     summary: "The seller's alerts, newest first (open ones by default)",
-    security: [{ bearer: [] }],
+    ...operation("listSellerAlerts", "Seller reads", READERS),
     middleware: reader,
     request: { params, query: z.object({ status: z.enum(["open", "all"]).default("open") }) },
     responses: {
-      200: jsonContent(z.object({ alerts: z.array(alertSchema) }), "At most the newest 1,000"),
+      200: jsonContent(z.object({ alerts: z.array(alertSchema) }), "At most the newest 1,000", ex.ALERTS),
       ...errorResponses,
     },
   }),

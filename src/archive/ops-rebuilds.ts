@@ -3,12 +3,15 @@
  * until it says whether the rebuilt summary equals the live one. The operator's or the platform
  * key's, for its own sellers; `node scripts/admin.ts rebuild-seller` drives both.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { ApiError } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { sendJobs } from "../queues/job-messages.ts";
@@ -40,12 +43,21 @@ opsRebuilds.openapi(
     method: "post",
     path: "/rebuilds",
     summary: "Replay a seller's archived events into a scratch ledger and compare it with the live one",
-    security: [{ bearer: [] }],
+    ...operation("startRebuild", "Operator", OPERATOR),
     request: {
-      body: { content: { "application/json": { schema: z.object({ seller_id: sellerIdSchema }) } }, required: true },
+      body: {
+        content: {
+          "application/json": { schema: z.object({ seller_id: sellerIdSchema }), example: ex.REBUILD_REQUEST },
+        },
+        required: true,
+      },
     },
     responses: {
-      202: jsonContent(z.object({ rebuild_id: z.string() }), "Started: follow it at /v1/ops/rebuilds/{id}"),
+      202: jsonContent(
+        z.object({ rebuild_id: z.string() }),
+        "Started: follow it at /v1/ops/rebuilds/{id}",
+        ex.REBUILD_STARTED,
+      ),
       ...errorResponses,
     },
   }),
@@ -72,10 +84,17 @@ opsRebuilds.openapi(
     method: "get",
     path: "/rebuilds/{id}",
     summary: "A rebuild's progress, and once done whether the rebuilt summary equals the live one",
-    security: [{ bearer: [] }],
-    request: { params: z.object({ id: z.string().max(64) }) },
+    ...operation("getRebuild", "Operator", OPERATOR),
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .max(64)
+          .openapi({ param: { example: ex.REBUILD.rebuild_id } }),
+      }),
+    },
     responses: {
-      200: jsonContent(rebuildSchema, "The rebuild"),
+      200: jsonContent(rebuildSchema, "The rebuild", ex.REBUILD),
       404: jsonContent(errorSchema, "No such rebuild (they are kept a week)"),
       ...errorResponses,
     },

@@ -3,8 +3,11 @@
  * them), its runs with what the operator should know (sellers left out, refusals), and the
  * privacy budget: the cap per seller per calendar year and the most any seller has spent.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { benchmarkConfig } from "./config.ts";
@@ -57,9 +60,9 @@ opsBenchmarks.openapi(
     method: "get",
     path: "/benchmarks",
     summary: "The platform's benchmark releases, runs and privacy budget (operator)",
-    security: [{ bearer: [] }],
+    ...operation("getOpsBenchmarks", "Operator", OPERATOR),
     middleware: [authenticate, operatorAccess],
-    responses: { 200: jsonContent(opsBenchmarksSchema, "Newest first"), ...errorResponses },
+    responses: { 200: jsonContent(opsBenchmarksSchema, "Newest first", ex.OPS_BENCHMARKS), ...errorResponses },
   }),
   async (c) => {
     const { platform } = c.get("principal");

@@ -3,8 +3,11 @@
  * the seller's own exact figure sits among them. Reads released rows (KV), the seller's own
  * placement and the seller's own ledger, nothing of any other seller: it imports no rollup query.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/authenticate.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, READERS } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
@@ -50,10 +53,13 @@ sellerBenchmarks.openapi(
     method: "get",
     path: "/{id}/benchmarks",
     summary: "The seller's cohort benchmarks: noised percentile bands per metric, and where the seller sits",
-    security: [{ bearer: [] }],
+    ...operation("getSellerBenchmarks", "Seller reads", READERS),
     middleware: reader,
     request: { params },
-    responses: { 200: jsonContent(benchmarksSchema, "The latest release for this seller"), ...errorResponses },
+    responses: {
+      200: jsonContent(benchmarksSchema, "The latest release for this seller", ex.BENCHMARKS),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { id } = c.req.valid("param");

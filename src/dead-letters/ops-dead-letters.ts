@@ -3,11 +3,14 @@
  * src/dead-letters/record.ts), and replaying one, which sends its body again to the queue it failed
  * on. The platform's own dead letters only; one that names no platform is shown to none.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { ApiError } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 
@@ -37,7 +40,7 @@ opsDeadLetters.openapi(
     method: "get",
     path: "/dead-letters",
     summary: "Queue messages that failed every retry (open: not replayed yet), newest first",
-    security: [{ bearer: [] }],
+    ...operation("listDeadLetters", "Operator", OPERATOR),
     request: {
       query: z.object({
         status: z.enum(["open", "replayed", "all"]).default("open"),
@@ -50,6 +53,7 @@ opsDeadLetters.openapi(
       200: jsonContent(
         z.object({ dead_letters: z.array(deadLetterSchema), next_cursor: z.string().nullable() }),
         "The dead letters",
+        ex.DEAD_LETTERS,
       ),
       ...errorResponses,
     },
@@ -80,12 +84,24 @@ opsDeadLetters.openapi(
     method: "post",
     path: "/dead-letters/{id}/replay",
     summary: "Send a dead letter's body again to the queue it failed on (events are deduplicated: safe)",
-    security: [{ bearer: [] }],
-    request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+    ...operation("replayDeadLetter", "Operator", OPERATOR),
+    request: {
+      params: z.object({
+        id: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .openapi({ param: { example: ex.DEAD_LETTER_REPLAYED.id } }),
+      }),
+    },
     responses: {
-      202: jsonContent(z.object({ id: z.int(), queue: z.string(), replayed_at: z.string() }), "Back on its queue"),
+      202: jsonContent(
+        z.object({ id: z.int(), queue: z.string(), replayed_at: z.string() }),
+        "Back on its queue",
+        ex.DEAD_LETTER_REPLAYED,
+      ),
       404: jsonContent(errorSchema, "No such dead letter"),
-      409: jsonContent(errorSchema, "Replayed already"),
+      409: jsonContent(errorSchema, "Replayed already", ex.DEAD_LETTER_REPLAYED_ALREADY),
       ...errorResponses,
     },
   }),

@@ -9,7 +9,7 @@ import { type AppEnv, authenticate, sellerAccess } from "./authenticate.ts";
 import { badRequest } from "./errors.ts";
 
 export const params = z.object({
-  id: sellerIdSchema.openapi({ param: { name: "id", in: "path" }, example: "s-17" }),
+  id: sellerIdSchema.openapi({ param: { name: "id", in: "path", example: "s-17" }, example: "s-17" }),
 });
 
 /**

@@ -4,9 +4,12 @@
  * the import's progress as the job commits it. A platform's imports are its own: another
  * platform's id is 404, as if it did not exist.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, authenticate, operatorAccess, requirePlatformKey } from "../http/authenticate.ts";
 import { ApiError } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { sendJobs } from "../queues/job-messages.ts";
@@ -39,12 +42,15 @@ imports.openAPIRegistry.registerPath({
   method: "post",
   path: "/", // mounted at /v1/imports
   summary: "Upload a file of events (NDJSON or CSV, plain or gzip, at most 100 MiB decompressed)",
-  security: [{ bearer: [] }],
+  ...operation("createImport", "Events", PLATFORM),
   request: {
     body: {
       content: {
-        "application/x-ndjson": { schema: z.string().describe("one event per line") },
-        "text/csv": { schema: z.string().describe("a header, then one event per row (columns in the README)") },
+        "application/x-ndjson": { schema: z.string().describe("one event per line"), example: ex.EVENTS_NDJSON },
+        "text/csv": {
+          schema: z.string().describe("a header, then one event per row (columns in the README)"),
+          example: ex.IMPORT_CSV,
+        },
       },
     },
   },
@@ -52,6 +58,7 @@ imports.openAPIRegistry.registerPath({
     202: jsonContent(
       z.object({ import_id: z.string(), rows_total: z.int(), bytes: z.int() }),
       "Stored; the rows are being imported",
+      ex.IMPORT_QUEUED,
     ),
     ...errorResponses,
     400: jsonContent(
@@ -98,11 +105,18 @@ imports.openapi(
     method: "get",
     path: "/{id}",
     summary: "An import's progress and its first rejected rows",
-    security: [{ bearer: [] }],
-    request: { params: z.object({ id: z.string().max(100) }) },
+    ...operation("getImport", "Events", OPERATOR),
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .max(100)
+          .openapi({ param: { example: ex.IMPORT.import_id } }),
+      }),
+    },
     middleware: [operatorAccess],
     responses: {
-      200: jsonContent(importSchema, "The import"),
+      200: jsonContent(importSchema, "The import", ex.IMPORT),
       ...errorResponses,
       404: jsonContent(errorSchema, "No such import for this platform"),
     },

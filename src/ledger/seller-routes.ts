@@ -2,11 +2,14 @@
  * Seller reads: summary, timeseries, breakdown and the live WebSocket. Each is answered by
  * the seller's own SellerLedger; a seller token reaches only its own seller (403 otherwise).
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, READERS } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader, wellEncodedId } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
@@ -44,7 +47,7 @@ sellers.openapi(
     method: "get",
     path: "/{id}/summary",
     summary: "The seller's live summary: today, 7d, 30d and all time, payouts and open orders",
-    security: [{ bearer: [] }],
+    ...operation("getSellerSummary", "Seller reads", READERS),
     middleware: reader,
     request: {
       params,
@@ -52,7 +55,7 @@ sellers.openapi(
         compare: z.enum(["previous"]).optional().describe("adds `previous`: the periods each is compared with"),
       }),
     },
-    responses: { 200: jsonContent(summarySchema, "The summary"), ...errorResponses },
+    responses: { 200: jsonContent(summarySchema, "The summary", ex.SUMMARY), ...errorResponses },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -67,7 +70,7 @@ sellers.openapi(
     method: "get",
     path: "/{id}/timeseries",
     summary: "One metric by hour or day over [from, to), every bucket present",
-    security: [{ bearer: [] }],
+    ...operation("getSellerTimeseries", "Seller reads", READERS),
     middleware: reader,
     request: {
       params,
@@ -77,7 +80,7 @@ sellers.openapi(
         ...range,
       }),
     },
-    responses: { 200: jsonContent(timeseriesSchema, "The points"), ...errorResponses },
+    responses: { 200: jsonContent(timeseriesSchema, "The points", ex.TIMESERIES), ...errorResponses },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -102,10 +105,10 @@ sellers.openapi(
     summary: "GMV and orders by category or channel over [from, to) (all time by default)",
     description:
       "Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.",
-    security: [{ bearer: [] }],
+    ...operation("getSellerBreakdown", "Seller reads", READERS),
     middleware: reader,
     request: { params, query: z.object({ by: z.enum(["category", "channel"]), ...range }) },
-    responses: { 200: jsonContent(breakdownSchema, "The rows"), ...errorResponses },
+    responses: { 200: jsonContent(breakdownSchema, "The rows", ex.BREAKDOWN), ...errorResponses },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -125,7 +128,7 @@ sellers.openapi(
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
     description:
       "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.",
-    security: [{ bearer: [] }],
+    ...operation("openSellerLive", "Seller reads", READERS),
     middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
       params,

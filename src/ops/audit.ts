@@ -2,8 +2,11 @@
  * GET /v1/ops/audit: who minted sessions, changed webhooks or replayed messages, and when
  * (db/audit.ts writes each entry beside its change). The platform's own entries only; read-only.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 
@@ -19,9 +22,12 @@ opsAudit.openapi(
     method: "get",
     path: "/audit",
     summary: "Who minted sessions, changed webhooks or replayed messages, and when (newest first)",
-    security: [{ bearer: [] }],
+    ...operation("listAuditEntries", "Operator", OPERATOR),
     request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
-    responses: { 200: jsonContent(z.object({ entries: z.array(auditSchema) }), "The audit log"), ...errorResponses },
+    responses: {
+      200: jsonContent(z.object({ entries: z.array(auditSchema) }), "The audit log", ex.AUDIT),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { platform } = c.get("principal");

@@ -3,10 +3,13 @@
  * count (one that made no sense in the order's state, or came past the order's cap), each with why.
  * Read from the seller's own ledger; a seller of the caller's platform only, and never to a seller.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 
@@ -45,9 +48,11 @@ opsIgnoredEvents.openapi(
     method: "get",
     path: "/sellers/{id}/ignored-events",
     summary: "A seller's order events that did not count, and why (by order, then event id)",
-    security: [{ bearer: [] }],
+    ...operation("listIgnoredEvents", "Operator", OPERATOR),
     request: {
-      params: z.object({ id: sellerIdSchema.openapi({ param: { name: "id", in: "path" }, example: "s-17" }) }),
+      params: z.object({
+        id: sellerIdSchema.openapi({ param: { name: "id", in: "path", example: "s-17" }, example: "s-17" }),
+      }),
       query: z.object({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         cursor: z.string().max(2000).optional().describe("next_cursor of the page before"),
@@ -61,6 +66,7 @@ opsIgnoredEvents.openapi(
           next_cursor: z.string().nullable(),
         }),
         "The seller's ignored events",
+        ex.IGNORED_EVENTS,
       ),
       ...errorResponses,
     },

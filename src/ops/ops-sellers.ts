@@ -3,9 +3,12 @@
  * flush writes (so figures may lag the ledgers by the flush delay): one D1 query per page,
  * whatever the number of sellers, and one for the liability. The platform's own sellers only.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 
@@ -72,7 +75,7 @@ opsSellers.openapi(
     method: "get",
     path: "/sellers",
     summary: "The platform's sellers with health, flags and trailing-7-day figures, a page at a time",
-    security: [{ bearer: [] }],
+    ...operation("listOpsSellers", "Operator", OPERATOR),
     request: {
       query: z.object({
         flagged: z.enum(["true", "false"]).optional().describe("true: flagged sellers only"),
@@ -82,7 +85,11 @@ opsSellers.openapi(
       }),
     },
     responses: {
-      200: jsonContent(z.object({ sellers: z.array(opsSellerSchema), next_cursor: z.string().nullable() }), "A page"),
+      200: jsonContent(
+        z.object({ sellers: z.array(opsSellerSchema), next_cursor: z.string().nullable() }),
+        "A page",
+        ex.OPS_SELLERS,
+      ),
       ...errorResponses,
     },
   }),
@@ -129,8 +136,11 @@ opsSellers.openapi(
     method: "get",
     path: "/payouts",
     summary: "The platform's payout liability: the sums of its sellers' lifetime payout balances",
-    security: [{ bearer: [] }],
-    responses: { 200: jsonContent(payoutsSchema, "The liability, in the platform's currency"), ...errorResponses },
+    ...operation("getOpsPayouts", "Operator", OPERATOR),
+    responses: {
+      200: jsonContent(payoutsSchema, "The liability, in the platform's currency", ex.OPS_PAYOUTS),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { platform } = c.get("principal");

@@ -3,11 +3,14 @@
  * 202 once every valid event is on the queue (nothing acknowledged is ever lost); the
  * invalid ones are listed in `rejected`. With no valid event at all, 400 and the same list.
  */
+
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eventSchema } from "../events/schema.ts";
 import { validateEvents } from "../events/validate.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorSchema } from "../http/openapi/schemas.ts";
 import { EVENTS_PER_UNIT, INGEST_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
 import { withinSellerQuota } from "../limits/seller-quota.ts";
@@ -25,23 +28,23 @@ ingest.openAPIRegistry.registerPath({
   method: "post",
   path: "/", // mounted at /v1/events
   summary: "Post up to 1,000 events (JSON array or NDJSON, plain or gzip, at most 1 MiB decompressed)",
-  security: [{ bearer: [] }],
+  ...operation("ingestEvents", "Events", PLATFORM),
   request: {
     body: {
       content: {
-        "application/json": { schema: z.array(eventSchema).min(1).max(1000) },
-        "application/x-ndjson": { schema: z.string().describe("one event per line") },
+        "application/json": { schema: z.array(eventSchema).min(1).max(1000), example: ex.INGEST_JSON },
+        "application/x-ndjson": { schema: z.string().describe("one event per line"), example: ex.EVENTS_NDJSON },
       },
     },
   },
   responses: {
     202: {
       description: "Every valid event is durably queued",
-      content: { "application/json": { schema: ingestResponseSchema } },
+      content: { "application/json": { schema: ingestResponseSchema, example: ex.INGEST_ACCEPTED } },
     },
     400: {
       description: "Not JSON/NDJSON, not an array, empty, over 1,000 events, or no valid event",
-      content: { "application/json": { schema: errorSchema } },
+      content: { "application/json": { schema: errorSchema, example: ex.INGEST_NONE_VALID } },
     },
     401: { description: "Missing, wrong or revoked key", content: { "application/json": { schema: errorSchema } } },
     403: {

@@ -3,8 +3,11 @@
  * units and revenue over its window (from the seller's ledger) and their rank by units in their
  * category, now and in the run before (from the rankings history). Only the seller's figures.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/authenticate.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, READERS } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
@@ -36,10 +39,13 @@ sellerProducts.openapi(
     method: "get",
     path: "/{id}/products",
     summary: "The seller's products in the last hourly ranking: units, revenue, rank and previous rank",
-    security: [{ bearer: [] }],
+    ...operation("getSellerProducts", "Seller reads", READERS),
     middleware: reader,
     request: { params, query: z.object({ window: z.enum(RANKING_WINDOWS).default("24h") }) },
-    responses: { 200: jsonContent(sellerProductsSchema, "The seller's products, most units first"), ...errorResponses },
+    responses: {
+      200: jsonContent(sellerProductsSchema, "The seller's products, most units first", ex.SELLER_PRODUCTS),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { id } = c.req.valid("param");

@@ -4,8 +4,11 @@
  * Workers Cache and KV only, never D1 or a Durable Object: the hourly job publishes each list
  * ready to send, and each layer keeps it until the next run replaces it.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/authenticate.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, PUBLIC } from "../http/openapi/operations.ts";
 import { errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { SECURITY_HEADERS } from "../http/security-headers.ts";
 import { validationHook } from "../http/validation.ts";
@@ -42,11 +45,12 @@ topProducts.openapi(
   createRoute({
     method: "get",
     path: "/{platform}/categories/{category}/top-products",
+    ...operation("getTopProducts", "Public", PUBLIC),
     summary: "A category's top products of the last hourly ranking (public, cacheable)",
     request: {
       params: z.object({
-        platform: z.string().openapi({ param: { name: "platform", in: "path" }, example: "demo" }),
-        category: z.string().openapi({ param: { name: "category", in: "path" }, example: "electronics" }),
+        platform: z.string().openapi({ param: { name: "platform", in: "path", example: "demo" }, example: "demo" }),
+        category: z.string().openapi({ param: { name: "category", in: "path", example: "shoes" }, example: "shoes" }),
       }),
       query: z.object({
         window: z.enum(RANKING_WINDOWS).default("24h"),
@@ -55,7 +59,7 @@ topProducts.openapi(
       }),
     },
     responses: {
-      200: jsonContent(topProductsSchema, "The list; an unknown platform or category has no products"),
+      200: jsonContent(topProductsSchema, "The list; an unknown platform or category has no products", ex.TOP_PRODUCTS),
       304: { description: "Not modified (If-None-Match matched the ETag)" },
       400: jsonContent(errorSchema, "A bad window, by or limit"),
     },

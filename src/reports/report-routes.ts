@@ -4,11 +4,14 @@
  * seller's session gets the header and its own rows only, found by its exact seller id in the
  * ranges kept beside the file: never by reading cells, whose spreadsheet escaping is not the id.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Platform } from "../auth/principal.ts";
 import { csvRecord } from "../files/csv-write.ts";
 import { type AppEnv, authenticate } from "../http/authenticate.ts";
 import { ApiError, unavailable } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, READERS } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { reportKey } from "./report-key.ts";
@@ -35,8 +38,8 @@ reports.openapi(
     method: "get",
     path: "/",
     summary: "The daily reports written for the platform, newest first",
-    security: [{ bearer: [] }],
-    responses: { 200: jsonContent(reportListSchema, "The reports"), ...errorResponses },
+    ...operation("listReports", "Reports", READERS),
+    responses: { 200: jsonContent(reportListSchema, "The reports", ex.REPORTS), ...errorResponses },
   }),
   async (c) => {
     const principal = c.get("principal");
@@ -55,13 +58,18 @@ reports.openapi(
     method: "get",
     path: "/{date}",
     summary: "One day's report as CSV (a seller's session gets its own rows only)",
-    security: [{ bearer: [] }],
+    ...operation("getReport", "Reports", READERS),
     request: {
-      params: z.object({ date: z.iso.date().describe("a UTC day, YYYY-MM-DD") }),
+      params: z.object({
+        date: z.iso
+          .date()
+          .describe("a UTC day, YYYY-MM-DD")
+          .openapi({ param: { example: "2026-12-03" } }),
+      }),
       query: z.object({ kind: z.enum(REPORT_KINDS) }),
     },
     responses: {
-      200: { description: "The CSV", content: { "text/csv": { schema: z.string() } } },
+      200: { description: "The CSV", content: { "text/csv": { schema: z.string(), example: ex.REPORT_CSV } } },
       ...errorResponses,
       404: jsonContent(errorSchema, "No report of that day and kind"),
     },

@@ -2,6 +2,7 @@
  * POST /v1/sessions: a platform mints a short-lived session for one of its sellers
  * (`{ seller_id }`) or for its operator (`{ role: "operator" }`). Sellers never hold the key.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { actorOf } from "../auth/principal.ts";
@@ -10,6 +11,8 @@ import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "../http/authenticate.ts";
 import { ApiError } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { SESSION_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
 import { validationHook } from "../http/validation.ts";
@@ -64,9 +67,14 @@ sessions.openapi(
     method: "post",
     path: "/",
     summary: "Mint a seller or operator session (platform key only)",
-    security: [{ bearer: [] }],
-    request: { body: { content: { "application/json": { schema: sessionRequest } }, required: true } },
-    responses: { 200: jsonContent(sessionResponse, "The session"), ...errorResponses },
+    ...operation("createSession", "Sessions", PLATFORM),
+    request: {
+      body: {
+        content: { "application/json": { schema: sessionRequest, examples: ex.SESSION_REQUESTS } },
+        required: true,
+      },
+    },
+    responses: { 200: jsonContent(sessionResponse, "The session", ex.SESSION), ...errorResponses },
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));

@@ -2,11 +2,14 @@
  * The operator's webhook deliveries: those that failed every retry (or any status) and replaying
  * one, which sends it again with a fresh day of retries. The platform's own rows only.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { ApiError } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import type { DeliveryMessage } from "./deliveries.ts";
@@ -37,7 +40,7 @@ opsDeliveries.openapi(
     method: "get",
     path: "/webhook-deliveries",
     summary: "Webhook deliveries by status (failed: every retry for a day failed), newest first",
-    security: [{ bearer: [] }],
+    ...operation("listWebhookDeliveries", "Operator", OPERATOR),
     request: {
       query: z.object({
         status: z.enum(["failed", "pending", "delivered"]).default("failed"),
@@ -45,7 +48,7 @@ opsDeliveries.openapi(
       }),
     },
     responses: {
-      200: jsonContent(z.object({ deliveries: z.array(deliverySchema) }), "The deliveries"),
+      200: jsonContent(z.object({ deliveries: z.array(deliverySchema) }), "The deliveries", ex.DELIVERIES),
       ...errorResponses,
     },
   }),
@@ -71,10 +74,21 @@ opsDeliveries.openapi(
     method: "post",
     path: "/webhook-deliveries/{id}/replay",
     summary: "Send a failed delivery again (same delivery_id), with a fresh day of retries",
-    security: [{ bearer: [] }],
-    request: { params: z.object({ id: z.string().max(64) }) },
+    ...operation("replayWebhookDelivery", "Operator", OPERATOR),
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .max(64)
+          .openapi({ param: { example: ex.REPLAYED.delivery_id } }),
+      }),
+    },
     responses: {
-      202: jsonContent(z.object({ delivery_id: z.string(), status: z.literal("pending") }), "Queued again"),
+      202: jsonContent(
+        z.object({ delivery_id: z.string(), status: z.literal("pending") }),
+        "Queued again",
+        ex.REPLAYED,
+      ),
       404: jsonContent(errorSchema, "No such delivery"),
       409: jsonContent(errorSchema, "Not failed: only a failed delivery is replayed"),
       ...errorResponses,

@@ -3,12 +3,15 @@
  * is shown once, in the 201; it is never stored, only derived again to sign each delivery.
  * Every change is audited.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../alerts/alert-types.ts";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
+import * as ex from "../http/openapi/examples.ts";
+import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { secretOf } from "./signature.ts";
@@ -44,9 +47,11 @@ webhookRoutes.openapi(
     method: "post",
     path: "/",
     summary: "Subscribe a URL to alert types; the 201 shows its signing secret, once",
-    security: [{ bearer: [] }],
-    request: { body: { content: { "application/json": { schema: createRequest } }, required: true } },
-    responses: { 201: jsonContent(createdSchema, "The webhook and its secret"), ...errorResponses },
+    ...operation("createWebhook", "Webhooks", PLATFORM),
+    request: {
+      body: { content: { "application/json": { schema: createRequest, example: ex.WEBHOOK_REQUEST } }, required: true },
+    },
+    responses: { 201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED), ...errorResponses },
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));
@@ -80,9 +85,9 @@ webhookRoutes.openapi(
     method: "get",
     path: "/",
     summary: "The platform's webhooks (never their secrets)",
-    security: [{ bearer: [] }],
+    ...operation("listWebhooks", "Webhooks", PLATFORM),
     responses: {
-      200: jsonContent(z.object({ webhooks: z.array(webhookSchema) }), "Oldest first"),
+      200: jsonContent(z.object({ webhooks: z.array(webhookSchema) }), "Oldest first", ex.WEBHOOKS),
       ...errorResponses,
     },
   }),
@@ -102,8 +107,15 @@ webhookRoutes.openapi(
     method: "delete",
     path: "/{id}",
     summary: "Delete a webhook: it gets nothing more, pending deliveries included",
-    security: [{ bearer: [] }],
-    request: { params: z.object({ id: z.string().max(64) }) },
+    ...operation("deleteWebhook", "Webhooks", PLATFORM),
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .max(64)
+          .openapi({ param: { example: ex.WEBHOOKS.webhooks[0]!.webhook_id } }),
+      }),
+    },
     responses: {
       204: { description: "Deleted" },
       404: jsonContent(errorResponses[400].content["application/json"].schema, "No such webhook"),

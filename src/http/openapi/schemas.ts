@@ -9,9 +9,10 @@ export const errorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
   .openapi("Error");
 
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+/** A JSON answer: its schema, what it means, and an example as the API would send it for the `demo` platform. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string, example?: unknown) => ({
   description,
-  content: { "application/json": { schema } },
+  content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } },
 });
 
 export const errorResponses = {

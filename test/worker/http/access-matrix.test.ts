@@ -1,6 +1,6 @@
 // The access matrix, generated from the app's own route table: every route against every kind of
-// caller, with what each may do. A route is read from `app.routes`, its credentials from its
-// OPERATIONS entry (the document's word, held to the routes by openapi-document.test.ts), and a
+// caller, with what each may do. A route is read from `app.routes`, its credentials from the
+// served OpenAPI document (what the route declares; openapi-document.test.ts holds the two together), and a
 // request for it from REQUESTS below: a new route without a request here fails this test.
 // Allowed means neither 401 nor 403, never a 5xx; another platform's caller, even when allowed,
 // never sees this platform's data (its ids and figures do not appear in the answer).
@@ -10,7 +10,6 @@ import { app } from "../../../src/app.ts";
 import { sha256Hex } from "../../../src/auth/api-key.ts";
 import { keyringOf, signSession } from "../../../src/auth/session-tokens.ts";
 import { revokeKeySql } from "../../../src/db/admin-sql.ts";
-import { OPERATIONS } from "../../../src/http/openapi/operations.ts";
 import { placed } from "../../support/builders.ts";
 import { api, createPlatform, eventually } from "../helpers.ts";
 
@@ -123,7 +122,17 @@ const servedRoutes = () => [
   ),
 ];
 
+/** Each route's credentials as the served document declares them, by `METHOD /path`. */
+const credentialsOf = new Map<string, Credential[]>();
+
 beforeAll(async () => {
+  type Document = { paths: Record<string, Record<string, { security: Record<string, string[]>[] }>> };
+  const document = (await (await api("/v1/openapi.json")).json()) as Document;
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      credentialsOf.set(`${method.toUpperCase()} ${path}`, operation.security.flatMap(Object.keys) as Credential[]);
+    }
+  }
   const key = await createPlatform("acm");
   const other = await createPlatform("acm-b");
   const revoked = await createPlatform("acm-c");
@@ -200,7 +209,7 @@ describe("the access matrix", () => {
     it(`answers ${identity} as its credentials allow, on every route`, async () => {
       const table: string[] = [];
       for (const key of servedRoutes().sort()) {
-        const { credentials } = OPERATIONS[key]!;
+        const credentials = credentialsOf.get(key)!;
         const { path, init } = REQUESTS[key]!();
         const token = tokens[identity];
         const res = await api(path, { ...init, ...(token ? { token } : {}) } as never);
