@@ -1,6 +1,6 @@
 /**
  * SellerLedger: one Durable Object per platform+seller, the source of truth for that seller.
- * Its statements are in ledger-sql.ts, its tables (made by the first write) in tables.ts, its
+ * Its statements are in ledger-sql.ts, its tables (made by the first write, migrated by version) in table-lifecycle.ts, its
  * numbered changes in changes.ts, its write path in write-batch.ts.
  *
  * An order is re-derived from its whole event set whenever it gains an event, and its old

@@ -1,10 +1,14 @@
 /**
- * A ledger's tables: upgraded when the object wakes, made by its first write, and read as empty
- * before that. Any key can name any seller in a read: a read of a seller nobody has written for
- * must store nothing.
+ * A ledger's tables: migrated to the current numbered version when the object wakes, made by its
+ * first write, and read as empty before that. Any key can name any seller in a read: a read of a
+ * seller nobody has written for must store nothing.
+ *
+ * The version is meta's `schema_version` row: SQLite in a Durable Object refuses
+ * `PRAGMA user_version` (SQLITE_AUTH). A ledger made before versions were numbered has no row;
+ * which tables and columns it has say its version (LEGACY_TABLES), once, and the row is written.
  */
-import { ADD_IGNORED_LISTED_AT, CREATE_SCHEMA, SCHEMA_TABLES } from "./ledger-sql.ts";
-import { addAlerts, addProductOrders, addShipping } from "./upgrades.ts";
+import { CREATE_SCHEMA, LEGACY_TABLES, SCHEMA_VERSION } from "./ledger-sql.ts";
+import { LEDGER_VERSION, MIGRATIONS } from "./migrations.ts";
 
 /** Thrown to roll back the transaction of a read on a ledger never written. */
 const ROLLBACK = Symbol("rollback");
@@ -16,32 +20,47 @@ export class LedgerTables {
   constructor(private readonly storage: DurableObjectStorage) {}
 
   /**
-   * Upgrades an older ledger's tables; a new one is left without any until its first write.
-   * Objects are evicted when idle, so this runs on every wake-up: a current ledger is recognised
-   * by one lookup.
+   * Brings an older ledger to LEDGER_VERSION, each migration in its own transaction with the
+   * version it reached; a new ledger is left without tables until its first write. Objects are
+   * evicted when idle, so this runs on every wake-up: a current ledger is recognised by one lookup.
    */
   migrate(): void {
-    const sql = this.storage.sql;
-    const tables = new Set(
-      sql
-        .exec<{ name: string }>(SCHEMA_TABLES)
-        .toArray()
-        .map((t) => t.name),
-    );
-    if (!tables.has("products")) {
+    const found = this.version();
+    if (found === null) {
       this.fresh = true;
       return;
     }
-    if (!tables.has("shipping")) this.storage.transactionSync(() => addShipping(sql));
-    if (!tables.has("alerts")) this.storage.transactionSync(() => addAlerts(sql));
-    if (!tables.has("products.orders")) this.storage.transactionSync(() => addProductOrders(sql));
-    if (!tables.has("ignored.listed_at")) this.storage.transactionSync(() => sql.exec(ADD_IGNORED_LISTED_AT));
+    for (const migration of MIGRATIONS) {
+      if (migration.to <= found.version) continue;
+      this.storage.transactionSync(() => {
+        migration.run(this.storage.sql);
+        this.storage.sql.exec(SCHEMA_VERSION.set, migration.to);
+      });
+    }
+    if (!found.numbered && found.version === LEDGER_VERSION) this.storage.sql.exec(SCHEMA_VERSION.set, LEDGER_VERSION);
+  }
+
+  /** The ledger's version (null: no tables yet), and whether it was numbered or read from its tables. */
+  private version(): { version: number; numbered: boolean } | null {
+    const sql = this.storage.sql;
+    if (sql.exec(SCHEMA_VERSION.tables).toArray().length === 0) return null;
+    const row = sql.exec<{ value: string }>(SCHEMA_VERSION.get).toArray()[0];
+    if (row) return { version: Number(row.value), numbered: true };
+    const has = new Set(
+      sql
+        .exec<{ name: string }>(LEGACY_TABLES)
+        .toArray()
+        .map((t) => t.name),
+    );
+    const missing = MIGRATIONS.findIndex((m) => !has.has(m.adds));
+    return { version: missing === -1 ? LEDGER_VERSION : missing + 1, numbered: false };
   }
 
   /** Creates the tables of a ledger about to be written for the first time; true if it did. */
   create(): boolean {
     if (!this.fresh) return false;
     this.storage.sql.exec(CREATE_SCHEMA);
+    this.storage.sql.exec(SCHEMA_VERSION.set, LEDGER_VERSION);
     this.fresh = false;
     return true;
   }

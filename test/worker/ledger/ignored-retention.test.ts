@@ -2,11 +2,13 @@
 // each is listed with when, and the ledger's alarm forgets those listed longer ago than that; an
 // event still does not count after its listing is gone. A ledger made before the column counts
 // its listings from its upgrade.
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { parse, placed, rejected, step } from "../../support/builders.ts";
+import { downgrade } from "./older-ledgers.ts";
 
 const DAY_SECONDS = 86_400;
 type Ledger = DurableObjectStub<SellerLedger>;
@@ -81,8 +83,7 @@ describe("a ledger made before ignored events had a time", () => {
     const ledger = await ledgerWithIgnored("before-listed-at");
     const before = await ledger.ignoredEvents();
     await runInDurableObject(ledger, async (_, state) => {
-      state.storage.sql.exec("DROP INDEX ignored_by_time");
-      state.storage.sql.exec("ALTER TABLE ignored DROP COLUMN listed_at");
+      downgrade(state.storage.sql, 4); // the version before ignored events had listed_at
       const upgraded = new SellerLedger(state, env);
       await state.blockConcurrencyWhile(async () => {}); // the constructor's migration has run
       const now = Math.floor(Date.now() / 1000);

@@ -1,10 +1,12 @@
 /**
- * Schema upgrades of ledgers made before a table was added: each creates the table and fills it
- * from what the ledger already stores, so an upgraded ledger answers as a new one would (the
- * alerts start empty: what was due before the upgrade is raised by the first alarm after it).
+ * The ledger's schema versions, numbered: version 1 is the first ledgers' tables, and MIGRATIONS[i]
+ * takes a ledger from version i + 1 to i + 2, creating what was added and filling it from what the
+ * ledger already stores, so that an upgraded ledger answers as a new one would (the alerts start
+ * empty: what was due before the upgrade is raised by the first alarm after it). A change to the
+ * schema is a new entry at the end, never an edit of one that shipped.
  */
 import { watchOrder } from "./alert-store.ts";
-import { CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
+import { ADD_IGNORED_LISTED_AT, CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
 import { deriveOrder } from "./order.ts";
 import type { KeptEvent } from "./order-replay.ts";
 
@@ -12,7 +14,7 @@ import type { KeptEvent } from "./order-replay.ts";
  * The shipping histogram, re-derived from every stored order. Its rows are marked dirty with the
  * ledger's current sequence, so the next flush takes them to D1.
  */
-export function addShipping(sql: SqlStorage): void {
+function addShipping(sql: SqlStorage): void {
   sql.exec(CREATE_SHIPPING);
   const seq = currentSeq(sql);
   const cells = new Map<string, [hour: number, shipHours: number, orders: number]>();
@@ -31,7 +33,7 @@ export function addShipping(sql: SqlStorage): void {
  * Products' order counts (for the daily reports): the column, filled from every stored order and
  * marked dirty, so the next flush takes them to D1.
  */
-export function addProductOrders(sql: SqlStorage): void {
+function addProductOrders(sql: SqlStorage): void {
   sql.exec("ALTER TABLE products ADD COLUMN orders INTEGER NOT NULL DEFAULT 0");
   const seq = currentSeq(sql);
   const counts = new Map<string, [productId: string, hour: number, orders: number]>();
@@ -56,7 +58,7 @@ const currentSeq = (sql: SqlStorage) =>
   Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0]?.value ?? 1);
 
 /** The alerts and the SLA watch: the accepted orders awaiting shipment are watched from now on. */
-export function addAlerts(sql: SqlStorage): void {
+function addAlerts(sql: SqlStorage): void {
   sql.exec(CREATE_ALERTS);
   const accepted = sql
     .exec<{ order_id: string; events: string }>("SELECT order_id, events FROM orders WHERE status = 'accepted'")
@@ -66,3 +68,14 @@ export function addAlerts(sql: SqlStorage): void {
     if (outcome.status === "accepted") watchOrder(sql, order_id, outcome.risk_ms!, outcome.deadline_ms!);
   }
 }
+
+/** Each migration: the version it reaches, the table or column it adds (as LEGACY_TABLES names it), and how. */
+export const MIGRATIONS: readonly { to: number; adds: string; run: (sql: SqlStorage) => void }[] = [
+  { to: 2, adds: "shipping", run: addShipping },
+  { to: 3, adds: "alerts", run: addAlerts },
+  { to: 4, adds: "products.orders", run: addProductOrders },
+  { to: 5, adds: "ignored.listed_at", run: (sql) => sql.exec(ADD_IGNORED_LISTED_AT) },
+];
+
+/** The version CREATE_SCHEMA makes: a ledger at it needs no migration. */
+export const LEDGER_VERSION = 1 + MIGRATIONS.length;

@@ -1,10 +1,13 @@
-// A ledger made before a table was added is upgraded when it wakes: it answers as a new one would.
+// A ledger made before a table was added is migrated when it wakes: the rows the migration fills
+// are the ones a new ledger has, and its next flush takes them to D1.
+
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { HOUR_MS } from "../../../src/metrics/counters.ts";
 import { cancelled, parse, placed, step, T0 } from "../../support/builders.ts";
+import { downgrade } from "./older-ledgers.ts";
 
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
 
@@ -25,8 +28,8 @@ describe("a ledger made before the shipping histogram", () => {
     expect(fresh.ship_hours).toBe(0); // the lower median of [0, 2]
 
     await runInDurableObject(stub, async (_, state) => {
-      // As the ledger was before the table existed: no shipping table, nothing flushed of it.
-      state.storage.sql.exec("DROP TABLE shipping");
+      // As the ledger was before the table existed (version 1): no shipping table, nothing flushed of it.
+      downgrade(state.storage.sql, 1);
       const upgraded = new SellerLedger(state, env);
       await state.blockConcurrencyWhile(async () => {}); // the constructor's migration has run
       const rows = state.storage.sql
@@ -70,7 +73,7 @@ describe("a ledger made before products counted their orders", () => {
     ].map(parse);
     await stub.apply("acme", seller, "USD", events);
     await runInDurableObject(stub, async (_, state) => {
-      state.storage.sql.exec("ALTER TABLE products DROP COLUMN orders");
+      downgrade(state.storage.sql, 3); // the version before products counted their orders
       const upgraded = new SellerLedger(state, env);
       await state.blockConcurrencyWhile(async () => {});
       const rows = state.storage.sql.exec("SELECT product_id, orders FROM products ORDER BY product_id").toArray();

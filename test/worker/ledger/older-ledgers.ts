@@ -1,0 +1,23 @@
+// Ledgers as older code made them: what each schema version added, undone in turn, so that a
+// test can turn a current ledger into one of any earlier version and wake it.
+
+/** What each version added, undone: turns a ledger of version v into one of v - 1. */
+export const UNDO: Record<number, string> = {
+  2: "DROP TABLE shipping",
+  3: "DROP TABLE alerts; DROP TABLE sla_watch; DROP TABLE outbox",
+  4: "ALTER TABLE products DROP COLUMN orders",
+  5: "DROP INDEX ignored_by_time; ALTER TABLE ignored DROP COLUMN listed_at",
+};
+
+/**
+ * Makes a current ledger's storage one of version `to`: numbered (its version in meta) or as a
+ * ledger from before versions were numbered (no version at all).
+ */
+export function downgrade(sql: SqlStorage, to: number, numbered = true): void {
+  const current = Number(
+    sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").one().value,
+  );
+  for (let v = current; v > to; v--) sql.exec(UNDO[v]!);
+  if (numbered) sql.exec("UPDATE meta SET value = ? WHERE key = 'schema_version'", String(to));
+  else sql.exec("DELETE FROM meta WHERE key = 'schema_version'");
+}
