@@ -1,9 +1,10 @@
 /**
  * `npm start`: the whole product locally, with demo data. Starts the local stack (migrations,
- * the `demo` platform, `wrangler dev` on :8787), seeds a week of history for 120 sellers once
- * (kept in .wrangler/state), prints the demo key and dashboard links, then posts a slow live
- * trickle of orders so the numbers move. Events go through the platforms' SDK (sdk/), as an
- * integrator's would, so that it is exercised every day. Ctrl-C stops everything.
+ * the `demo` platform, `wrangler dev` on :8787) and prints the demo key and dashboard links as soon
+ * as the app answers; then seeds a week of history for 120 sellers behind them, once (kept in
+ * .wrangler/state), with a progress line, says when the week is in, and posts a slow live trickle
+ * of orders so the numbers move. Events go through the platforms' SDK (sdk/), as an integrator's
+ * would, so that it is exercised every day. Ctrl-C stops everything.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { SellerPulse } from "../sdk/src/index.ts";
@@ -27,15 +28,19 @@ const LIVE_ORDERS_PER_MINUTE = 30;
 
 let stack: LocalStack | undefined;
 let client: SellerPulse | undefined;
+let seeder: SellerPulse | undefined;
 let timer: NodeJS.Timeout | undefined;
+let progressTimer: NodeJS.Timeout | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) process.exit(code); // a second Ctrl-C: stop waiting (local-stack kills wrangler on exit)
   stopping = true;
   clearInterval(timer);
+  clearInterval(progressTimer);
   console.log("\nStopping…");
   await client?.close({ timeoutMs: 2_000 }); // what the trickle tracked last is sent, not lost
+  await seeder?.close({ timeoutMs: 2_000 });
   await stack?.stop();
   process.exit(code);
 }
@@ -77,27 +82,64 @@ function problem(message: string): void {
   lastProblem = message;
 }
 
-/** Posts a week of history unless the busiest seller already has orders (a restart). */
-async function seed(busiest: string): Promise<SellerEventInput[]> {
-  if ((await api<Summary>(`/v1/sellers/${busiest}/summary`)).periods.all.orders > 0) {
-    console.log("Demo history already seeded (delete .wrangler/state to start afresh).");
-    return [];
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+
+/** Whether an earlier `npm start` seeded the history (its busiest seller has orders). */
+async function seededBefore(busiest: string): Promise<boolean> {
+  return (await api<Summary>(`/v1/sellers/${busiest}/summary`)).periods.all.orders > 0;
+}
+
+/**
+ * Writes a progress line: in place on a terminal, every 10 s otherwise (a log keeps every line).
+ * `done` ends it with a line break.
+ */
+function progress(line: string, done = false): void {
+  if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${line}${done ? "\n" : ""}`);
+  else if (done || Date.now() - lastLogged >= 10_000) {
+    console.log(line);
+    lastLogged = Date.now();
   }
+}
+let lastLogged = 0;
+
+/**
+ * Sends the week of history (several requests in flight: arrival order does not matter to the
+ * ledgers) with a progress line of events sent, the rate and the time left, then waits for the
+ * queue consumer to apply them (the busiest seller has all its orders) and says so.
+ */
+async function seed(past: SellerEventInput[], busiest: string): Promise<void> {
   const started = Date.now();
-  const { past, future } = timeline({ seed: SEED, sellers: SELLERS, days: DAYS, endMs: started });
-  process.stdout.write(
-    `Seeding ${DAYS} days of history: ${past.length.toLocaleString("en-US")} events for ${SELLERS} sellers… `,
-  );
-  for (const event of past) client!.track(event);
-  await client!.flush();
-  // The queue consumer applies them within seconds; wait for the busiest seller to catch up.
+  seeder = new SellerPulse({
+    url: stack!.url,
+    key: stack!.demoKey,
+    flushAt: 1_000,
+    maxInFlight: 4,
+    onRejected: ({ event, errors }) => problem(`event ${event.event_id} rejected: ${errors.join("; ")}`),
+    onDropped: ({ events, reason, error }) => problem(`${events.length} events not delivered (${reason}): ${error}`),
+  });
+  for (const event of past) seeder.track(event);
+  progressTimer = setInterval(() => {
+    const sent = past.length - seeder!.pending;
+    const rate = sent / ((Date.now() - started) / 1000);
+    const left = rate > 0 ? `, about ${count((past.length - sent) / rate)} s left` : "";
+    progress(
+      `Seeding the week of history: ${count(sent)} / ${count(past.length)} events sent (${count(rate)}/s${left})`,
+    );
+  }, 500);
+  await seeder.flush();
+  clearInterval(progressTimer);
+  progress(`Seeding the week of history: ${count(past.length)} events sent; the ledgers are applying them…`);
   const orders = past.filter((e) => e.seller_id === busiest && e.type === "order.placed").length;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline && !stopping; ) {
     if ((await api<Summary>(`/v1/sellers/${busiest}/summary`)).periods.all.orders >= orders) break;
     await sleep(500);
   }
-  console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-  return future;
+  if (stopping) return;
+  const seconds = (Date.now() - started) / 1000;
+  progress(
+    `The week of history is in: ${count(past.length)} events in ${seconds.toFixed(0)} s. Every dashboard shows its full week; the hourly jobs (rankings, benchmarks) run in about a minute, once it has reached D1.`,
+    true,
+  );
 }
 
 try {
@@ -115,11 +157,10 @@ try {
   const busiest = bySize[bySize.length - 1]!.id;
   // A store of middling size: among the many its size, so its benchmarks show (the few biggest may be suppressed).
   const typical = bySize[Math.floor(bySize.length / 2)]!.id;
-  const scheduled = await seed(busiest);
-
-  const [cron] = (await wranglerConfig()).triggers.crons ?? [];
-  // Seeded just now: the ledgers' flushes to D1 are due within FLUSH_DELAY_MS + FLUSH_JITTER_MS.
-  if (cron) cronEveryHour(cron, scheduled.length > 0 ? FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000 : 0);
+  const seeded = await seededBefore(busiest);
+  const { past, future } = seeded
+    ? { past: [], future: [] }
+    : timeline({ seed: SEED, sellers: SELLERS, days: DAYS, endMs: Date.now() });
 
   const seller = await api<{ dashboard_url: string }>("/v1/sessions", { method: "POST", body: { seller_id: busiest } });
   const middling = await api<{ dashboard_url: string }>("/v1/sessions", {
@@ -137,8 +178,13 @@ SellerPulse is running at ${stack.url}
   operator dashboard  ${operator.dashboard_url}
   API document        ${stack.url}/v1/openapi.json
 Links hold a session for an hour; mint more with POST /v1/sessions and the key.
-Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s; the hourly jobs (rankings, benchmarks) run ${scheduled.length > 0 ? "in about a minute, once the history has reached D1," : "now"} and then every hour.
-Ctrl-C stops everything.`);
+Live orders arrive every ${TRICKLE_EVERY_MS / 1000} s. ${
+    seeded
+      ? "The demo history was seeded before (delete .wrangler/state to start afresh); the hourly jobs run now and every hour."
+      : `A week of history (${count(past.length)} events for ${SELLERS} sellers) is being seeded behind these links: the dashboards fill in as it arrives.`
+  }
+Ctrl-C stops everything.
+`);
 
   // Live orders, and the later steps of the history's orders as they fall due.
   const live = trickle({
@@ -146,13 +192,22 @@ Ctrl-C stops everything.`);
     sellers: SELLERS,
     startMs: Date.now(),
     ordersPerMinute: LIVE_ORDERS_PER_MINUTE,
-    scheduled,
+    scheduled: future,
   });
   // The SDK sends what was tracked within its flush interval (a second), retrying 429s and 5xx.
   timer = setInterval(() => {
     for (const event of live.next(Date.now())) client!.track(event);
   }, TRICKLE_EVERY_MS);
+
+  const [cron] = (await wranglerConfig()).triggers.crons ?? [];
+  if (seeded) {
+    if (cron) cronEveryHour(cron, 0);
+  } else {
+    await seed(past, busiest);
+    // Seeded just now: the ledgers' flushes to D1 are due within FLUSH_DELAY_MS + FLUSH_JITTER_MS.
+    if (cron) cronEveryHour(cron, FLUSH_DELAY_MS + FLUSH_JITTER_MS + 5_000);
+  }
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  if (!stopping) console.error(error instanceof Error ? error.message : error);
   await shutdown(1);
 }
