@@ -15,7 +15,7 @@ import { openapiDocument } from "./http/openapi/document.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { imports } from "./imports/import-routes.ts";
 import { sellers } from "./ledger/seller-routes.ts";
-import { opsAudit } from "./ops/audit.ts";
+import { opsAudit } from "./ops/audit-log.ts";
 import { opsIgnoredEvents } from "./ops/ignored-events.ts";
 import { opsSellers } from "./ops/ops-sellers.ts";
 import { ingest } from "./pipeline/ingest.ts";
