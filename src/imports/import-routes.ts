@@ -12,6 +12,7 @@ import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
+import { ndjsonEvents } from "../pipeline/ingest.ts";
 import { sendJobs } from "../queues/job-messages.ts";
 import { KEPT_REJECTIONS } from "./import-run.ts";
 import { createImport, MAX_IMPORT_BYTES, UploadRefused } from "./import-upload.ts";
@@ -46,7 +47,7 @@ imports.openAPIRegistry.registerPath({
   request: {
     body: {
       content: {
-        "application/x-ndjson": { schema: z.string().describe("one event per line"), example: ex.EVENTS_NDJSON },
+        "application/x-ndjson": ndjsonEvents,
         "text/csv": {
           schema: z.string().describe("a header, then one event per row (columns in the README)"),
           example: ex.IMPORT_CSV,

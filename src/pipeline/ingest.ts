@@ -20,6 +20,9 @@ import { enqueueEvents } from "./producer.ts";
 const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
 const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
 
+/** An NDJSON body of events, as POST /v1/events and POST /v1/imports take it. */
+export const ndjsonEvents = { schema: z.string().describe("one event per line"), example: ex.EVENTS_NDJSON };
+
 export const ingest = new OpenAPIHono<AppEnv>();
 // Counted here by events, not by the call.
 ingest.use("*", authenticateUncounted);
@@ -33,7 +36,7 @@ ingest.openAPIRegistry.registerPath({
     body: {
       content: {
         "application/json": { schema: z.array(eventSchema).min(1).max(1000), example: ex.INGEST_JSON },
-        "application/x-ndjson": { schema: z.string().describe("one event per line"), example: ex.EVENTS_NDJSON },
+        "application/x-ndjson": ndjsonEvents,
       },
     },
   },
