@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The alerts panel: the seller's alerts from GET /alerts?status=all, open ones first (newest
  * first), resolved ones greyed below; each said in words, with the order and the time left (or

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The breakdown tables: GMV and orders by category and by channel for the chosen period,
  * largest GMV first, with each row's share of the period's GMV.

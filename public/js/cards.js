@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The key-figure cards: fills every `[data-testid]` field of index.html's cards from one
  * summary and a period. Period figures come from `periods[period]`; pending payout is the

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The change on each card against the period before (the summary's `previous`, read with
  * ?compare=previous): "+12%" for money and counts, points for rates, stars for the rating; a
@@ -67,6 +68,7 @@ export function renderChanges(root, summary, previous, period, format, nowMs = D
     if (line.dataset.tip === tip && line.dataset.text === text && !line.hidden) continue;
     Object.assign(line.dataset, { direction, tone, tip, text });
     line.tabIndex = 0; // so that the previous figure shows on keyboard focus, as on hover
+    /** @type {(Node | string)[]} */
     const parts = [h("span", { className: "change-value" }, text)];
     if (direction !== "none") {
       parts.unshift(h("span", { className: "change-arrow", "aria-hidden": "true" }, ARROWS[direction]), " ");

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A benchmark cohort in words, as a seller reads it: "small electronics sellers in eu-west".
  * Shared by the seller's benchmarks and the operator's list of releases; the words follow the

@@ -1,6 +1,14 @@
+// @ts-check
 /**
  * Building DOM nodes from code: `h("td", { className: "num" }, text)`. Children go in as text
  * nodes, never as HTML, so ids and names that come from the API cannot inject markup.
+ */
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, unknown>} [props] properties set on the element; `dataset` merged; a name with a dash is an attribute
+ * @param {...(Node | string | number | null | undefined | false | (Node | string | number | null | undefined | false)[])} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
@@ -8,7 +16,7 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "dataset") Object.assign(element.dataset, value);
     else if (key.includes("-")) element.setAttribute(key, value === true ? "" : String(value));
-    else element[key] = value;
+    else Reflect.set(element, key, value);
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
@@ -17,4 +25,11 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
-export const byTestId = (id, root = document) => root.querySelector(`[data-testid="${id}"]`);
+/**
+ * The element with this `data-testid`: the page's markup has every one the code asks for.
+ * @param {string} id
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement}
+ */
+export const byTestId = (id, root = document) =>
+  /** @type {HTMLElement} */ (root.querySelector(`[data-testid="${id}"]`));

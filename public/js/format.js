@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Display formats: money arrives in integer minor units of the platform's currency, rates as
  * fractions 0…1 (or null when undefined, shown as "—"), times as RFC 3339 UTC strings. Every
@@ -15,7 +16,7 @@ export function formatters(currency, locale = undefined) {
     money = { format: (n) => `${plain.format(n)} ${currency}`, resolvedOptions: () => ({ maximumFractionDigits: 2 }) };
   }
   // USD has 2 minor digits, JPY 0, KWD 3: the currency says how to scale minor units.
-  const scale = 10 ** money.resolvedOptions().maximumFractionDigits;
+  const scale = 10 ** (money.resolvedOptions().maximumFractionDigits ?? 2);
   const compactMoney = (() => {
     try {
       return new Intl.NumberFormat(locale, {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The live summary: a WebSocket that the seller's ledger pushes the whole summary on (on
  * connect and on every change). When the socket closes the dashboard polls instead, every

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The messages shown instead of a view (no token, a link that is not valid, an expired session,
  * another seller's dashboard, the console without an operator session, an error), and what an

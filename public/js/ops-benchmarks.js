@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The console's privacy budget and benchmark releases, from GET /v1/ops/benchmarks: the most ε
  * any seller has spent this year against the cap, the releases (noised figures, as sellers see

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The console's payout liability, from GET /v1/ops/payouts: what the platform owes its sellers
  * (pending = accrued − paid, summed over the sellers' lifetime balances) and what was deducted.

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * What a panel shows in place of its content: a one-line status (loading, empty, not available
  * yet, failed) in its `[data-testid$="-empty"]` paragraph, or the content with the status hidden.

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The four periods of the summary (UTC calendar days), the ranges the chart and the
  * breakdown ask for (so that both agree with the cards for the same period), and the periods the

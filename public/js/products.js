@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The products panel: the seller's products in the last hourly ranking (GET /products), with
  * units, revenue, rank by units in the category and the change since the ranking before;
@@ -81,7 +82,13 @@ export class ProductsPanel {
     } catch (error) {
       if (seq !== this.seq) return;
       this.onFailure(error);
-      if (!this.answer) showStatus(this.status, "error", `Could not load products (${error.message}).`, this.table);
+      if (!this.answer)
+        showStatus(
+          this.status,
+          "error",
+          `Could not load products (${/** @type {Error} */ (error).message}).`,
+          this.table,
+        );
     }
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The session token: taken from the URL fragment (`#token=…`, as POST /v1/sessions's
  * dashboard_url carries it), wiped from the address bar and kept in this tab's sessionStorage.

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Sortable tables: the button in a header cell with `data-sort` orders the rows by that key,
  * first in the column's natural direction (`data-first`, default descending), then the other
@@ -33,7 +34,8 @@ export function sortRows(rows, order, keyOf) {
   return rows
     .map((row, index) => ({ row, index, value: keyOf(row, order.key) }))
     .sort((a, b) => {
-      if (a.value === null || b.value === null) return (a.value === null) - (b.value === null) || a.index - b.index;
+      if (a.value === null || b.value === null)
+        return Number(a.value === null) - Number(b.value === null) || a.index - b.index;
       const compared = typeof a.value === "string" ? a.value.localeCompare(b.value) : a.value - b.value;
       return compared * factor || a.index - b.index;
     })

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The console's top products: the public ranking of a category (what the marketplace shows
  * shoppers, GET /v1/platforms/{platform}/categories/{category}/top-products), picked by category,
@@ -58,7 +59,12 @@ export class TopProductsPanel {
       answer = await topProducts(this.platform, category, { window, by, limit: LIMIT });
     } catch (error) {
       if (seq === this.seq)
-        showStatus(this.status, "error", `Could not load the ranking (${error.message}).`, this.list);
+        showStatus(
+          this.status,
+          "error",
+          `Could not load the ranking (${/** @type {Error} */ (error).message}).`,
+          this.list,
+        );
       return;
     }
     if (seq !== this.seq) return;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The trend chart: one metric of /timeseries as bars (counts and money) or a line (rates),
  * drawn with Chart.js (window.Chart, loaded by a classic script from /vendor), and the same
@@ -6,6 +7,10 @@
  */
 import { h } from "./dom.js";
 import { bucketLabel, bucketTitle } from "./format.js";
+
+/** Chart.js, which a classic script from /vendor puts on window (undefined if it did not load). */
+const chartJs = () =>
+  /** @type {typeof import("chart.js").Chart | undefined} */ (/** @type {{ Chart?: unknown }} */ (window).Chart);
 
 /** The metrics offered, in the order of the select; `kind` decides format and chart type. */
 export const METRICS = [
@@ -94,7 +99,7 @@ export class TrendChart {
     this.canvas.dataset.metric = metric.id;
     this.renderTable(metric, points, granularity, show, captionText);
 
-    if (typeof window.Chart !== "function") {
+    if (typeof chartJs() !== "function") {
       this.caption.textContent = `${captionText} (the chart library did not load)`;
       return;
     }
@@ -121,6 +126,7 @@ export class TrendChart {
       clip: 4,
       maxBarThickness: 28,
     };
+    /** @type {import("chart.js").ChartOptions<"line" | "bar">} */
     const options = {
       responsive: true,
       maintainAspectRatio: false,
@@ -152,7 +158,11 @@ export class TrendChart {
       this.chart.options = options;
       this.chart.update("none");
     } else {
-      this.chart = new window.Chart(this.canvas, { type, data: { labels, datasets: [dataset] }, options });
+      this.chart = new /** @type {typeof import("chart.js").Chart} */ (chartJs())(this.canvas, {
+        type,
+        data: { labels, datasets: [dataset] },
+        options,
+      });
     }
   }
 
