@@ -27,23 +27,6 @@ import { METRIC_FIELDS, METRICS, type Metric } from "../metrics/timeseries.ts";
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 
-/** The ledger's numbered schema version (migrations.ts), kept in meta. */
-export const SCHEMA_VERSION = {
-  /** Any table at all: a ledger never written has none. */
-  tables: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-  get: "SELECT value FROM meta WHERE key = 'schema_version'",
-  set: "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-};
-
-/**
- * For a ledger made before versions were numbered: which of the tables and columns the
- * migrations add it has (its version follows from the first it lacks).
- */
-export const LEGACY_TABLES = `
-  SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping')
-  UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'
-  UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'`;
-
 /**
  * Added after the first ledgers were made: when an ignored event was listed (epoch seconds), so that
  * the alarm forgets it after the retention. What was listed before the upgrade counts from it.
