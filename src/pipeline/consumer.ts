@@ -17,9 +17,11 @@
  * When a seller's call fails, each of its messages is tried on its own, so that one bad event
  * sends only its own message towards the dead-letter queue, not every message co-batched with it.
  */
+
 import { type ArchiveGroup, archiveEvents } from "../archive/archive-write.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "../queues/at-most.ts";
+import { bodyOf } from "../queues/message-body.ts";
 import { sendMessages } from "./producer.ts";
 
 const MAX_SELLERS_PER_INVOCATION = 2_000;
@@ -70,21 +72,16 @@ export async function consumeEvents(
   const taken = new Map<Message, QueueMessage>();
   const deferred: { message: Message; body: QueueMessage }[] = [];
   for (const message of batch.messages) {
-    const parsed = queueMessageSchema.safeParse(message.body);
-    if (!parsed.success) {
-      // Not something ingest would send: let it reach the dead-letter queue for a human.
-      console.error("malformed events message", message.id);
-      message.retry();
-      continue;
-    }
-    const { platform, currency, events } = parsed.data;
+    const body = bodyOf(message, queueMessageSchema, "events");
+    if (!body) continue;
+    const { platform, currency, events } = body;
     const keyOf = (event: SellerEvent) => `${platform}:${event.seller_id}`;
     const newSellers = new Set(events.map(keyOf).filter((key) => !groups.has(key))).size;
     if (groups.size > 0 && groups.size + newSellers > maxSellers) {
-      deferred.push({ message, body: parsed.data });
+      deferred.push({ message, body });
       continue;
     }
-    taken.set(message, parsed.data);
+    taken.set(message, body);
     for (const event of events) {
       const key = keyOf(event);
       let group = groups.get(key);

@@ -6,8 +6,10 @@
  * then kept as failed for the operator to see and replay. The delivery's id is stable across
  * retries (and across a redelivered alert change): a receiver may see it twice, never two ids.
  */
+
 import { z } from "zod";
 import { type AlertChange, alertChangeSchema } from "../alerts/alert-types.ts";
+import { bodyOf } from "../queues/message-body.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./retries.ts";
 import { secretOf, signatureHeader } from "./signature.ts";
 
@@ -19,16 +21,12 @@ export type DeliveryMessage = { delivery: string };
 export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
-      const parsed = messageSchema.safeParse(message.body);
-      if (!parsed.success) {
-        console.error("malformed webhooks message", message.id);
-        message.retry(); // towards the dead-letter queue, for a human
-        return;
-      }
+      const body = bodyOf(message, messageSchema, "webhooks");
+      if (!body) return;
       try {
-        if ("delivery" in parsed.data) await attempt(env, parsed.data.delivery, message);
+        if ("delivery" in body) await attempt(env, body.delivery, message);
         else {
-          await fanOut(env, parsed.data);
+          await fanOut(env, body);
           message.ack();
         }
       } catch (error) {
