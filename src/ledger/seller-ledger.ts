@@ -19,7 +19,7 @@ import { nextTimeChange, type Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
-import { checkThresholds, nextAlertDue, runDue } from "./alert-checks.ts";
+import { checkThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-checks.ts";
 import { alertsOf, raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
 import * as flush from "./flush.ts";
@@ -81,8 +81,10 @@ export class SellerLedger extends DurableObject<Env> {
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
-      if (written.changed && thresholds !== null)
-        checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
+      if (written.changed) {
+        if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
+        scheduleChecks(this.sql, Date.now());
+      }
       // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
