@@ -170,10 +170,14 @@ export function isOrderEvent(event: SellerEvent): event is OrderEvent {
   return "order_id" in event;
 }
 
-/** The body of one queue message: a platform's events, already validated at ingest. */
+/**
+ * The body of one queue message: a platform's events, already validated at ingest. `resent`: the
+ * consumer put these back on the queue (src/pipeline/share.ts), and takes them first when they come.
+ */
 export const queueMessageSchema = z.object({
   platform: id,
   currency,
   events: z.array(eventSchema).min(1),
+  resent: z.literal(true).optional(),
 });
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -10,6 +10,7 @@ import {
   READ_RATE_PERIOD_SECONDS,
   SESSION_RATE_PERIOD_SECONDS,
 } from "../../src/http/rate-limits.ts";
+import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
@@ -35,6 +36,11 @@ describe("wrangler.toml", () => {
     expect(hourlyRetentionDays({ HOURLY_RETENTION_DAYS: "", BENCHMARK_PERIOD_DAYS: "", ...vars })).toBe(90);
     expect(ignoredRetentionDays({ IGNORED_EVENTS_RETENTION_DAYS: "", ...vars })).toBe(90);
     expect(rankingsHistoryDays({ RANKINGS_HISTORY_DAYS: "", ...vars })).toBe(7);
+  });
+
+  it("gives the events consumer the batches its share of a backlog is planned for", async () => {
+    const consumer = (await wranglerConfig()).queues.consumers?.find((c) => c.queue === "sellerpulse-events");
+    expect(consumer?.max_batch_size).toBe(MAX_BATCH_MESSAGES);
   });
 
   it("retries a webhook delivery for over a day even at the shortest jitter, and keeps its last failure", async () => {
