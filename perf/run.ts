@@ -21,6 +21,7 @@ import { freshness } from "./parts/freshness.ts";
 import { imports } from "./parts/imports.ts";
 import { busierSellers, existingLedgers, ingestPart } from "./parts/ingest.ts";
 import { ledgerAlone } from "./parts/ledger-alone.ts";
+import { opsReads } from "./parts/ops-reads.ts";
 import { rankingsJob, topProductsReads } from "./parts/rankings.ts";
 import { reads } from "./parts/reads.ts";
 import { storage } from "./parts/storage.ts";
@@ -41,6 +42,7 @@ const PARTS: { name: string; run: (bench: Bench) => Promise<Measured>; ownWorker
   { name: "ingest-1000-busy", run: busierSellers },
   { name: "freshness", run: freshness },
   { name: "reads", run: reads },
+  { name: "ops-reads", run: opsReads },
   { name: "storage", run: storage },
   { name: "imports", run: imports },
   { name: "top-products", run: topProductsReads },

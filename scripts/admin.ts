@@ -6,14 +6,26 @@
  *   node scripts/admin.ts rebuild-seller <platform> <seller> [--url U] [--remote]
  *   node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
  * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced
- * (create-platform on an existing platform, same currency, adds a key to it).
+ * (create-platform on an existing platform, same currency, adds a key to it). Every change a
+ * command makes is written to the platform's audit log (actor "admin"), read at GET /v1/ops/audit.
  */
 import { parseArgs } from "node:util";
 import { setThresholdsSql } from "../src/alerts/set-thresholds.ts";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts";
+import { describeChanges } from "../src/alerts/thresholds-wire.ts";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { CURRENCY, PLATFORM_ID, quote, revokeKeySql, setSellerQuotaSql } from "../src/db/admin-sql.ts";
-import { createPlatform, d1 } from "./local-stack.ts";
+import {
+  auditSql,
+  CURRENCY,
+  createPlatformSql,
+  keyName,
+  keyRevokedAuditSql,
+  PLATFORM_ID,
+  quote,
+  revokeKeySql,
+  setSellerQuotaSql,
+} from "../src/db/admin-sql.ts";
+import { d1 } from "./local-stack.ts";
 import { rebuildSellerCommand } from "./rebuild-seller.ts";
 
 const USAGE = `usage:
@@ -24,13 +36,14 @@ const USAGE = `usage:
   node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min <0..1>] [--min-shipped <n>]
       [--seller-cancellation-rate-max <0..1>] [--min-orders <n>] [--avg-rating-min <1..5>] [--min-ratings <n>] [--remote]
       sets the platform's alert thresholds: those given, the defaults for the rest
-      (defaults: 0.95, 20, 0.025, 20, 3.5, 20); ledgers read them within 10 minutes
+      (defaults: 0.95, 20, 0.025, 20, 3.5, 20); a ledger judges by them at its next change (within
+      4 minutes of it); PUT /v1/ops/thresholds (the console's editor) has every ledger judge at once
   node scripts/admin.ts rebuild-seller <platform> <seller> [--url <the Worker's URL>] [--remote]
       replays the seller's archived events into a scratch ledger and says whether its summary
       equals the live one (exit 0) or where they differ (exit 1); --url defaults to npm start's
   node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
       how many sellers the platform may have (default 100,000); events for a seller past it are rejected
-Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state).`;
+Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state; --persist-to <dir> for another).`;
 
 function usage(problem?: string): void {
   if (problem) console.error(`${problem}\n`);
@@ -51,7 +64,15 @@ async function createPlatformCommand(id: string, currency: string, location: str
     return;
   }
   const key = generateKey();
-  await createPlatform({ id, currency, key, label: "admin", location });
+  const keyHash = await sha256Hex(key);
+  const now = new Date().toISOString();
+  // The platform, its key and their audit rows in one go.
+  const statements = [
+    ...createPlatformSql({ id, currency, keyHash, label: "admin", now }),
+    ...(existing ? [] : [auditSql(id, "platform.created", `${id} (${currency})`, now)]),
+    auditSql(id, "key.created", `${keyName(keyHash)} (label admin)`, now),
+  ];
+  d1(statements.join("; "), location);
   console.log(
     existing
       ? `platform ${id} (${currency}) already existed; a new key for it, shown only now:`
@@ -62,7 +83,8 @@ async function createPlatformCommand(id: string, currency: string, location: str
 
 async function revokeKeyCommand(key: string, location: string[]): Promise<void> {
   const hash = await sha256Hex(key);
-  d1(revokeKeySql(hash, new Date().toISOString()), location);
+  const now = new Date().toISOString();
+  d1(`${revokeKeySql(hash, now)}; ${keyRevokedAuditSql(hash, now)}`, location);
   const [row] = d1(`SELECT platform_id, revoked_at FROM api_keys WHERE key_hash = ${quote(hash)}`, location)[0] ?? [];
   if (!row) {
     console.error("no such key (nothing revoked)");
@@ -80,7 +102,11 @@ function setThresholdsCommand(platform: string, given: { [option: string]: unkno
     usage(`"${platform}" is not a platform id`);
     return;
   }
-  if (d1(`SELECT 1 FROM platforms WHERE id = ${quote(platform)}`, location)[0]?.length !== 1) {
+  const [found, own] = d1(
+    `SELECT 1 FROM platforms WHERE id = ${quote(platform)}; SELECT * FROM platform_thresholds WHERE platform_id = ${quote(platform)}`,
+    location,
+  );
+  if (found?.length !== 1) {
     console.error(`no platform ${platform} (create it first)`);
     process.exitCode = 1;
     return;
@@ -90,8 +116,26 @@ function setThresholdsCommand(platform: string, given: { [option: string]: unkno
     const value = given[option];
     if (typeof value === "string") thresholds[field] = value.trim() === "" ? Number.NaN : Number(value);
   }
-  d1(setThresholdsSql(platform, thresholds, new Date().toISOString()), location);
-  console.log(`thresholds of ${platform}: ${JSON.stringify(thresholds)} (ledgers read them within 10 minutes)`);
+  const [row] = own ?? [];
+  const before = row
+    ? {
+        slaComplianceMin: Number(row.sla_compliance_min),
+        minShipped: Number(row.min_shipped),
+        sellerCancellationRateMax: Number(row.seller_cancellation_rate_max),
+        minOrders: Number(row.min_orders),
+        avgRatingMin: Number(row.avg_rating_min),
+        minRatings: Number(row.min_ratings),
+      }
+    : DEFAULT_THRESHOLDS;
+  const now = new Date().toISOString();
+  const change = describeChanges(before, thresholds);
+  d1(
+    `${setThresholdsSql(platform, thresholds, now)}; ${auditSql(platform, "thresholds.changed", change, now)}`,
+    location,
+  );
+  console.log(
+    `thresholds of ${platform}: ${JSON.stringify(thresholds)} (${change}); each ledger judges by them at its next change, within 4 minutes of it`,
+  );
 }
 
 /** The options of set-thresholds, and the threshold each sets. */
@@ -110,6 +154,7 @@ try {
     options: {
       currency: { type: "string" },
       remote: { type: "boolean", default: false },
+      "persist-to": { type: "string" },
       url: { type: "string" },
       help: { type: "boolean", short: "h" },
       ...Object.fromEntries(Object.keys(THRESHOLD_OPTIONS).map((o) => [o, { type: "string" as const }])),
@@ -120,7 +165,9 @@ try {
   const [second, ...extra] =
     command === "rebuild-seller" || command === "set-seller-quota" ? rest : [undefined, ...rest];
   const seller = second;
-  const location = [values.remote ? "--remote" : "--local"];
+  const location = values.remote
+    ? ["--remote"]
+    : ["--local", ...(values["persist-to"] ? ["--persist-to", values["persist-to"]] : [])];
   if (values.help) usage();
   else if (extra.length > 0) usage(`unexpected arguments: ${extra.join(" ")}`);
   else if (command === "create-platform" && subject && values.currency)
@@ -135,8 +182,18 @@ try {
     else await rebuildSellerCommand(subject, seller, values.url ?? "http://127.0.0.1:8787", location);
   } else if (command === "rebuild-seller") usage("rebuild-seller needs the platform's id and the seller's");
   else if (command === "set-seller-quota" && subject && second && /^\d+$/.test(second)) {
-    d1(setSellerQuotaSql(subject, Number(second)), location);
-    console.log(`platform ${subject} may have ${Number(second)} sellers (events for a seller past that are rejected)`);
+    const [row] = d1(`SELECT max_sellers FROM platforms WHERE id = ${quote(subject)}`, location)[0] ?? [];
+    if (!row) {
+      console.error(`no platform ${subject} (create it first)`);
+      process.exitCode = 1;
+    } else {
+      const change = `max_sellers ${String(row.max_sellers)} → ${Number(second)}`;
+      const now = new Date().toISOString();
+      d1(`${setSellerQuotaSql(subject, Number(second))}; ${auditSql(subject, "quota.changed", change, now)}`, location);
+      console.log(
+        `platform ${subject} may have ${Number(second)} sellers (events for a seller past that are rejected)`,
+      );
+    }
   } else if (command === "set-seller-quota") usage("set-seller-quota needs the platform's id and a whole number");
   else usage(command ? `unknown command: ${command}` : undefined);
 } catch (error) {

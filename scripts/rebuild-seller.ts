@@ -5,7 +5,7 @@
  * or where they differ (exit 1). It makes a key of its own for the platform and revokes it after.
  */
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { quote, revokeKeySql } from "../src/db/admin-sql.ts";
+import { auditSql, keyName, keyRevokedAuditSql, quote, revokeKeySql } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 
 interface RebuildView {
@@ -32,7 +32,9 @@ export async function rebuildSellerCommand(
     return;
   }
   const key = generateKey();
+  const hash = await sha256Hex(key);
   await createPlatform({ id: platform, currency: String(row.currency), key, label: "rebuild-seller", location });
+  d1(auditSql(platform, "key.created", `${keyName(hash)} (label rebuild-seller)`, new Date().toISOString()), location);
   try {
     const call = async (path: string, init: RequestInit = {}) => {
       const res = await fetch(`${url}${path}`, {
@@ -68,6 +70,7 @@ export async function rebuildSellerCommand(
       process.exitCode = 1;
     }
   } finally {
-    d1(revokeKeySql(await sha256Hex(key), new Date().toISOString()), location);
+    const now = new Date().toISOString();
+    d1(`${revokeKeySql(hash, now)}; ${keyRevokedAuditSql(hash, now)}`, location);
   }
 }

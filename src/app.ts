@@ -4,6 +4,8 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { opsAlerts } from "./alerts/ops-alerts.ts";
+import { opsThresholds } from "./alerts/ops-thresholds.ts";
 import { sellerAlerts } from "./alerts/seller-alerts.ts";
 import { opsRebuilds } from "./archive/ops-rebuilds.ts";
 import { opsBenchmarks } from "./benchmarks/ops-benchmarks.ts";
@@ -18,7 +20,9 @@ import { sellers } from "./ledger/seller-routes.ts";
 import { opsAudit } from "./ops/audit-log.ts";
 import { opsIgnoredEvents } from "./ops/ignored-events.ts";
 import { opsSellers } from "./ops/ops-sellers.ts";
+import { opsOverview } from "./ops/overview.ts";
 import { ingest } from "./pipeline/ingest.ts";
+import { categories } from "./rankings/categories.ts";
 import { sellerProducts } from "./rankings/seller-products.ts";
 import { topProducts } from "./rankings/top-products.ts";
 import { reports } from "./reports/report-routes.ts";
@@ -87,7 +91,11 @@ app.route("/v1/ops", opsDeadLetters);
 app.route("/v1/ops", opsIgnoredEvents);
 app.route("/v1/ops", opsSellers);
 app.route("/v1/ops", opsRebuilds);
+app.route("/v1/ops", opsAlerts);
+app.route("/v1/ops", opsThresholds);
+app.route("/v1/ops", opsOverview);
 app.route("/v1/platforms", topProducts);
+app.route("/v1/platforms", categories);
 app.route("/v1/reports", reports);
 app.route("/v1/imports", imports);
 

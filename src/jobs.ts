@@ -4,6 +4,7 @@
  * Every step is idempotent, so a redelivery is harmless.
  */
 
+import { applyThresholds, judgeThresholds } from "./alerts/thresholds-job.ts";
 import { rebuildSeller } from "./archive/rebuild-job.ts";
 import { releaseBenchmarks } from "./benchmarks/release-job.ts";
 import { runImport } from "./imports/import-job.ts";
@@ -46,5 +47,9 @@ function runJob(env: Env, job: Job, attempts: number): Promise<void> {
       return rebuildSeller(env, job, attempts);
     case "retention.platform":
       return rollHourly(env, job);
+    case "thresholds.apply":
+      return applyThresholds(env, job);
+    case "thresholds.judge":
+      return judgeThresholds(env, job);
   }
 }

@@ -2,6 +2,7 @@
  * Alerts in D1: each seller's alerts and its health (projections of its ledger, written by the
  * flush as absolute values) for the operator's views, and each platform's own thresholds.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const alerts = sqliteTable(
@@ -21,6 +22,11 @@ export const alerts = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.platformId, t.sellerId, t.alertId] }),
     index("alerts_open_by_seller").on(t.platformId, t.status, t.sellerId),
+    // The operator's feed across sellers (GET /v1/ops/alerts), newest first: each filter walks
+    // one of these in its own order, so a page reads its rows and no more.
+    index("alerts_by_time").on(t.platformId, t.raisedAt, t.sellerId, t.alertId),
+    index("alerts_by_status_time").on(t.platformId, t.status, t.raisedAt, t.sellerId, t.alertId),
+    index("alerts_by_type_time").on(t.platformId, t.type, t.raisedAt, t.sellerId, t.alertId),
   ],
 );
 
@@ -61,6 +67,10 @@ export const sellerHealth = sqliteTable(
     commission: integer("commission").notNull(),
     fees: integer("fees").notNull(),
     refunds: integer("refunds").notNull(),
+    /** What the platform owes the seller now (accrued − paid): computed by D1, so it can be sorted on. */
+    payoutPending: integer("payout_pending").generatedAlwaysAs(sql`payout_accrued - payout_paid`, {
+      mode: "virtual",
+    }),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
@@ -71,5 +81,6 @@ export const sellerHealth = sqliteTable(
     index("health_by_cancellation").on(t.platformId, t.cancellationRate, t.sellerId),
     index("health_by_rating").on(t.platformId, t.avgRating, t.sellerId),
     index("health_flagged").on(t.platformId, t.flagged, t.health, t.sellerId),
+    index("health_by_pending").on(t.platformId, t.payoutPending, t.sellerId),
   ],
 );

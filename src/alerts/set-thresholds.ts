@@ -12,8 +12,8 @@ export function setThresholdsSql(platform: string, t: Thresholds, now: string): 
   if (rates.some((r) => !(r >= 0 && r <= 1))) throw new Error("a rate threshold is between 0 and 1");
   if (!(t.avgRatingMin >= 1 && t.avgRatingMin <= 5)) throw new Error("a rating threshold is between 1 and 5");
   const counts = [t.minShipped, t.minOrders, t.minRatings];
-  if (counts.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error("a minimum volume is a whole number, at least 1");
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000))
+    throw new Error("a minimum volume is a whole number from 1 to 10,000");
   return `INSERT OR REPLACE INTO platform_thresholds VALUES (${quote(platform)}, ${t.slaComplianceMin}, ${t.minShipped},
     ${t.sellerCancellationRateMax}, ${t.minOrders}, ${t.avgRatingMin}, ${t.minRatings}, ${quote(now)})`;
 }

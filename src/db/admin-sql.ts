@@ -1,6 +1,8 @@
 /**
  * SQL for the admin commands (scripts/admin.ts) and the test set-up: creating a platform and
- * an API key, revoking a key, setting a platform's seller quota (its thresholds: alerts/set-thresholds.ts). Only the key's SHA-256 hash is stored. Idempotent, so `npm start` may re-run it.
+ * an API key, revoking a key, setting a platform's seller quota (its thresholds: alerts/set-thresholds.ts),
+ * and the audit row each command writes (actor "admin"). Only the key's SHA-256 hash is stored.
+ * Idempotent, so `npm start` may re-run it.
  */
 export const PLATFORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const CURRENCY = /^[A-Z]{3}$/;
@@ -34,4 +36,21 @@ export function setSellerQuotaSql(platform: string, maxSellers: number): string 
   if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
   if (!Number.isSafeInteger(maxSellers) || maxSellers < 0) throw new Error("a quota is a whole number, 0 or more");
   return `UPDATE platforms SET max_sellers = ${maxSellers} WHERE id = ${quote(platform)}`;
+}
+
+/** How the audit log names a key: the first 8 hex digits of its hash (never the key itself). */
+export const keyName = (keyHash: string) => `key ${keyHash.slice(0, 8)}`;
+
+/** The audit row of an admin command: `action` on `subject`, by "admin". */
+export function auditSql(platform: string, action: string, subject: string, now: string): string {
+  if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
+  return `INSERT INTO audit (platform_id, at, actor, action, subject) VALUES (${quote(platform)}, ${quote(now)}, 'admin', ${quote(action)}, ${quote(subject)})`;
+}
+
+/** The audit row of a key revoked just now (at `now`): none when the key was unknown or revoked before. */
+export function keyRevokedAuditSql(keyHash: string, now: string): string {
+  if (!/^[0-9a-f]{64}$/.test(keyHash)) throw new Error("a key hash is 64 hex digits");
+  return `INSERT INTO audit (platform_id, at, actor, action, subject)
+    SELECT platform_id, ${quote(now)}, 'admin', 'key.revoked', ${quote(keyName(keyHash))} FROM api_keys
+    WHERE key_hash = ${quote(keyHash)} AND revoked_at = ${quote(now)}`;
 }

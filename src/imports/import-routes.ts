@@ -1,12 +1,13 @@
 /**
- * POST /v1/imports and GET /v1/imports/{id}: a file of events (NDJSON or CSV, up to 100 MiB)
- * streamed into R2, then read by a job that sends its rows down the same path as POST /v1/events;
- * the import's progress as the job commits it. A platform's imports are its own: another
- * platform's id is 404, as if it did not exist.
+ * POST /v1/imports, GET /v1/imports and GET /v1/imports/{id}: a file of events (NDJSON or CSV, up
+ * to 100 MiB) streamed into R2, then read by a job that sends its rows down the same path as POST
+ * /v1/events; the imports' progress as the job commits it, listed or one with its rejected rows.
+ * A platform's imports are its own: another platform's id is 404, as if it did not exist.
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, authenticate, operatorAccess, requirePlatformKey } from "../http/authenticate.ts";
+import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
@@ -100,6 +101,54 @@ imports.post("/", async (c) => {
   await sendJobs(c.env.JOBS, [{ job: "imports.run", importId }]);
   return c.json({ import_id: importId, rows_total: created.rows, bytes: created.bytes }, 202);
 });
+
+/** Where a page ended: the last import's [created_at, import_id]. */
+const listCursor = z.tuple([z.string(), z.string()]);
+
+imports.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    summary: "The platform's imports and their progress, newest first, a page at a time",
+    ...operation("listImports", "Events", OPERATOR),
+    request: {
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        cursor: z.string().max(512).optional().describe("next_cursor of the page before"),
+      }),
+    },
+    middleware: [operatorAccess],
+    responses: {
+      200: jsonContent(
+        z.object({ imports: z.array(importSchema.omit({ rejected: true })), next_cursor: z.string().nullable() }),
+        "A page of imports (each one's rejected rows are at /v1/imports/{id})",
+        ex.IMPORTS,
+      ),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const after = cursor === undefined ? null : decodeCursor(cursor, listCursor);
+    // imports_by_platform (platform_id, created_at), walked newest first.
+    const { results } = await c.env.DB.prepare(
+      `SELECT import_id, state, rows_total, rows_done, rows_rejected, error, created_at, finished_at
+         FROM imports WHERE platform_id = ?1 ${after === null ? "" : "AND (created_at, import_id) < (?3, ?4)"}
+         ORDER BY created_at DESC, import_id DESC LIMIT ?2`,
+    )
+      .bind(c.get("principal").platform.id, limit + 1, ...(after ?? []))
+      .all<Omit<z.infer<typeof importSchema>, "rejected">>();
+    const page = results.slice(0, limit);
+    const last = page.at(-1);
+    return c.json(
+      {
+        imports: page,
+        next_cursor: results.length > limit && last ? encodeCursor([last.created_at, last.import_id]) : null,
+      },
+      200,
+    );
+  },
+);
 
 imports.openapi(
   createRoute({

@@ -10,6 +10,7 @@ import { ANOMALY_WEEKS, anomaliesOf, MIN_MEDIAN_ORDERS } from "../alerts/anomaly
 import { THRESHOLD_TYPES, type Thresholds, thresholdsCrossed } from "../alerts/thresholds.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
 import { nextSlaDue, type Owner, openAlertIds, raiseAlert, raiseDueSla, resolveAlert } from "./alert-store.ts";
+import type { Changes } from "./changes.ts";
 import { FIRST_ORDER_HOUR, HOUR_FIGURES, ORDERS_SINCE } from "./ledger-sql.ts";
 import { summaryOf } from "./reads.ts";
 
@@ -40,6 +41,16 @@ export function checkThresholds(
     }
     if (!crossed) for (const id of open) changed = resolveAlert(sql, owner, seq, id, now) !== null || changed;
   }
+  return changed;
+}
+
+/** checkThresholds as a change of its own (new thresholds, not new figures); whether an alert changed. */
+export function judgeThresholds(sql: SqlStorage, changes: Changes, owner: Owner, t: Thresholds): boolean {
+  let changed = false;
+  changes.run({ ...owner, currency: null }, (seq, now) => {
+    changed = checkThresholds(sql, owner, seq, t, Date.now(), now);
+    return changed ? "other" : false;
+  });
   return changed;
 }
 

@@ -12,6 +12,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Alert, Notice } from "../alerts/alert-types.ts";
+import type { Thresholds } from "../alerts/thresholds.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
 import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import type { SellerEvent } from "../events/schema.ts";
@@ -19,7 +20,7 @@ import { nextTimeChange, type Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
-import { checkThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-checks.ts";
+import { checkThresholds, judgeThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-checks.ts";
 import { alertsOf, raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
 import * as flush from "./flush.ts";
@@ -113,10 +114,7 @@ export class SellerLedger extends DurableObject<Env> {
     return { applied, duplicates: events.length - applied };
   }
 
-  /**
-   * Deletes everything this object stores (a scratch ledger, once its rebuild is compared); it
-   * answers on as an empty ledger.
-   */
+  /** Deletes everything stored (a scratch ledger, its rebuild compared); it answers on as an empty ledger. */
   async discard(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -139,6 +137,13 @@ export class SellerLedger extends DurableObject<Env> {
     });
     if (raised > 0) await this.afterChange();
     return raised;
+  }
+
+  /** The platform's thresholds changed (the thresholds job hands them over): judges the seller by them now. */
+  async judge(platform: string, sellerId: string, thresholds: Thresholds, version: string): Promise<void> {
+    if (this.tables.fresh) return; // never written: nothing to judge, and nothing is stored
+    const current = this.thresholds.offer(thresholds, version);
+    if (judgeThresholds(this.sql, this.changes, { platform, sellerId }, current)) await this.afterChange();
   }
 
   async alerts(status: "open" | "all", limit: number): Promise<Alert[]> {
@@ -239,10 +244,7 @@ export class SellerLedger extends DurableObject<Env> {
     return this.read(() => reads.summaryOf(this.sql, sellerId, currency, nowMs));
   }
 
-  /**
-   * The summary as JSON text, for the API to send as it is: a string crosses the RPC boundary
-   * for less than the object it encodes, and the Worker does not rebuild it.
-   */
+  /** The summary as JSON text, sent as it is: a string crosses RPC for less, and is not rebuilt. */
   async summaryJson(
     sellerId: string,
     currency: string,
@@ -271,10 +273,7 @@ export class SellerLedger extends DurableObject<Env> {
     return this.read(() => reads.benchmarkValuesOf(this.sql, fromHour, toHour));
   }
 
-  /**
-   * Order events that were ignored: they made no sense in the order's state, or came past the
-   * order's cap. By order then event id; `limit` (-1: all) after the (order_id, event_id) `after`.
-   */
+  /** Order events ignored (out of place, or past the order's cap), by order then event id, after `after`. */
   async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<reads.IgnoredRow[]> {
     return this.read(() => reads.ignoredOf(this.sql, limit, after));
   }

@@ -72,6 +72,20 @@ const rollHourly = z.object({
   day: z.iso.date(),
 });
 
+/** The platform's thresholds changed: its sellers after `after` (by id), handed out in batches to judge. */
+const applyThresholds = z.object({
+  job: z.literal("thresholds.apply"),
+  platform: z.string(),
+  after: z.string().optional(),
+});
+
+/** Some of a platform's sellers (a hundred at most), each ledger to judge by the platform's thresholds now. */
+const judgeThresholds = z.object({
+  job: z.literal("thresholds.judge"),
+  platform: z.string(),
+  sellers: z.array(z.string()).min(1).max(100),
+});
+
 export const jobMessageSchema = z.discriminatedUnion("job", [
   rankPlatform,
   rankCategories,
@@ -81,6 +95,8 @@ export const jobMessageSchema = z.discriminatedUnion("job", [
   runImport,
   rebuildSeller,
   rollHourly,
+  applyThresholds,
+  judgeThresholds,
 ]);
 /** A job as sent (defaults may be left out), and as run. */
 export type JobMessage = z.input<typeof jobMessageSchema>;
@@ -93,6 +109,8 @@ export type NotifyReports = z.infer<typeof notifyReports>;
 export type RunImport = z.infer<typeof runImport>;
 export type RebuildSeller = z.infer<typeof rebuildSeller>;
 export type RollHourly = z.infer<typeof rollHourly>;
+export type ApplyThresholds = z.infer<typeof applyThresholds>;
+export type JudgeThresholds = z.infer<typeof judgeThresholds>;
 
 /** Deliveries of a job message before it is dead-lettered: max_retries (wrangler.toml) + 1. */
 const JOB_ATTEMPTS = 6;

@@ -54,7 +54,7 @@ export function topProductsBody(
 }
 
 /** A strong ETag of the body: its SHA-256, in hex (the first 128 bits). */
-export async function etagOf(body: TopProducts): Promise<string> {
+export async function etagOf(body: object): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(body)));
   return [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

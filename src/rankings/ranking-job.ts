@@ -10,6 +10,7 @@
 import type { Notice } from "../alerts/alert-types.ts";
 import { HOUR_MS } from "../metrics/counters.ts";
 import { eachAtMost } from "../queues/at-most.ts";
+import { publishCategories, publishCategoriesIfComplete } from "./categories-published.ts";
 import { etagOf, type LastRun, lastRunKey, type PublishedRanking, rankingKey, topProductsBody } from "./published.ts";
 import { hourIso, RANKING_ORDERS, RANKING_WINDOWS } from "./windows.ts";
 
@@ -75,6 +76,8 @@ export async function rankPlatform(env: Env, job: RankPlatform): Promise<void> {
   );
   const lastRun: LastRun = { runHour, generatedAt, expiresAt };
   await env.KV.put(lastRunKey(platform), JSON.stringify(lastRun));
+  // A run with nothing to rank has no batch to publish its (empty) list of categories.
+  if (batches.length === 0) await publishCategories(env.KV, { platform, generatedAt, expiresAt }, []);
   await sendJobs(
     env.JOBS,
     batches.map((batch, i) => ({
@@ -93,6 +96,7 @@ export async function rankPlatform(env: Env, job: RankPlatform): Promise<void> {
 export async function rankCategories(env: Env, job: RankCategories): Promise<void> {
   for (const category of job.categories) await rankCategory(env, job, category);
   await env.DB.prepare(BATCH_DONE).bind(job.platform, job.runHour, job.batch).run();
+  await publishCategoriesIfComplete(env, { ...job, generatedAt: hourIso(job.runHour) });
 }
 
 async function rankCategory(env: Env, job: RankCategories, category: string): Promise<void> {

@@ -25,7 +25,7 @@ import {
 import { LIST_LENGTH, RANKING_ORDERS, RANKING_WINDOWS, type RankingOrder, type RankingWindow } from "./windows.ts";
 
 /** How long an answer for a platform that has never been ranked may be cached. */
-const UNRANKED_MAX_AGE_S = 60;
+export const UNRANKED_MAX_AGE_S = 60;
 
 const topProductsSchema = z
   .object({
@@ -77,7 +77,7 @@ topProducts.openapi(
 );
 
 /** A list as sent: its body, its ETag and until when it stands (ms since the epoch). */
-interface ReadyList {
+export interface ReadyList {
   body: string;
   etag: string;
   expiresAt: number;
@@ -124,7 +124,7 @@ export async function cachedTopProducts(request: Request): Promise<Response | nu
   return notModified(request, list) ?? responseOf(list);
 }
 
-function responseOf(list: ReadyList): Response {
+export function responseOf(list: ReadyList): Response {
   return new Response(list.body, { headers: { "Content-Type": "application/json", ...cacheHeaders(list) } });
 }
 
@@ -135,7 +135,7 @@ function cacheHeaders(list: ReadyList): Record<string, string> {
 }
 
 /** A 304 when the request's If-None-Match names the list's ETag; null otherwise. */
-function notModified(request: Request, list: ReadyList): Response | null {
+export function notModified(request: Request, list: ReadyList): Response | null {
   if (!matches(request.headers.get("If-None-Match"), list.etag)) return null;
   return new Response(null, { status: 304, headers: cacheHeaders(list) });
 }

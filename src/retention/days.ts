@@ -12,13 +12,18 @@ import { WINDOWS } from "../rankings/windows.ts";
 const days = z.coerce.number().int().min(1).max(3660);
 
 /**
+ * The operator's overview reads the last 30 days and the 30 before them (src/ops/overview.ts).
+ */
+const OVERVIEW_DAYS = 60;
+
+/**
  * The fewest days the hourly rows must be kept: the benchmarks read the last BENCHMARK_PERIOD_DAYS
  * whole days before the day they run, the rankings the last 168 hours (the sellers to tell, the
- * last 48), the reports the day before; two days more, so that a job retried a day late still
- * finds its hours.
+ * last 48), the reports the day before, the overview OVERVIEW_DAYS; two days more, so that a job
+ * retried a day late still finds its hours.
  */
 export function minimumRetentionDays(benchmarkPeriodDays: number): number {
-  return Math.max(benchmarkPeriodDays, Math.ceil(WINDOWS["7d"] / 24)) + 2;
+  return Math.max(benchmarkPeriodDays, Math.ceil(WINDOWS["7d"] / 24), OVERVIEW_DAYS) + 2;
 }
 
 /** HOURLY_RETENTION_DAYS, refused when a reader of the hourly rows needs more. */

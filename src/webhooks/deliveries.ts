@@ -5,6 +5,7 @@
  * timeout; anything but a 2xx is retried with exponential backoff and jitter for over a day,
  * then kept as failed for the operator to see and replay. The delivery's id is stable across
  * retries (and across a redelivered alert change): a receiver may see it twice, never two ids.
+ * A test delivery (an operator's "send a test") is tried once, there and then, and so is its replay.
  */
 
 import { z } from "zod";
@@ -17,6 +18,9 @@ const TIMEOUT_MS = 10_000;
 const messageSchema = z.union([alertChangeSchema, z.object({ delivery: z.string() })]);
 
 export type DeliveryMessage = { delivery: string };
+
+/** The type of a test delivery: it carries no alert of a seller, and is tried once each time it is sent. */
+const TEST_DELIVERY = "webhook.test";
 
 export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
   await Promise.all(
@@ -89,6 +93,24 @@ type Pending = {
 };
 
 async function attempt(env: Env, deliveryId: string, message: Message): Promise<void> {
+  const settled = await tryDelivery(env, deliveryId, message.attempts);
+  if (settled?.status === "pending") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  else message.ack();
+}
+
+/** How a delivery stands after an attempt: its status and the receiver's last answer. */
+export interface DeliveryOutcome {
+  status: "delivered" | "failed" | "pending";
+  last_status: number | null;
+  last_error: string | null;
+}
+
+/**
+ * One attempt at a pending delivery (`attempts`: this one's number), recorded; null when there is
+ * nothing to send (gone, settled, or its webhook deleted). A failure is kept as failed once retries
+ * are over (or at once for a test); pending otherwise, for the caller to retry.
+ */
+async function tryDelivery(env: Env, deliveryId: string, attempts: number): Promise<DeliveryOutcome | null> {
   const row = await env.DB.prepare(
     `SELECT d.delivery_id, d.webhook_id, d.platform_id, d.seller_id, d.type, d.alert, d.status, d.created_at, w.url, w.deleted_at
      FROM webhook_deliveries d JOIN webhooks w ON w.webhook_id = d.webhook_id WHERE d.delivery_id = ?`,
@@ -96,10 +118,13 @@ async function attempt(env: Env, deliveryId: string, message: Message): Promise<
     .bind(deliveryId)
     .first<Pending>();
   // Gone, done, given up, or its webhook deleted: nothing to send.
-  if (row?.status !== "pending" || row.deleted_at !== null) return message.ack();
+  if (row?.status !== "pending" || row.deleted_at !== null) return null;
   const outcome = await post(env, row);
   const giveUp =
-    !outcome.ok && (Date.now() - Date.parse(row.created_at) >= GIVE_UP_MS || message.attempts >= MAX_DELIVERY_ATTEMPTS);
+    !outcome.ok &&
+    (row.type === TEST_DELIVERY ||
+      Date.now() - Date.parse(row.created_at) >= GIVE_UP_MS ||
+      attempts >= MAX_DELIVERY_ATTEMPTS);
   const status = outcome.ok ? "delivered" : giveUp ? "failed" : "pending";
   await env.DB.prepare(
     `UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, updated_at = ?5
@@ -107,8 +132,41 @@ async function attempt(env: Env, deliveryId: string, message: Message): Promise<
   )
     .bind(deliveryId, status, outcome.status, outcome.error, new Date().toISOString())
     .run();
-  if (status === "pending") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-  else message.ack();
+  return { status, last_status: outcome.status, last_error: outcome.error };
+}
+
+/**
+ * Makes a test delivery to a webhook of the platform and tries it once, now: a "webhook.test"
+ * that names no seller, kept like any delivery (a failed one is listed and may be replayed).
+ * Null when the platform has no such webhook.
+ */
+export async function sendTestDelivery(
+  env: Env,
+  platform: string,
+  webhookId: string,
+): Promise<(DeliveryOutcome & { delivery_id: string }) | null> {
+  const now = new Date().toISOString();
+  const id = crypto.randomUUID().replaceAll("-", "");
+  const alert = {
+    alert_id: `test:${id}`,
+    type: TEST_DELIVERY,
+    status: "resolved",
+    raised_at: now,
+    resolved_at: now,
+    details: { message: "A test delivery from SellerPulse: no seller's alert" },
+  };
+  const deliveryId = `dlv_test_${id.slice(0, 24)}`;
+  const made = await env.DB.prepare(
+    `INSERT INTO webhook_deliveries
+       (delivery_id, webhook_id, platform_id, seller_id, type, alert, status, attempts, created_at, updated_at)
+     SELECT ?1, webhook_id, platform_id, '', ?2, ?3, 'pending', 0, ?4, ?4 FROM webhooks
+     WHERE webhook_id = ?5 AND platform_id = ?6 AND deleted_at IS NULL RETURNING delivery_id`,
+  )
+    .bind(deliveryId, TEST_DELIVERY, JSON.stringify(alert), now, webhookId, platform)
+    .first();
+  if (!made) return null;
+  const outcome = await tryDelivery(env, deliveryId, 1);
+  return outcome && { delivery_id: deliveryId, ...outcome };
 }
 
 /** One signed POST; `ok` only for a 2xx within the timeout (a redirect is not followed). */
@@ -117,7 +175,7 @@ async function post(env: Env, row: Pending): Promise<{ ok: boolean; status: numb
     delivery_id: row.delivery_id,
     type: row.type,
     platform: row.platform_id,
-    seller_id: row.seller_id,
+    seller_id: row.seller_id || null, // a test delivery names no seller
     alert: JSON.parse(row.alert) as unknown,
     sent_at: new Date().toISOString(),
   });

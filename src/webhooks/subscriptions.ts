@@ -1,19 +1,21 @@
 /**
- * /v1/webhooks: a platform subscribes URLs to alert types (platform key only). The signing secret
- * is shown once, in the 201; it is never stored, only derived again to sign each delivery.
- * Every change is audited.
+ * /v1/webhooks: a platform subscribes URLs to alert types (its key, or its operator's session: the
+ * console). The signing secret is shown once, in the 201; it is never stored, only derived again
+ * to sign each delivery. A test delivery is sent on demand and kept like any other. Every change
+ * and test is audited.
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../alerts/alert-types.ts";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
-import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
+import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
-import { operation, PLATFORM } from "../http/openapi/operations.ts";
+import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
+import { sendTestDelivery } from "./deliveries.ts";
 import { secretOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
 
@@ -37,7 +39,7 @@ const createRequest = z.object({
 });
 
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-webhookRoutes.use("*", authenticate);
+webhookRoutes.use("*", authenticate, operatorAccess);
 
 type Row = { webhook_id: string; url: string; events: string; created_at: string };
 const toWebhook = (r: Row) => ({ ...r, events: JSON.parse(r.events) as (typeof ALERT_TYPES)[number][] });
@@ -47,14 +49,14 @@ webhookRoutes.openapi(
     method: "post",
     path: "/",
     summary: "Subscribe a URL to alert types; the 201 shows its signing secret, once",
-    ...operation("createWebhook", "Webhooks", PLATFORM),
+    ...operation("createWebhook", "Webhooks", OPERATOR),
     request: {
       body: { content: { "application/json": { schema: createRequest, example: ex.WEBHOOK_REQUEST } }, required: true },
     },
     responses: { 201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED), ...errorResponses },
   }),
   async (c) => {
-    const platform = requirePlatformKey(c.get("principal"));
+    const { platform } = c.get("principal");
     const { url, events } = c.req.valid("json");
     const refused = refusedWebhookUrl(url, c.env.ENVIRONMENT === "production");
     if (refused) throw badRequest(`url ${refused}`, { errors: [`url: ${refused}`] });
@@ -85,14 +87,14 @@ webhookRoutes.openapi(
     method: "get",
     path: "/",
     summary: "The platform's webhooks (never their secrets)",
-    ...operation("listWebhooks", "Webhooks", PLATFORM),
+    ...operation("listWebhooks", "Webhooks", OPERATOR),
     responses: {
       200: jsonContent(z.object({ webhooks: z.array(webhookSchema) }), "Oldest first", ex.WEBHOOKS),
       ...errorResponses,
     },
   }),
   async (c) => {
-    const platform = requirePlatformKey(c.get("principal"));
+    const { platform } = c.get("principal");
     const { results } = await c.env.DB.prepare(
       "SELECT webhook_id, url, events, created_at FROM webhooks WHERE platform_id = ? AND deleted_at IS NULL ORDER BY created_at, webhook_id",
     )
@@ -107,7 +109,7 @@ webhookRoutes.openapi(
     method: "delete",
     path: "/{id}",
     summary: "Delete a webhook: it gets nothing more, pending deliveries included",
-    ...operation("deleteWebhook", "Webhooks", PLATFORM),
+    ...operation("deleteWebhook", "Webhooks", OPERATOR),
     request: {
       params: z.object({
         id: z
@@ -123,7 +125,7 @@ webhookRoutes.openapi(
     },
   }),
   async (c) => {
-    const platform = requirePlatformKey(c.get("principal"));
+    const { platform } = c.get("principal");
     const { id } = c.req.valid("param");
     const deleted = await c.env.DB.prepare(
       "UPDATE webhooks SET deleted_at = ? WHERE webhook_id = ? AND platform_id = ? AND deleted_at IS NULL RETURNING webhook_id",
@@ -133,5 +135,50 @@ webhookRoutes.openapi(
     if (!deleted) throw new ApiError(404, "not_found", "No such webhook");
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook.deleted", id).run();
     return c.body(null, 204);
+  },
+);
+
+const testedSchema = z
+  .object({
+    delivery_id: z.string(),
+    status: z.enum(["delivered", "failed"]),
+    last_status: z.int().nullable().describe("the receiver's HTTP status; null when it did not answer"),
+    last_error: z.string().nullable(),
+  })
+  .openapi("WebhookTest");
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/test",
+    summary: "Send the webhook a test delivery now, tried once (a failed one may be replayed)",
+    ...operation("testWebhook", "Webhooks", OPERATOR),
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .max(64)
+          .openapi({ param: { example: ex.WEBHOOKS.webhooks[0]!.webhook_id } }),
+      }),
+    },
+    responses: {
+      200: jsonContent(testedSchema, "How the receiver answered", ex.WEBHOOK_TESTED),
+      404: jsonContent(errorResponses[400].content["application/json"].schema, "No such webhook"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { platform } = c.get("principal");
+    const { id } = c.req.valid("param");
+    const outcome = await sendTestDelivery(c.env, platform.id, id);
+    if (!outcome || outcome.status === "pending") throw new ApiError(404, "not_found", "No such webhook");
+    await auditStatement(
+      c.env.DB,
+      platform.id,
+      actorOf(c.get("principal")),
+      "webhook.tested",
+      `${id} ${outcome.status}`,
+    ).run();
+    return c.json({ ...outcome, status: outcome.status }, 200);
   },
 );

@@ -198,6 +198,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the webhook a test delivery now, tried once (a failed one may be replayed) */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/benchmarks": {
         parameters: {
             query?: never;
@@ -256,7 +273,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who minted sessions, changed webhooks or replayed messages, and when (newest first) */
+        /** Who minted sessions, changed keys, quotas, thresholds or webhooks, replayed or rebuilt, and when */
         get: operations["listAuditEntries"];
         put?: never;
         post?: never;
@@ -385,6 +402,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every seller's alerts, newest first (open ones by default), a page at a time */
+        get: operations["listOpsAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's alert thresholds (the defaults until it sets its own) */
+        get: operations["getThresholds"];
+        /** Replace the platform's alert thresholds; every ledger judges by them within 5 minutes */
+        put: operations["setThresholds"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform at a glance: totals of the period, the period before, and a trend */
+        get: operations["getOpsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platforms/{platform}/categories/{category}/top-products": {
         parameters: {
             query?: never;
@@ -394,6 +463,23 @@ export interface paths {
         };
         /** A category's top products of the last hourly ranking (public, cacheable) */
         get: operations["getTopProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platform}/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories that have a public ranking (no credentials; cacheable) */
+        get: operations["listCategories"];
         put?: never;
         post?: never;
         delete?: never;
@@ -443,7 +529,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The platform's imports and their progress, newest first, a page at a time */
+        get: operations["listImports"];
         put?: never;
         /** Upload a file of events (NDJSON or CSV, plain or gzip, at most 100 MiB decompressed) */
         post: operations["createImport"];
@@ -725,6 +812,14 @@ export interface components {
             events: ("sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready")[];
             created_at: string;
         };
+        WebhookTest: {
+            delivery_id: string;
+            /** @enum {string} */
+            status: "delivered" | "failed";
+            /** @description the receiver's HTTP status; null when it did not answer */
+            last_status: number | null;
+            last_error: string | null;
+        };
         OpsBenchmarks: {
             releases: {
                 released_at: string;
@@ -781,8 +876,11 @@ export interface components {
         };
         AuditEntry: {
             at: string;
+            /** @description "platform key", "operator" or "admin" (an admin command) */
             actor: string;
+            /** @description what was done: "session.minted", "key.revoked", "thresholds.changed"… */
             action: string;
+            /** @description what it was done to, in words */
             subject: string | null;
         };
         DeadLetter: {
@@ -820,6 +918,8 @@ export interface components {
             cancellation_rate: number | null;
             avg_rating: number | null;
             open_alerts: number;
+            /** @description what the platform owes the seller now: lifetime accrued − paid (minor units) */
+            payout_pending: number;
         };
         OpsPayouts: {
             currency: string;
@@ -852,6 +952,103 @@ export interface components {
             started_at: string;
             finished_at: string | null;
         };
+        OpsAlert: components["schemas"]["Alert"] & {
+            seller_id: string;
+        };
+        PlatformThresholds: {
+            sla_compliance: {
+                /** @description threshold.sla_compliance: trailing-7-day SLA compliance below this… */
+                min: number;
+                /** @description …with at least this many orders shipped in those 7 days */
+                min_shipped: number;
+            };
+            seller_cancellation_rate: {
+                /** @description threshold.cancellation_rate: trailing-7-day seller cancellation rate above this… */
+                max: number;
+                /** @description …with at least this many orders placed in those 7 days */
+                min_orders: number;
+            };
+            avg_rating: {
+                /** @description threshold.avg_rating: trailing-30-day average rating below this… */
+                min: number;
+                /** @description …with at least this many ratings in those 30 days */
+                min_ratings: number;
+            };
+            /** @description when the platform last set them; null: the defaults */
+            updated_at: string | null;
+        };
+        Thresholds: {
+            sla_compliance: {
+                /** @description threshold.sla_compliance: trailing-7-day SLA compliance below this… */
+                min: number;
+                /** @description …with at least this many orders shipped in those 7 days */
+                min_shipped: number;
+            };
+            seller_cancellation_rate: {
+                /** @description threshold.cancellation_rate: trailing-7-day seller cancellation rate above this… */
+                max: number;
+                /** @description …with at least this many orders placed in those 7 days */
+                min_orders: number;
+            };
+            avg_rating: {
+                /** @description threshold.avg_rating: trailing-30-day average rating below this… */
+                min: number;
+                /** @description …with at least this many ratings in those 30 days */
+                min_ratings: number;
+            };
+        };
+        OpsOverview: {
+            currency: string;
+            /** @enum {string} */
+            period: "today" | "7d" | "30d";
+            /** @description when these sums were read from the rollups */
+            as_of: string;
+            /** @description the first hour counted (UTC) */
+            from: string;
+            /** @description the hour after the last counted */
+            to: string;
+            /** @description sellers with at least one order placed in the period */
+            sellers_active: number;
+            /** @description minor units */
+            gmv: number;
+            orders: number;
+            /** @description a fraction from 0 to 1; null when its divisor is 0 */
+            acceptance_rate: number | null;
+            /** @description a fraction from 0 to 1; null when its divisor is 0 */
+            cancellation_rate: number | null;
+            /** @description a fraction from 0 to 1; null when its divisor is 0 */
+            sla_compliance: number | null;
+            avg_rating: number | null;
+            /** @description orders ÷ visits, not capped at 1 */
+            conversion_rate: number | null;
+            /** @description today: the same hours of yesterday; 7d and 30d: the 7 and 30 days before them */
+            previous: {
+                /** @description the first hour counted (UTC) */
+                from: string;
+                /** @description the hour after the last counted */
+                to: string;
+                /** @description sellers with at least one order placed in the period */
+                sellers_active: number;
+                /** @description minor units */
+                gmv: number;
+                orders: number;
+                /** @description a fraction from 0 to 1; null when its divisor is 0 */
+                acceptance_rate: number | null;
+                /** @description a fraction from 0 to 1; null when its divisor is 0 */
+                cancellation_rate: number | null;
+                /** @description a fraction from 0 to 1; null when its divisor is 0 */
+                sla_compliance: number | null;
+                avg_rating: number | null;
+                /** @description orders ÷ visits, not capped at 1 */
+                conversion_rate: number | null;
+            };
+            /** @description hourly for today, daily otherwise; every bucket of the period, zeros included */
+            trend: {
+                t: string;
+                gmv: number;
+                orders: number;
+            }[];
+        };
         TopProducts: {
             platform: string;
             category: string;
@@ -869,6 +1066,14 @@ export interface components {
             products: {
                 rank: number;
                 product_id: string;
+            }[];
+        };
+        Categories: {
+            /** @description by name; a category with nothing sold in 7 days drops out */
+            categories: {
+                category: string;
+                /** @description the hour of the run that ranked it */
+                generated_at: string;
             }[];
         };
         ReportList: {
@@ -2544,6 +2749,122 @@ export interface operations {
             };
         };
     };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example wh_5d1e0c7a9b2f4c8e8a6d3f1b2c4e6a80 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How the receiver answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "delivery_id": "dlv_test_3f9a1c0b7e2d4a6f8b1c9d0e",
+                     *       "status": "failed",
+                     *       "last_status": 503,
+                     *       "last_error": "answered 503"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookTest"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getOpsBenchmarks: {
         parameters: {
             query?: never;
@@ -2924,6 +3245,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2931,7 +3254,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The audit log */
+            /** @description The audit log, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2941,22 +3264,36 @@ export interface operations {
                      * @example {
                      *       "entries": [
                      *         {
+                     *           "at": "2026-12-04T10:05:00.000Z",
+                     *           "actor": "operator",
+                     *           "action": "webhook_delivery.replayed",
+                     *           "subject": "dl_0193a5b2"
+                     *         },
+                     *         {
+                     *           "at": "2026-12-04T10:02:00.000Z",
+                     *           "actor": "operator",
+                     *           "action": "thresholds.changed",
+                     *           "subject": "sla_compliance.min 0.95 → 0.9"
+                     *         },
+                     *         {
                      *           "at": "2026-12-04T10:00:00.000Z",
                      *           "actor": "platform key",
                      *           "action": "session.minted",
                      *           "subject": "seller s-17"
                      *         },
                      *         {
-                     *           "at": "2026-12-04T10:05:00.000Z",
-                     *           "actor": "operator",
-                     *           "action": "webhook_delivery.replayed",
-                     *           "subject": "dl_0193a5b2"
+                     *           "at": "2026-12-01T08:00:00.000Z",
+                     *           "actor": "admin",
+                     *           "action": "key.created",
+                     *           "subject": "key 5f0c2a9e (label admin)"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "next_cursor": "WzQxXQ"
                      *     }
                      */
                     "application/json": {
                         entries: components["schemas"]["AuditEntry"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -3402,7 +3739,10 @@ export interface operations {
             query?: {
                 /** @description true: flagged sellers only */
                 flagged?: "true" | "false";
-                sort?: "health" | "gmv" | "sla_compliance" | "cancellation_rate" | "avg_rating";
+                /** @description health, the rates and avg_rating worst first; gmv and payout_pending largest first */
+                sort?: "health" | "gmv" | "sla_compliance" | "cancellation_rate" | "avg_rating" | "payout_pending";
+                /** @description only sellers whose id starts with this, exactly as typed (case and every character count) */
+                q?: string;
                 limit?: number;
                 /** @description next_cursor of the page before */
                 cursor?: string;
@@ -3435,7 +3775,8 @@ export interface operations {
                      *           "acceptance_rate": 0.9615,
                      *           "cancellation_rate": 0.0577,
                      *           "avg_rating": 4.6,
-                     *           "open_alerts": 1
+                     *           "open_alerts": 1,
+                     *           "payout_pending": 41250
                      *         }
                      *       ],
                      *       "next_cursor": "eyJoIjo3MSwicyI6InMtMTcifQ"
@@ -3851,6 +4192,486 @@ export interface operations {
             };
         };
     };
+    listOpsAlerts: {
+        parameters: {
+            query?: {
+                status?: "open" | "all";
+                /** @description only alerts of this type */
+                type?: "sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready";
+                limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alerts": [
+                     *         {
+                     *           "seller_id": "s-17",
+                     *           "alert_id": "threshold.sla_compliance:2026-12-05T14",
+                     *           "type": "threshold.sla_compliance",
+                     *           "status": "open",
+                     *           "raised_at": "2026-12-05T14:05:00.000Z",
+                     *           "resolved_at": null,
+                     *           "details": {
+                     *             "period": "7d",
+                     *             "value": 0.9,
+                     *             "threshold": 0.95,
+                     *             "shipped": 40
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTEyLTA1VDE0OjA1OjAwLjAwMFoiLCJzLTE3IiwidGhyZXNob2xkLnNsYV9jb21wbGlhbmNlIl0"
+                     *     }
+                     */
+                    "application/json": {
+                        alerts: components["schemas"]["OpsAlert"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getThresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thresholds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sla_compliance": {
+                     *         "min": 0.9,
+                     *         "min_shipped": 20
+                     *       },
+                     *       "seller_cancellation_rate": {
+                     *         "max": 0.025,
+                     *         "min_orders": 20
+                     *       },
+                     *       "avg_rating": {
+                     *         "min": 3.5,
+                     *         "min_ratings": 20
+                     *       },
+                     *       "updated_at": "2026-12-04T10:02:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformThresholds"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setThresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sla_compliance": {
+                 *         "min": 0.9,
+                 *         "min_shipped": 20
+                 *       },
+                 *       "seller_cancellation_rate": {
+                 *         "max": 0.025,
+                 *         "min_orders": 20
+                 *       },
+                 *       "avg_rating": {
+                 *         "min": 3.5,
+                 *         "min_ratings": 20
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Thresholds"];
+            };
+        };
+        responses: {
+            /** @description The thresholds now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sla_compliance": {
+                     *         "min": 0.9,
+                     *         "min_shipped": 20
+                     *       },
+                     *       "seller_cancellation_rate": {
+                     *         "max": 0.025,
+                     *         "min_orders": 20
+                     *       },
+                     *       "avg_rating": {
+                     *         "min": 3.5,
+                     *         "min_ratings": 20
+                     *       },
+                     *       "updated_at": "2026-12-04T10:02:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformThresholds"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpsOverview: {
+        parameters: {
+            query?: {
+                period?: "today" | "7d" | "30d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform's figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "period": "today",
+                     *       "as_of": "2026-12-04T10:21:07.000Z",
+                     *       "from": "2026-12-04T00:00:00.000Z",
+                     *       "to": "2026-12-04T11:00:00.000Z",
+                     *       "sellers_active": 96,
+                     *       "gmv": 1284000,
+                     *       "orders": 412,
+                     *       "acceptance_rate": 0.962,
+                     *       "cancellation_rate": 0.031,
+                     *       "sla_compliance": 0.948,
+                     *       "avg_rating": 4.42,
+                     *       "conversion_rate": 0.027,
+                     *       "previous": {
+                     *         "from": "2026-12-03T00:00:00.000Z",
+                     *         "to": "2026-12-03T11:00:00.000Z",
+                     *         "sellers_active": 96,
+                     *         "gmv": 1190500,
+                     *         "orders": 398,
+                     *         "acceptance_rate": 0.962,
+                     *         "cancellation_rate": 0.031,
+                     *         "sla_compliance": 0.948,
+                     *         "avg_rating": 4.42,
+                     *         "conversion_rate": 0.027
+                     *       },
+                     *       "trend": [
+                     *         {
+                     *           "t": "2026-12-04T09:00:00.000Z",
+                     *           "gmv": 151200,
+                     *           "orders": 49
+                     *         },
+                     *         {
+                     *           "t": "2026-12-04T10:00:00.000Z",
+                     *           "gmv": 98400,
+                     *           "orders": 31
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsOverview"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getTopProducts: {
         parameters: {
             query?: {
@@ -3913,6 +4734,84 @@ export interface operations {
                 content?: never;
             };
             /** @description A bad window, by or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                platform: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories; an unknown platform has none */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "categories": [
+                     *         {
+                     *           "category": "electronics",
+                     *           "generated_at": "2026-12-04T09:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "category": "shoes",
+                     *           "generated_at": "2026-12-04T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Categories"];
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A platform id too long to be one */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4146,6 +5045,131 @@ export interface operations {
                      *       "error": {
                      *         "code": "not_found",
                      *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports (each one's rejected rows are at /v1/imports/{id}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imports": [
+                     *         {
+                     *           "import_id": "imp_0193a5b27c417d2e9f103b8c5e2a1d01",
+                     *           "state": "done",
+                     *           "rows_total": 2,
+                     *           "rows_done": 2,
+                     *           "rows_rejected": 1,
+                     *           "error": null,
+                     *           "created_at": "2026-12-04T10:00:00.000Z",
+                     *           "finished_at": "2026-12-04T10:00:03.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        imports: {
+                            import_id: string;
+                            /** @enum {string} */
+                            state: "queued" | "running" | "done" | "failed";
+                            /** @description rows in the file (blank lines and a CSV's header are not rows) */
+                            rows_total: number;
+                            /** @description rows judged so far, the rejected included */
+                            rows_done: number;
+                            rows_rejected: number;
+                            /** @description why a failed import stopped */
+                            error: string | null;
+                            created_at: string;
+                            finished_at: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
                      *       }
                      *     }
                      */

@@ -10,6 +10,12 @@ const WEBHOOK = {
 };
 export const WEBHOOK_CREATED = { ...WEBHOOK, secret: "whsec_5f0c2a9e4b7d4e1f8a3c6b2d9e0f1a7c" };
 export const WEBHOOKS = { webhooks: [WEBHOOK] };
+export const WEBHOOK_TESTED = {
+  delivery_id: "dlv_test_3f9a1c0b7e2d4a6f8b1c9d0e",
+  status: "failed",
+  last_status: 503,
+  last_error: "answered 503",
+};
 
 const DELIVERY = {
   delivery_id: "dl_0193a5b2",
@@ -75,9 +81,17 @@ export const REBUILD = {
 
 export const AUDIT = {
   entries: [
-    { at: "2026-12-04T10:00:00.000Z", actor: "platform key", action: "session.minted", subject: "seller s-17" },
     { at: "2026-12-04T10:05:00.000Z", actor: "operator", action: "webhook_delivery.replayed", subject: "dl_0193a5b2" },
+    {
+      at: "2026-12-04T10:02:00.000Z",
+      actor: "operator",
+      action: "thresholds.changed",
+      subject: "sla_compliance.min 0.95 → 0.9",
+    },
+    { at: "2026-12-04T10:00:00.000Z", actor: "platform key", action: "session.minted", subject: "seller s-17" },
+    { at: "2026-12-01T08:00:00.000Z", actor: "admin", action: "key.created", subject: "key 5f0c2a9e (label admin)" },
   ],
+  next_cursor: "WzQxXQ",
 };
 
 export const OPS_SELLERS = {
@@ -94,10 +108,54 @@ export const OPS_SELLERS = {
       cancellation_rate: 0.0577,
       avg_rating: 4.6,
       open_alerts: 1,
+      payout_pending: 41_250,
     },
   ],
   next_cursor: "eyJoIjo3MSwicyI6InMtMTcifQ",
 };
+export const OPS_ALERTS = {
+  alerts: [
+    {
+      seller_id: "s-17",
+      alert_id: "threshold.sla_compliance:2026-12-05T14",
+      type: "threshold.sla_compliance",
+      status: "open",
+      raised_at: "2026-12-05T14:05:00.000Z",
+      resolved_at: null,
+      details: { period: "7d", value: 0.9, threshold: 0.95, shipped: 40 },
+    },
+  ],
+  next_cursor: "WyIyMDI2LTEyLTA1VDE0OjA1OjAwLjAwMFoiLCJzLTE3IiwidGhyZXNob2xkLnNsYV9jb21wbGlhbmNlIl0",
+};
+const glance = (gmv: number, orders: number, from: string, to: string) => ({
+  from,
+  to,
+  sellers_active: 96,
+  gmv,
+  orders,
+  acceptance_rate: 0.962,
+  cancellation_rate: 0.031,
+  sla_compliance: 0.948,
+  avg_rating: 4.42,
+  conversion_rate: 0.027,
+});
+export const OPS_OVERVIEW = {
+  currency: "USD",
+  period: "today",
+  as_of: "2026-12-04T10:21:07.000Z",
+  ...glance(1_284_000, 412, "2026-12-04T00:00:00.000Z", "2026-12-04T11:00:00.000Z"),
+  previous: glance(1_190_500, 398, "2026-12-03T00:00:00.000Z", "2026-12-03T11:00:00.000Z"),
+  trend: [
+    { t: "2026-12-04T09:00:00.000Z", gmv: 151_200, orders: 49 },
+    { t: "2026-12-04T10:00:00.000Z", gmv: 98_400, orders: 31 },
+  ],
+};
+export const THRESHOLDS_REQUEST = {
+  sla_compliance: { min: 0.9, min_shipped: 20 },
+  seller_cancellation_rate: { max: 0.025, min_orders: 20 },
+  avg_rating: { min: 3.5, min_ratings: 20 },
+};
+export const THRESHOLDS = { ...THRESHOLDS_REQUEST, updated_at: "2026-12-04T10:02:00.000Z" };
 export const OPS_PAYOUTS = {
   currency: "USD",
   accrued: 12_450_000,

@@ -55,6 +55,9 @@ export const IMPORT = {
   finished_at: "2026-12-04T10:00:03.000Z",
 };
 
+const { rejected: _, ...listed } = IMPORT;
+export const IMPORTS = { imports: [listed], next_cursor: null };
+
 export const SESSION_REQUESTS = {
   seller: { summary: "A seller's session: reads that seller only", value: { seller_id: "s-17" } },
   operator: { summary: "An operator's session: the operator views", value: { role: "operator" } },
@@ -174,6 +177,13 @@ export const ALERTS = {
       order_id: "o-1001",
       details: { deadline: "2026-12-05T14:05:00.000Z", ship_within_hours: 48 },
     },
+  ],
+};
+
+export const CATEGORIES = {
+  categories: [
+    { category: "electronics", generated_at: "2026-12-04T09:00:00.000Z" },
+    { category: "shoes", generated_at: "2026-12-04T09:00:00.000Z" },
   ],
 };
 

@@ -183,10 +183,55 @@ describe("webhooks", () => {
     const other = (await (await api("/v1/webhooks", { token: zeta })).json()) as any;
     expect(other.webhooks).toEqual([]);
     expect((await api(`/v1/webhooks/${body.webhook_id}`, { method: "DELETE", token: zeta })).status).toBe(404);
-    const session = (await (
+    // The platform's operator (the console) manages them too; a seller never.
+    const operatorSession = (await (
       await api("/v1/sessions", { method: "POST", token: acme, json: { role: "operator" } })
     ).json()) as any;
-    expect((await api("/v1/webhooks", { token: session.token })).status).toBe(403);
+    const byOperator = (await (await api("/v1/webhooks", { token: operatorSession.token })).json()) as any;
+    expect(byOperator.webhooks.map((w: any) => w.webhook_id)).toContain(body.webhook_id);
+    const seller = (await (
+      await api("/v1/sessions", { method: "POST", token: acme, json: { seller_id: "s-1" } })
+    ).json()) as any;
+    expect((await api("/v1/webhooks", { token: seller.token })).status).toBe(403);
+  });
+
+  it("sends a test delivery on demand, once: a failed one is listed, replayed once, and delivered", async () => {
+    const hook = await subscribe(acme, "https://receiver.test/flaky/tested", ["report.ready"]);
+    const test = async () =>
+      (await (await api(`/v1/webhooks/${hook.body.webhook_id}/test`, { method: "POST", token: acme })).json()) as any;
+    const failed = await test();
+    expect(failed).toMatchObject({ status: "failed", last_status: 500, last_error: "answered 500" });
+    const [sent] = await received("tested");
+    const body = JSON.parse(sent.body);
+    expect(body).toMatchObject({
+      delivery_id: failed.delivery_id,
+      type: "webhook.test",
+      platform: "acme",
+      seller_id: null,
+    });
+    expect(sent.headers["x-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const list = (await (await api("/v1/ops/webhook-deliveries?status=failed", { token: acme })).json()) as any;
+    expect(list.deliveries.map((d: any) => d.delivery_id)).toContain(failed.delivery_id);
+
+    await fetch("https://receiver.test/heal/tested");
+    const replay = await api(`/v1/ops/webhook-deliveries/${failed.delivery_id}/replay`, {
+      method: "POST",
+      token: acme,
+    });
+    expect(replay.status).toBe(202);
+    await eventually(async () => {
+      const row = await env.DB.prepare("SELECT status, attempts FROM webhook_deliveries WHERE delivery_id = ?")
+        .bind(failed.delivery_id)
+        .first();
+      expect(row).toEqual({ status: "delivered", attempts: 2 });
+    });
+    expect(await test()).toMatchObject({ status: "delivered", last_status: 200 });
+    expect((await api("/v1/webhooks/wh_nothing/test", { method: "POST", token: acme })).status).toBe(404);
+    const audit = (await (await api("/v1/ops/audit", { token: acme })).json()) as any;
+    expect(audit.entries.filter((e: any) => e.action === "webhook.tested").map((e: any) => e.subject)).toEqual([
+      `${hook.body.webhook_id} delivered`,
+      `${hook.body.webhook_id} failed`,
+    ]);
   });
 
   it("delivers each alert of a subscribed type, signed with the webhook's secret", async () => {

@@ -244,4 +244,27 @@ describe("POST /v1/imports", () => {
     expect((await api(`/v1/imports/${import_id}`, { token: keys.csv })).status).toBe(404);
     expect((await api(`/v1/imports/${import_id}`, { token: keys.events })).status).toBe(200);
   });
+
+  it("lists a platform's imports newest first, a page at a time, with progress and not their rejected rows", async () => {
+    const key = await createPlatform("imp-list");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await upload(key, toNdjson(stream.slice(i * 10, i * 10 + 10)), "application/x-ndjson");
+      ids.push(((await res.json()) as { import_id: string }).import_id);
+    }
+    const session = await api("/v1/sessions", { method: "POST", token: key, json: { role: "operator" } });
+    const { token } = (await session.json()) as { token: string };
+    const page = async (query: string) =>
+      (await (await api(`/v1/imports${query}`, { token })).json()) as { imports: any[]; next_cursor: string | null };
+    const first = await page("?limit=2");
+    const second = await page(`?limit=2&cursor=${first.next_cursor}`);
+    expect([...first.imports, ...second.imports].map((i) => i.import_id)).toEqual(ids.toReversed());
+    expect(second.next_cursor).toBeNull();
+    expect(first.imports[0]).toMatchObject({ import_id: ids[2], rows_total: 10, rows_rejected: 0 });
+    expect(first.imports[0]).not.toHaveProperty("rejected");
+    expect((await (await api("/v1/imports", { token: keys.csv })).json()) as any).not.toMatchObject({
+      imports: expect.arrayContaining([expect.objectContaining({ import_id: ids[0] })]),
+    });
+    expect((await api("/v1/imports?cursor=nonsense", { token })).status).toBe(400);
+  });
 });

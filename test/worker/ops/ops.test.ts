@@ -97,6 +97,15 @@ describe("operator's sellers and payouts", () => {
       refunds: 0,
       sellers: 4,
     });
+    // Each seller's own pending payout, and the sellers by it (ties by id, the same way), a page at a time.
+    const owed = await get("/v1/ops/sellers?sort=payout_pending&limit=1");
+    const rest = await get(`/v1/ops/sellers?sort=payout_pending&cursor=${owed.next_cursor}`);
+    expect([...owed.sellers, ...rest.sellers].map((s: any) => [s.seller_id, s.payout_pending])).toEqual([
+      ["late", 20 * 2700],
+      ["good", 20 * 2700],
+      ["fair", 10 * 2700],
+      ["tiny", 2 * 2700],
+    ]);
   });
 
   it("shows a platform only its own sellers, and no seller session", async () => {

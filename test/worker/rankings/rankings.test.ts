@@ -199,6 +199,47 @@ describe("the public read", () => {
   });
 });
 
+describe("the categories a picker offers", () => {
+  const categoriesOf = (platform: string, headers: Record<string, string> = {}) =>
+    api(`/v1/platforms/${platform}/categories`, { headers });
+
+  it("lists the categories a run ranked, by name, once every batch of it is done", async () => {
+    await createPlatform("picker");
+    await rollups("picker", "scarves", [["s-1", "p-a", 1, 1, 10]]);
+    await rollups("picker", "gloves", [["s-1", "p-b", 2, 1, 10]]);
+    await rollups("picker", "old", [["s-1", "p-c", 200, 1, 10]]); // sold 200 hours before: not in 7 days
+    await rank("picker");
+    await eventually(async () => {
+      const res = await categoriesOf("picker");
+      expect(res.status).toBe(200);
+      const generated_at = new Date(R * HOUR_MS).toISOString();
+      expect(await res.json()).toEqual({
+        categories: [
+          { category: "gloves", generated_at },
+          { category: "scarves", generated_at },
+        ],
+      });
+    });
+  });
+
+  it("answers an unknown platform with none, is cacheable with an ETag and 304, and reads KV only", async () => {
+    const none = await categoriesOf("nowhere");
+    expect(await none.json()).toEqual({ categories: [] });
+    expect(none.headers.get("Cache-Control")).toMatch(/^public, max-age=\d+$/);
+    const etag = none.headers.get("ETag")!;
+    expect((await categoriesOf("nowhere", { "If-None-Match": etag })).status).toBe(304);
+    expect((await api(`/v1/platforms/${"x".repeat(129)}/categories`)).status).toBe(400);
+
+    const failing = new Proxy({}, { get: () => () => Promise.reject(new Error("down")) });
+    const broken = { ...env, DB: failing as D1Database, LEDGER: failing as typeof env.LEDGER };
+    const request = new Request<unknown, IncomingRequestCfProperties>(
+      "https://sellerpulse.test/v1/platforms/quiet/categories",
+    );
+    const res = await worker.fetch(request, broken, createExecutionContext());
+    expect(res.status).toBe(200);
+  });
+});
+
 describe("rankings from events", () => {
   // Orders placed in hours before R, through ingest, the ledger and its flush.
   const { placed, cancelled } = eventsAt((R - 3) * HOUR_MS);
