@@ -1,8 +1,8 @@
 /**
- * The /v1 calls the dashboard makes: a seller's reads, the operator's reads and replays (both with
- * the session token as a bearer credential) and the public rankings (no credential). Every failure
- * becomes an ApiError carrying the HTTP status (0 when the network failed) and the API's error
- * envelope `{ error: { code, message } }`, so callers decide on the status only.
+ * The /v1 calls of a seller's dashboard (with the session token as a bearer credential), and the
+ * one request function every call of the page goes through (the console's are in ops-api.js).
+ * Every failure becomes an ApiError carrying the HTTP status (0 when the network failed) and the
+ * API's error envelope `{ error: { code, message } }`, so callers decide on the status only.
  */
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -44,18 +44,33 @@ export async function deployedEndpoints() {
 /** An ApiError as a 404 would give it: for an endpoint the API does not list. */
 const notDeployed = () => new ApiError(404, "not_found", "Not deployed yet");
 
-const queryOf = (params) => {
+/**
+ * A query string of the parameters that have a value ("" when none).
+ * @param {Record<string, string | number | undefined>} params
+ */
+export const queryOf = (params) => {
   const search = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== undefined)).toString();
   return search ? `?${search}` : "";
 };
 
-async function request(url, { token, method = "GET", cache = "no-store" } = {}) {
+/**
+ * One call: `json` is sent as the body, `as: "text"` reads a body that is not JSON (a CSV); a 204
+ * (or any answer without a body) is null.
+ * @param {string} url
+ * @param {{ token?: string, method?: string, cache?: RequestCache, json?: unknown, as?: "json" | "text" }} [options]
+ * @returns {Promise<any>}
+ */
+export async function request(url, { token, method = "GET", cache = "no-store", json, as = "json" } = {}) {
   let res;
+  /** @type {Record<string, string>} */
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  if (json !== undefined) headers["Content-Type"] = "application/json";
   try {
-    res = await fetch(url, { method, headers: token ? { Authorization: `Bearer ${token}` } : {}, cache });
+    res = await fetch(url, { method, headers, cache, body: json === undefined ? undefined : JSON.stringify(json) });
   } catch {
     throw new ApiError(0, "network", "The server could not be reached");
   }
+  if (res.ok && as === "text") return res.text();
   const body = await res.json().catch(() => null);
   if (!res.ok) {
     throw new ApiError(
@@ -98,31 +113,4 @@ export function sellerApi(token, sellerId, served = () => true) {
       return url.toString();
     },
   };
-}
-
-/** The operator's reads and replays; `served` as for sellerApi. */
-export function opsApi(token, served = () => true) {
-  const call = caller(token, served);
-  const get = (path, params = {}) => call("GET", `/v1/ops${path}`, `/v1/ops${path}${queryOf(params)}`);
-  const replay = (list, id) =>
-    call("POST", `/v1/ops/${list}/{id}/replay`, `/v1/ops/${list}/${encodeURIComponent(id)}/replay`);
-  return {
-    sellers: ({ sort, flagged, cursor, limit }) =>
-      get("/sellers", { sort, flagged: flagged ? "true" : undefined, cursor, limit }),
-    payouts: () => get("/payouts"),
-    benchmarks: () => get("/benchmarks"),
-    failedDeliveries: () => get("/webhook-deliveries", { status: "failed" }),
-    replayDelivery: (id) => replay("webhook-deliveries", id),
-    deadLetters: () => get("/dead-letters"),
-    replayDeadLetter: (id) => replay("dead-letters", id),
-  };
-}
-
-/**
- * The public ranking a marketplace shows shoppers. It is cacheable (max-age, ETag): "no-cache"
- * revalidates with the ETag, so a list that has not changed costs a 304 and no body.
- */
-export function topProducts(platform, category, { window, by, limit }) {
-  const path = `/v1/platforms/${encodeURIComponent(platform)}/categories/${encodeURIComponent(category)}/top-products`;
-  return request(`${path}${queryOf({ window, by, limit })}`, { cache: "no-cache" });
 }

@@ -29,7 +29,7 @@ const atLeast = (text, diff, smallest) => (/[1-9]/.test(text) ? text : `${diff >
  * there was nothing before, since no percentage says "from zero"), in points for rates, in stars
  * for the rating. A rate without a divisor (null) has nothing to compare.
  */
-function changeOf(kind, current, previous, format) {
+export function changeOf(kind, current, previous, format) {
   if (current === null || current === undefined || previous === null || previous === undefined)
     return { direction: "none", text: "Nothing to compare" };
   const diff = current - previous;

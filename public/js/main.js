@@ -1,11 +1,11 @@
 /**
  * The dashboard's entry: finds the session and decides what the page shows: a seller's dashboard
  * (a seller's own link, or an operator's `?seller=<id>`), the operator's console (an operator's
- * link), or a message instead (no token, not valid, expired, a seller asking for the console).
- * Claims are read for that choice only: the API checks the token on every read.
+ * link: its own page, /console), or a message instead (no token, not valid, expired, a seller
+ * asking for the console). Claims are read for that choice only: the API checks the token on
+ * every read.
  */
 import { deployedEndpoints } from "./api.js";
-import { startConsole } from "./console.js";
 import { showMessage, stopOnMessage } from "./messages.js";
 import { startSellerView } from "./seller-view.js";
 import { decodeClaims, msUntilExpiry, takeToken } from "./session.js";
@@ -22,15 +22,14 @@ async function start() {
   if (!claims) return showMessage("invalid");
   if (msUntilExpiry(claims) <= 0) return showMessage("expired");
   const params = new URLSearchParams(location.search);
-  const served = await deployedEndpoints();
   // `?seller=` names a seller of the platform: an operator's choice from the console; a seller's
   // own token reaches only its own seller, and the API's 403 says so on the page.
   const requested = params.get("seller");
+  // The token is kept in this tab (takeToken): the console's page finds it there.
+  if (claims.role === "operator" && !requested) return location.replace("/console");
+  const served = await deployedEndpoints();
   if (claims.role === "operator") {
-    const stop = requested
-      ? startSellerView({ token, claims, served, sellerId: requested, asOperator: true })
-      : startConsole({ token, claims, served });
-    return stopOnMessage(stop);
+    return stopOnMessage(startSellerView({ token, claims, served, sellerId: requested, asOperator: true }));
   }
   if (claims.role !== "seller") return showMessage("invalid");
   // The console is the operator's: a seller's link that asks for it never reaches /v1/ops.

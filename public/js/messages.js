@@ -68,10 +68,11 @@ export function showMessage(kind, detail) {
     link.href = "/";
     link.textContent = "Open my dashboard";
   }
-  byTestId("loading").hidden = true;
-  byTestId("dashboard").hidden = true;
-  byTestId("console").hidden = true;
-  byTestId("connection").hidden = true;
+  // The seller's page and the console's share this: each hides what it has.
+  for (const id of ["loading", "dashboard", "console", "connection"]) {
+    const element = byTestId(id);
+    if (element) element.hidden = true;
+  }
   section.hidden = false;
   document.title = `${title} · SellerPulse`;
 }

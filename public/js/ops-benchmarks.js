@@ -14,7 +14,7 @@ const share = new Intl.NumberFormat(undefined, { style: "percent", maximumFracti
 const count = new Intl.NumberFormat(undefined);
 const counted = (n, word) => `${count.format(n)} ${n === 1 ? word : `${word}s`}`;
 
-/** `answer` is `{ value }` (the endpoint's body), `{ unavailable: true }` or `{ error }`. */
+/** `answer` is `{ value }` (the endpoint's body) or `{ error }`. */
 export function renderBenchmarkReleases(root, answer) {
   const part = (id) => root.querySelector(`[data-testid="${id}"]`);
   const [budgetStatus, budget, releasesStatus, table, notes] = [
@@ -25,11 +25,9 @@ export function renderBenchmarkReleases(root, answer) {
     "runs-notes",
   ].map(part);
   if (!answer.value) {
-    const [kind, text] = answer.unavailable
-      ? ["unavailable", "not available yet."]
-      : ["error", `could not be loaded (${answer.error.message}).`];
-    if (budget.hidden) showStatus(budgetStatus, kind, `The privacy budget is ${text}`, budget);
-    if (table.hidden) showStatus(releasesStatus, kind, `Benchmark releases are ${text}`, table, notes);
+    const text = `could not be loaded (${answer.error.message}).`;
+    if (budget.hidden) showStatus(budgetStatus, "error", `The privacy budget ${text}`, budget);
+    if (table.hidden) showStatus(releasesStatus, "error", `Benchmark releases ${text}`, table, notes);
     return;
   }
   const { releases, budget: spend, runs } = answer.value;

@@ -2,7 +2,7 @@
 /**
  * The console's payout liability, from GET /v1/ops/payouts: what the platform owes its sellers
  * (pending = accrued − paid, summed over the sellers' lifetime balances) and what was deducted.
- * Money in the platform's currency; "not available yet" while the endpoint is not deployed.
+ * Money in the platform's currency.
  */
 import { h } from "./dom.js";
 import { showContent, showStatus } from "./panel-status.js";
@@ -17,13 +17,12 @@ const FIGURES = [
   ["sellers", "Sellers", "count"],
 ];
 
-/** `answer` is `{ value }`, `{ unavailable: true }` (404) or `{ error }`. */
+/** `answer` is `{ value }` (the endpoint's body) or `{ error }`. */
 export function renderPayouts(panel, answer, format) {
   const status = panel.querySelector("[data-testid=payouts-empty]");
   const list = panel.querySelector("[data-testid=payouts-figures]");
   if (!answer.value) {
-    if (answer.unavailable) showStatus(status, "unavailable", "Payout liability is not available yet.", list);
-    else if (list.hidden) showStatus(status, "error", `Could not load payouts (${answer.error.message}).`, list);
+    if (list.hidden) showStatus(status, "error", `Could not load payouts (${answer.error.message}).`, list);
     return;
   }
   list.replaceChildren(

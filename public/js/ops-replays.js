@@ -1,66 +1,49 @@
+// @ts-check
 /**
  * A console list of things that failed every retry, each with a replay button: failed webhook
  * deliveries (GET /v1/ops/webhook-deliveries?status=failed) and dead letters (GET
- * /v1/ops/dead-letters), replayed with POST …/{id}/replay. Deliveries are read as the API answers
- * them; the contract does not name a dead letter's fields, so that list takes the answer's array and
- * shows the fields it knows.
+ * /v1/ops/dead-letters), replayed with POST …/{id}/replay.
  */
-import { ApiError, notBuilt } from "./api.js";
 import { h } from "./dom.js";
 import { dateTime } from "./format.js";
+import { typeWords } from "./ops-alert-words.js";
 import { showContent, showStatus } from "./panel-status.js";
 
 /** What each list is called, where its items are, and how an item is named. */
 const KINDS = {
   deliveries: {
-    plural: "Failed webhook deliveries",
     none: "No failed webhook deliveries.",
     items: (body) => body.deliveries,
-    id: (item) => item.delivery_id ?? item.id,
-    title: (item) => [item.type, item.seller_id ? `seller ${item.seller_id}` : null].filter(Boolean).join(" · "),
-    detail: (item) =>
-      [
-        typeof item.attempts === "number" ? `${item.attempts} attempts` : null,
-        item.last_error ?? (item.last_status ? `answered ${item.last_status}` : null),
-        when(item.updated_at ?? item.created_at),
-      ].filter(Boolean),
+    id: (item) => item.delivery_id,
+    title: (item) => (item.seller_id ? `${typeWords(item.type)} · seller ${item.seller_id}` : typeWords(item.type)),
+    detail: (item) => [
+      `${item.attempts} ${item.attempts === 1 ? "attempt" : "attempts"}`,
+      item.last_error ?? (item.last_status ? `answered ${item.last_status}` : null),
+      dateTime(item.updated_at),
+    ],
   },
   "dead-letters": {
-    plural: "Dead letters",
     none: "No dead letters.",
-    items: (body) => body.dead_letters ?? body.messages,
-    id: (item) => item.id ?? item.dead_letter_id,
-    title: (item) => (item.queue ? `queue ${item.queue}` : "message"),
-    detail: (item) =>
-      [
-        item.error ?? item.reason,
-        when(item.received_at ?? item.created_at),
-        typeof item.body === "string" ? preview(item.body) : null,
-      ].filter(Boolean),
+    items: (body) => body.dead_letters,
+    id: (item) => item.id,
+    title: (item) => `queue ${item.queue}`,
+    detail: (item) => [item.error, dateTime(item.received_at), preview(item.body)],
   },
 };
 
-const when = (iso) => (iso ? dateTime(iso) : null);
 const preview = (text) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
 
-/** The answer's list: under the name the kind expects, or the first array in the body. */
-function itemsOf(kind, body) {
-  const named = kind.items(body ?? {});
-  if (Array.isArray(named)) return named;
-  return Object.values(body ?? {}).find(Array.isArray) ?? [];
-}
-
 export class ReplayPanel {
-  /** `read()` lists, `replay(id)` puts one back; `onRefused(error)` is true when the session was refused. */
-  constructor(panel, { name, read, replay, onRefused }) {
+  /** `read()` lists, `replay(id)` puts one back; `onError(error)` is true when the console took it. */
+  constructor(panel, { name, read, replay, onError, onReplayed = () => {} }) {
     this.kind = KINDS[name];
     this.read = read;
     this.replay = replay;
-    this.onRefused = onRefused;
+    this.onError = onError;
+    this.onReplayed = onReplayed;
     this.status = panel.querySelector(`[data-testid="${name}-empty"]`);
     this.list = panel.querySelector(`[data-testid="${name}-list"]`);
     this.said = panel.querySelector(`[data-testid="${name}-status"]`);
-    this.loaded = false;
   }
 
   async refresh() {
@@ -68,14 +51,11 @@ export class ReplayPanel {
     try {
       body = await this.read();
     } catch (error) {
-      if (error instanceof ApiError && this.onRefused(error)) return;
-      if (notBuilt(error))
-        showStatus(this.status, "unavailable", `${this.kind.plural} are not available yet.`, this.list);
-      else if (!this.loaded) showStatus(this.status, "error", `Could not load (${error.message}).`, this.list);
+      if (!this.onError(error) && this.list.hidden)
+        showStatus(this.status, "error", `Could not load (${/** @type {Error} */ (error).message}).`, this.list);
       return;
     }
-    this.loaded = true;
-    const items = itemsOf(this.kind, body);
+    const items = this.kind.items(body);
     if (items.length === 0) return showStatus(this.status, "empty", this.kind.none, this.list);
     this.list.replaceChildren(...items.map((item) => this.itemOf(item)));
     showContent(this.status, this.list);
@@ -93,7 +73,7 @@ export class ReplayPanel {
         "div",
         { className: "replay-body" },
         h("p", { className: "replay-title" }, h("code", {}, id), " ", this.kind.title(item)),
-        h("p", { className: "replay-detail" }, this.kind.detail(item).join(" · ")),
+        h("p", { className: "replay-detail" }, this.kind.detail(item).filter(Boolean).join(" · ")),
       ),
       button,
     );
@@ -106,12 +86,11 @@ export class ReplayPanel {
       this.said.textContent = `Replayed ${id}: it is back on its way.`;
       button.closest("li")?.remove();
       if (!this.list.children.length) showStatus(this.status, "empty", this.kind.none, this.list);
+      this.onReplayed();
     } catch (error) {
-      if (error instanceof ApiError && this.onRefused(error)) return;
+      if (this.onError(error)) return;
       button.disabled = false;
-      this.said.textContent = notBuilt(error)
-        ? `Replay is not available yet for ${id}.`
-        : `Could not replay ${id} (${error.message}).`;
+      this.said.textContent = `Could not replay ${id} (${/** @type {Error} */ (error).message}).`;
     }
   }
 }

@@ -1,52 +1,44 @@
+// @ts-check
 /**
- * The console's sellers table, from GET /v1/ops/sellers: health, trailing-7-day rates and open
- * alerts, flagged sellers first with their reasons; sorted by the API (`sort=`), paged with its
- * cursor, searched by id within the page; a row opens that seller's dashboard (`?seller=`).
+ * The console's sellers table, from GET /v1/ops/sellers: health, trailing-7-day rates, open alerts
+ * and pending payout, flagged sellers first with their reasons; sorted by the API (`sort=`),
+ * searched by the API across every page (`q=`: the ids that start with what is typed, as typed),
+ * paged with its cursor; a row opens that seller's dashboard (`?seller=`).
  */
-import { ApiError, notBuilt } from "./api.js";
 import { h } from "./dom.js";
+import { typeWords } from "./ops-alert-words.js";
+import { sellerHref } from "./ops-alerts.js";
 import { showContent, showStatus } from "./panel-status.js";
 
 const PAGE_SIZE = 25;
+/** A search waits this long after the last key, so typing an id asks once. */
+const TYPING_MS = 250;
 
-const sellerHref = (id) => `/?${new URLSearchParams({ seller: id })}`;
+const reasonWords = (reasons) => reasons.map(typeWords).join(" · ");
 
-/** Why a seller is flagged, in words (the reasons are alert types); one not known here as it comes. */
-const REASONS = {
-  "sla.breached": "missed a shipping deadline",
-  "sla.at_risk": "an order may ship late",
-  "threshold.sla_compliance": "SLA compliance below target",
-  "threshold.cancellation_rate": "cancels too many orders",
-  "threshold.avg_rating": "low average rating",
-  "anomaly.gmv": "unusual GMV",
-  "anomaly.orders": "unusual orders",
-};
-const reasonWords = (reasons) => reasons.map((reason) => REASONS[reason] ?? reason).join(" · ");
-
-/** Flagged sellers first, each group in the order the API sorted it. */
+/** Flagged sellers first, each group in the order the API sorted it (not when sorting by payout). */
 const flaggedFirst = (rows) => [...rows.filter((r) => r.flagged), ...rows.filter((r) => !r.flagged)];
 
 function healthCell(health) {
-  const tone = health === null || health === undefined ? "" : health < 50 ? "bad" : health < 80 ? "warn" : "good";
+  const tone = health < 50 ? "bad" : health < 80 ? "warn" : "good";
   const meter = h("span", { className: "health-bar", "aria-hidden": "true" }, h("span", { className: "health-fill" }));
-  meter.firstChild.style.width = `${Math.max(0, Math.min(100, health ?? 0))}%`;
-  return h("td", { className: "num health", dataset: { tone, label: "Health" } }, meter, health ?? "—");
+  /** @type {HTMLElement} */ (meter.firstChild).style.width = `${Math.max(0, Math.min(100, health))}%`;
+  return h("td", { className: "num health", dataset: { tone, label: "Health" } }, meter, String(health));
 }
 
 /** A figure's cell; `data-label` names it where a phone shows each row as a card (no header row). */
 const figureCell = (label, text) => h("td", { className: "num", dataset: { label } }, text);
 
 export class SellersPanel {
-  /** `read({ sort, flagged, cursor, limit })`; `onRefused(error)` is true when the session was refused. */
-  constructor(panel, { read, format, onRefused }) {
+  /** `read({ sort, flagged, q, cursor, limit })`; `onError(error)` is true when the console took it. */
+  constructor(panel, { read, format, onError }) {
+    const part = (id) => panel.querySelector(`[data-testid="${id}"]`);
     this.panel = panel;
     this.read = read;
     this.format = format;
-    this.onRefused = onRefused;
-    const part = (id) => panel.querySelector(`[data-testid="${id}"]`);
+    this.onError = onError;
     this.status = part("sellers-empty");
     this.table = part("sellers-table");
-    this.controls = part("sellers-controls");
     this.pager = part("sellers-pager");
     this.search = part("sellers-search");
     this.sort = part("sellers-sort");
@@ -59,15 +51,14 @@ export class SellersPanel {
     this.page = 0;
     this.answer = null;
     this.seq = 0;
+    this.typing = 0;
 
-    const restart = () => {
-      this.cursors = [undefined];
-      this.page = 0;
-      this.refresh();
-    };
-    this.sort.addEventListener("change", restart);
-    this.flagged.addEventListener("change", restart);
-    this.search.addEventListener("input", () => this.draw());
+    this.sort.addEventListener("change", () => this.restart());
+    this.flagged.addEventListener("change", () => this.restart());
+    this.search.addEventListener("input", () => {
+      clearTimeout(this.typing);
+      this.typing = setTimeout(() => this.restart(), TYPING_MS);
+    });
     this.previous.addEventListener("click", () => this.turn(-1));
     this.next.addEventListener("click", () => this.turn(1));
     // A click anywhere on a row opens the seller; the link in its first cell is the keyboard's way.
@@ -75,6 +66,18 @@ export class SellersPanel {
       const row = event.target.closest("tr[data-seller]");
       if (row && !event.target.closest("a")) location.assign(sellerHref(row.dataset.seller));
     });
+  }
+
+  /** Sorted another way (finance's "every seller by pending payout"), from the first page. */
+  sortBy(sort) {
+    this.sort.value = sort;
+    this.restart();
+  }
+
+  restart() {
+    this.cursors = [undefined];
+    this.page = 0;
+    return this.refresh();
   }
 
   turn(step) {
@@ -86,59 +89,48 @@ export class SellersPanel {
 
   async refresh() {
     const seq = ++this.seq;
+    const asked = { sort: this.sort.value, flagged: this.flagged.checked, q: this.search.value };
+    let answer;
     try {
-      const answer = await this.read({
-        sort: this.sort.value,
-        flagged: this.flagged.checked,
-        cursor: this.cursors[this.page],
-        limit: PAGE_SIZE,
-      });
-      if (seq !== this.seq) return;
-      this.answer = answer;
-      this.cursors.length = this.page + 1;
-      if (answer.next_cursor) this.cursors.push(answer.next_cursor);
-      this.draw();
+      answer = await this.read({ ...asked, cursor: this.cursors[this.page], limit: PAGE_SIZE });
     } catch (error) {
-      if (seq !== this.seq || (error instanceof ApiError && this.onRefused(error))) return;
-      if (notBuilt(error)) {
+      if (seq !== this.seq || this.onError(error)) return;
+      if (!this.answer)
         showStatus(
           this.status,
-          "unavailable",
-          "The sellers list is not available yet. Meanwhile, open a seller by id above.",
+          "error",
+          `Could not load sellers (${/** @type {Error} */ (error).message}).`,
           this.table,
-          this.controls,
           this.pager,
         );
-      } else if (!this.answer) {
-        showStatus(this.status, "error", `Could not load sellers (${error.message}).`, this.table, this.pager);
-      }
+      else if (/** @type {{ status?: number }} */ (error).status === 400)
+        showStatus(this.status, "error", /** @type {Error} */ (error).message, this.table, this.pager);
+      return;
     }
+    if (seq !== this.seq) return;
+    this.answer = answer;
+    this.cursors.length = this.page + 1;
+    if (answer.next_cursor) this.cursors.push(answer.next_cursor);
+    this.panel.dataset.shown = `${asked.sort}:${asked.flagged}:${asked.q}:${this.page}`;
+    this.draw(asked);
   }
 
-  draw() {
+  draw(asked) {
     const { sellers } = this.answer;
-    const query = this.search.value.trim().toLowerCase();
-    const rows = flaggedFirst(sellers).filter((s) => s.seller_id.toLowerCase().includes(query));
-    this.controls.hidden = false;
+    const rows = asked.sort === "payout_pending" ? sellers : flaggedFirst(sellers);
     this.pager.hidden = this.cursors.length <= 1 && this.page === 0;
     this.previous.disabled = this.page === 0;
     this.next.disabled = this.page + 1 >= this.cursors.length;
     this.pageLabel.textContent = `Page ${this.page + 1}`;
     if (rows.length === 0) {
-      const typed = this.search.value.trim();
-      showStatus(
-        this.status,
-        "empty",
-        sellers.length === 0
-          ? this.flagged.checked
-            ? "No flagged sellers."
-            : "No sellers yet."
-          : `No seller on this page matches “${typed}”.`,
-        this.table,
-      );
-      if (typed && sellers.length > 0) {
-        this.status.append(" ", h("a", { href: sellerHref(typed) }, `Open seller “${typed}”`));
-      }
+      const typed = asked.q;
+      const text = typed
+        ? `No seller's id starts with “${typed}”${asked.flagged ? " among the flagged" : ""}.`
+        : asked.flagged
+          ? "No flagged sellers."
+          : "No sellers yet.";
+      showStatus(this.status, "empty", text, this.table);
+      if (typed) this.status.append(" ", h("a", { href: sellerHref(typed) }, `Open seller “${typed}”`));
       return;
     }
     const f = this.format;
@@ -152,7 +144,7 @@ export class SellersPanel {
             { scope: "row" },
             h("a", { href: sellerHref(s.seller_id) }, s.seller_id),
             s.flagged ? h("span", { className: "badge flag" }, "Flagged") : null,
-            s.flagged && s.reasons?.length
+            s.flagged && s.reasons.length
               ? h("span", { className: "reasons", dataset: { reasons: s.reasons.join(" ") } }, reasonWords(s.reasons))
               : null,
           ),
@@ -164,6 +156,7 @@ export class SellersPanel {
           figureCell("Cancellation", f.percent(s.cancellation_rate)),
           figureCell("Rating", f.rating(s.avg_rating)),
           figureCell("Open alerts", f.count(s.open_alerts)),
+          figureCell("Pending payout", f.money(s.payout_pending)),
         ),
       ),
     );

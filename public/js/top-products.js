@@ -1,13 +1,12 @@
 // @ts-check
 /**
  * The console's top products: the public ranking of a category (what the marketplace shows
- * shoppers, GET /v1/platforms/{platform}/categories/{category}/top-products), picked by category,
- * window and order. No endpoint lists categories: the picker offers those the benchmark releases
- * name and those typed before in this tab, and takes any other typed.
+ * shoppers, GET /v1/platforms/{platform}/categories/{category}/top-products), picked from the
+ * categories that have a ranking (GET /v1/platforms/{platform}/categories), by window and order.
  */
-import { topProducts } from "./api.js";
 import { h } from "./dom.js";
 import { dateTime } from "./format.js";
+import { categoriesOf, topProducts } from "./ops-api.js";
 import { showContent, showStatus } from "./panel-status.js";
 
 const LIMIT = 10;
@@ -18,39 +17,47 @@ export class TopProductsPanel {
     this.platform = platform;
     const part = (id) => panel.querySelector(`[data-testid="${id}"]`);
     this.panel = panel;
-    this.form = part("top-form");
     this.category = part("top-category");
     this.window = part("top-window");
     this.by = part("top-by");
     this.status = part("top-empty");
     this.list = part("top-list");
     this.note = part("top-note");
-    this.options = panel.querySelector("datalist");
-    this.known = new Set();
     this.seq = 0;
-    this.form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.show();
-    });
-    for (const select of [this.window, this.by])
-      select.addEventListener("change", () => this.category.value && this.show());
+    part("top-form").addEventListener("submit", (event) => event.preventDefault());
+    for (const select of [this.category, this.window, this.by]) select.addEventListener("change", () => this.show());
   }
 
-  /** Categories to offer; the first known one is shown at once, so the panel is never blank. */
-  knowCategories(categories) {
-    const before = this.known.size;
-    for (const category of categories) this.known.add(category);
-    if (this.known.size === before) return;
-    this.options.replaceChildren(...[...this.known].sort().map((category) => h("option", { value: category })));
-    if (!this.category.value && this.seq === 0) {
-      this.category.value = [...this.known].sort()[0];
-      this.show();
+  /** The categories again (the hourly run may have ranked new ones); the one picked stays picked. */
+  async refresh() {
+    let categories;
+    try {
+      ({ categories } = await categoriesOf(this.platform));
+    } catch (error) {
+      if (!this.category.value)
+        showStatus(
+          this.status,
+          "error",
+          `Could not load the categories (${/** @type {Error} */ (error).message}).`,
+          this.list,
+        );
+      return;
     }
+    const picked = this.category.value;
+    const names = categories.map((c) => c.category);
+    this.category.replaceChildren(...names.map((name) => h("option", { value: name }, name)));
+    this.category.disabled = names.length === 0;
+    if (names.length === 0) {
+      showStatus(this.status, "empty", "No category is ranked yet: the rankings are made every hour.", this.list);
+      return;
+    }
+    this.category.value = names.includes(picked) ? picked : names[0];
+    await this.show();
   }
 
   async show() {
-    const category = this.category.value.trim();
-    if (!category) return this.category.reportValidity();
+    const category = this.category.value;
+    if (!category) return;
     const seq = ++this.seq;
     const window = this.window.value;
     const by = this.by.value;
@@ -68,7 +75,6 @@ export class TopProductsPanel {
       return;
     }
     if (seq !== this.seq) return;
-    this.knowCategories([category]);
     this.panel.dataset.shown = `${category}:${window}:${by}`;
     this.note.textContent = answer.generated_at
       ? `By ${by} in ${WINDOW_WORDS[window]} from ${dateTime(answer.hours.from)} to ${dateTime(answer.hours.to)}`
@@ -77,9 +83,7 @@ export class TopProductsPanel {
       showStatus(
         this.status,
         "empty",
-        answer.generated_at
-          ? `Nothing sold in “${category}” in ${WINDOW_WORDS[window]} of the last ranking.`
-          : "Not ranked yet: the rankings are made every hour.",
+        `Nothing sold in “${category}” in ${WINDOW_WORDS[window]} of the last ranking.`,
         this.list,
       );
       return;

@@ -1,7 +1,6 @@
-// Answers shaped as CONTRACT.md describes the endpoints that are not deployed yet (a seller's
-// alerts, the operator's sellers, payouts, failed webhook deliveries and dead letters), served to
-// one page through Playwright's routing, with the API's OpenAPI document listing them, so that
-// their panels are tested now. Every other request goes to the real local stack.
+// Answers shaped as the API gives them for a seller's alerts, served to one page through
+// Playwright's routing, with the API's OpenAPI document listing them, so that the alerts panel is
+// tested with alerts of every kind at chosen times. Every other request goes to the real local stack.
 import type { Page } from "playwright-core";
 
 type Answer = { status?: number; json: unknown } | undefined;
@@ -80,72 +79,3 @@ export const atRisk = (sellerId: string, now: number) => ({
   order_id: `${sellerId}-o-risky`,
   details: { deadline: iso(now + 2 * HOUR_MS + 30_000) },
 });
-
-/** 30 sellers in the API's order (by health), two of them flagged in the middle of the first page. */
-export function opsSellers(ids: string[]) {
-  return ids.map((seller_id, i) => ({
-    seller_id,
-    health: 95 - i,
-    flagged: i === 5 || i === 9,
-    reasons: i === 5 ? ["sla.breached"] : i === 9 ? ["threshold.cancellation_rate", "threshold.avg_rating"] : [],
-    gmv_7d: 100_000 + i * 1234,
-    orders_7d: 40 + i,
-    sla_compliance: i === 5 ? 0.875 : 0.99,
-    acceptance_rate: 0.97,
-    cancellation_rate: i === 9 ? 0.04 : 0.01,
-    avg_rating: i === 9 ? 3.2 : 4.6,
-    open_alerts: i === 5 ? 1 : i === 9 ? 2 : 0,
-  }));
-}
-
-export const PAYOUTS = {
-  currency: "USD",
-  accrued: 1_234_567,
-  paid: 1_000_000,
-  pending: 234_567,
-  commission: 123_456,
-  fees: 2_000,
-  refunds: 3_450,
-  sellers: 40,
-};
-
-/**
- * Failed deliveries as src/webhooks/ops-deliveries.ts answers them; dead letters as the dashboard reads
- * them (the contract names that endpoint, not its items' fields, and it is not built yet).
- */
-export const FAILED_DELIVERIES = {
-  deliveries: [
-    {
-      delivery_id: "dl-1",
-      webhook_id: "wh-1",
-      type: "sla.breached",
-      seller_id: "c-6",
-      alert_id: "sla.breached:o-9",
-      status: "failed",
-      attempts: 14,
-      last_status: null,
-      last_error: "timed out after 10 s",
-      created_at: "2026-01-01T03:04:05.000Z",
-      updated_at: "2026-01-02T03:04:05.000Z",
-    },
-    {
-      delivery_id: "dl-2",
-      webhook_id: "wh-1",
-      type: "rank.entered_top10",
-      seller_id: "c-2",
-      alert_id: "rank.entered_top10:p-1",
-      status: "failed",
-      attempts: 14,
-      last_status: 500,
-      last_error: null,
-      created_at: "2026-01-01T04:05:06.000Z",
-      updated_at: "2026-01-02T04:05:06.000Z",
-    },
-  ],
-};
-
-export const DEAD_LETTERS = {
-  dead_letters: [
-    { id: 7, queue: "sellerpulse-events", body: '{"events":[]}', received_at: "2026-01-02T03:04:05.000Z" },
-  ],
-};

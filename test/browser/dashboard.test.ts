@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SellerEventInput } from "../../src/events/schema.ts";
 import { eventsAt } from "../support/builders.ts";
 import { seedCohort } from "./cohort.ts";
-import { consoleContractSuite, consoleSuite } from "./console.suite.ts";
+import { consoleSuite } from "./console.suite.ts";
 import { choosePeriod, type Harness, messageShown, RESULTS, startHarness, textOf, texts } from "./harness.ts";
 import { latencySuite } from "./latency.suite.ts";
 import { sellerAlertsSuite, sellerPanelsSuite } from "./seller-panels.suite.ts";
@@ -310,7 +310,9 @@ describe("the seller dashboard", () => {
     // Every live socket of this page is closed as soon as it opens.
     await page.routeWebSocket(/\/live/, (ws) => ws.close());
     await page.goto(sellerSession.dashboard_url);
-    await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("polling");
+    await expect
+      .poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state"), { timeout: 10_000 })
+      .toBe("polling");
     await choosePeriod(page, "7d");
     await post([
       placed(SELLER, "o8", 41, [{ product_id: "p9", category: "garden", quantity: 1, unit_price: 1000 }], {
@@ -374,7 +376,7 @@ describe("the seller dashboard", () => {
     const { page, errors } = await openPage();
     await page.goto(operator.dashboard_url);
     await page.locator('[data-testid="console"]').waitFor({ state: "visible" });
-    expect(page.url()).toBe(`${h.stack.url}/`);
+    expect(page.url()).toBe(`${h.stack.url}/console`);
 
     await page.getByLabel("Open a seller by id").fill(SELLER);
     await page.getByRole("button", { name: "Open", exact: true }).click();
@@ -442,7 +444,6 @@ describe("the seller dashboard", () => {
 // Those that need no cohort first, while the cohort's events reach D1 and its hourly jobs run.
 const context = () => ({ h, cohortReady, scripted: SELLER });
 sellerAlertsSuite(context);
-consoleContractSuite(context);
 sellerPanelsSuite(context);
 consoleSuite(context);
 latencySuite(context);
