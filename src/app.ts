@@ -11,7 +11,7 @@ import { sellerBenchmarks } from "./benchmarks/seller-benchmarks.ts";
 import { opsDeadLetters } from "./dead-letters/ops-dead-letters.ts";
 import type { AppEnv } from "./http/authenticate.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
-import { openapiDocument } from "./http/openapi/document.ts";
+import { documentRoute, openapiDocument } from "./http/openapi/document.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { imports } from "./imports/import-routes.ts";
 import { sellers } from "./ledger/seller-routes.ts";
@@ -91,7 +91,7 @@ app.route("/v1/platforms", topProducts);
 app.route("/v1/reports", reports);
 app.route("/v1/imports", imports);
 
-app.get("/v1/openapi.json", (c) => c.json(openapiDocument(app)));
+app.openapi(documentRoute, (c) => c.json(openapiDocument(app) as never, 200));
 
 let endpoints: { pattern: URLPattern; method: string }[] | undefined;
 

@@ -193,3 +193,10 @@ export const TOP_PRODUCTS = {
 
 // The webhooks', operator's and reports' examples, and the error examples.
 export * from "./examples-ops.ts";
+
+/** The start of GET /v1/openapi.json (the whole is this document). */
+export const OPENAPI_DOCUMENT = {
+  openapi: "3.1.0",
+  info: { title: "SellerPulse API", version: "1.0.0" },
+  paths: { "/v1/events": { post: { operationId: "ingestEvents" } } },
+};
