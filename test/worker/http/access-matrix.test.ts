@@ -58,6 +58,8 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
   "GET /v1/sellers/{id}/products": () => ({ path: `/v1/sellers/${SELLER}/products` }),
   "GET /v1/sellers/{id}/benchmarks": () => ({ path: `/v1/sellers/${SELLER}/benchmarks?metric=gmv` }),
   "GET /v1/sellers/{id}/alerts": () => ({ path: `/v1/sellers/${SELLER}/alerts` }),
+  "GET /v1/sellers/{id}/orders": () => ({ path: `/v1/sellers/${SELLER}/orders?status=all` }),
+  "GET /v1/sellers/{id}/forecast": () => ({ path: `/v1/sellers/${SELLER}/forecast` }),
   "GET /v1/platforms/{platform}/categories/{category}/top-products": () => ({
     path: "/v1/platforms/acm/categories/shoes/top-products",
   }),
