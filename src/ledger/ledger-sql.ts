@@ -7,9 +7,8 @@
  *   meta(key, value)               platform, seller_id, currency, updated_at, change sequence, the
  *                                  sequence last flushed and the flush failures in a row
  *   seen(key)                      every dedupe key ever received (event, refund, payout ids)
- *   orders(order_id, status, deadline_ms, placed_ms, order_value, units, shipped_ms, events)  each
- *                                  order's status, deadline, what the orders list shows (orders-list.ts)
- *                                  and its events (at most MAX_ORDER_EVENTS: order-events.ts)
+ *   orders(order_id, status, deadline_ms, placed_ms, ..., events)  each order's status, deadline, what
+ *                                  the orders list shows and its events (at most MAX_ORDER_EVENTS)
  *   ignored(event_id, ..., listed_at)  lifecycle events that made no sense, for the operator, kept
  *                                  IGNORED_EVENTS_RETENTION_DAYS after they were last listed
  *   hourly(hour, counters..., dirty)        the seller's counters by event hour
