@@ -62,7 +62,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One metric by hour or day over [from, to), every bucket present */
+        /**
+         * One metric by minute, hour or day over [from, to), every bucket present
+         * @description `granularity=minute` serves `gmv`, `orders` and `visits`, for minutes within the last 48 hours, at most 360 a request (by default the last 60 minutes); hours and days serve every metric, at most 10,000 buckets.
+         */
         get: operations["getSellerTimeseries"];
         put?: never;
         post?: never;
@@ -80,8 +83,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GMV and orders by category or channel over [from, to) (all time by default)
-         * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.
+         * GMV and orders by category, channel or region over [from, to) (all time by default)
+         * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start. By channel, each row also has the channel's `visits` and `conversion_rate` (orders ÷ visits, null without visits), and a channel with visits and no orders has its row.
          */
         get: operations["getSellerBreakdown"];
         put?: never;
@@ -155,6 +158,46 @@ export interface paths {
         };
         /** The seller's alerts, newest first (open ones by default) */
         get: operations["listSellerAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sellers/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seller's orders to act on (open, overdue, late) or all of them, a page at a time
+         * @description `open`: awaiting acceptance or shipment, by deadline (so the overdue ones come first, the latest of them first); `overdue`: only those past their deadline; `late`: shipped after their deadline, newest shipment first; `all`: every order, newest placement first. An order whose placement has not arrived is not listed. `order_id` looks up one order (in any state; the list is then that order or nothing).
+         */
+        get: operations["listSellerOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sellers/{id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's expected GMV and orders by midnight UTC, with an 80% interval and its backtest
+         * @description From the seller's own hourly history: an hour-of-week profile (the mean day of the 28 before, the weekday's level, the share of a day each hour holds), scaled by how today runs against it. `low`–`high` is an 80% interval from the errors the same method made at the same hour on up to 28 earlier days; `backtest.coverage` is the share of the last `backtest.days` complete days whose final GMV fell inside the interval it gave at this hour (`coverage_orders`: orders). With under 14 days of history, `expected`, `low` and `high` are null and `reason` says why.
+         */
+        get: operations["getSellerForecast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -579,7 +622,7 @@ export interface components {
         Timeseries: {
             metric: string;
             /** @enum {string} */
-            granularity: "hour" | "day";
+            granularity: "minute" | "hour" | "day";
             points: {
                 t: string;
                 value: number | null;
@@ -587,12 +630,16 @@ export interface components {
         };
         Breakdown: {
             /** @enum {string} */
-            by: "category" | "channel";
+            by: "category" | "channel" | "region";
             rows: {
                 key: string;
                 /** @description minor units (cents) */
                 gmv: number;
                 orders: number;
+                /** @description by channel only: the channel's visits */
+                visits?: number;
+                /** @description by channel only: orders ÷ visits; null without visits */
+                conversion_rate?: number | null;
             }[];
         };
         SellerProducts: {
@@ -730,6 +777,72 @@ export interface components {
             order_id?: string;
             details: {
                 [key: string]: string | number | boolean | null;
+            };
+        };
+        Orders: {
+            orders: components["schemas"]["OrderRow"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        OrderRow: {
+            order_id: string;
+            /** @enum {string} */
+            status: "placed" | "accepted" | "shipped" | "delivered" | "cancelled" | "rejected";
+            /** @description RFC 3339, UTC */
+            placed_at: string;
+            /** @description Σ quantity × unit_price of its items, minor units */
+            value: number;
+            /** @description units ordered */
+            items: number;
+            /** @description placement + ship_within_hours */
+            deadline: string;
+            /** @description RFC 3339, UTC */
+            shipped_at: string | null;
+            /** @description awaiting acceptance or shipment, past its deadline now */
+            overdue: boolean;
+            /** @description shipped after its deadline (the deadline itself is on time) */
+            late: boolean;
+        };
+        Forecast: {
+            /**
+             * Format: date
+             * @description today, UTC
+             */
+            day: string;
+            /** @description RFC 3339, UTC */
+            as_of: string;
+            so_far: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            };
+            /** @description by midnight UTC; null with under 14 days of history */
+            expected: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description the 80% interval's lower end */
+            low: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description the 80% interval's upper end */
+            high: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description why there is no forecast */
+            reason?: string;
+            backtest: {
+                /** @description complete days judged (up to 28) */
+                days: number;
+                /** @description share of them whose final GMV fell inside the interval given at this hour; null with none */
+                coverage: number | null;
+                /** @description the same for orders */
+                coverage_orders: number | null;
             };
         };
         WebhookCreated: components["schemas"]["Webhook"] & {
@@ -1755,7 +1868,7 @@ export interface operations {
         parameters: {
             query?: {
                 metric?: "gmv" | "orders" | "accepted" | "rejected" | "cancelled" | "cancelled_by_seller" | "acceptance_rate" | "cancellation_rate" | "seller_cancellation_rate" | "shipped" | "shipped_on_time" | "late_shipments" | "sla_compliance" | "ratings" | "avg_rating" | "positive_ratings" | "negative_ratings" | "visits" | "conversion_rate" | "refunds" | "payout_accrued" | "payout_paid";
-                granularity?: "hour" | "day";
+                granularity?: "minute" | "hour" | "day";
                 /** @description RFC 3339; the first bucket is the first starting at or after it */
                 from?: string;
                 /** @description RFC 3339, exclusive; defaults to now */
@@ -1921,7 +2034,7 @@ export interface operations {
     getSellerBreakdown: {
         parameters: {
             query: {
-                by: "category" | "channel";
+                by: "category" | "channel" | "region";
                 /** @description RFC 3339; the first bucket is the first starting at or after it */
                 from?: string;
                 /** @description RFC 3339, exclusive; defaults to now */
@@ -2709,6 +2822,251 @@ export interface operations {
                      *       "error": {
                      *         "code": "unavailable",
                      *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSellerOrders: {
+        parameters: {
+            query?: {
+                status?: "open" | "overdue" | "late" | "all";
+                limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
+                /** @description one order, whatever the list */
+                order_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orders": [
+                     *         {
+                     *           "order_id": "o-1041",
+                     *           "status": "accepted",
+                     *           "placed_at": "2026-12-02T15:12:40.000Z",
+                     *           "value": 8400,
+                     *           "items": 2,
+                     *           "deadline": "2026-12-03T15:12:40.000Z",
+                     *           "shipped_at": null,
+                     *           "overdue": true,
+                     *           "late": false
+                     *         },
+                     *         {
+                     *           "order_id": "o-1077",
+                     *           "status": "placed",
+                     *           "placed_at": "2026-12-04T08:55:10.000Z",
+                     *           "value": 2500,
+                     *           "items": 1,
+                     *           "deadline": "2026-12-06T08:55:10.000Z",
+                     *           "shipped_at": null,
+                     *           "overdue": false,
+                     *           "late": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyJvcGVuIiwxNzY0OTExMzEwMDAwLCJvLTEwNzciXQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerForecast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Today's forecast */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "day": "2026-12-04",
+                     *       "as_of": "2026-12-04T12:00:00.000Z",
+                     *       "so_far": {
+                     *         "gmv": 41200,
+                     *         "orders": 6
+                     *       },
+                     *       "expected": {
+                     *         "gmv": 96500,
+                     *         "orders": 14
+                     *       },
+                     *       "low": {
+                     *         "gmv": 71000,
+                     *         "orders": 11
+                     *       },
+                     *       "high": {
+                     *         "gmv": 131800,
+                     *         "orders": 18
+                     *       },
+                     *       "backtest": {
+                     *         "days": 28,
+                     *         "coverage": 0.79,
+                     *         "coverage_orders": 0.82
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
                      *       }
                      *     }
                      */
