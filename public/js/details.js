@@ -40,20 +40,20 @@ export class Details {
     const seq = ++this.seq;
     this.last = view;
     const { metric, ranges, days } = view;
-    const chartRange = this.drilled
-      ? dayHours(this.drilled)
-      : { chart: ranges.chart, previous: previousChart(ranges.chart, days) };
     const granularity = this.drilled ? "hour" : ranges.granularity;
-    const series = (range) => this.api.timeseries(metric, granularity, range.from, range.to);
-    // The chart first (its two series), the breakdowns when they come: a metric's change shows at once.
+    // One read holds the period and the one before: the same buckets `shift` earlier.
+    const chart = this.drilled ? dayHours(this.drilled) : ranges.chart;
+    const before = this.drilled ? 1 : days;
+    const from = before ? previousChart(chart, before).from : chart.from;
+    const shift = before ? before * (granularity === "hour" ? 24 : 1) : 0;
+    // The chart first, the breakdowns when they come: a metric's change shows at once.
     const breakdowns = Promise.all(
       BREAKDOWNS.map(([by]) => this.api.breakdown(by, ranges.breakdown.from, ranges.breakdown.to)),
     );
     breakdowns.catch(() => {}); // awaited below; a failure is reported there
-    const [points, previous] = await Promise.all([
-      series(chartRange.chart),
-      chartRange.previous ? series(chartRange.previous) : null,
-    ]);
+    const series = await this.api.timeseries(metric, granularity, from, chart.to);
+    const points = { granularity: series.granularity, points: series.points.slice(shift) };
+    const previous = shift ? { points: series.points.slice(0, points.points.length) } : null;
     if (seq !== this.seq) return false;
     const label = this.drilled ? bucketTitle(this.drilled, "day") : view.label;
     this.chart.render({

@@ -87,11 +87,8 @@ export function previousChart(chart, days) {
   return { from: shift(chart.from), to: shift(chart.to) };
 }
 
-/** One UTC day's hours, for a day picked on the chart, and the day before's. */
+/** One UTC day's hours, for a day picked on the chart. */
 export function dayHours(dayIso) {
   const from = Date.parse(dayIso);
-  return {
-    chart: { from: new Date(from).toISOString(), to: new Date(from + DAY_MS).toISOString() },
-    previous: { from: new Date(from - DAY_MS).toISOString(), to: new Date(from).toISOString() },
-  };
+  return { from: new Date(from).toISOString(), to: new Date(from + DAY_MS).toISOString() };
 }

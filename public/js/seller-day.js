@@ -66,9 +66,9 @@ export function startSellerDay({ root, api, sellerId, format, failWith }) {
   return {
     /** With the details: the orders list and the forecast. */
     refresh: () => Promise.all([orders.refresh(), refreshForecast()]),
-    /** The panels outside the details' rhythm, once at the start, then on their own. */
+    /** Every panel once (the orders and forecast then follow the details' rhythm), the others on their own. */
     async start() {
-      await Promise.all([lastHour.refresh(), refreshSlow()]);
+      await Promise.all([orders.refresh(), refreshForecast(), lastHour.refresh(), refreshSlow()]);
       if (!stopped) scheduleMinutes(MINUTES_REFRESH_MS);
     },
     /** A summary push: the minutes move soon after. */

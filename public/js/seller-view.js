@@ -18,7 +18,6 @@ import { messageFor, showMessage } from "./messages.js";
 import { isPeriod, rangesOf } from "./periods.js";
 import { ProductsPanel } from "./products.js";
 import { setUpRange } from "./range.js";
-import { startSellerDay } from "./seller-day.js";
 import { keepSessionAlive } from "./session-refresh.js";
 import { METRICS, metricById } from "./trend.js";
 
@@ -179,7 +178,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     state.detailsDueAt = Date.now() + delayMs;
     timers.details = setTimeout(() => {
       if (state.stopped) return;
-      if (!document.hidden) refreshDetails(); // a background tab catches up when seen again
+      if (!document.hidden) refreshDetails({ withDay: true }); // a background tab catches up when seen again
       scheduleDetails(DETAILS_REFRESH_MS);
     }, delayMs);
   }
@@ -192,11 +191,14 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
   }
 
   /**
-   * The details for the current period (or custom range) and metric, the orders and the forecast,
-   * and the periods the cards compare with (today's moves with the hour); a stale answer is dropped.
+   * The details for the current period (or custom range) and metric, and the periods the cards
+   * compare with (today's moves with the hour); `withDay`: the orders and the forecast too (on the
+   * 10 s rhythm and after a change, not when only the period or metric changed). A stale answer
+   * is dropped.
    */
-  async function refreshDetails() {
+  async function refreshDetails({ withDay = false } = {}) {
     if (state.stopped || !state.summary) return;
+    if (withDay) day?.refresh(); // beside the details (they report their own failures)
     state.detailsReadAt = Date.now();
     const seq = ++state.detailsSeq;
     const { period, metric } = state;
@@ -204,7 +206,6 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     const view = custom
       ? { metric, ...custom }
       : presetView(period, metric, rangesOf(period, Date.now(), state.summary.since));
-    day.refresh(); // the orders and the forecast, beside the details (they report their own failures)
     try {
       const [shown, compared] = await Promise.all([details.refresh(view), api.summary(true)]);
       if (seq !== state.detailsSeq || state.stopped) return;
@@ -323,6 +324,17 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     });
   }
 
+  /**
+   * The seller's day panels (seller-day.js), loaded once the cards, chart and alerts are on their
+   * way: what a seller looks at first does not wait for them.
+   */
+  async function startDay() {
+    const { startSellerDay } = await import("./seller-day.js");
+    if (state.stopped) return;
+    day = startSellerDay({ root, api, sellerId, format: () => state.format, failWith });
+    await day.start();
+  }
+
   // ---- start -------------------------------------------------------------------------------
 
   async function start() {
@@ -338,7 +350,6 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
 
     setUpControls();
     details = new Details(root, { api, format: () => state.format });
-    day = startSellerDay({ root, api, sellerId, format: () => state.format, failWith });
     products = new ProductsPanel(byTestId("products-panel"), {
       read: (window) => api.products(window),
       format: () => state.format,
@@ -357,11 +368,11 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     feed = startLiveFeed({
       url: () => api.liveUrl(),
       onSummary: onPush,
-      onOrder: (order) => day.onOrder(order),
+      onOrder: (order) => day?.onOrder(order),
       poll: pollSummary,
       onState: showConnection,
     });
-    await Promise.all([refreshDetails(), refreshAlerts(), refreshProducts(), refreshBenchmarks(), day.start()]);
+    await Promise.all([refreshDetails(), refreshAlerts(), refreshProducts(), refreshBenchmarks(), startDay()]);
     if (!state.stopped) {
       scheduleDetails(DETAILS_REFRESH_MS);
       scheduleAlerts();

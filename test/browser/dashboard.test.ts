@@ -238,7 +238,9 @@ describe("the seller dashboard", () => {
     expect(drawn.painted).toBeGreaterThan(1000);
 
     await page.locator('[data-testid="metric"]').selectOption("orders");
-    await expect.poll(() => textOf(page, "trend-caption")).toBe("Orders per hour, the last 7 days (UTC) · total 6");
+    await expect
+      .poll(() => textOf(page, "trend-caption"), { timeout: 10_000 })
+      .toBe("Orders per hour, the last 7 days (UTC) · total 6");
     await page.locator('[data-testid="metric"]').selectOption("acceptance_rate");
     await expect
       .poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type))
@@ -312,7 +314,9 @@ describe("the seller dashboard", () => {
     // Every live socket of this page is closed as soon as it opens.
     await page.routeWebSocket(/\/live/, (ws) => ws.close());
     await page.goto(sellerSession.dashboard_url);
-    await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("polling");
+    await expect
+      .poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state"), { timeout: 10_000 })
+      .toBe("polling");
     await choosePeriod(page, "7d");
     await post([
       placed(SELLER, "o8", 41, [{ product_id: "p9", category: "garden", quantity: 1, unit_price: 1000 }], {

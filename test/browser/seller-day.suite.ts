@@ -53,15 +53,15 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       expect(await firstRow.textContent()).toContain(money(api.orders[0].value));
 
       await page.locator('[data-testid="orders-filter"]').selectOption("late");
-      await expect.poll(() => orderRows(page), { timeout: 10_000 }).toEqual([{ id: "o2", overdue: "false" }]);
+      await expect.poll(() => orderRows(page), { timeout: 30_000 }).toEqual([{ id: "o2", overdue: "false" }]);
       expect(await page.locator('[data-testid="orders-table"] tbody tr').first().textContent()).toContain("Late");
       await page.locator('[data-testid="orders-filter"]').selectOption("all");
       const all = (await h.api(`/v1/sellers/${context().scripted}/orders?status=all`)).body.orders;
       await expect
-        .poll(async () => (await orderRows(page)).map((r) => r.id), { timeout: 10_000 })
+        .poll(async () => (await orderRows(page)).map((r) => r.id), { timeout: 30_000 })
         .toEqual(all.map((o: any) => o.order_id));
       await page.locator('[data-testid="orders-filter"]').selectOption("open");
-      await expect.poll(async () => (await orderRows(page))[0]?.id, { timeout: 10_000 }).toBe("o6");
+      await expect.poll(async () => (await orderRows(page))[0]?.id, { timeout: 30_000 }).toBe("o6");
       await page.locator('[data-testid="orders-panel"]').screenshot({ path: join(RESULTS, "orders-panel.png") });
     });
 
@@ -70,7 +70,7 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       await link.waitFor({ state: "visible", timeout: 30_000 });
       await link.click();
       const row = page.locator('[data-testid="orders-table"] tr[data-order="o6"]');
-      await expect.poll(() => row.getAttribute("data-highlight"), { timeout: 10_000 }).toBe("");
+      await expect.poll(() => row.getAttribute("data-highlight"), { timeout: 30_000 }).toBe("");
       expect(await page.evaluate(() => (document.activeElement as HTMLElement)?.dataset.order)).toBe("o6");
     });
 
@@ -107,13 +107,13 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       expect(await page.locator('[data-testid="minutes-table"] tbody tr').count()).toBe(60);
       await page.locator('[data-testid="minutes-metric"]').selectOption("orders");
       await expect
-        .poll(() => page.locator('[data-testid="minutes-panel"]').getAttribute("data-metric"), { timeout: 10_000 })
+        .poll(() => page.locator('[data-testid="minutes-panel"]').getAttribute("data-metric"), { timeout: 30_000 })
         .toBe("orders");
       expect(errors).toEqual([]);
     });
 
     it("says the forecast needs 14 days of history for a seller that started today", async () => {
-      await expect.poll(() => textOf(page, "forecast-expected"), { timeout: 10_000 }).toBe("Not yet");
+      await expect.poll(() => textOf(page, "forecast-expected"), { timeout: 30_000 }).toBe("Not yet");
       expect(await textOf(page, "forecast-interval")).toMatch(
         /^Only 0 days of history: a forecast needs 14\. So far today: \$/,
       );
@@ -141,7 +141,7 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       const forecast = await (await answered).json();
       expect(forecast.expected).not.toBeNull();
       await expect
-        .poll(() => textOf(page, "forecast-expected"), { timeout: 10_000 })
+        .poll(() => textOf(page, "forecast-expected"), { timeout: 30_000 })
         .toBe(money(forecast.expected.gmv));
       expect(await textOf(page, "forecast-interval")).toContain(
         `80% likely: ${money(forecast.low.gmv)}–${money(forecast.high.gmv)}`,
@@ -163,11 +163,11 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       await page.locator('[data-testid="trend-table"] summary').click();
       const day = page.locator('[data-testid="trend-table"] tbody tr button').nth(1);
       await day.click();
-      await expect.poll(() => textOf(page, "trend-caption"), { timeout: 10_000 }).toMatch(/^GMV per hour, /);
+      await expect.poll(() => textOf(page, "trend-caption"), { timeout: 30_000 }).toMatch(/^GMV per hour, /);
       expect(await page.locator('[data-testid="trend-table"] tbody tr').count()).toBe(24);
       await page.locator('[data-testid="trend-back"]').click();
       await expect
-        .poll(() => textOf(page, "trend-caption"), { timeout: 10_000 })
+        .poll(() => textOf(page, "trend-caption"), { timeout: 30_000 })
         .toMatch(/^GMV per day, the last 30 days/);
 
       await page.locator('[data-testid="period-custom"]').check();
