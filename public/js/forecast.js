@@ -22,7 +22,7 @@ export function renderForecast(root, forecast, format) {
   }
   value.dataset.state = "forecast";
   value.textContent = format.money(forecast.expected.gmv);
-  value.setAttribute("aria-label", `On track for ${format.money(forecast.expected.gmv)} today`);
+  value.setAttribute("aria-label", `On track for ${format.money(forecast.expected.gmv)} by midnight UTC`);
   interval.textContent =
     `80% likely: ${format.money(forecast.low.gmv)}–${format.money(forecast.high.gmv)} · ` +
     `${format.count(forecast.expected.orders)} orders · ${format.money(forecast.so_far.gmv)} so far`;
