@@ -49,13 +49,15 @@ const queryOf = (params) => {
   return search ? `?${search}` : "";
 };
 
-async function request(url, { token, method = "GET", cache = "no-store" } = {}) {
+/** A JSON answer (`text`: the body as text, a CSV say); every failure is an ApiError. */
+async function request(url, { token, method = "GET", cache = "no-store", text = false } = {}) {
   let res;
   try {
     res = await fetch(url, { method, headers: token ? { Authorization: `Bearer ${token}` } : {}, cache });
   } catch {
     throw new ApiError(0, "network", "The server could not be reached");
   }
+  if (res.ok && text) return res.text();
   const body = await res.json().catch(() => null);
   if (!res.ok) {
     throw new ApiError(
@@ -65,25 +67,6 @@ async function request(url, { token, method = "GET", cache = "no-store" } = {}) 
     );
   }
   return body;
-}
-
-/** A CSV (or any text) answer; a failure is an ApiError as for JSON. */
-async function requestText(url, token) {
-  let res;
-  try {
-    res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "network", "The server could not be reached");
-  }
-  if (!res.ok) {
-    const body = await res.json().catch(() => null);
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? "http_error",
-      body?.error?.message ?? `The server answered ${res.status}`,
-    );
-  }
-  return res.text();
 }
 
 /**
@@ -125,7 +108,8 @@ export function sellerApi(initialToken, sellerId, served = () => true) {
     /** The days with a report (the list names the platform's days; the file holds this seller's rows). */
     reports: () => request("/v1/reports", { token }),
     /** One day's report, this seller's rows only, as CSV text. */
-    report: (date, kind) => requestText(`/v1/reports/${encodeURIComponent(date)}${queryOf({ kind })}`, token),
+    report: (date, kind) =>
+      request(`/v1/reports/${encodeURIComponent(date)}${queryOf({ kind })}`, { token, text: true }),
     /** The WebSocket URL of the live summary (browsers cannot send headers on a WebSocket). */
     liveUrl() {
       const url = new URL(`${base}/live`, location.href);

@@ -4,7 +4,7 @@
  * page, and each row reachable by `#order-<id>`, so an alert can link to its order. Shows only
  * what the API answered for this seller.
  */
-import { h } from "./dom.js";
+import { h, revealRow } from "./dom.js";
 import { dateTime, duration } from "./format.js";
 import { showContent, showStatus } from "./panel-status.js";
 
@@ -167,11 +167,7 @@ export class OrdersPanel {
         return;
       }
     }
-    for (const other of this.table.querySelectorAll("tr[data-highlight]")) delete other.dataset.highlight;
-    row.dataset.highlight = "";
-    row.tabIndex = -1;
-    row.scrollIntoView({ block: "center" });
-    row.focus({ preventScroll: true });
+    revealRow(row);
   }
 
   rowOf(orderId) {

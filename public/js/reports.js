@@ -4,7 +4,7 @@
  * is fetched with the session token and handed to the browser as a download. Each day's row
  * answers to `#report-<date>`, so the report.ready alert links to it.
  */
-import { h } from "./dom.js";
+import { h, revealRow } from "./dom.js";
 import { showContent, showStatus } from "./panel-status.js";
 
 const KINDS = [
@@ -103,10 +103,6 @@ export class ReportsPanel {
   reveal(date) {
     const row = this.table.querySelector(`tr[data-date="${CSS.escape(date)}"]`);
     if (!row) return;
-    for (const other of this.table.querySelectorAll("tr[data-highlight]")) delete other.dataset.highlight;
-    row.dataset.highlight = "";
-    row.tabIndex = -1;
-    row.scrollIntoView({ block: "center" });
-    row.focus({ preventScroll: true });
+    revealRow(row);
   }
 }

@@ -71,7 +71,8 @@ export type OrderRow = z.infer<typeof orderRowSchema>;
 /** A listed order's status: every one but "held". */
 type Listed = OrderRow["status"];
 
-type StoredOrder = {
+/** An order's columns as stored (the write path hands the ticker the same, fresh). */
+export type StoredOrder = {
   order_id: string;
   status: Listed;
   placed_ms: number;
@@ -139,10 +140,13 @@ export function ordersById(sql: SqlStorage, orderIds: readonly string[], nowMs: 
 /** At most this many order messages go out for one batch (an import can change thousands): the newest. */
 const TICKER_MAX = 100;
 
-/** The live ticker's messages for orders a batch placed or changed, oldest placement first. */
-export function tickerMessages(sql: SqlStorage, orderIds: readonly string[], nowMs: number): string[] {
-  return ordersById(sql, orderIds, nowMs)
-    .sort((a, b) => (a.placed_at < b.placed_at ? -1 : a.placed_at > b.placed_at ? 1 : 0))
+/**
+ * The live ticker's messages for the orders a batch placed or changed (as the write path just
+ * stored them: no read), oldest placement first, the newest TICKER_MAX at most.
+ */
+export function tickerMessages(orders: readonly StoredOrder[], nowMs: number): string[] {
+  return [...orders]
+    .sort((a, b) => a.placed_ms - b.placed_ms)
     .slice(-TICKER_MAX)
-    .map((order) => JSON.stringify({ type: "order", order }));
+    .map((o) => JSON.stringify({ type: "order", order: rowOf(o, nowMs) }));
 }

@@ -28,7 +28,7 @@ import { LedgerReads } from "./ledger-reads.ts";
 import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
 import { type MinuteDelta, pruneMinutes, writeMinutes } from "./minutes.ts";
-import { tickerMessages } from "./orders-list.ts";
+import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
@@ -68,7 +68,7 @@ export class SellerLedger extends LedgerReads {
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     this.createIfFresh();
     let applied = 0;
-    let listed: string[] = [];
+    let listed: StoredOrder[] = [];
     const thresholds = await this.thresholds.of(platform);
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
@@ -139,7 +139,7 @@ export class SellerLedger extends LedgerReads {
    * What follows a change: the flush, the webhooks, the alarm for the next alert check, the live
    * push (the summary, then the orders `listed` placed or changed, only while someone watches).
    */
-  private async afterChange(listed: string[]): Promise<void> {
+  private async afterChange(listed: StoredOrder[]): Promise<void> {
     await this.clock.flushIn(flushDelay());
     await this.ringForAlerts();
     if (!this.live.broadcast()) return;
@@ -155,8 +155,8 @@ export class SellerLedger extends LedgerReads {
     writeMinutes(this.sql, minutes, nowMs);
   }
 
-  protected tick(listed: string[]): void {
-    if (listed.length > 0) this.live.send(tickerMessages(this.sql, listed, Date.now()));
+  protected tick(listed: StoredOrder[]): void {
+    if (listed.length > 0) this.live.send(tickerMessages(listed, Date.now()));
   }
 
   /**

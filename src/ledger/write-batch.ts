@@ -14,6 +14,7 @@ import type { MinuteDelta } from "./minutes.ts";
 import { deriveOrder } from "./order.ts";
 import { keepOrderEvents, OVER_CAP_REASON } from "./order-events.ts";
 import type { KeptEvent } from "./order-replay.ts";
+import type { StoredOrder } from "./orders-list.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 
 /** What a ledger tells the consumer of a batch it applied. */
@@ -28,7 +29,7 @@ export interface BatchWritten {
   /** Whether any figure changed: an order's status or deadline (the open counts), or a stored row. */
   changed: boolean;
   /** The orders whose row in the orders list changed (placed, or a new status): for the live ticker. */
-  listed: string[];
+  listed: StoredOrder[];
   /** What the batch adds to the minute counters, for the ledger to keep (minutes.ts). */
   minutes: MinuteDelta;
 }
@@ -70,14 +71,14 @@ export function writeBatch(
   }
   const stored = storedOrders(sql, [...added.keys()]);
   const rows: OrderRow[] = [];
-  const listed: string[] = [];
+  const listed: StoredOrder[] = [];
   let moved = false;
   for (const [orderId, newEvents] of added) {
     const rederived = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
     if (rederived === null) continue;
     const { row, changed, was } = rederived;
     if (changed) watchSla(sql, owner, seq, orderId, was, row, now);
-    if (row[1] !== was && row[1] !== "held") listed.push(orderId);
+    if (row[1] !== was && row[1] !== "held") listed.push(storedOf(row));
     rows.push(row);
     moved ||= changed;
   }
@@ -89,6 +90,12 @@ export function writeBatch(
   if (latest?.type === "order.placed") sql.exec(WRITE.region, JSON.stringify([latest.occurred_at, latest.region]));
   const written = writeDelta(sql, delta, seq);
   return { applied: fresh.length, changed: moved || written > 0, listed, minutes: delta.minutes };
+}
+
+/** A placed order's row as the orders list stores it (never a held one: its status and times are set). */
+function storedOf(row: OrderRow): StoredOrder {
+  const [order_id, status, deadline_ms, , , placed_ms, order_value, units, shipped_ms] = row;
+  return { order_id, status, deadline_ms, placed_ms, order_value, units, shipped_ms } as StoredOrder;
 }
 
 /**
