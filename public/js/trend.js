@@ -127,10 +127,11 @@ export class TrendChart {
       clip: 4,
       maxBarThickness: 28,
     };
-    const datasets = [dataset];
+    /** @type {import("chart.js").ChartDataset<"line" | "bar">[]} */
+    const datasets = [/** @type {import("chart.js").ChartDataset<"line" | "bar">} */ (dataset)];
     if (previous) {
       datasets.push({
-        type: "line",
+        type: /** @type {const} */ ("line"),
         label: "Period before",
         data: previous.map((p) => p.value),
         borderColor: muted,
