@@ -2897,7 +2897,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -2907,6 +2907,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,6 +2943,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2949,6 +2976,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3015,7 +3064,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -3025,6 +3074,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3056,6 +3110,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -3067,6 +3143,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
