@@ -35,7 +35,12 @@ const createdSchema = webhookSchema
   .extend({ secret: z.string().describe("HMAC-SHA256 key of X-Signature; shown only here") })
   .openapi("WebhookCreated");
 const createRequest = z.object({
-  url: z.string().max(2048),
+  url: z
+    .string()
+    .max(2048)
+    .describe(
+      "https to a public host, judged by what it reaches (trailing dots, IPv4 in any spelling, IPv6 forms embedding IPv4, internal names and non-global ranges are refused), here and again before each delivery; plain http only to a loopback host outside production",
+    ),
   events: z.array(z.enum(ALERT_TYPES)).min(1).max(ALERT_TYPES.length),
 });
 
