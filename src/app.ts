@@ -11,6 +11,7 @@ import { sellerBenchmarks } from "./benchmarks/seller-benchmarks.ts";
 import { opsDeadLetters } from "./dead-letters/ops-dead-letters.ts";
 import type { AppEnv } from "./http/authenticate.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
+import { inputBounds } from "./http/input-bounds.ts";
 import { documentRoute, openapiDocument } from "./http/openapi/document.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { imports } from "./imports/import-routes.ts";
@@ -74,6 +75,7 @@ app.use("/v1/*", async (c, next) => {
   if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
 });
+app.use("/v1/*", inputBounds);
 
 app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);

@@ -12,7 +12,7 @@ import { z } from "zod";
 export const SESSION_TTL_SECONDS = 3600;
 const PREFIX = "sps1";
 /** Longer than any token this code mints (claims of a 128-character seller id, signature): not one. */
-const MAX_TOKEN_CHARS = 2048;
+export const MAX_TOKEN_CHARS = 2048;
 
 /** The secret .dev.vars.example ships: anyone can read it, so no deployed Worker may sign with it. */
 export const EXAMPLE_SESSION_SECRET = "dev-only-session-secret-change-me";

@@ -3,6 +3,8 @@
  * an API key, revoking a key, setting a platform's seller quota (its thresholds: alerts/set-thresholds.ts). Only the key's SHA-256 hash is stored. Idempotent, so `npm start` may re-run it.
  */
 export const PLATFORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** PLATFORM_ID's longest: a longer one names no platform. */
+export const MAX_PLATFORM_ID_CHARS = 63;
 export const CURRENCY = /^[A-Z]{3}$/;
 
 /** A text as an SQL string literal. */

@@ -4,7 +4,7 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
+import { MAX_TOKEN_CHARS, SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
@@ -160,6 +160,7 @@ sellers.openapi(
       query: z.object({
         token: z
           .string()
+          .max(MAX_TOKEN_CHARS)
           .optional()
           .describe("A session token (not a platform key), for clients that cannot send an Authorization header"),
       }),

@@ -39,7 +39,10 @@ const sessionRequest = z
   // cannot prove that of a oneOf: hence anyOf.
   .openapi({
     anyOf: [
-      { required: ["seller_id"], properties: { role: { const: "seller" }, seller_id: { type: "string" } } },
+      {
+        required: ["seller_id"],
+        properties: { role: { const: "seller" }, seller_id: { type: "string", minLength: 1, maxLength: 128 } },
+      },
       { required: ["role"], properties: { role: { const: "operator" }, seller_id: { not: {} } } },
     ],
   });
