@@ -17,7 +17,7 @@ import {
 } from "../auth/session-tokens.ts";
 import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLimited, spend } from "./rate-limits.ts";
+import { LOOKUP_RATE_PERIOD_SECONDS, READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLimited, spend } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -28,6 +28,10 @@ export interface AppEnv {
 const CREDENTIAL_ANSWERS = [
   answer("Missing, wrong, revoked or expired credentials", unauthorized()),
   answer("Storage cannot look the key up right now: retry after Retry-After", unavailable()),
+  answer(
+    "Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After",
+    rateLimited(LOOKUP_RATE_PERIOD_SECONDS),
+  ),
 ];
 const COUNTED = answer(
   "Over the caller's rate of reads: retry after Retry-After",
@@ -45,7 +49,7 @@ export const authenticateUncounted = answers(
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
-    c.set("principal", await principalFor(c.env, token));
+    c.set("principal", await principalFor(c.env, token, clientOf(c.req.raw)));
     await next();
   }),
   ...CREDENTIAL_ANSWERS,
@@ -56,7 +60,7 @@ export const authenticate = answers(
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
-    const principal = await principalFor(c.env, token);
+    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
     await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
     c.set("principal", principal);
     await next();
@@ -81,7 +85,7 @@ export const authenticateSocket = answers(
           "Only a session token may be given as ?token=; send a platform key in the Authorization header",
         );
     }
-    const principal = await principalFor(c.env, token);
+    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
     await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
     c.set("principal", principal);
     await next();
@@ -99,7 +103,14 @@ export const sellerAccess = answers(
   answer("A seller's session on another seller's path", forbidden("This session may read only its own seller")),
 );
 
-async function principalFor(env: Env, token: string): Promise<Principal> {
+/**
+ * Who is calling, for the allowance of key lookups: the address Cloudflare saw the request come
+ * from (CF-Connecting-IP, which a caller cannot set through Cloudflare); one shared name without it
+ * (local development and tests).
+ */
+const clientOf = (request: Request) => request.headers.get("CF-Connecting-IP") ?? "unknown";
+
+async function principalFor(env: Env, token: string, client: string): Promise<Principal> {
   if (isSessionToken(token)) {
     const claims = await verifySession(await sessionKeyring(env), token);
     if (!claims) throw unauthorized("The session token is invalid or has expired");
@@ -110,9 +121,13 @@ async function principalFor(env: Env, token: string): Promise<Principal> {
       : { kind: "operator", platform, expiresAt };
   }
   let platform: Platform | null;
+  // A key not cached (found or missed) costs the client one of its lookups before D1 is asked:
+  // a flood of made-up keys is answered 429 past the allowance, never by D1.
+  const beforeLookup = () => spend(env, "LOOKUP_LIMITER", `client:${client}`, 1, LOOKUP_RATE_PERIOD_SECONDS);
   try {
-    platform = (await platformForKey(env.DB, token)) ?? (await demoPlatformFor(env, token));
+    platform = (await platformForKey(env.DB, token, beforeLookup)) ?? (await demoPlatformFor(env, token));
   } catch (error) {
+    if (error instanceof ApiError) throw error; // over the client's lookups: 429
     // The lookup is one fixed query: when it throws, D1 is down or overloaded, not the caller wrong.
     console.error("key lookup failed", error);
     throw unavailable();

@@ -7,6 +7,7 @@ import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
 import {
   INGEST_RATE_PERIOD_SECONDS,
+  LOOKUP_RATE_PERIOD_SECONDS,
   READ_RATE_PERIOD_SECONDS,
   SESSION_RATE_PERIOD_SECONDS,
 } from "../../src/http/rate-limits.ts";
@@ -22,6 +23,7 @@ describe("wrangler.toml", () => {
       INGEST_LIMITER: INGEST_RATE_PERIOD_SECONDS,
       READ_LIMITER: READ_RATE_PERIOD_SECONDS,
       SESSION_LIMITER: SESSION_RATE_PERIOD_SECONDS,
+      LOOKUP_LIMITER: LOOKUP_RATE_PERIOD_SECONDS,
     });
   });
 
