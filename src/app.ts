@@ -19,6 +19,7 @@ import { sellerForecast } from "./ledger/forecast-route.ts";
 import { sellerOrders } from "./ledger/orders-route.ts";
 import { sellers } from "./ledger/seller-routes.ts";
 import { opsAudit } from "./ops/audit-log.ts";
+import { health } from "./ops/health.ts";
 import { opsIgnoredEvents } from "./ops/ignored-events.ts";
 import { opsSellers } from "./ops/ops-sellers.ts";
 import { ingest } from "./pipeline/ingest.ts";
@@ -77,6 +78,7 @@ app.use("/v1/*", async (c, next) => {
 });
 app.use("/v1/*", inputBounds);
 
+app.route("/v1/health", health);
 app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);
 app.route("/v1/sellers", sellers);

@@ -40,6 +40,7 @@ const ids: Record<string, string> = {};
 
 /** How to call each route (path parameters filled in from `ids`), by `METHOD /path`. */
 const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json?: unknown } }> = {
+  "GET /v1/health": () => ({ path: "/v1/health" }),
   "POST /v1/events": () => ({ path: "/v1/events", init: { method: "POST", json: [placed(WRITER, "o-m2", 0)] } }),
   "POST /v1/imports": () => ({
     path: "/v1/imports",
