@@ -67,10 +67,11 @@ app.notFound((c) => {
 /**
  * Answers are per caller and live: no cache keeps them, unless the endpoint says otherwise (the
  * public rankings). No browser guesses a type other than the one sent (nosniff), and none reaches
- * the API but over HTTPS once it has (HSTS). A WebSocket's upgrade is the runtime's own response,
- * left as it is.
+ * the service but over HTTPS once it has (HSTS): every answer of the Worker, a path outside /v1
+ * that no dashboard file matched too (the dashboard's files get theirs from public/_headers). A
+ * WebSocket's upgrade is the runtime's own response, left as it is.
  */
-app.use("/v1/*", async (c, next) => {
+app.use("*", async (c, next) => {
   await next();
   if (c.res.status === 101) return;
   if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");

@@ -8,6 +8,7 @@
  * Outside local development a secret shorter than 32 bytes, or the example's, is refused.
  */
 import { z } from "zod";
+import { weakSecret } from "./secret-strength.ts";
 
 export const SESSION_TTL_SECONDS = 3600;
 const PREFIX = "sps1";
@@ -16,9 +17,6 @@ export const MAX_TOKEN_CHARS = 2048;
 
 /** The secret .dev.vars.example ships: anyone can read it, so no deployed Worker may sign with it. */
 export const EXAMPLE_SESSION_SECRET = "dev-only-session-secret-change-me";
-const MIN_SECRET_BYTES = 32;
-/** Where a weak secret is tolerated: `wrangler dev` (.dev.vars) and the tests. */
-const LOCAL_ENVIRONMENTS = new Set(["development", "test"]);
 
 /** What a session's configuration reads of the Worker's env. */
 export interface SessionEnv {
@@ -65,13 +63,9 @@ const keyrings = new Map<string, Promise<Keyring>>();
 /** The keyring of this env's secrets; throws SessionSecretRefused for a weak secret outside local development. */
 export function keyringOf(env: SessionEnv): Promise<Keyring> {
   const secrets = [env.SESSION_SECRET, env.SESSION_SECRET_PREVIOUS].filter((s): s is string => !!s);
-  if (!LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT)) {
-    for (const secret of secrets) {
-      if (new TextEncoder().encode(secret).byteLength < MIN_SECRET_BYTES)
-        throw new SessionSecretRefused(`a session secret is shorter than ${MIN_SECRET_BYTES} bytes`);
-      if (secret === EXAMPLE_SESSION_SECRET)
-        throw new SessionSecretRefused("a session secret is the example's, from .dev.vars.example");
-    }
+  for (const secret of secrets) {
+    const weak = weakSecret("a session secret", secret, EXAMPLE_SESSION_SECRET, env.ENVIRONMENT);
+    if (weak) throw new SessionSecretRefused(weak);
   }
   if (!env.SESSION_SECRET) throw new SessionSecretRefused("SESSION_SECRET is not set");
   const cacheKey = JSON.stringify(secrets);

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { type AlertChange, alertChangeSchema } from "../alerts/alert-types.ts";
 import { bodyOf } from "../queues/message-body.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./retries.ts";
-import { secretOf, signatureHeader } from "./signature.ts";
+import { secretOf, signatureHeader, signingKeyOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
 
 const TIMEOUT_MS = 10_000;
@@ -129,7 +129,8 @@ async function post(env: Env, row: Pending): Promise<{ ok: boolean; status: numb
     sent_at: new Date().toISOString(),
   });
   const signature = await signatureHeader(
-    await secretOf(env.WEBHOOK_SIGNING_KEY, row.webhook_id),
+    // A weak key throws: the delivery is retried later (nothing is sent unsigned or badly signed).
+    await secretOf(signingKeyOf(env), row.webhook_id),
     Math.floor(Date.now() / 1000),
     body,
   );
