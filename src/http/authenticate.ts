@@ -5,9 +5,11 @@
  * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
 import { createMiddleware } from "hono/factory";
+import { sha256Hex } from "../auth/api-key.ts";
 import { demoPlatformFor } from "../auth/demo-platform.ts";
 import { platformForKey } from "../auth/key-lookup.ts";
 import type { Platform, Principal } from "../auth/principal.ts";
+import { holderOf, isVoided, type Revocations, revocationsOf } from "../auth/session-revocations.ts";
 import {
   isSessionToken,
   type Keyring,
@@ -116,9 +118,21 @@ async function principalFor(env: Env, token: string, client: string): Promise<Pr
     if (!claims) throw unauthorized("The session token is invalid or has expired");
     const platform = { id: claims.platform, currency: claims.currency };
     const expiresAt = claims.exp * 1000;
-    return claims.role === "seller"
-      ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt }
-      : { kind: "operator", platform, expiresAt };
+    const session = { mintedAt: claims.minted_at, chainAt: claims.chain_at, keyHash: claims.key };
+    const principal: Principal =
+      claims.role === "seller"
+        ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt, session }
+        : { kind: "operator", platform, expiresAt, session };
+    let revocations: Revocations;
+    try {
+      revocations = await revocationsOf(env.DB, platform.id);
+    } catch (error) {
+      // Unknown whether the session stands: refused for now (503), never let through.
+      console.error("session revocations read failed", error);
+      throw unavailable();
+    }
+    if (isVoided(revocations, holderOf(principal))) throw unauthorized("The session has been revoked");
+    return principal;
   }
   let platform: Platform | null;
   // A key not cached (found or missed) costs the client one of its lookups before D1 is asked:
@@ -133,7 +147,7 @@ async function principalFor(env: Env, token: string, client: string): Promise<Pr
     throw unavailable();
   }
   if (!platform) throw unauthorized("The API key is unknown or revoked");
-  return { kind: "platform", platform };
+  return { kind: "platform", platform, keyHash: await sha256Hex(token) };
 }
 
 /**
