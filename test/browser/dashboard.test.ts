@@ -12,6 +12,7 @@ import { seedCohort } from "./cohort.ts";
 import { consoleSuite } from "./console.suite.ts";
 import { choosePeriod, type Harness, messageShown, RESULTS, startHarness, textOf, texts } from "./harness.ts";
 import { latencySuite } from "./latency.suite.ts";
+import { sellerDaySuite } from "./seller-day.suite.ts";
 import { sellerAlertsSuite, sellerPanelsSuite } from "./seller-panels.suite.ts";
 
 const SELLER = "s-alpha";
@@ -192,7 +193,7 @@ describe("the seller dashboard", () => {
     await choosePeriod(page, "7d");
   });
 
-  it("breaks GMV and orders down by category and by channel", async () => {
+  it("breaks GMV and orders down by category, by channel (with visits and conversion) and by region", async () => {
     const rows = (testId: string) =>
       page.$$eval(`[data-testid="${testId}"] tbody tr`, (trs) =>
         trs.map((tr) => Array.from(tr.children).map((cell) => cell.textContent?.trim())),
@@ -204,11 +205,12 @@ describe("the seller dashboard", () => {
       ["books", "$40.00", "2", "25%"],
     ]);
     expect(await rows("breakdown-channel")).toEqual([
-      ["search", "$70.00", "3", "43.8%"],
-      ["direct", "$50.00", "1", "31.3%"],
-      ["ads", "$40.00", "1", "25%"],
-      ["social", "$0.00", "1", "0%"],
+      ["search", "$70.00", "3", "40", "7.5%"],
+      ["direct", "$50.00", "1", "30", "3.3%"],
+      ["ads", "$40.00", "1", "20", "5%"],
+      ["social", "$0.00", "1", "10", "10%"],
     ]);
+    expect(await rows("breakdown-region")).toEqual([["us-east", "$160.00", "6", "100%"]]);
   });
 
   it("draws the chosen metric on the chart", async () => {
@@ -236,7 +238,9 @@ describe("the seller dashboard", () => {
     expect(drawn.painted).toBeGreaterThan(1000);
 
     await page.locator('[data-testid="metric"]').selectOption("orders");
-    await expect.poll(() => textOf(page, "trend-caption")).toBe("Orders per hour, the last 7 days (UTC) · total 6");
+    await expect
+      .poll(() => textOf(page, "trend-caption"), { timeout: 10_000 })
+      .toBe("Orders per hour, the last 7 days (UTC) · total 6");
     await page.locator('[data-testid="metric"]').selectOption("acceptance_rate");
     await expect
       .poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type))
@@ -371,6 +375,39 @@ describe("the seller dashboard", () => {
     }
   });
 
+  it("keeps an open dashboard's session past its hour, and ends it when the platform revokes it", async () => {
+    // A seller of its own: revoking its sessions must not end the other tests' sessions.
+    const seller = "s-refresh";
+    const session = await h.mintSession({ seller_id: seller });
+    const { page } = await openPage();
+    await page.clock.install();
+    await page.goto(session.dashboard_url);
+    await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
+    const summary = `/v1/sellers/${seller}/summary`;
+
+    // 56 minutes on by the page's clock: within 5 minutes of the token's hour, the page refreshes it.
+    await page.clock.fastForward("56:00");
+    await page.waitForFunction(() => Number(document.documentElement.dataset.sessionRefreshed ?? 0) >= 1);
+    const kept = await page.evaluate(() => sessionStorage.getItem("sellerpulse.token"));
+    expect(kept).not.toBe(session.token);
+    expect((await h.api(summary, { token: kept! })).status).toBe(200);
+
+    // Revoked by the platform: every token of the seller's sessions is refused, refreshes too; the
+    // page's next refresh is refused and counts nothing.
+    expect((await h.api("/v1/sessions/revoke", { method: "POST", json: { seller_id: seller } })).status).toBe(204);
+    for (const token of [session.token, kept!]) expect((await h.api(summary, { token })).status).toBe(401);
+    const refreshed = await page.evaluate(() => document.documentElement.dataset.sessionRefreshed);
+    const refused = page.waitForResponse((res) => res.url().endsWith("/v1/sessions/refresh"));
+    await page.clock.fastForward("01:00");
+    expect((await refused).status()).toBe(401);
+    expect(await page.evaluate(() => document.documentElement.dataset.sessionRefreshed)).toBe(refreshed);
+    // Its next read is refused: the page says the session has ended (not that the link is bad).
+    await page.clock.fastForward("00:30");
+    await messageShown(page, "ended");
+    expect(await textOf(page, "message-title")).toBe("Your session has ended");
+    await page.screenshot({ path: join(RESULTS, "message-ended.png") });
+  });
+
   it("opens any seller of the platform for an operator, with the way back to the console", async () => {
     const operator = await h.mintSession({ role: "operator" });
     const { page, errors } = await openPage();
@@ -445,5 +482,6 @@ describe("the seller dashboard", () => {
 const context = () => ({ h, cohortReady, scripted: SELLER });
 sellerAlertsSuite(context);
 sellerPanelsSuite(context);
+sellerDaySuite(context);
 consoleSuite(context);
 latencySuite(context);

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether D1, KV and R2 answer (no credentials; kept 10 s) */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -38,6 +55,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new token for the same session (a live session token), up to 12 hours after the first
+         * @description Sent with a live seller or operator session token (Authorization: Bearer), answers a new token for the same subject, so that an open dashboard never lapses. A chain of refreshes ends 12 hours after its first token was minted: the last token expires then, and the platform mints anew. A revoked session cannot be refreshed.
+         */
+        post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke sessions: a seller's, the operator's, or every one of the platform (platform key only)
+         * @description Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: "operator" }` the operator's, `{}` every session of the platform. Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)
+         */
+        post: operations["revokeSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sellers/{id}/summary": {
         parameters: {
             query?: never;
@@ -62,7 +119,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One metric by hour or day over [from, to), every bucket present */
+        /**
+         * One metric by minute, hour or day over [from, to), every bucket present
+         * @description `granularity=minute` serves `gmv`, `orders` and `visits`, for minutes within the last 48 hours, at most 360 a request (by default the last 60 minutes); hours and days serve every metric, at most 10,000 buckets.
+         */
         get: operations["getSellerTimeseries"];
         put?: never;
         post?: never;
@@ -80,8 +140,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GMV and orders by category or channel over [from, to) (all time by default)
-         * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.
+         * GMV and orders by category, channel or region over [from, to) (all time by default)
+         * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start. By channel, each row also has the channel's `visits` and `conversion_rate` (orders ÷ visits, null without visits), and a channel with visits and no orders has its row.
          */
         get: operations["getSellerBreakdown"];
         put?: never;
@@ -101,7 +161,7 @@ export interface paths {
         };
         /**
          * WebSocket: the summary (JSON text) on connect and whenever it changes
-         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.
+         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened) or is revoked: it is closed with code 4401 (reason `session expired` or `session revoked`) at the next push or within a minute, whichever comes first; connect again with a refreshed token (POST /v1/sessions/refresh).
          */
         get: operations["openSellerLive"];
         put?: never;
@@ -155,6 +215,46 @@ export interface paths {
         };
         /** The seller's alerts, newest first (open ones by default) */
         get: operations["listSellerAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sellers/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seller's orders to act on (open, overdue, late) or all of them, a page at a time
+         * @description `open`: awaiting acceptance or shipment, by deadline (so the overdue ones come first, the latest of them first); `overdue`: only those past their deadline; `late`: shipped after their deadline, newest shipment first; `all`: every order, newest placement first. An order whose placement has not arrived is not listed. `order_id` looks up one order (in any state; the list is then that order or nothing).
+         */
+        get: operations["listSellerOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sellers/{id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's expected GMV and orders by midnight UTC, with an 80% interval and its backtest
+         * @description From the seller's own hourly history: an hour-of-week profile (the mean day of the 28 before, the weekday's level, the share of a day each hour holds), scaled by how today runs against it. `low`–`high` is an 80% interval from the errors the same method made at the same hour on up to 28 earlier days; `backtest.coverage` is the share of the last `backtest.days` complete days whose final GMV fell inside the interval it gave at this hour (`coverage_orders`: orders). With under 14 days of history, `expected`, `low` and `high` are null and `reason` says why.
+         */
+        get: operations["getSellerForecast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -557,10 +657,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document: the API's operations, their answers and their schemas (OpenAPI 3.1) */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            checks: {
+                /** @enum {string} */
+                d1: "ok";
+                /** @enum {string} */
+                kv: "ok";
+                /** @enum {string} */
+                r2: "ok";
+            };
+        };
         Error: {
             error: {
                 code: string;
@@ -574,6 +703,11 @@ export interface components {
             expires_at: string;
             /** Format: uri */
             dashboard_url: string;
+        };
+        RefreshedSession: {
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         Summary: {
             seller_id: string;
@@ -649,7 +783,7 @@ export interface components {
         Timeseries: {
             metric: string;
             /** @enum {string} */
-            granularity: "hour" | "day";
+            granularity: "minute" | "hour" | "day";
             points: {
                 t: string;
                 value: number | null;
@@ -657,12 +791,16 @@ export interface components {
         };
         Breakdown: {
             /** @enum {string} */
-            by: "category" | "channel";
+            by: "category" | "channel" | "region";
             rows: {
                 key: string;
                 /** @description minor units (cents) */
                 gmv: number;
                 orders: number;
+                /** @description by channel only: the channel's visits */
+                visits?: number;
+                /** @description by channel only: orders ÷ visits; null without visits */
+                conversion_rate?: number | null;
             }[];
         };
         SellerProducts: {
@@ -800,6 +938,72 @@ export interface components {
             order_id?: string;
             details: {
                 [key: string]: string | number | boolean | null;
+            };
+        };
+        Orders: {
+            orders: components["schemas"]["OrderRow"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        OrderRow: {
+            order_id: string;
+            /** @enum {string} */
+            status: "placed" | "accepted" | "shipped" | "delivered" | "cancelled" | "rejected";
+            /** @description RFC 3339, UTC */
+            placed_at: string;
+            /** @description Σ quantity × unit_price of its items, minor units */
+            value: number;
+            /** @description units ordered */
+            items: number;
+            /** @description placement + ship_within_hours */
+            deadline: string;
+            /** @description RFC 3339, UTC */
+            shipped_at: string | null;
+            /** @description awaiting acceptance or shipment, past its deadline now */
+            overdue: boolean;
+            /** @description shipped after its deadline (the deadline itself is on time) */
+            late: boolean;
+        };
+        Forecast: {
+            /**
+             * Format: date
+             * @description today, UTC
+             */
+            day: string;
+            /** @description RFC 3339, UTC */
+            as_of: string;
+            so_far: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            };
+            /** @description by midnight UTC; null with under 14 days of history */
+            expected: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description the 80% interval's lower end */
+            low: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description the 80% interval's upper end */
+            high: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description why there is no forecast */
+            reason?: string;
+            backtest: {
+                /** @description complete days judged (up to 28) */
+                days: number;
+                /** @description share of them whose final GMV fell inside the interval given at this hour; null with none */
+                coverage: number | null;
+                /** @description the same for orders */
+                coverage_orders: number | null;
             };
         };
         WebhookCreated: components["schemas"]["Webhook"] & {
@@ -1108,6 +1312,19 @@ export interface components {
             created_at: string;
             finished_at: string | null;
         };
+        OpenApiDocument: {
+            openapi: string;
+            info: {
+                title: string;
+                version: string;
+            };
+            paths: {
+                [key: string]: unknown;
+            };
+            components?: {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -1117,6 +1334,94 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every part answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "d1": "ok",
+                     *         "kv": "ok",
+                     *         "r2": "ok"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A query past the bounds every request meets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part is failing: error.details.checks names it */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unhealthy",
+                     *         "message": "Failing: r2",
+                     *         "details": {
+                     *           "checks": {
+                     *             "d1": "ok",
+                     *             "kv": "ok",
+                     *             "r2": "failing"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ingestEvents: {
         parameters: {
             query?: never;
@@ -1333,6 +1638,11 @@ export interface operations {
             /** @description Missing, wrong or revoked key */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1381,6 +1691,23 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After */
             429: {
                 headers: {
@@ -1388,7 +1715,7 @@ export interface operations {
                      * @description Seconds to wait before sending again
                      * @example 10
                      */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1396,7 +1723,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "This platform is over its ingest rate; retry after the delay"
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1414,6 +1741,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -1477,7 +1826,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1487,6 +1836,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1518,6 +1872,62 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the platform's sessions per 10 s: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1529,6 +1939,377 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refreshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.bmV3IHNpZ25hdHVyZQ",
+                     *       "expires_at": "2026-12-04T12:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RefreshedSession"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role?: "seller" | "operator";
+                    /** @description The seller whose sessions are revoked */
+                    seller_id?: string;
+                } | {
+                    /** @constant */
+                    role?: "seller";
+                    seller_id: string;
+                } | {
+                    /** @constant */
+                    role: "operator";
+                    seller_id?: unknown;
+                } | {
+                    role?: unknown;
+                    seller_id?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -1690,7 +2471,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1700,6 +2481,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1731,6 +2517,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1748,13 +2556,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getSellerTimeseries: {
         parameters: {
             query?: {
                 metric?: "gmv" | "orders" | "accepted" | "rejected" | "cancelled" | "cancelled_by_seller" | "acceptance_rate" | "cancellation_rate" | "seller_cancellation_rate" | "shipped" | "shipped_on_time" | "late_shipments" | "sla_compliance" | "ratings" | "avg_rating" | "positive_ratings" | "negative_ratings" | "visits" | "conversion_rate" | "refunds" | "payout_accrued" | "payout_paid";
-                granularity?: "hour" | "day";
+                granularity?: "minute" | "hour" | "day";
                 /** @description RFC 3339; the first bucket is the first starting at or after it */
                 from?: string;
                 /** @description RFC 3339, exclusive; defaults to now */
@@ -1808,7 +2638,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1818,6 +2648,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1849,6 +2684,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1866,12 +2723,34 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getSellerBreakdown: {
         parameters: {
             query: {
-                by: "category" | "channel";
+                by: "category" | "channel" | "region";
                 /** @description RFC 3339; the first bucket is the first starting at or after it */
                 from?: string;
                 /** @description RFC 3339, exclusive; defaults to now */
@@ -1922,7 +2801,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1932,6 +2811,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +2847,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1974,6 +2880,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2014,7 +2942,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2024,6 +2952,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2055,6 +2988,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2066,6 +3021,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2123,7 +3100,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2133,6 +3110,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2164,6 +3146,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2175,6 +3179,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2249,7 +3275,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2259,6 +3285,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2290,6 +3321,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2301,6 +3354,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2362,7 +3437,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2372,6 +3447,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2403,6 +3483,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2414,6 +3516,371 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSellerOrders: {
+        parameters: {
+            query?: {
+                status?: "open" | "overdue" | "late" | "all";
+                limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
+                /** @description one order, whatever the list */
+                order_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orders": [
+                     *         {
+                     *           "order_id": "o-1041",
+                     *           "status": "accepted",
+                     *           "placed_at": "2026-12-02T15:12:40.000Z",
+                     *           "value": 8400,
+                     *           "items": 2,
+                     *           "deadline": "2026-12-03T15:12:40.000Z",
+                     *           "shipped_at": null,
+                     *           "overdue": true,
+                     *           "late": false
+                     *         },
+                     *         {
+                     *           "order_id": "o-1077",
+                     *           "status": "placed",
+                     *           "placed_at": "2026-12-04T08:55:10.000Z",
+                     *           "value": 2500,
+                     *           "items": 1,
+                     *           "deadline": "2026-12-06T08:55:10.000Z",
+                     *           "shipped_at": null,
+                     *           "overdue": false,
+                     *           "late": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyJvcGVuIiwxNzY0OTExMzEwMDAwLCJvLTEwNzciXQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerForecast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Today's forecast */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "day": "2026-12-04",
+                     *       "as_of": "2026-12-04T12:00:00.000Z",
+                     *       "so_far": {
+                     *         "gmv": 41200,
+                     *         "orders": 6
+                     *       },
+                     *       "expected": {
+                     *         "gmv": 96500,
+                     *         "orders": 14
+                     *       },
+                     *       "low": {
+                     *         "gmv": 71000,
+                     *         "orders": 11
+                     *       },
+                     *       "high": {
+                     *         "gmv": 131800,
+                     *         "orders": 18
+                     *       },
+                     *       "backtest": {
+                     *         "days": 28,
+                     *         "coverage": 0.79,
+                     *         "coverage_orders": 0.82
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2467,7 +3934,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2477,6 +3944,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2501,7 +3973,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2519,6 +4013,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2546,6 +4062,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description https to a public host, judged by what it reaches (trailing dots, IPv4 in any spelling, IPv6 forms embedding IPv4, internal names and non-global ranges are refused), here and again before each delivery; plain http only to a loopback host outside production */
                     url: string;
                     events: ("sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready")[];
                 };
@@ -2583,7 +4100,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2593,6 +4110,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,7 +4139,63 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The platform has 20 webhooks already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_webhooks",
+                     *         "message": "A platform has at most 20 webhooks; delete one first"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2635,6 +4213,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2672,7 +4272,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2682,6 +4282,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2706,7 +4311,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -2730,6 +4335,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2741,6 +4368,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2788,7 +4437,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2798,6 +4447,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2822,7 +4476,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -2846,6 +4500,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2857,6 +4533,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2934,7 +4632,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2944,6 +4642,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2968,7 +4671,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2986,6 +4711,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3046,7 +4793,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3056,6 +4803,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3080,7 +4832,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3098,6 +4872,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3147,7 +4943,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3157,6 +4953,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3181,7 +4982,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -3222,6 +5023,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -3233,6 +5056,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3307,7 +5152,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3317,6 +5162,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3341,7 +5191,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3359,6 +5231,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3419,7 +5313,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3429,6 +5323,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3453,7 +5352,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3471,6 +5392,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3521,7 +5464,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3531,6 +5474,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,7 +5503,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -3596,6 +5544,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -3607,6 +5577,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3674,7 +5666,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3684,6 +5676,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3708,7 +5705,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3726,6 +5745,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3798,7 +5839,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3808,6 +5849,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3832,7 +5878,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3850,6 +5918,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3898,7 +5988,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3908,6 +5998,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3932,7 +6027,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3950,6 +6067,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4004,7 +6143,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4014,6 +6153,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4038,7 +6182,46 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4056,6 +6239,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4115,7 +6320,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4125,6 +6330,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4149,7 +6359,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -4173,6 +6383,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -4184,6 +6416,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4251,7 +6505,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4261,6 +6515,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,7 +6544,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4303,6 +6584,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4356,7 +6659,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4366,6 +6669,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4390,7 +6698,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4408,6 +6738,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4481,7 +6833,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4491,6 +6843,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4515,7 +6872,46 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4533,6 +6929,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4612,7 +7030,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4622,6 +7040,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4646,7 +7069,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4664,6 +7109,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4743,7 +7210,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4821,7 +7288,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4893,7 +7360,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4903,6 +7370,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4934,6 +7406,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -4945,6 +7439,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4993,7 +7509,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5003,6 +7519,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5051,6 +7572,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -5062,6 +7605,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -5135,7 +7700,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5145,6 +7710,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5169,7 +7739,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5187,6 +7779,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -5247,7 +7861,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5257,6 +7871,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5315,7 +7934,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_media_type",
-                     *         "message": "Send application/x-ndjson or text/csv"
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5333,6 +7974,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -5392,7 +8055,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5402,6 +8065,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5426,7 +8094,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -5444,6 +8112,120 @@ export interface operations {
                      *       "error": {
                      *         "code": "not_found",
                      *         "message": "Nothing of this platform has that id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "SellerPulse API",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {
+                     *         "/v1/events": {
+                     *           "post": {
+                     *             "operationId": "ingestEvents"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /** @description A path segment or query value past its bound */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
