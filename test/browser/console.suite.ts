@@ -189,14 +189,15 @@ export function consoleSuite(context: () => SuiteContext): void {
       await page.getByRole("button", { name: `Replay ${id}` }).click();
       await expect.poll(() => textOf(page, "deliveries-status"), SOON).toBe(`Replayed ${id}: it is back on its way.`);
       await expect.poll(() => textOf(page, "deliveries-empty"), SOON).toBe("No failed webhook deliveries.");
+      // The webhook takes every alert type: a seller's alert raised meanwhile is delivered too.
       await expect
         .poll(
           async () =>
             (await ops("/v1/ops/webhook-deliveries?status=delivered")).deliveries.map((d: any) => d.delivery_id),
           SOON,
         )
-        .toEqual([id]);
-      expect(receiver.got.map((d) => d.delivery_id)).toEqual([id, id]);
+        .toContain(id);
+      expect(receiver.got.filter((d) => d.delivery_id === id)).toHaveLength(2);
       expect(real.errors).toEqual([]);
     });
 
