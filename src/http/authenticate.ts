@@ -20,7 +20,8 @@ import { READ_RATE_PERIOD_SECONDS, rateKeyOf, spend } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { principal: Principal };
+  /** `ingested`: what ingest put on the queue and rejected, for the request's log line. */
+  Variables: { principal: Principal; ingested?: { accepted: number; rejected: number } };
 }
 
 /** The bearer credential of the Authorization header, if any. */

@@ -15,7 +15,7 @@ import { categories, productHourly, sellerHourly, sellers, shipHourly } from "..
 import { jsonChunks } from "../db/json-chunks.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { sellerDaily } from "../retention/daily-tables.ts";
-import { FLUSH } from "./ledger-sql.ts";
+import { FLUSH, META } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
 import { type HealthRow, healthOf } from "./reads.ts";
 
@@ -33,7 +33,7 @@ type AlertRow = {
   details: string;
 };
 
-export interface FlushBatch {
+interface FlushBatch {
   platform: string;
   sellerId: string;
   updatedAt: string | null;
@@ -50,7 +50,7 @@ export interface FlushBatch {
  * The rows changed since the last flush (dirty), and the sequence they were changed up to; null
  * when there is nothing to write or the ledger does not know its seller yet.
  */
-export function collectFlush(
+function collectFlush(
   sql: SqlStorage,
   meta: Record<string, string | undefined>,
   nowMs: number,
@@ -72,14 +72,36 @@ export function collectFlush(
   return rowsOf(batch) === 0 && !force ? null : { batch, seq: Number(meta.seq ?? 0) };
 }
 
+/**
+ * Writes the rows changed since the last flush to D1, with the seller's row of the operator's views
+ * (`force`: that row even with nothing else to write); returns how many rows changed.
+ */
+export async function flushLedger(sql: SqlStorage, db: D1Database, force: boolean): Promise<number> {
+  const meta = readMeta(sql);
+  const collected = collectFlush(sql, meta, Date.now(), force);
+  if (!collected) {
+    recordFlushed(sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
+    return 0;
+  }
+  await flushToD1(db, collected.batch);
+  markFlushed(sql, collected.seq);
+  return rowsOf(collected.batch);
+}
+
+/** The ledger's meta rows by key. */
+export function readMeta(sql: SqlStorage): Record<string, string | undefined> {
+  const rows = sql.exec<{ key: string; value: string }>(META).toArray();
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
 /** Marks the flushed rows clean; rows changed while D1 was being written carry a later sequence and stay dirty. */
-export function markFlushed(sql: SqlStorage, seq: number): void {
+function markFlushed(sql: SqlStorage, seq: number): void {
   for (const clean of FLUSH.clean) sql.exec(clean, seq);
   recordFlushed(sql, seq);
 }
 
 /** D1 holds every change up to `seq` (a flush wrote them, or found nothing to write). */
-export function recordFlushed(sql: SqlStorage, seq: number): void {
+function recordFlushed(sql: SqlStorage, seq: number): void {
   sql.exec(FLUSH.done, seq);
 }
 
@@ -97,7 +119,7 @@ export function recordFlushFailure(sql: SqlStorage): number {
   return Number(sql.exec<{ value: string }>(FLUSH.failed).one().value);
 }
 
-export const rowsOf = (batch: FlushBatch) =>
+const rowsOf = (batch: FlushBatch) =>
   batch.hourly.length + batch.products.length + batch.shipping.length + batch.alerts.length;
 
 /**
@@ -154,7 +176,7 @@ const PRODUCTS = {
 
 const dialect = new SQLiteAsyncDialect();
 
-export async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void> {
+async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void> {
   const db = drizzle(database);
   const { platform: platformId, sellerId } = batch;
   const owner = [platformId, sellerId];

@@ -23,10 +23,11 @@ import { checkThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-c
 import { alertsOf, raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
 import * as flush from "./flush.ts";
-import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
+import { flushBaseMs, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
-import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
+import { type LedgerBindings, ledgerBindings } from "./ledger-meter.ts";
+import { NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
 import * as reads from "./reads.ts";
 import { LedgerTables } from "./table-lifecycle.ts";
@@ -41,14 +42,17 @@ export class SellerLedger extends DurableObject<Env> {
   private readonly changes: Changes;
   private readonly thresholds: ThresholdsCache;
   private readonly tables: LedgerTables;
+  /** Its storage and D1, counted where the deployment counts its bill (ledger-meter.ts). */
+  private readonly bound: LedgerBindings;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.clock = new AlarmClock(ctx.storage, false);
-    this.thresholds = new ThresholdsCache(env.DB);
-    this.tables = new LedgerTables(ctx.storage);
-    this.changes = new Changes(ctx.storage);
+    this.bound = ledgerBindings(ctx, env);
+    this.sql = this.bound.storage.sql;
+    this.clock = new AlarmClock(this.bound.storage, false, flushBaseMs(env));
+    this.thresholds = new ThresholdsCache(this.bound.db(env));
+    this.tables = new LedgerTables(this.bound.storage);
+    this.changes = new Changes(this.bound.storage);
     this.live = new LivePush(ctx, (viewer) =>
       JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
@@ -60,7 +64,7 @@ export class SellerLedger extends DurableObject<Env> {
     if (!this.tables.create()) return;
     // A new ledger has nothing to read back before its first batch.
     this.changes.reset(0);
-    this.clock = new AlarmClock(this.ctx.storage, true);
+    this.clock = new AlarmClock(this.bound.storage, true, flushBaseMs(this.env));
   }
 
   /** A read; on a ledger never written, an empty ledger's answer, storing nothing. */
@@ -92,7 +96,7 @@ export class SellerLedger extends DurableObject<Env> {
     else if (flush.flushPending(this.meta())) {
       // A retried batch whose first try committed, then failed before its flush was scheduled
       // (setAlarm failed, say), finds nothing new: the flush it left pending is scheduled here.
-      await this.clock.flushIn(flushDelay());
+      await this.clock.flushIn();
       await this.ringForAlerts();
     }
     return { applied, duplicates: events.length - applied };
@@ -147,7 +151,7 @@ export class SellerLedger extends DurableObject<Env> {
 
   /** What follows a change: the flush, the webhooks, the alarm for the next alert check, the live push. */
   private async afterChange(): Promise<void> {
-    await this.clock.flushIn(flushDelay());
+    await this.clock.flushIn();
     await this.ringForAlerts();
     if (this.live.broadcast()) await this.pushOnTime();
   }
@@ -157,7 +161,7 @@ export class SellerLedger extends DurableObject<Env> {
    * none is lost) and makes sure the alarm rings for the next SLA alert or check.
    */
   private async ringForAlerts(now = Date.now()): Promise<void> {
-    if (!(await sendOutbox(this.sql, this.env.WEBHOOKS))) await this.clock.ringBy(now + OUTBOX_RETRY_MS);
+    if (!(await sendOutbox(this.sql, this.bound.webhooks(this.env)))) await this.clock.ringBy(now + OUTBOX_RETRY_MS);
     const next = nextAlertDue(this.sql, now);
     if (next !== null) await this.clock.ringBy(next);
   }
@@ -165,6 +169,10 @@ export class SellerLedger extends DurableObject<Env> {
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
+    await this.bound.alarm(() => this.ring());
+  }
+
+  private async ring(): Promise<void> {
     if (this.tables.fresh) return; // never written: nothing to flush, check or push
     const now = Date.now();
     const ring = this.clock.rang(now);
@@ -186,7 +194,7 @@ export class SellerLedger extends DurableObject<Env> {
         console.error("the ledger's checks could not read their thresholds; trying again later", error);
         failed = true;
       }
-      if (changed) await this.clock.flushIn(flushDelay());
+      if (changed) await this.clock.flushIn();
     }
     const watched = this.live.broadcast();
     // A new day moved the trailing periods: the operator's view of this seller is written now.
@@ -202,7 +210,7 @@ export class SellerLedger extends DurableObject<Env> {
     // D1 failing: try again later and later (with jitter), not every half minute for as long as it is down.
     await ring.flushed(failed ? now + flushRetryDelay(flush.recordFlushFailure(this.sql)) : null);
     // Whatever failed after a change committed, a pending flush is always scheduled.
-    if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn(flushDelay());
+    if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn();
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
     // Last, so that nothing above waits on it: ignored events past their retention are forgotten.
@@ -214,16 +222,7 @@ export class SellerLedger extends DurableObject<Env> {
    * views (`force`: that row even with nothing else to write); returns how many rows changed.
    */
   async flush(force = false): Promise<number> {
-    if (this.tables.fresh) return 0;
-    const meta = this.meta();
-    const collected = flush.collectFlush(this.sql, meta, Date.now(), force);
-    if (!collected) {
-      flush.recordFlushed(this.sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
-      return 0;
-    }
-    await flush.flushToD1(this.env.DB, collected.batch);
-    flush.markFlushed(this.sql, collected.seq);
-    return flush.rowsOf(collected.batch);
+    return this.tables.fresh ? 0 : flush.flushLedger(this.sql, this.bound.db(this.env), force);
   }
 
   /** While someone watches, the alarm also rings when time alone changes the summary. */
@@ -293,8 +292,5 @@ export class SellerLedger extends DurableObject<Env> {
     ws.close(closingCode(code), "closing");
   }
 
-  private meta(): Record<string, string | undefined> {
-    const rows = this.sql.exec<{ key: string; value: string }>(META).toArray();
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  }
+  private meta = () => flush.readMeta(this.sql);
 }
