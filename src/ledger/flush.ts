@@ -10,11 +10,12 @@
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { alerts as d1Alerts, sellerHealth } from "../alerts/alert-tables.ts";
+import { alerts as d1Alerts } from "../alerts/alert-tables.ts";
 import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { sellerDaily } from "../retention/daily-tables.ts";
+import { healthQueries } from "./health-flush.ts";
 import { FLUSH, META } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
 import { type HealthRow, healthOf } from "./reads.ts";
@@ -193,12 +194,14 @@ async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void>
     a.details,
   ]);
   const queries = [
+    // The seller's row: written when it is new or its region changes (updated_at: then).
     db
       .insert(sellers)
       .values({ platformId, sellerId, updatedAt: batch.updatedAt, region: batch.region })
       .onConflictDoUpdate({
         target: [sellers.platformId, sellers.sellerId],
         set: { updatedAt: batch.updatedAt, region: batch.region },
+        setWhere: sql`${sellers.region} IS NOT ${batch.region}`,
       })
       .toSQL(),
     ...jsonChunks(hourly).map((rows) =>
@@ -212,35 +215,10 @@ async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void>
       dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING, rolled(owner, 0))),
     ),
     ...jsonChunks(alerts).map((rows) => dialect.sqlToQuery(upsertRows(d1Alerts, owner, rows, ALERTS))),
+    ...healthQueries(platformId, sellerId, batch.health),
   ];
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
   // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
-  const h = batch.health;
-  const health = {
-    health: h.health,
-    flagged: h.flagged ? 1 : 0,
-    reasons: JSON.stringify(h.reasons),
-    gmv7d: h.gmv_7d,
-    orders7d: h.orders_7d,
-    slaCompliance: h.sla_compliance,
-    acceptanceRate: h.acceptance_rate,
-    cancellationRate: h.cancellation_rate,
-    avgRating: h.avg_rating,
-    openAlerts: h.open_alerts,
-    payoutAccrued: h.payout.accrued,
-    payoutPaid: h.payout.paid,
-    commission: h.payout.commission,
-    fees: h.payout.fees,
-    refunds: h.payout.refunds,
-    updatedAt: new Date().toISOString(),
-  };
-  queries.push(
-    db
-      .insert(sellerHealth)
-      .values({ platformId, sellerId, ...health })
-      .onConflictDoUpdate({ target: [sellerHealth.platformId, sellerHealth.sellerId], set: health })
-      .toSQL(),
-  );
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
 }
 
@@ -248,7 +226,8 @@ async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void>
 function touchCategories(platformId: string, rows: string): SQL {
   return sql`INSERT INTO ${categories} (platform_id, category, last_hour)
     SELECT ${platformId}, value ->> 2, MAX(value ->> 1) FROM json_each(${rows}) WHERE true GROUP BY value ->> 2
-    ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = MAX(last_hour, excluded.last_hour)`;
+    ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = excluded.last_hour
+    WHERE excluded.last_hour > last_hour`;
 }
 
 /**

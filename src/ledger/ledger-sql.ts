@@ -153,16 +153,17 @@ export const WRITE = {
    */
   region: `
     INSERT INTO meta (key, value) VALUES ('region', ?1)
-    ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)`,
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > value`,
   /**
    * The change sequence, when the figures last changed (?2; NULL: they did not, so it stays) and
-   * who this ledger is, rewritten each time: one statement, not two.
+   * who this ledger is: one statement, which writes only the rows whose value changes (every row
+   * written is billed; who the ledger is is written once).
    */
   touch: `
     INSERT INTO meta (key, value)
     SELECT column1, column2 FROM (VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5))
     WHERE column2 IS NOT NULL
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`,
 } as const;
 
 export const META = "SELECT key, value FROM meta";
@@ -176,10 +177,13 @@ export const FLUSH = {
   clean: ["hourly", "products", "shipping", "alerts"].map(
     (t) => `UPDATE ${t} SET dirty = 0 WHERE dirty > 0 AND dirty <= ?`,
   ),
-  /** The change sequence written to D1 (meta.flushed; a later meta.seq: a flush is pending), failures cleared. */
+  /**
+   * The change sequence written to D1 (meta.flushed; a later meta.seq: a flush is pending), failures
+   * cleared; a row is written only if its value changes.
+   */
   done: `
     INSERT INTO meta (key, value) VALUES ('flushed', ?1), ('flush_failures', 0)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`,
   /** One more flush failed in a row; returns how many. */
   failed: `
     INSERT INTO meta (key, value) VALUES ('flush_failures', 1)
