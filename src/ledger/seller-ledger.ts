@@ -1,14 +1,10 @@
 /**
- * SellerLedger: one Durable Object per platform+seller, the source of truth for that seller.
- * Its statements are in ledger-sql.ts, its tables (made by the first write, migrated by version) in table-lifecycle.ts, its
- * numbered changes in changes.ts, its write path in write-batch.ts.
- *
- * An order is re-derived from its whole event set whenever it gains an event, and its old
- * contribution is swapped for the new one, so arrival order never matters. The alarm writes
- * the rows changed since the last flush to D1 as absolute values, so a repeated flush never
- * double counts. The same alarm raises the SLA alerts as they fall due, hands alert changes to
- * the webhooks queue, and, while a live socket is open, rings when time alone changes the
- * summary, and pushes it. This object never reads another seller's data.
+ * SellerLedger: one Durable Object per platform+seller, the source of truth for that seller. An
+ * order is re-derived from its whole event set whenever it gains one, its old contribution swapped
+ * for the new (arrival order never matters); the alarm flushes changed rows to D1 as absolute values,
+ * raises the SLA alerts as they fall due, hands alert changes to the webhooks queue and pushes live
+ * summaries. Statements in ledger-sql.ts, tables in table-lifecycle.ts, the write path in
+ * write-batch.ts. It never reads another seller's data.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Alert, Notice } from "../alerts/alert-types.ts";
@@ -31,6 +27,7 @@ import { NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
 import * as reads from "./reads.ts";
 import { LedgerTables } from "./table-lifecycle.ts";
+import { TrailingPeriods } from "./trailing-periods.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
 const OUTBOX_RETRY_MS = 60_000;
@@ -42,6 +39,7 @@ export class SellerLedger extends DurableObject<Env> {
   private readonly changes: Changes;
   private readonly thresholds: ThresholdsCache;
   private readonly tables: LedgerTables;
+  private readonly trailing = new TrailingPeriods();
   /** Its storage and D1, counted where the deployment counts its bill (ledger-meter.ts). */
   private readonly bound: LedgerBindings;
 
@@ -68,9 +66,7 @@ export class SellerLedger extends DurableObject<Env> {
   }
 
   /** A read; on a ledger never written, an empty ledger's answer, storing nothing. */
-  private read<T>(query: () => T): T {
-    return this.tables.read(query);
-  }
+  private read = <T>(query: () => T): T => this.tables.read(query);
 
   // ---- writes -----------------------------------------------------------------------------
 
@@ -82,16 +78,20 @@ export class SellerLedger extends DurableObject<Env> {
     this.createIfFresh();
     let applied = 0;
     const thresholds = await this.thresholds.of(platform);
-    this.changes.run({ platform, sellerId, currency }, (seq, now) => {
-      const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
-      applied = written.applied;
-      if (written.changed) {
-        if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
-        scheduleChecks(this.sql, Date.now());
-      }
-      // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
-      return applied === 0 ? false : written.changed ? "figures" : "other";
-    });
+    this.trailing.within(() =>
+      this.changes.run({ platform, sellerId, currency }, (seq, now) => {
+        const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
+        applied = written.applied;
+        if (written.changed) {
+          this.trailing.add(written.hourly);
+          const periods = this.trailing.periods(this.sql, Date.now());
+          if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, periods, now);
+          scheduleChecks(this.sql, Date.now());
+        }
+        // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
+        return applied === 0 ? false : written.changed ? "figures" : "other";
+      }),
+    );
     if (applied > 0) await this.afterChange();
     else if (flush.flushPending(this.meta())) {
       // A retried batch whose first try committed, then failed before its flush was scheduled
@@ -108,6 +108,7 @@ export class SellerLedger extends DurableObject<Env> {
    */
   async replay(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     this.createIfFresh();
+    this.trailing.forget();
     let applied = 0;
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
@@ -186,7 +187,7 @@ export class SellerLedger extends DurableObject<Env> {
         const thresholds = await this.thresholds.of(owner.platform);
         if (thresholds === null) throw new Error("the platform's thresholds were never read");
         this.changes.run(owner, (seq, iso) => {
-          ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
+          ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso, this.trailing));
           return changed ? "other" : false;
         });
       } catch (error) {

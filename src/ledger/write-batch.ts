@@ -6,7 +6,7 @@
 
 import { jsonChunks } from "../db/json-chunks.ts";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
-import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
+import { bump, COUNTER_FIELDS, type HourlyCounters, isZero } from "../metrics/counters.ts";
 import { type Owner, unwatchOrder, watchOrder } from "./alert-store.ts";
 import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
 import { WRITE } from "./ledger-sql.ts";
@@ -26,6 +26,8 @@ export interface BatchWritten {
   applied: number;
   /** Whether any figure changed: an order's status or deadline (the open counts), or a stored row. */
   changed: boolean;
+  /** The batch's net change to the hourly counters (the trailing periods follow it). */
+  hourly: HourlyCounters;
 }
 
 type OrderRow = [
@@ -45,7 +47,7 @@ export function writeBatch(
   now: string,
 ): BatchWritten {
   const fresh = remember(sql, events);
-  if (fresh.length === 0) return { applied: 0, changed: false };
+  if (fresh.length === 0) return { applied: 0, changed: false, hourly: new Map() };
   const delta = emptyDelta();
   const added = new Map<string, OrderEvent[]>();
   for (const event of fresh) {
@@ -75,7 +77,7 @@ export function writeBatch(
   );
   if (latest?.type === "order.placed") sql.exec(WRITE.region, JSON.stringify([latest.occurred_at, latest.region]));
   const written = writeDelta(sql, delta, seq);
-  return { applied: fresh.length, changed: moved || written > 0 };
+  return { applied: fresh.length, changed: moved || written > 0, hourly: delta.hourly };
 }
 
 /**
