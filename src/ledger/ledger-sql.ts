@@ -193,13 +193,14 @@ export const FLUSH = {
 /**
  * Everything a summary reads, in one statement: the open orders and `updated_at` on every row
  * (the open orders' one row always exists, so a ledger without hours still answers), then each
- * period bucket's sums (see totalsFromBuckets), NULL if none.
+ * period bucket's sums over the hours from ?5 on (the earlier ones are sealed: sealed-totals.ts;
+ * see totalsFromBuckets), NULL if none.
  */
 export const SUMMARY = `
   WITH buckets AS (
     SELECT CASE WHEN hour >= ?1 THEN 0 WHEN hour >= ?2 THEN 1 WHEN hour >= ?3 THEN 2 ELSE 3 END AS bucket,
            ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
-    FROM hourly GROUP BY bucket),
+    FROM hourly WHERE hour >= ?5 GROUP BY bucket),
   open AS (
     SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
            COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,

@@ -26,6 +26,7 @@ import { type LedgerBindings, ledgerBindings } from "./ledger-meter.ts";
 import { NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush } from "./live.ts";
 import * as reads from "./reads.ts";
+import { followSeal } from "./sealed-totals.ts";
 import { LedgerTables } from "./table-lifecycle.ts";
 import { TrailingPeriods } from "./trailing-periods.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
@@ -83,6 +84,7 @@ export class SellerLedger extends DurableObject<Env> {
         const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
         applied = written.applied;
         if (written.changed) {
+          followSeal(this.sql, written.hourly, Date.now());
           this.trailing.add(written.hourly);
           const periods = this.trailing.periods(this.sql, Date.now());
           if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, periods, now);
@@ -113,6 +115,7 @@ export class SellerLedger extends DurableObject<Env> {
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
+      if (written.changed) followSeal(this.sql, written.hourly, Date.now());
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
     return { applied, duplicates: events.length - applied };
