@@ -26,6 +26,8 @@ export default defineConfig(async () => ({
                 SDK_TEST_EVENTS: process.env.SDK_TEST_EVENTS ?? "",
                 // test/worker/http/fuzz.test.ts's case count (default 1,000; npm run test:long: 10,000).
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                // Set: every test file logs the (route, status) pairs of the OpenAPI document its answers exercised.
+                OPENAPI_PAIRS_LOG: process.env.OPENAPI_PAIRS_LOG ?? "",
               },
               // Outbound fetches (webhook deliveries) reach a receiver in Node, never the network.
               outboundService: receiver,

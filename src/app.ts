@@ -11,9 +11,11 @@ import { sellerBenchmarks } from "./benchmarks/seller-benchmarks.ts";
 import { opsDeadLetters } from "./dead-letters/ops-dead-letters.ts";
 import type { AppEnv } from "./http/authenticate.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
-import { openapiDocument } from "./http/openapi/document.ts";
+import { documentRoute, openapiDocument } from "./http/openapi/document.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { imports } from "./imports/import-routes.ts";
+import { sellerForecast } from "./ledger/forecast-route.ts";
+import { sellerOrders } from "./ledger/orders-route.ts";
 import { sellers } from "./ledger/seller-routes.ts";
 import { opsAudit } from "./ops/audit-log.ts";
 import { opsIgnoredEvents } from "./ops/ignored-events.ts";
@@ -81,6 +83,8 @@ app.route("/v1/sellers", sellers);
 app.route("/v1/sellers", sellerProducts);
 app.route("/v1/sellers", sellerBenchmarks);
 app.route("/v1/sellers", sellerAlerts);
+app.route("/v1/sellers", sellerOrders);
+app.route("/v1/sellers", sellerForecast);
 app.route("/v1/webhooks", webhookRoutes);
 app.route("/v1/ops", opsBenchmarks);
 app.route("/v1/ops", opsDeliveries);
@@ -93,7 +97,7 @@ app.route("/v1/platforms", topProducts);
 app.route("/v1/reports", reports);
 app.route("/v1/imports", imports);
 
-app.get("/v1/openapi.json", (c) => c.json(openapiDocument(app)));
+app.openapi(documentRoute, (c) => c.json(openapiDocument(app) as never, 200));
 
 let endpoints: { pattern: URLPattern; method: string }[] | undefined;
 

@@ -15,14 +15,25 @@ import {
   SessionSecretRefused,
   verifySession,
 } from "../auth/session-tokens.ts";
+import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { READ_RATE_PERIOD_SECONDS, rateKeyOf, spend } from "./rate-limits.ts";
+import { READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLimited, spend } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
   /** `ingested`: what ingest put on the queue and rejected, for the request's log line. */
   Variables: { principal: Principal; ingested?: { accepted: number; rejected: number } };
 }
+
+/** What every authentication answers (the OpenAPI document lists it on each route it guards). */
+const CREDENTIAL_ANSWERS = [
+  answer("Missing, wrong, revoked or expired credentials", unauthorized()),
+  answer("Storage cannot look the key up right now: retry after Retry-After", unavailable()),
+];
+const COUNTED = answer(
+  "Over the caller's rate of reads: retry after Retry-After",
+  rateLimited(READ_RATE_PERIOD_SECONDS),
+);
 
 /** The bearer credential of the Authorization header, if any. */
 const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -31,49 +42,63 @@ const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$
  * Resolves the Authorization header's credential, or answers 401, without counting the call:
  * for the routes that count by their own measure (ingest by events, sessions minted).
  */
-export const authenticateUncounted = createMiddleware<AppEnv>(async (c, next) => {
-  const token = bearerOf(c.req.header("Authorization"));
-  if (!token) throw unauthorized();
-  c.set("principal", await principalFor(c.env, token));
-  await next();
-});
+export const authenticateUncounted = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerOf(c.req.header("Authorization"));
+    if (!token) throw unauthorized();
+    c.set("principal", await principalFor(c.env, token));
+    await next();
+  }),
+  ...CREDENTIAL_ANSWERS,
+);
 
 /** Resolves the Authorization header's credential (or 401), and counts the call as the caller's (or 429). */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const token = bearerOf(c.req.header("Authorization"));
-  if (!token) throw unauthorized();
-  const principal = await principalFor(c.env, token);
-  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
-  c.set("principal", principal);
-  await next();
-});
+export const authenticate = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerOf(c.req.header("Authorization"));
+    if (!token) throw unauthorized();
+    const principal = await principalFor(c.env, token);
+    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    c.set("principal", principal);
+    await next();
+  }),
+  ...CREDENTIAL_ANSWERS,
+  COUNTED,
+);
 
 /**
  * For a WebSocket, which a browser opens without headers: a session token may also come as
  * ?token=. A platform key never does: a URL ends up in logs and histories, and a key does not
  * expire.
  */
-export const authenticateSocket = createMiddleware<AppEnv>(async (c, next) => {
-  let token = bearerOf(c.req.header("Authorization"));
-  if (!token) {
-    token = c.req.query("token");
-    if (!token) throw unauthorized();
-    if (!isSessionToken(token))
-      throw unauthorized(
-        "Only a session token may be given as ?token=; send a platform key in the Authorization header",
-      );
-  }
-  const principal = await principalFor(c.env, token);
-  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
-  c.set("principal", principal);
-  await next();
-});
+export const authenticateSocket = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    let token = bearerOf(c.req.header("Authorization"));
+    if (!token) {
+      token = c.req.query("token");
+      if (!token) throw unauthorized();
+      if (!isSessionToken(token))
+        throw unauthorized(
+          "Only a session token may be given as ?token=; send a platform key in the Authorization header",
+        );
+    }
+    const principal = await principalFor(c.env, token);
+    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    c.set("principal", principal);
+    await next();
+  }),
+  ...CREDENTIAL_ANSWERS,
+  COUNTED,
+);
 
 /** A seller path (`/:id/...`) that the caller may not read is 403 before its parameters are checked. */
-export const sellerAccess = createMiddleware<AppEnv>(async (c, next) => {
-  requireSellerAccess(c.get("principal"), c.req.param("id") ?? "");
-  await next();
-});
+export const sellerAccess = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireSellerAccess(c.get("principal"), c.req.param("id") ?? "");
+    await next();
+  }),
+  answer("A seller's session on another seller's path", forbidden("This session may read only its own seller")),
+);
 
 async function principalFor(env: Env, token: string): Promise<Principal> {
   if (isSessionToken(token)) {
@@ -124,11 +149,14 @@ export function requirePlatformKey(principal: Principal): Platform {
  * The operator's views: an operator session, or the platform's own key (the platform owns its
  * operator). A seller's session is 403.
  */
-export const operatorAccess = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("principal").kind === "seller")
-    throw forbidden("This endpoint takes an operator session or the platform's key");
-  await next();
-});
+const NOT_FOR_SELLERS = "This endpoint takes an operator session or the platform's key";
+export const operatorAccess = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("principal").kind === "seller") throw forbidden(NOT_FOR_SELLERS);
+    await next();
+  }),
+  answer("A seller's session", forbidden(NOT_FOR_SELLERS)),
+);
 
 /** A seller token reads only its own seller; the platform key and operators read any of theirs. */
 function requireSellerAccess(principal: Principal, sellerId: string): Platform {

@@ -50,7 +50,11 @@ export async function spend(
   const limiter = env[name];
   const results = await Promise.all(Array.from({ length: units }, () => limiter.limit({ key })));
   if (results.every((r) => r.success)) return;
-  throw new ApiError(429, "rate_limited", "Over this caller's rate; retry after the delay", undefined, {
+  throw rateLimited(periodSeconds);
+}
+
+/** The 429 of a caller over its rate: wait a window (Retry-After) and send again. */
+export const rateLimited = (periodSeconds: number) =>
+  new ApiError(429, "rate_limited", "Over this caller's rate; retry after the delay", undefined, {
     "Retry-After": String(periodSeconds),
   });
-}

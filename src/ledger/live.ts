@@ -72,6 +72,15 @@ export class LivePush {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** Sends messages to every live socket (the live ticker's orders); a failure is logged, never thrown. */
+  send(messages: readonly string[]): void {
+    try {
+      for (const socket of liveSockets(this.ctx)) for (const message of messages) socket.send(message);
+    } catch (error) {
+      console.error("live send failed", error);
+    }
+  }
+
   /** Pushes a changed summary; says whether any socket is open. */
   broadcast(): boolean {
     const sockets = liveSockets(this.ctx);

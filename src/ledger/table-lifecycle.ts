@@ -25,7 +25,8 @@ const SCHEMA_VERSION = {
 const LEGACY_TABLES = `
   SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping')
   UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'
-  UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'`;
+  UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'
+  UNION ALL SELECT 'orders.placed_ms' FROM pragma_table_info('orders') WHERE name = 'placed_ms'`;
 
 /** Thrown to roll back the transaction of a read on a ledger never written. */
 const ROLLBACK = Symbol("rollback");

@@ -4,17 +4,18 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { actorOf } from "../auth/principal.ts";
 import { SESSION_TTL_SECONDS, signSession } from "../auth/session-tokens.ts";
 import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
+import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "../http/authenticate.ts";
+import { limitBody } from "../http/body-size.ts";
 import { ApiError } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
-import { SESSION_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
+import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { rateLimited, SESSION_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
 import { validationHook } from "../http/validation.ts";
 
 /** `{ seller_id }` (role "seller", the default) or `{ role: "operator" }`; a missing seller_id is named as such. */
@@ -52,15 +53,7 @@ const MAX_SESSION_BODY_BYTES = 16 * 1024;
 
 // Counted per platform as sessions minted (SESSION_LIMITER), below.
 sessions.use("*", authenticateUncounted);
-sessions.use(
-  "*",
-  bodyLimit({
-    maxSize: MAX_SESSION_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `A session request is at most ${MAX_SESSION_BODY_BYTES} bytes`);
-    },
-  }),
-);
+sessions.use("*", limitBody(MAX_SESSION_BODY_BYTES, "A session request"));
 
 sessions.openapi(
   createRoute({
@@ -74,7 +67,16 @@ sessions.openapi(
         required: true,
       },
     },
-    responses: { 200: jsonContent(sessionResponse, "The session", ex.SESSION), ...errorResponses },
+    responses: {
+      200: jsonContent(sessionResponse, "The session", ex.SESSION),
+      ...errorResponses,
+      ...errorAnswers(
+        answer(
+          "Over the platform's sessions per 10 s: retry after Retry-After",
+          rateLimited(SESSION_RATE_PERIOD_SECONDS),
+        ),
+      ),
+    },
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));

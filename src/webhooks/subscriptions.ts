@@ -8,17 +8,20 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../alerts/alert-types.ts";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
+import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { secretOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
 
 /** A platform's webhooks are few; this keeps a mistake from making thousands. */
 const MAX_WEBHOOKS = 20;
+const tooMany = () =>
+  new ApiError(409, "too_many_webhooks", `A platform has at most ${MAX_WEBHOOKS} webhooks; delete one first`);
 
 const webhookSchema = z
   .object({
@@ -51,7 +54,11 @@ webhookRoutes.openapi(
     request: {
       body: { content: { "application/json": { schema: createRequest, example: ex.WEBHOOK_REQUEST } }, required: true },
     },
-    responses: { 201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED), ...errorResponses },
+    responses: {
+      201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED),
+      ...errorResponses,
+      ...errorAnswers(answer(`The platform has ${MAX_WEBHOOKS} webhooks already`, tooMany())),
+    },
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));
@@ -64,7 +71,7 @@ webhookRoutes.openapi(
       .bind(platform.id)
       .first<{ n: number }>();
     if ((count?.n ?? 0) >= MAX_WEBHOOKS) {
-      throw new ApiError(409, "too_many_webhooks", `A platform has at most ${MAX_WEBHOOKS} webhooks; delete one first`);
+      throw tooMany();
     }
     const webhookId = `wh_${crypto.randomUUID().replaceAll("-", "")}`;
     const createdAt = new Date().toISOString();

@@ -5,5 +5,7 @@ declare namespace Cloudflare {
     SDK_TEST_EVENTS: string;
     /** How many cases test/worker/http/fuzz.test.ts runs ("" for its default). */
     FUZZ_RUNS: string;
+    /** Set: each test file logs the (route, status) pairs its answers exercised ("[openapi-pair] ..."). */
+    OPENAPI_PAIRS_LOG: string;
   }
 }

@@ -62,7 +62,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One metric by hour or day over [from, to), every bucket present */
+        /**
+         * One metric by minute, hour or day over [from, to), every bucket present
+         * @description `granularity=minute` serves `gmv`, `orders` and `visits`, for minutes within the last 48 hours, at most 360 a request (by default the last 60 minutes); hours and days serve every metric, at most 10,000 buckets.
+         */
         get: operations["getSellerTimeseries"];
         put?: never;
         post?: never;
@@ -80,8 +83,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GMV and orders by category or channel over [from, to) (all time by default)
-         * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.
+         * GMV and orders by category, channel or region over [from, to) (all time by default)
+         * @description Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start. By channel, each row also has the channel's `visits` and `conversion_rate` (orders ÷ visits, null without visits), and a channel with visits and no orders has its row.
          */
         get: operations["getSellerBreakdown"];
         put?: never;
@@ -155,6 +158,46 @@ export interface paths {
         };
         /** The seller's alerts, newest first (open ones by default) */
         get: operations["listSellerAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sellers/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seller's orders to act on (open, overdue, late) or all of them, a page at a time
+         * @description `open`: awaiting acceptance or shipment, by deadline (so the overdue ones come first, the latest of them first); `overdue`: only those past their deadline; `late`: shipped after their deadline, newest shipment first; `all`: every order, newest placement first. An order whose placement has not arrived is not listed. `order_id` looks up one order (in any state; the list is then that order or nothing).
+         */
+        get: operations["listSellerOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sellers/{id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's expected GMV and orders by midnight UTC, with an 80% interval and its backtest
+         * @description From the seller's own hourly history: an hour-of-week profile (the mean day of the 28 before, the weekday's level, the share of a day each hour holds), scaled by how today runs against it. `low`–`high` is an 80% interval from the errors the same method made at the same hour on up to 28 earlier days; `backtest.coverage` is the share of the last `backtest.days` complete days whose final GMV fell inside the interval it gave at this hour (`coverage_orders`: orders). With under 14 days of history, `expected`, `low` and `high` are null and `reason` says why.
+         */
+        get: operations["getSellerForecast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -470,6 +513,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document: the API's operations, their answers and their schemas (OpenAPI 3.1) */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -562,7 +622,7 @@ export interface components {
         Timeseries: {
             metric: string;
             /** @enum {string} */
-            granularity: "hour" | "day";
+            granularity: "minute" | "hour" | "day";
             points: {
                 t: string;
                 value: number | null;
@@ -570,12 +630,16 @@ export interface components {
         };
         Breakdown: {
             /** @enum {string} */
-            by: "category" | "channel";
+            by: "category" | "channel" | "region";
             rows: {
                 key: string;
                 /** @description minor units (cents) */
                 gmv: number;
                 orders: number;
+                /** @description by channel only: the channel's visits */
+                visits?: number;
+                /** @description by channel only: orders ÷ visits; null without visits */
+                conversion_rate?: number | null;
             }[];
         };
         SellerProducts: {
@@ -713,6 +777,72 @@ export interface components {
             order_id?: string;
             details: {
                 [key: string]: string | number | boolean | null;
+            };
+        };
+        Orders: {
+            orders: components["schemas"]["OrderRow"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        OrderRow: {
+            order_id: string;
+            /** @enum {string} */
+            status: "placed" | "accepted" | "shipped" | "delivered" | "cancelled" | "rejected";
+            /** @description RFC 3339, UTC */
+            placed_at: string;
+            /** @description Σ quantity × unit_price of its items, minor units */
+            value: number;
+            /** @description units ordered */
+            items: number;
+            /** @description placement + ship_within_hours */
+            deadline: string;
+            /** @description RFC 3339, UTC */
+            shipped_at: string | null;
+            /** @description awaiting acceptance or shipment, past its deadline now */
+            overdue: boolean;
+            /** @description shipped after its deadline (the deadline itself is on time) */
+            late: boolean;
+        };
+        Forecast: {
+            /**
+             * Format: date
+             * @description today, UTC
+             */
+            day: string;
+            /** @description RFC 3339, UTC */
+            as_of: string;
+            so_far: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            };
+            /** @description by midnight UTC; null with under 14 days of history */
+            expected: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description the 80% interval's lower end */
+            low: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description the 80% interval's upper end */
+            high: {
+                /** @description minor units (cents) */
+                gmv: number;
+                orders: number;
+            } | null;
+            /** @description why there is no forecast */
+            reason?: string;
+            backtest: {
+                /** @description complete days judged (up to 28) */
+                days: number;
+                /** @description share of them whose final GMV fell inside the interval given at this hour; null with none */
+                coverage: number | null;
+                /** @description the same for orders */
+                coverage_orders: number | null;
             };
         };
         WebhookCreated: components["schemas"]["Webhook"] & {
@@ -902,6 +1032,19 @@ export interface components {
             error: string | null;
             created_at: string;
             finished_at: string | null;
+        };
+        OpenApiDocument: {
+            openapi: string;
+            info: {
+                title: string;
+                version: string;
+            };
+            paths: {
+                [key: string]: unknown;
+            };
+            components?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -1128,6 +1271,11 @@ export interface operations {
             /** @description Missing, wrong or revoked key */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1176,6 +1324,23 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After */
             429: {
                 headers: {
@@ -1183,7 +1348,7 @@ export interface operations {
                      * @description Seconds to wait before sending again
                      * @example 10
                      */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1209,6 +1374,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -1272,7 +1459,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -1282,6 +1469,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1313,6 +1505,62 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the platform's sessions per 10 s: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1324,6 +1572,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -1485,7 +1755,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -1495,6 +1765,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1526,6 +1801,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1543,13 +1840,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getSellerTimeseries: {
         parameters: {
             query?: {
                 metric?: "gmv" | "orders" | "accepted" | "rejected" | "cancelled" | "cancelled_by_seller" | "acceptance_rate" | "cancellation_rate" | "seller_cancellation_rate" | "shipped" | "shipped_on_time" | "late_shipments" | "sla_compliance" | "ratings" | "avg_rating" | "positive_ratings" | "negative_ratings" | "visits" | "conversion_rate" | "refunds" | "payout_accrued" | "payout_paid";
-                granularity?: "hour" | "day";
+                granularity?: "minute" | "hour" | "day";
                 /** @description RFC 3339; the first bucket is the first starting at or after it */
                 from?: string;
                 /** @description RFC 3339, exclusive; defaults to now */
@@ -1603,7 +1922,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -1613,6 +1932,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1644,6 +1968,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1661,12 +2007,34 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getSellerBreakdown: {
         parameters: {
             query: {
-                by: "category" | "channel";
+                by: "category" | "channel" | "region";
                 /** @description RFC 3339; the first bucket is the first starting at or after it */
                 from?: string;
                 /** @description RFC 3339, exclusive; defaults to now */
@@ -1717,7 +2085,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -1727,6 +2095,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1758,6 +2131,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1769,6 +2164,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -1809,7 +2226,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -1819,6 +2236,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1850,6 +2272,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1861,6 +2305,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -1918,7 +2384,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -1928,6 +2394,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1959,6 +2430,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -1970,6 +2463,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2044,7 +2559,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -2054,6 +2569,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2085,6 +2605,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2096,6 +2638,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2157,7 +2721,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
                      *       }
                      *     }
                      */
@@ -2167,6 +2731,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2198,6 +2767,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2209,6 +2800,371 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSellerOrders: {
+        parameters: {
+            query?: {
+                status?: "open" | "overdue" | "late" | "all";
+                limit?: number;
+                /** @description next_cursor of the page before */
+                cursor?: string;
+                /** @description one order, whatever the list */
+                order_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orders": [
+                     *         {
+                     *           "order_id": "o-1041",
+                     *           "status": "accepted",
+                     *           "placed_at": "2026-12-02T15:12:40.000Z",
+                     *           "value": 8400,
+                     *           "items": 2,
+                     *           "deadline": "2026-12-03T15:12:40.000Z",
+                     *           "shipped_at": null,
+                     *           "overdue": true,
+                     *           "late": false
+                     *         },
+                     *         {
+                     *           "order_id": "o-1077",
+                     *           "status": "placed",
+                     *           "placed_at": "2026-12-04T08:55:10.000Z",
+                     *           "value": 2500,
+                     *           "items": 1,
+                     *           "deadline": "2026-12-06T08:55:10.000Z",
+                     *           "shipped_at": null,
+                     *           "overdue": false,
+                     *           "late": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyJvcGVuIiwxNzY0OTExMzEwMDAwLCJvLTEwNzciXQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSellerForecast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example s-17 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Today's forecast */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "day": "2026-12-04",
+                     *       "as_of": "2026-12-04T12:00:00.000Z",
+                     *       "so_far": {
+                     *         "gmv": 41200,
+                     *         "orders": 6
+                     *       },
+                     *       "expected": {
+                     *         "gmv": 96500,
+                     *         "orders": 14
+                     *       },
+                     *       "low": {
+                     *         "gmv": 71000,
+                     *         "orders": 11
+                     *       },
+                     *       "high": {
+                     *         "gmv": 131800,
+                     *         "orders": 18
+                     *       },
+                     *       "backtest": {
+                     *         "days": 28,
+                     *         "coverage": 0.79,
+                     *         "coverage_orders": 0.82
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2272,6 +3228,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2303,6 +3264,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2314,6 +3297,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2378,7 +3383,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -2388,6 +3393,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2419,6 +3429,62 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform has 20 webhooks already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_webhooks",
+                     *         "message": "A platform has at most 20 webhooks; delete one first"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2430,6 +3496,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2467,7 +3555,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -2477,6 +3565,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2525,6 +3618,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2536,6 +3651,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2623,6 +3760,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2647,7 +3789,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2665,6 +3829,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2725,7 +3911,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -2735,6 +3921,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2759,7 +3950,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2777,6 +3990,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2826,7 +4061,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -2836,6 +4071,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,7 +4100,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -2901,6 +4141,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -2912,6 +4174,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -2970,7 +4254,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -2980,6 +4264,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3004,7 +4293,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3022,6 +4333,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3082,7 +4415,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -3092,6 +4425,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3116,7 +4454,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3134,6 +4494,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3184,7 +4566,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -3194,6 +4576,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3218,7 +4605,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -3259,6 +4646,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -3270,6 +4679,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3337,7 +4768,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -3347,6 +4778,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3371,7 +4807,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3389,6 +4847,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3457,7 +4937,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -3467,6 +4947,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3491,7 +4976,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3509,6 +5016,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3567,6 +5096,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3591,7 +5125,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3609,6 +5165,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3663,7 +5241,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -3673,6 +5251,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3697,7 +5280,46 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3715,6 +5337,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3774,7 +5418,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -3784,6 +5428,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3808,7 +5457,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -3832,6 +5481,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -3843,6 +5514,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -3922,7 +5615,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -4004,6 +5697,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4035,6 +5733,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -4046,6 +5766,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4094,7 +5836,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -4104,6 +5846,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4152,6 +5899,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on our side; retrying is safe */
             500: {
                 headers: {
@@ -4163,6 +5932,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4223,7 +6014,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -4233,6 +6024,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4291,7 +6087,29 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_media_type",
-                     *         "message": "Send application/x-ndjson or text/csv"
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4309,6 +6127,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal",
                      *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
                      *       }
                      *     }
                      */
@@ -4368,7 +6208,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "Invalid parameters"
                      *       }
                      *     }
                      */
@@ -4378,6 +6218,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4402,7 +6247,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "forbidden",
-                     *         "message": "This session may read only its own seller"
+                     *         "message": "This endpoint takes an operator session or the platform's key"
                      *       }
                      *     }
                      */
@@ -4424,6 +6269,103 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "SellerPulse API",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {
+                     *         "/v1/events": {
+                     *           "post": {
+                     *             "operationId": "ingestEvents"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
             /** @description Something failed on our side; retrying is safe */

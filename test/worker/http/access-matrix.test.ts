@@ -58,6 +58,8 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
   "GET /v1/sellers/{id}/products": () => ({ path: `/v1/sellers/${SELLER}/products` }),
   "GET /v1/sellers/{id}/benchmarks": () => ({ path: `/v1/sellers/${SELLER}/benchmarks?metric=gmv` }),
   "GET /v1/sellers/{id}/alerts": () => ({ path: `/v1/sellers/${SELLER}/alerts` }),
+  "GET /v1/sellers/{id}/orders": () => ({ path: `/v1/sellers/${SELLER}/orders?status=all` }),
+  "GET /v1/sellers/{id}/forecast": () => ({ path: `/v1/sellers/${SELLER}/forecast` }),
   "GET /v1/platforms/{platform}/categories/{category}/top-products": () => ({
     path: "/v1/platforms/acm/categories/shoes/top-products",
   }),
@@ -84,6 +86,7 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
   "GET /v1/ops/audit": () => ({ path: "/v1/ops/audit" }),
   "POST /v1/ops/rebuilds": () => ({ path: "/v1/ops/rebuilds", init: { method: "POST", json: { seller_id: WRITER } } }),
   "GET /v1/ops/rebuilds/{id}": () => ({ path: `/v1/ops/rebuilds/${ids.rebuild}` }),
+  "GET /v1/openapi.json": () => ({ path: "/v1/openapi.json" }),
   "GET /v1/reports": () => ({ path: "/v1/reports" }),
   "GET /v1/reports/{date}": () => ({ path: "/v1/reports/2026-12-01?kind=sellers" }),
 };
@@ -116,9 +119,7 @@ function mayCall(identity: Identity, credentials: Credential[], key: string): "a
 
 const servedRoutes = () => [
   ...new Set(
-    app.routes
-      .filter((r) => r.method !== "ALL" && r.path !== "/v1/openapi.json")
-      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+    app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
   ),
 ];
 

@@ -18,11 +18,7 @@ const LIFTED = { RATE_LIMITS: "off" };
 const INTERNALS =
   /\bat .+:\d+:\d+|SQLITE|D1_ERROR|no such (table|column)|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|TypeError|ReferenceError|node_modules|src\/\w+\/\w+\.ts/;
 
-const routes = [
-  ...new Set(
-    app.routes.filter((r) => r.method !== "ALL" && r.path !== "/v1/openapi.json").map((r) => `${r.method} ${r.path}`),
-  ),
-].sort();
+const routes = [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
 
 let tokens: (string | undefined)[];
 let key: string;
@@ -127,7 +123,8 @@ describe("fuzzing every route", () => {
         });
         const answer = await res.text();
         expect(res.status, `${method} ${path}`).toBeLessThan(500);
-        expect(answer, `${method} ${path}`).not.toMatch(INTERNALS);
+        // The document names timestamps ("at 2026-12-04T10:02:00") that read like stack frames.
+        if (pattern !== "/v1/openapi.json") expect(answer, `${method} ${path}`).not.toMatch(INTERNALS);
         if (res.status >= 400 && res.status !== 426) {
           const error = JSON.parse(answer) as { error: { code: string; message: string } };
           expect(typeof error.error.code).toBe("string");

@@ -5,7 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../../src/app.ts";
 import { EXAMPLE_SESSION_SECRET, keyringOf, signSession } from "../../../src/auth/session-tokens.ts";
-import { api, createPlatform } from "../helpers.ts";
+import { api, createPlatform, onDocument } from "../helpers.ts";
 
 const STRONG = "a-production-secret-of-at-least-32-bytes";
 const NEXT = "the-next-production-secret-32-bytes-long";
@@ -31,7 +31,7 @@ async function under(vars: Vars, path: string, init: RequestInit & { token?: str
   const ctx = createExecutionContext();
   const response = await app.fetch(request, { ...env, ...vars } as Env, ctx);
   await waitOnExecutionContext(ctx);
-  return response;
+  return onDocument(request, response);
 }
 
 const mint = (vars: Vars, body: object = { seller_id: "s-1" }) =>
@@ -156,13 +156,12 @@ describe("a session token", () => {
 
 describe("POST /v1/sessions", () => {
   it("builds dashboard_url on the configured origin, whatever Host the request names", async () => {
-    const res = await exports.default.fetch(
-      new Request("https://attacker.example/v1/sessions", {
-        method: "POST",
-        headers: { Authorization: `Bearer ${acme}`, "Content-Type": "application/json", Host: "attacker.example" },
-        body: JSON.stringify({ seller_id: "s-1" }),
-      }),
-    );
+    const request = new Request("https://attacker.example/v1/sessions", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${acme}`, "Content-Type": "application/json", Host: "attacker.example" },
+      body: JSON.stringify({ seller_id: "s-1" }),
+    });
+    const res = await onDocument(request, await exports.default.fetch(request));
     const { dashboard_url } = (await res.json()) as { dashboard_url: string };
     expect(new URL(dashboard_url).origin).toBe(env.DASHBOARD_ORIGIN);
     expect(dashboard_url).not.toMatch(/attacker/);
