@@ -29,16 +29,6 @@ import { ORDERS_LIST_INDEXES } from "./orders-list.ts";
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 
-/**
- * Added after the first ledgers were made: when an ignored event was listed (epoch seconds), so that
- * the alarm forgets it after the retention. What was listed before the upgrade counts from it.
- */
-export const ADD_IGNORED_LISTED_AT = `
-  ALTER TABLE ignored ADD COLUMN listed_at INTEGER NOT NULL DEFAULT 0;
-  UPDATE ignored SET listed_at = unixepoch();
-  CREATE INDEX IF NOT EXISTS ignored_by_time ON ignored (listed_at);
-`;
-
 /** Added after the first ledgers were made: their upgrade creates it and fills it from their orders. */
 export const CREATE_SHIPPING = `
   CREATE TABLE IF NOT EXISTS shipping (
@@ -122,14 +112,19 @@ export const WRITE = {
   /** Inserts every key and returns those that were new. */
   remember: "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key",
   ordersOf: "SELECT order_id, events FROM orders WHERE order_id IN (SELECT value FROM json_each(?))",
-  saveOrders: `
+  /**
+   * Saves orders, by which of the orders list's indexed columns change (index: 2 × placed_ms
+   * changes + shipped_ms changes): an UPDATE rewrites, and is billed for, each index whose columns it sets.
+   */
+  saveOrders: [0, 1, 2, 3].map(
+    (changes) => `
     INSERT INTO orders (order_id, status, deadline_ms, events, placed_ms, order_value, units, shipped_ms)
     SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3, value ->> 5, value ->> 6, value ->> 7, value ->> 8
     FROM json_each(?) WHERE true
-    ON CONFLICT (order_id) DO UPDATE SET
-      status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events,
-      placed_ms = excluded.placed_ms, order_value = excluded.order_value, units = excluded.units,
-      shipped_ms = excluded.shipped_ms`,
+    ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, deadline_ms = excluded.deadline_ms,
+      events = excluded.events, order_value = excluded.order_value, units = excluded.units
+      ${changes & 2 ? ", placed_ms = excluded.placed_ms" : ""}${changes & 1 ? ", shipped_ms = excluded.shipped_ms" : ""}`,
+  ),
   /** An order's listings made by its replay (?2: the reason of those past the cap, which stand). */
   forgetIgnored: "DELETE FROM ignored WHERE order_id = ?1 AND reason <> ?2",
   /** Listed now (an order's listings are made again whenever it changes: the retention counts from then). */

@@ -72,19 +72,22 @@ export function writeBatch(
     }
   }
   const stored = storedOrders(sql, [...added.keys()]);
-  const rows: OrderRow[] = [];
+  // By which of the list's indexed columns change (WRITE.saveOrders).
+  const rows: OrderRow[][] = [[], [], [], []];
   const listed: StoredOrder[] = [];
   let moved = false;
   for (const [orderId, newEvents] of added) {
     const rederived = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
     if (rederived === null) continue;
-    const { row, changed, was } = rederived;
+    const { row, changed, was, variant } = rederived;
     if (changed) watchSla(sql, owner, seq, orderId, was, row, now);
     if (row[1] !== was && row[1] !== "held") listed.push(storedOf(row));
-    rows.push(row);
+    rows[variant]!.push(row);
     moved ||= changed;
   }
-  for (const chunk of jsonChunks(rows)) sql.exec(WRITE.saveOrders, chunk);
+  for (const [variant, saved] of rows.entries()) {
+    for (const chunk of jsonChunks(saved)) sql.exec(WRITE.saveOrders[variant]!, chunk);
+  }
   const latest = fresh.reduce<SellerEvent | null>(
     (last, e) => (e.type === "order.placed" && (last === null || e.occurred_at > last.occurred_at) ? e : last),
     null,
@@ -160,7 +163,7 @@ function rederive(
   before: KeptEvent[],
   added: OrderEvent[],
   delta: LedgerDelta,
-): { row: OrderRow; changed: boolean; was: string } | null {
+): { row: OrderRow; changed: boolean; was: string; variant: number } | null {
   const { kept: events, overCap } = keepOrderEvents(before, added);
   for (const e of overCap) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
   const previous = deriveOrder(before);
@@ -183,7 +186,10 @@ function rederive(
     l?.units ?? null,
     l?.shipped_ms ?? null,
   ];
-  return { row, changed, was: previous.status };
+  const variant =
+    2 * Number((previous.listed?.placed_ms ?? null) !== row[5]) +
+    Number((previous.listed?.shipped_ms ?? null) !== row[8]);
+  return { row, changed, was: previous.status, variant };
 }
 
 /** Adds a batch's net changes to the stored rows, marking them dirty; returns how many rows changed. */
