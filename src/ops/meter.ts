@@ -25,8 +25,8 @@ export const UNITS = [
 export type Unit = (typeof UNITS)[number];
 export type Units = Partial<Record<Unit, number>>;
 
-/** Whether this deployment counts its billed units (METER = "1"). */
-export const meterOn = (env: { METER?: string }): boolean => env.METER === "1";
+/** Whether this deployment counts its billed units (METER = "1"; no env: the app asked in Node, by scripts). */
+export const meterOn = (env: { METER?: string } | undefined): boolean => env?.METER === "1";
 
 /** A queue operation is counted per 64 KB (of 1,000 bytes) a message holds, ~100 of them metadata. */
 export const queueOps = (bodyBytes: number): number => Math.max(1, Math.ceil((bodyBytes + 100) / 64_000));
