@@ -9,8 +9,9 @@
  * the rows changed since the last flush to D1 as absolute values, so a repeated flush never
  * double counts. The same alarm raises the SLA alerts as they fall due, hands alert changes to
  * the webhooks queue, and, while a live socket is open, rings when time alone changes the
- * summary, and pushes it, with each order a batch placed or changed (the live ticker). This
- * object never reads another seller's data.
+ * summary, and pushes it, with each order a batch placed or changed (the live ticker); it rings
+ * within a minute then in any case and closes the sockets whose sessions ended. This object never
+ * reads another seller's data.
  */
 import type { Notice } from "../alerts/alert-types.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
@@ -26,7 +27,7 @@ import { flushBaseMs, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
 import { LedgerReads } from "./ledger-reads.ts";
 import { NEXT_DEADLINE } from "./ledger-sql.ts";
-import { closingCode, LivePush } from "./live.ts";
+import { closingCode, LivePush, SOCKET_WATCH_MS } from "./live.ts";
 import { type MinuteDelta, pruneMinutes, writeMinutes } from "./minutes.ts";
 import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
@@ -48,7 +49,7 @@ export class SellerLedger extends LedgerReads {
     this.clock = new AlarmClock(this.bound.storage, false, flushBaseMs(env));
     this.thresholds = new ThresholdsCache(this.bound.db(env));
     this.changes = new Changes(this.bound.storage);
-    this.live = new LivePush(ctx, (viewer) =>
+    this.live = new LivePush(ctx, this.bound.db(env), (viewer) =>
       JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
     ctx.blockConcurrencyWhile(async () => this.tables.migrate());
@@ -186,8 +187,12 @@ export class SellerLedger extends LedgerReads {
   }
 
   private async ring(): Promise<void> {
-    if (this.tables.fresh) return; // never written: nothing to flush, check or push
     const now = Date.now();
+    const watching = (await this.live.closeEnded(now)) > 0; // first, the sockets whose sessions ended
+    if (this.tables.fresh) {
+      this.clock.rang(now); // never written: nothing to flush, check or push, but its sockets are watched
+      return watching ? this.pushOnTime(now) : undefined;
+    }
     const ring = this.clock.rang(now);
     const meta = this.meta();
     let periodsMoved = false;
@@ -240,18 +245,17 @@ export class SellerLedger extends LedgerReads {
     return this.tables.fresh ? 0 : flush.flushLedger(this.sql, this.bound.db(this.env), force);
   }
 
-  /** While someone watches, the alarm also rings when time alone changes the summary. */
+  /** While someone watches, the alarm rings when time alone changes the summary, and within SOCKET_WATCH_MS. */
   private async pushOnTime(now = Date.now()): Promise<void> {
-    if (this.tables.fresh) return; // an empty summary does not change with time
-    const [row] = this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
-    await this.clock.ringBy(nextTimeChange(now, row?.next ?? null));
+    const [row] = this.tables.fresh ? [] : this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
+    await this.clock.ringBy(Math.min(now + SOCKET_WATCH_MS, nextTimeChange(now, row?.next ?? null)));
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------
 
   /** The Worker has authorised the caller and names the seller and currency in headers. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 426 });
     const response = this.live.connect(request);
     await this.pushOnTime();
     return response;

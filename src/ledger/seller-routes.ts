@@ -4,7 +4,8 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
+import { holderOf } from "../auth/session-revocations.ts";
+import { MAX_TOKEN_CHARS, SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
@@ -17,7 +18,7 @@ import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
 import { summarySchema } from "../metrics/summary.ts";
 import { breakdownSchema, bucketCount, METRICS, timeseriesSchema } from "../metrics/timeseries.ts";
 import { sendJsonText } from "./json-response.ts";
-import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "./live-protocol.ts";
+import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_HOLDER_HEADER, LIVE_SELLER_HEADER } from "./live-protocol.ts";
 import { firstKeptMinute, MINUTE_METRICS, MINUTE_MS, type MinuteMetric, minuteCount } from "./minutes.ts";
 
 /** A timeseries answers at most this many buckets (about 13 months of hours). */
@@ -152,7 +153,7 @@ sellers.openapi(
     path: "/{id}/live",
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
     description:
-      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.",
+      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened) or is revoked: it is closed with code 4401 (reason `session expired` or `session revoked`) at the next push or within a minute, whichever comes first; connect again with a refreshed token (POST /v1/sessions/refresh).",
     ...operation("openSellerLive", "Seller reads", READERS),
     middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
@@ -160,6 +161,7 @@ sellers.openapi(
       query: z.object({
         token: z
           .string()
+          .max(MAX_TOKEN_CHARS)
           .optional()
           .describe("A session token (not a platform key), for clients that cannot send an Authorization header"),
       }),
@@ -181,6 +183,7 @@ sellers.openapi(
     const principal = c.get("principal");
     const expiresAt = principal.kind === "platform" ? Date.now() + SESSION_TTL_SECONDS * 1000 : principal.expiresAt;
     request.headers.set(LIVE_EXPIRES_HEADER, String(expiresAt));
+    request.headers.set(LIVE_HOLDER_HEADER, JSON.stringify({ platform: platform.id, holder: holderOf(principal) }));
     return ledger.fetch(request);
   },
 );

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether D1, KV and R2 answer (no credentials; kept 10 s) */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -32,6 +49,46 @@ export interface paths {
         put?: never;
         /** Mint a seller or operator session (platform key only) */
         post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new token for the same session (a live session token), up to 12 hours after the first
+         * @description Sent with a live seller or operator session token (Authorization: Bearer), answers a new token for the same subject, so that an open dashboard never lapses. A chain of refreshes ends 12 hours after its first token was minted: the last token expires then, and the platform mints anew. A revoked session cannot be refreshed.
+         */
+        post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke sessions: a seller's, the operator's, or every one of the platform (platform key only)
+         * @description Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: "operator" }` the operator's, `{}` every session of the platform. Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)
+         */
+        post: operations["revokeSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -104,7 +161,7 @@ export interface paths {
         };
         /**
          * WebSocket: the summary (JSON text) on connect and whenever it changes
-         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.
+         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened) or is revoked: it is closed with code 4401 (reason `session expired` or `session revoked`) at the next push or within a minute, whichever comes first; connect again with a refreshed token (POST /v1/sessions/refresh).
          */
         get: operations["openSellerLive"];
         put?: never;
@@ -534,6 +591,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            checks: {
+                /** @enum {string} */
+                d1: "ok";
+                /** @enum {string} */
+                kv: "ok";
+                /** @enum {string} */
+                r2: "ok";
+            };
+        };
         Error: {
             error: {
                 code: string;
@@ -547,6 +616,11 @@ export interface components {
             expires_at: string;
             /** Format: uri */
             dashboard_url: string;
+        };
+        RefreshedSession: {
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         Summary: {
             seller_id: string;
@@ -1055,6 +1129,94 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every part answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "d1": "ok",
+                     *         "kv": "ok",
+                     *         "r2": "ok"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A query past the bounds every request meets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part is failing: error.details.checks names it */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unhealthy",
+                     *         "message": "Failing: r2",
+                     *         "details": {
+                     *           "checks": {
+                     *             "d1": "ok",
+                     *             "kv": "ok",
+                     *             "r2": "failing"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ingestEvents: {
         parameters: {
             query?: never;
@@ -1356,7 +1518,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "This platform is over its ingest rate; retry after the delay"
+                     *         "message": "Over this caller's rate; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1459,7 +1621,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1540,6 +1702,355 @@ export interface operations {
                 };
             };
             /** @description Over the platform's sessions per 10 s: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refreshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.bmV3IHNpZ25hdHVyZQ",
+                     *       "expires_at": "2026-12-04T12:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RefreshedSession"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's rate; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role?: "seller" | "operator";
+                    /** @description The seller whose sessions are revoked */
+                    seller_id?: string;
+                } | {
+                    /** @constant */
+                    role?: "seller";
+                    seller_id: string;
+                } | {
+                    /** @constant */
+                    role: "operator";
+                    seller_id?: unknown;
+                } | {
+                    role?: unknown;
+                    seller_id?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -1755,7 +2266,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1801,7 +2312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -1922,7 +2433,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1968,7 +2479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2085,7 +2596,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2131,7 +2642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2226,7 +2737,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2272,7 +2783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2384,7 +2895,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2430,7 +2941,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2559,7 +3070,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2605,7 +3116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2721,7 +3232,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2767,7 +3278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2897,7 +3408,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2943,7 +3454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3064,7 +3575,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3110,7 +3621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3218,7 +3729,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3264,7 +3775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3346,6 +3857,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description https to a public host, judged by what it reaches (trailing dots, IPv4 in any spelling, IPv6 forms embedding IPv4, internal names and non-global ranges are refused), here and again before each delivery; plain http only to a loopback host outside production */
                     url: string;
                     events: ("sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready")[];
                 };
@@ -3383,7 +3895,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3463,7 +3975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3555,7 +4067,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3618,7 +4130,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3750,7 +4262,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3796,7 +4308,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3911,7 +4423,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3957,7 +4469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4061,7 +4573,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4141,7 +4653,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4254,7 +4766,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4300,7 +4812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4415,7 +4927,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4461,7 +4973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4566,7 +5078,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4646,7 +5158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4768,7 +5280,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4814,7 +5326,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4937,7 +5449,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4983,7 +5495,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5086,7 +5598,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5132,7 +5644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5241,7 +5753,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5304,7 +5816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5418,7 +5930,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5481,7 +5993,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5615,7 +6127,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5687,7 +6199,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5733,7 +6245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5836,7 +6348,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5899,7 +6411,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6014,7 +6526,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6094,7 +6606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6208,7 +6720,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6271,7 +6783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6366,6 +6878,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /** @description A path segment or query value past its bound */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Something failed on our side; retrying is safe */

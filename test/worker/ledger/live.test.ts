@@ -65,6 +65,19 @@ describe("the live summary", () => {
     socket.close(1000, "done");
   });
 
+  it("upgrades whatever the case of the Upgrade header's value (HTTP says it is case-insensitive)", async () => {
+    const key = await createPlatform("acme-case");
+    const session = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-case" } })
+    ).json()) as { token: string };
+    for (const upgrade of ["WebSocket", "WEBSOCKET"]) {
+      const res = await api(`/v1/sellers/live-case/live?token=${session.token}`, { headers: { Upgrade: upgrade } });
+      expect(res.status).toBe(101);
+      res.webSocket!.accept();
+      res.webSocket!.close(1000, "done");
+    }
+  });
+
   it("pushes again when time alone changes the summary: an accepted order becomes overdue", async () => {
     const key = await createPlatform("acme4");
     const live = await watch(key, "live-4");
@@ -151,6 +164,9 @@ describe("the live summary", () => {
       currency: "USD",
       seller_id: "live-5",
       exp,
+      minted_at: Date.now(),
+      chain_at: Date.now(),
+      key: "0".repeat(64),
     });
     const expiring = (await api(`/v1/sellers/live-5/live?token=${token}`, { headers: { Upgrade: "websocket" } }))
       .webSocket!;
