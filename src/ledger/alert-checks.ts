@@ -9,10 +9,11 @@ import type { AlertType } from "../alerts/alert-types.ts";
 import { ANOMALY_WEEKS, anomaliesOf, MIN_MEDIAN_ORDERS } from "../alerts/anomaly.ts";
 import { THRESHOLD_TYPES, type Thresholds, thresholdsCrossed } from "../alerts/thresholds.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
+import type { Period } from "../metrics/summary.ts";
 import { nextSlaDue, type Owner, openAlertIds, raiseAlert, raiseDueSla, resolveAlert } from "./alert-store.ts";
 import type { Changes } from "./changes.ts";
 import { FIRST_ORDER_HOUR, HOUR_FIGURES, ORDERS_SINCE } from "./ledger-sql.ts";
-import { summaryOf } from "./reads.ts";
+import { TrailingPeriods } from "./trailing-periods.ts";
 
 /** The anomaly check judges the hour before, this long after it ends (late events count). */
 const ANOMALY_GRACE_MS = 5 * 60_000;
@@ -27,10 +28,9 @@ export function checkThresholds(
   owner: Owner,
   seq: number,
   t: Thresholds,
-  nowMs: number,
+  periods: { "7d": Period; "30d": Period },
   now: string,
 ): boolean {
-  const { periods } = summaryOf(sql, owner.sellerId, "", nowMs);
   let changed = false;
   for (const { type, crossed, details } of thresholdsCrossed(periods["7d"], periods["30d"], t)) {
     const open = openAlertIds(sql, type);
@@ -45,10 +45,16 @@ export function checkThresholds(
 }
 
 /** checkThresholds as a change of its own (new thresholds, not new figures); whether an alert changed. */
-export function judgeThresholds(sql: SqlStorage, changes: Changes, owner: Owner, t: Thresholds): boolean {
+export function judgeThresholds(
+  sql: SqlStorage,
+  changes: Changes,
+  owner: Owner,
+  t: Thresholds,
+  trailing: TrailingPeriods,
+): boolean {
   let changed = false;
   changes.run({ ...owner, currency: null }, (seq, now) => {
-    changed = checkThresholds(sql, owner, seq, t, Date.now(), now);
+    changed = checkThresholds(sql, owner, seq, t, trailing.periods(sql, Date.now()), now);
     return changed ? "other" : false;
   });
   return changed;
@@ -157,11 +163,13 @@ export function runDue(
   thresholds: Thresholds,
   nowMs: number,
   now: string,
+  trailing = new TrailingPeriods(),
 ): { changed: boolean; periodsMoved: boolean } {
   let changed = raiseDueSla(sql, owner, seq, nowMs) > 0;
   const due = dueOf(sql, nowMs);
   const periodsMoved = due.thresholds !== null && due.thresholds <= nowMs;
-  if (periodsMoved) changed = checkThresholds(sql, owner, seq, thresholds, nowMs, now) || changed;
+  if (periodsMoved)
+    changed = checkThresholds(sql, owner, seq, thresholds, trailing.periods(sql, nowMs), now) || changed;
   if (due.anomalies !== null && due.anomalies <= nowMs) {
     changed = checkAnomalies(sql, owner, seq, nowMs, now) || changed;
   }
