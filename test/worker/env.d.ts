@@ -5,5 +5,7 @@ declare namespace Cloudflare {
     SDK_TEST_EVENTS: string;
     /** How many cases test/worker/http/fuzz.test.ts runs ("" for its default). */
     FUZZ_RUNS: string;
+    /** How many runs test/worker/benchmarks/privacy/audit.test.ts makes per dataset ("" for its default). */
+    AUDIT_RUNS: string;
   }
 }
