@@ -14,6 +14,7 @@ import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
 import { HOUR_MS } from "../metrics/counters.ts";
+import { benchmarkConfig } from "./config.ts";
 import { METRICS, type Metric } from "./privacy/bins.ts";
 import { epsilonValue } from "./privacy/epsilon.ts";
 import { percentile } from "./privacy/percentile.ts";
@@ -63,6 +64,9 @@ const benchmarksSchema = z
       .number()
       .describe("the privacy loss of this release for any one seller (with delta); from the settings, never the data"),
     delta: z.number().describe("0 for pure ε-DP"),
+    budget: z
+      .object({ cap: z.number(), period: z.literal("365d"), delta: z.number() })
+      .describe("the promise for all releases together: at most ε cap (at delta) per seller over any rolling 365 days"),
     suppressed: z.object({ reason: z.string() }).nullable(),
     metrics: z.partialRecord(z.enum(METRICS), band).describe("the metrics released for the cohort"),
   })
@@ -91,6 +95,8 @@ sellerBenchmarks.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const { platform, ledger } = ledgerOf(c, id);
+    const config = benchmarkConfig(c.env);
+    const budget = { cap: config.capEpsilon, period: "365d" as const, delta: config.delta };
     const none = (reason: string, run: LatestRun | null, epsilon = 0, delta = 0) => {
       const body: Benchmarks = {
         seller_id: id,
@@ -99,6 +105,7 @@ sellerBenchmarks.openapi(
         cohort: null,
         epsilon,
         delta,
+        budget,
         suppressed: { reason },
         metrics: {},
       };
@@ -149,6 +156,7 @@ sellerBenchmarks.openapi(
       cohort: release.cohort,
       epsilon: release.epsilon,
       delta: release.delta,
+      budget,
       suppressed: null,
       metrics,
     };

@@ -615,6 +615,13 @@ export interface components {
             epsilon: number;
             /** @description 0 for pure ε-DP */
             delta: number;
+            /** @description the promise for all releases together: at most ε cap (at delta) per seller over any rolling 365 days */
+            budget: {
+                cap: number;
+                /** @enum {string} */
+                period: "365d";
+                delta: number;
+            };
             suppressed: {
                 reason: string;
             } | null;
@@ -2179,6 +2186,11 @@ export interface operations {
                      *       },
                      *       "epsilon": 4.588099,
                      *       "delta": 1e-9,
+                     *       "budget": {
+                     *         "cap": 10,
+                     *         "period": "365d",
+                     *         "delta": 1e-9
+                     *       },
                      *       "suppressed": null,
                      *       "metrics": {
                      *         "aov": {

@@ -169,6 +169,7 @@ export const BENCHMARKS = {
   cohort: { level: "category+size", category: "shoes", region: null, size_band: "small", sellers: 212 },
   epsilon: 4.588099,
   delta: 1e-9,
+  budget: { cap: 10, period: "365d", delta: 1e-9 },
   suppressed: null,
   metrics: {
     aov: band([3_150, 4_020, 5_480], [2_890, 3_420, 3_760, 4_300, 5_050, 5_990], 4_610, 61, [4_700, 63]),

@@ -119,6 +119,7 @@ describe("a release", () => {
     // The same ε and δ for every release of the run, from the settings alone.
     expect(body.epsilon).toBe(RUN_EPSILON);
     expect(body.delta).toBe(1e-9);
+    expect(body.budget).toEqual({ cap: 10, period: "365d", delta: 1e-9 }); // all releases together, any 365 days
     expect(Object.keys(body.metrics).sort()).toEqual([...DEFAULT_METRICS].sort());
     // Its own exact figures: 10 orders of $200, each shipped 3 hours after placement, no visits, no ratings.
     expect(body.metrics.aov.value).toBe(20_000);
