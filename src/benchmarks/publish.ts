@@ -48,25 +48,27 @@ function publishedOf(row: ReleaseRow): ReleasedCohort {
   };
 }
 
-/** Writes the run ending `periodTo` to KV if it is committed and not yet published, and points KV at it. */
+/**
+ * Writes the run ending `periodTo` to KV if it is committed and not yet published: its releases,
+ * then the platform's pointer to it, then the mark that it is published. Once marked, a call
+ * writes nothing (the hourly cron asks every hour); a failure before the mark is retried whole.
+ */
 export async function publishRun(env: Env, platform: string, periodTo: string): Promise<void> {
   const run = await env.DB.prepare(
     "SELECT period_from, released_at, published_at FROM benchmark_runs WHERE platform_id = ? AND period_to = ?",
   )
     .bind(platform, periodTo)
     .first<{ period_from: string; released_at: string; published_at: string | null }>();
-  if (!run) return;
-  if (run.published_at === null) {
-    const { results } = await env.DB.prepare(
-      "SELECT * FROM benchmark_releases WHERE platform_id = ? AND period_to = ? ORDER BY release_id",
-    )
-      .bind(platform, periodTo)
-      .all<ReleaseRow>();
-    for (const row of results) await env.KV.put(releaseKey(row.release_id), JSON.stringify(publishedOf(row)));
-    await env.DB.prepare("UPDATE benchmark_runs SET published_at = ? WHERE platform_id = ? AND period_to = ?")
-      .bind(new Date().toISOString(), platform, periodTo)
-      .run();
-  }
+  if (!run || run.published_at !== null) return;
+  const { results } = await env.DB.prepare(
+    "SELECT * FROM benchmark_releases WHERE platform_id = ? AND period_to = ? ORDER BY release_id",
+  )
+    .bind(platform, periodTo)
+    .all<ReleaseRow>();
+  for (const row of results) await env.KV.put(releaseKey(row.release_id), JSON.stringify(publishedOf(row)));
   const latest: LatestRun = { released_at: run.released_at, period: { from: run.period_from, to: periodTo } };
   await env.KV.put(latestRunKey(platform), JSON.stringify(latest));
+  await env.DB.prepare("UPDATE benchmark_runs SET published_at = ? WHERE platform_id = ? AND period_to = ?")
+    .bind(new Date().toISOString(), platform, periodTo)
+    .run();
 }

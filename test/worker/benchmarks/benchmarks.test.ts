@@ -336,6 +336,33 @@ describe("two overlapping runs of the same period", () => {
   });
 });
 
+describe("publishing a committed run", () => {
+  it("a run committed to D1 but not yet in KV (the Worker stopped in between) is published by the next call", async () => {
+    const first = await read("race", "r-1");
+    const { results } = await env.DB.prepare(
+      "SELECT release_id FROM benchmark_releases WHERE platform_id = 'race'",
+    ).all<{
+      release_id: string;
+    }>();
+    // As if the run had stopped right after its commit: nothing in KV, not marked published.
+    for (const { release_id } of results) await env.KV.delete(`bench-release:${release_id}`);
+    await env.KV.delete("bench-latest:race");
+    await env.DB.prepare("UPDATE benchmark_runs SET published_at = NULL WHERE platform_id = 'race'").run();
+    expect((await read("race", "r-1")).suppressed.reason).toMatch(/no benchmarks have been released/);
+    await release("race", "2026-12-01"); // the next day's hourly call: not due, but the last run is unpublished
+    const again = await read("race", "r-1");
+    for (const metric of Object.keys(first.metrics)) {
+      const { live: _a, ...released } = first.metrics[metric];
+      const { live: _b, ...same } = again.metrics[metric];
+      expect(same).toEqual(released);
+    }
+    const run = await env.DB.prepare("SELECT published_at FROM benchmark_runs WHERE platform_id = 'race'").first<{
+      published_at: string | null;
+    }>();
+    expect(run!.published_at).not.toBeNull();
+  });
+});
+
 type RawGlob = (pattern: string, options: { query: "?raw"; import: "default"; eager: true }) => Record<string, string>;
 
 describe("the serving code", () => {
