@@ -28,6 +28,8 @@ export default defineConfig(async () => ({
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
                 // test/worker/benchmarks/privacy/audit.test.ts's runs per dataset (default 12,000; test:long 120,000).
                 AUDIT_RUNS: process.env.AUDIT_RUNS ?? "",
+                // Set: every test file logs the (route, status) pairs of the OpenAPI document its answers exercised.
+                OPENAPI_PAIRS_LOG: process.env.OPENAPI_PAIRS_LOG ?? "",
               },
               // Outbound fetches (webhook deliveries) reach a receiver in Node, never the network.
               outboundService: receiver,

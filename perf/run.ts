@@ -20,7 +20,7 @@ import { barePipeline } from "./parts/bare.ts";
 import { freshness } from "./parts/freshness.ts";
 import { imports } from "./parts/imports.ts";
 import { busierSellers, existingLedgers, ingestPart } from "./parts/ingest.ts";
-import { ledgerAlone } from "./parts/ledger-alone.ts";
+import { ledgerAlone, sellerDayCost } from "./parts/ledger-alone.ts";
 import { rankingsJob, topProductsReads } from "./parts/rankings.ts";
 import { reads } from "./parts/reads.ts";
 import { storage } from "./parts/storage.ts";
@@ -36,6 +36,7 @@ const PARTS: { name: string; run: (bench: Bench) => Promise<Measured>; ownWorker
   { name: "ingest-hot", run: ingestPart("20 sellers, one hot (50%)") },
   // Before the 1,000-seller ingest, whose 1,000 flushes fall due a minute later.
   { name: "ledger-1000", run: ledgerAlone, ownWorker: true },
+  { name: "seller-day-ab", run: sellerDayCost, ownWorker: true },
   { name: "ingest-1000", run: ingestPart("1,000 sellers") },
   { name: "ingest-1000-again", run: existingLedgers },
   { name: "ingest-1000-busy", run: busierSellers },

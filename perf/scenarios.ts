@@ -26,6 +26,8 @@ export const SCENARIOS = {
   },
   "10,000 sellers": { seed: 4, sellers: 10_000, days: 1, ordersPerDay: 5000, visitEveryHours: 24, prefix: "k10" },
   "a month, 10 sellers": { seed: 5, sellers: 10, days: 30, ordersPerDay: 200, prefix: "month" },
+  /** One store with five weeks behind it: the forecast reads measure a real forecast, not "too new". */
+  "five weeks, 1 seller": { seed: 6, sellers: 1, days: 35, ordersPerDay: 150, prefix: "fc" },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -68,7 +68,7 @@ export function devVars(): Record<string, string> {
 interface WranglerConfig {
   triggers: { crons?: string[] };
   ratelimits: { name: string; simple: { limit: number; period: number } }[];
-  queues: { consumers?: { queue: string; max_retries?: number }[] };
+  queues: { consumers?: { queue: string; max_retries?: number; max_batch_size?: number }[] };
   vars: Record<string, string>;
 }
 

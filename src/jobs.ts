@@ -9,24 +9,20 @@ import { releaseBenchmarks } from "./benchmarks/release-job.ts";
 import { runImport } from "./imports/import-job.ts";
 import { retryDelaySeconds } from "./pipeline/consumer.ts";
 import { type Job, jobMessageSchema } from "./queues/job-messages.ts";
+import { bodyOf } from "./queues/message-body.ts";
 import { rankCategories, rankPlatform } from "./rankings/ranking-job.ts";
 import { notifyReports, writeDailyReports } from "./reports/report-job.ts";
 import { rollHourly } from "./retention/retention-job.ts";
 
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
   for (const message of batch.messages) {
-    const parsed = jobMessageSchema.safeParse(message.body);
-    if (!parsed.success) {
-      // Not something this Worker sends: let it reach the dead-letter queue for a human.
-      console.error("malformed job message", message.id);
-      message.retry();
-      continue;
-    }
+    const job = bodyOf(message, jobMessageSchema, "jobs");
+    if (!job) continue;
     try {
-      await runJob(env, parsed.data, message.attempts);
+      await runJob(env, job, message.attempts);
       message.ack();
     } catch (error) {
-      console.error("job step failed", parsed.data.job, error);
+      console.error("job step failed", job.job, error);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }

@@ -2,7 +2,9 @@
 /**
  * The alerts panel: the seller's alerts from GET /alerts?status=all, open ones first (newest
  * first), resolved ones greyed below; each said in words, with the order and the time left (or
- * overdue) for SLA alerts. Until the endpoint is deployed (404), it says so and shows nothing else.
+ * overdue) for SLA alerts. An alert about an order links to its row in "Orders to act on", a
+ * report's to the day in "Daily reports" (seller-day.js follows the links). Until the endpoint is
+ * deployed (404), it says so and shows nothing else.
  */
 import { h } from "./dom.js";
 import { dateTime, duration } from "./format.js";
@@ -86,7 +88,7 @@ const TYPES = {
   "report.ready": {
     tone: "info",
     title: (a) => `Your daily report${a.details?.date ? ` for ${a.details.date}` : ""} is ready`,
-    detail: () => "Ask your marketplace for the file",
+    detail: () => "Your rows are in Daily reports",
   },
 };
 
@@ -96,6 +98,25 @@ function threshold(alert, words, as, target) {
   const value = figure(alert.details?.value, as);
   const limit = figure(alert.details?.threshold, as);
   return value ? `${words}: ${value} (${limit ? `limit ${limit}` : target})` : `${words} (${target})`;
+}
+
+/** Where an alert leads: its order's row, or its day's report. */
+function linkOf(alert) {
+  if (alert.order_id) {
+    return h(
+      "a",
+      { href: `#order-${alert.order_id}`, className: "alert-link", dataset: { order: alert.order_id } },
+      "See the order",
+    );
+  }
+  if (alert.type === "report.ready" && typeof alert.details?.date === "string") {
+    return h(
+      "a",
+      { href: `#report-${alert.details.date}`, className: "alert-link", dataset: { report: alert.details.date } },
+      "Open the report",
+    );
+  }
+  return null;
 }
 
 function alertItem(alert, now) {
@@ -123,6 +144,7 @@ function alertItem(alert, now) {
         type.title(alert),
       ),
       h("p", { className: "alert-detail" }, [detail, when].filter(Boolean).join(" · ")),
+      linkOf(alert),
     ),
   );
 }

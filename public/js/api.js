@@ -49,13 +49,15 @@ const queryOf = (params) => {
   return search ? `?${search}` : "";
 };
 
-async function request(url, { token, method = "GET", cache = "no-store" } = {}) {
+/** A JSON answer (`text`: the body as text, a CSV say); every failure is an ApiError. */
+async function request(url, { token, method = "GET", cache = "no-store", text = false } = {}) {
   let res;
   try {
     res = await fetch(url, { method, headers: token ? { Authorization: `Bearer ${token}` } : {}, cache });
   } catch {
     throw new ApiError(0, "network", "The server could not be reached");
   }
+  if (res.ok && text) return res.text();
   const body = await res.json().catch(() => null);
   if (!res.ok) {
     throw new ApiError(
@@ -76,13 +78,22 @@ function caller(token, served) {
     served(method, template) ? request(url, { token, method }) : Promise.reject(notDeployed());
 }
 
-/** A seller's reads; `served` from deployedEndpoints (default: every endpoint is tried). */
-export function sellerApi(token, sellerId, served = () => true) {
+/**
+ * A seller's reads; `served` from deployedEndpoints (default: every endpoint is tried). The
+ * token is the session's latest: `setToken` swaps in a refreshed one for every later call.
+ */
+export function sellerApi(initialToken, sellerId, served = () => true) {
   const base = `/v1/sellers/${encodeURIComponent(sellerId)}`;
-  const call = caller(token, served);
-  const get = (path, params = {}) => call("GET", `/v1/sellers/{id}${path}`, `${base}${path}${queryOf(params)}`);
+  let token = initialToken;
+  const get = (path, params = {}) =>
+    caller(token, served)("GET", `/v1/sellers/{id}${path}`, `${base}${path}${queryOf(params)}`);
 
   return {
+    setToken(fresh) {
+      token = fresh;
+    },
+    /** A new token for the same session (POST /v1/sessions/refresh): { token, expires_at }. */
+    refreshSession: () => request("/v1/sessions/refresh", { token, method: "POST" }),
     /** With `compare`, the summary also carries `previous`: the periods the cards compare with. */
     summary: (compare = false) => get("/summary", { compare: compare ? "previous" : undefined }),
     timeseries: (metric, granularity, from, to) => get("/timeseries", { metric, granularity, from, to }),
@@ -90,6 +101,15 @@ export function sellerApi(token, sellerId, served = () => true) {
     products: (window) => get("/products", { window }),
     benchmarks: () => get("/benchmarks"),
     alerts: () => get("/alerts", { status: "all" }),
+    /** A page of an orders list ("open", "overdue", "late", "all"), after `cursor`; or one order by id. */
+    orders: ({ status, cursor, limit, orderId }) => get("/orders", { status, cursor, limit, order_id: orderId }),
+    minutes: (metric, from, to) => get("/timeseries", { metric, granularity: "minute", from, to }),
+    forecast: () => get("/forecast"),
+    /** The days with a report (the list names the platform's days; the file holds this seller's rows). */
+    reports: () => request("/v1/reports", { token }),
+    /** One day's report, this seller's rows only, as CSV text. */
+    report: (date, kind) =>
+      request(`/v1/reports/${encodeURIComponent(date)}${queryOf({ kind })}`, { token, text: true }),
     /** The WebSocket URL of the live summary (browsers cannot send headers on a WebSocket). */
     liveUrl() {
       const url = new URL(`${base}/live`, location.href);

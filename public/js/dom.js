@@ -33,3 +33,17 @@ export function h(tag, props = {}, ...children) {
  */
 export const byTestId = (id, root = document) =>
   /** @type {HTMLElement} */ (root.querySelector(`[data-testid="${id}"]`));
+
+/**
+ * Marks a table row as the one asked for (a link from an alert), scrolls to it and gives it the focus.
+ * @param {HTMLTableRowElement} row
+ */
+export function revealRow(row) {
+  for (const other of row.parentElement?.querySelectorAll("tr[data-highlight]") ?? []) {
+    delete (/** @type {HTMLElement} */ (other).dataset.highlight);
+  }
+  row.dataset.highlight = "";
+  row.tabIndex = -1;
+  row.scrollIntoView({ block: "center" });
+  row.focus({ preventScroll: true });
+}

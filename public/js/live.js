@@ -1,19 +1,21 @@
 // @ts-check
 /**
  * The live summary: a WebSocket that the seller's ledger pushes the whole summary on (on
- * connect and on every change). When the socket closes the dashboard polls instead, every
- * 5 s, while it tries to reconnect with backoff; once reconnected, polling stops.
+ * connect and on every change), and each order placed or changed (`{ type: "order" }`, the
+ * ticker's). When the socket closes the dashboard polls instead, every 5 s, while it tries to
+ * reconnect with backoff; once reconnected, polling stops.
  */
 const POLL_MS = 5_000;
 const RECONNECT_MIN_MS = 5_000;
 const RECONNECT_MAX_MS = 60_000;
 
 /**
- * Starts the feed. `onSummary(summary)` gets every pushed summary; `poll()` fetches one when
- * the socket is down (it reports its own results); `onState` gets "connecting" | "live" |
- * "polling". Returns `stop()`.
+ * Starts the feed. `url()` gives the socket's URL at each connection (the session's latest token);
+ * `onSummary(summary)` gets every pushed summary, `onOrder(order)` every order; `poll()` fetches a
+ * summary when the socket is down (it reports its own results); `onState` gets "connecting" |
+ * "live" | "polling". Returns `stop()`.
  */
-export function startLiveFeed({ url, onSummary, poll, onState }) {
+export function startLiveFeed({ url, onSummary, onOrder, poll, onState }) {
   let socket = null;
   let pollTimer = null;
   let reconnectTimer = null;
@@ -24,7 +26,7 @@ export function startLiveFeed({ url, onSummary, poll, onState }) {
     reconnectTimer = null;
     if (!pollTimer) onState("connecting");
     try {
-      socket = new WebSocket(url);
+      socket = new WebSocket(url());
     } catch {
       fallBack();
       return;
@@ -35,13 +37,14 @@ export function startLiveFeed({ url, onSummary, poll, onState }) {
       onState("live");
     });
     socket.addEventListener("message", (event) => {
-      let summary;
+      let message;
       try {
-        summary = JSON.parse(event.data);
+        message = JSON.parse(event.data);
       } catch {
-        return; // not a summary: ignore it rather than blank the page
+        return; // not JSON: ignore it rather than blank the page
       }
-      onSummary(summary);
+      if (message?.type === "order") onOrder(message.order);
+      else onSummary(message);
     });
     socket.addEventListener("close", () => {
       socket = null;

@@ -62,3 +62,33 @@ export function previousOf(name, nowMs = Date.now()) {
     span: `The ${days} days before, ${dayRange(isoDay(start - days * DAY_MS), isoDay(start))}`,
   };
 }
+
+/** Whole UTC days from `fromDay` to `toDay` (YYYY-MM-DD, both included), as the chart and breakdowns ask for them. */
+export function customRanges(fromDay, toDay, nowMs = Date.now()) {
+  const first = Date.parse(`${fromDay}T00:00:00Z`);
+  const end = Math.min(Date.parse(`${toDay}T00:00:00Z`) + DAY_MS, nowMs);
+  const from = new Date(first).toISOString();
+  const to = new Date(Math.max(first, end)).toISOString();
+  return {
+    granularity: end - first <= 2 * DAY_MS ? "hour" : "day",
+    chart: { from, to },
+    breakdown: { from, to },
+    days: Math.round((Date.parse(`${toDay}T00:00:00Z`) - first) / DAY_MS) + 1,
+  };
+}
+
+/**
+ * The same buckets of the period before, for the chart's second line: `days` earlier (today's
+ * hours against yesterday's, 7 days against the 7 before...); null for all time.
+ */
+export function previousChart(chart, days) {
+  if (!days) return null;
+  const shift = (iso) => new Date(Date.parse(iso) - days * DAY_MS).toISOString();
+  return { from: shift(chart.from), to: shift(chart.to) };
+}
+
+/** One UTC day's hours, for a day picked on the chart. */
+export function dayHours(dayIso) {
+  const from = Date.parse(dayIso);
+  return { from: new Date(from).toISOString(), to: new Date(from + DAY_MS).toISOString() };
+}

@@ -1,24 +1,25 @@
 /**
  * One seller's dashboard: the cards live from the WebSocket (polling when it is down), each with
- * its change against the period before; the chart and breakdown fresh every 10 s and a second
- * after a new event (at most every 3 s); alerts every 10 s and on every push; products and
- * benchmarks every few minutes. It never shows a seller the API did not answer for: every figure
- * is a /v1 read.
+ * its change against the period before; the details (chart, breakdowns), the orders and the
+ * forecast fresh every 10 s and a second after a new event (at most every 3 s); alerts every 10 s
+ * and on every push; the ticker from the socket; products and benchmarks every few minutes. It
+ * never shows a seller the API did not answer for: every figure is a /v1 read or a push.
  */
 import { renderAlerts } from "./alerts.js";
 import { notBuilt, sellerApi } from "./api.js";
 import { renderBenchmarks } from "./benchmarks.js";
-import { renderBreakdown } from "./breakdown.js";
 import { renderCards } from "./cards.js";
 import { renderChanges } from "./change.js";
+import { Details, presetView } from "./details.js";
 import { byTestId } from "./dom.js";
 import { clockTime, formatters } from "./format.js";
 import { startLiveFeed } from "./live.js";
 import { messageFor, showMessage } from "./messages.js";
-import { isPeriod, PERIODS, rangesOf } from "./periods.js";
+import { isPeriod, rangesOf } from "./periods.js";
 import { ProductsPanel } from "./products.js";
-import { msUntilExpiry } from "./session.js";
-import { METRICS, metricById, TrendChart } from "./trend.js";
+import { setUpRange } from "./range.js";
+import { keepSessionAlive } from "./session-refresh.js";
+import { METRICS, metricById } from "./trend.js";
 
 const DETAILS_REFRESH_MS = 10_000;
 /** After a new event, the details follow this much later (one read for a burst)… */
@@ -74,14 +75,19 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     benchmarksReadAt: 0,
     stopped: false,
   };
-  const timers = { expiry: 0, details: 0, alerts: 0, alertsSoon: 0, benchmarks: 0, benchmarksSoon: 0, products: 0 };
+  const timers = { details: 0, alerts: 0, alertsSoon: 0, benchmarks: 0, benchmarksSoon: 0, products: 0 };
   let feed = null;
-  let chart = null;
+  let details = null;
+  let day = null;
   let products = null;
+  let range = null;
+  let session = null;
 
   const stop = () => {
     state.stopped = true;
     feed?.stop();
+    day?.stop();
+    session?.stop();
     for (const timer of Object.values(timers)) clearTimeout(timer);
   };
 
@@ -151,11 +157,12 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     );
   }
 
-  /** Every push: the summary, and the alerts (an order passing its deadline pushes one too). */
+  /** Every push: the summary, the alerts (an order passing its deadline pushes one too), the minutes. */
   function onPush(summary) {
     renderSummary(summary);
     alertsSoon();
     benchmarksSoon();
+    day?.onPush();
   }
 
   /** One summary read (the fallback while the socket is down). */
@@ -176,7 +183,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     state.detailsDueAt = Date.now() + delayMs;
     timers.details = setTimeout(() => {
       if (state.stopped) return;
-      if (!document.hidden) refreshDetails(); // a background tab catches up when seen again
+      if (!document.hidden) refreshDetails({ withDay: true }); // a background tab catches up when seen again
       scheduleDetails(DETAILS_REFRESH_MS);
     }, delayMs);
   }
@@ -189,35 +196,26 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
   }
 
   /**
-   * Chart and breakdowns for the current period and metric, and the periods the cards compare
-   * with (today's moves with the hour); a stale answer is dropped.
+   * The details for the current period (or custom range) and metric, and the periods the cards
+   * compare with (today's moves with the hour); `withDay`: the orders and the forecast too (on the
+   * 10 s rhythm and after a change, not when only the period or metric changed). A stale answer
+   * is dropped.
    */
-  async function refreshDetails() {
+  async function refreshDetails({ withDay = false } = {}) {
     if (state.stopped || !state.summary) return;
+    if (withDay) day?.refresh(); // beside the details (they report their own failures)
     state.detailsReadAt = Date.now();
     const seq = ++state.detailsSeq;
     const { period, metric } = state;
-    const ranges = rangesOf(period, Date.now(), state.summary.since);
+    const custom = range.custom();
+    const view = custom
+      ? { metric, ...custom }
+      : presetView(period, metric, rangesOf(period, Date.now(), state.summary.since));
     try {
-      const [series, categories, channels, compared] = await Promise.all([
-        api.timeseries(metric, ranges.granularity, ranges.chart.from, ranges.chart.to),
-        api.breakdown("category", ranges.breakdown.from),
-        api.breakdown("channel", ranges.breakdown.from),
-        api.summary(true),
-      ]);
+      const [shown, compared] = await Promise.all([details.refresh(view), api.summary(true)]);
       if (seq !== state.detailsSeq || state.stopped) return;
       renderSummary(compared);
-      const format = formatFor(state.summary.currency);
-      chart.render({
-        metric: metricById(metric),
-        points: series.points,
-        granularity: series.granularity,
-        periodLabel: PERIODS[period].label,
-        format,
-      });
-      renderBreakdown(byTestId("breakdown-category"), categories.rows, format);
-      renderBreakdown(byTestId("breakdown-channel"), channels.rows, format);
-      root.dataset.detailsFor = `${period}:${metric}`;
+      if (shown) root.dataset.detailsFor = `${custom ? "custom" : period}:${metric}`;
     } catch (error) {
       if (seq === state.detailsSeq) failWith(error);
     }
@@ -300,16 +298,25 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     for (const input of root.querySelectorAll('input[name="period"]')) {
       input.checked = input.value === state.period;
       input.addEventListener("change", () => {
-        if (!input.checked) return;
+        if (!input.checked || input.value === "custom") return;
         state.period = input.value;
         remember(PREFS.period, state.period);
         if (state.summary) {
           renderCards(root, state.summary, state.period, state.format);
           renderChanges(root, state.summary, state.previous, state.period, state.format);
         }
+        details?.reset();
         refreshDetails();
       });
     }
+    // A custom range of days drives the chart and breakdowns; the cards keep their period.
+    range = setUpRange(root, {
+      cardsPeriod: () => state.period,
+      onChange: () => {
+        details?.reset();
+        refreshDetails();
+      },
+    });
 
     const select = byTestId("metric");
     for (const metric of METRICS) select.add(new Option(metric.label, metric.id, false, metric.id === state.metric));
@@ -319,8 +326,11 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
       refreshDetails();
     });
 
-    // The chart's colours come from the stylesheet: redraw when the theme flips.
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => chart?.restyle());
+    // The charts' colours come from the stylesheet: redraw when the theme flips.
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+      details?.restyle();
+      day?.restyle();
+    });
 
     // A background tab does not need fresh figures; catch up when it is seen again.
     document.addEventListener("visibilitychange", () => {
@@ -329,6 +339,17 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
         refreshAlerts();
       }
     });
+  }
+
+  /**
+   * The seller's day panels (seller-day.js), loaded once the cards, chart and alerts are on their
+   * way: what a seller looks at first does not wait for them.
+   */
+  async function startDay() {
+    const { startSellerDay } = await import("./seller-day.js");
+    if (state.stopped) return;
+    day = startSellerDay({ root, api, sellerId, format: () => state.format, failWith });
+    await day.start();
   }
 
   // ---- start -------------------------------------------------------------------------------
@@ -345,7 +366,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     if (state.stopped) return;
 
     setUpControls();
-    chart = new TrendChart(byTestId("trend-chart"), byTestId("trend-caption"), byTestId("trend-table"));
+    details = new Details(root, { api, format: () => state.format });
     products = new ProductsPanel(byTestId("products-panel"), {
       read: (window) => api.products(window),
       format: () => state.format,
@@ -358,12 +379,17 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     document.title = `${sellerId} · SellerPulse`;
     renderSummary(summary);
 
-    // The token's own expiry, so the page says so even while the socket stays open.
-    const expiresIn = Math.min(msUntilExpiry(claims), 2 ** 31 - 1);
-    timers.expiry = setTimeout(() => showMessage("expired"), expiresIn);
+    // The session is refreshed before it lapses, up to its 12-hour chain; the page says when it ends.
+    session = keepSessionAlive({ claims, api, onEnd: () => showMessage("expired") });
 
-    feed = startLiveFeed({ url: api.liveUrl(), onSummary: onPush, poll: pollSummary, onState: showConnection });
-    await Promise.all([refreshDetails(), refreshAlerts(), refreshProducts(), refreshBenchmarks()]);
+    feed = startLiveFeed({
+      url: () => api.liveUrl(),
+      onSummary: onPush,
+      onOrder: (order) => day?.onOrder(order),
+      poll: pollSummary,
+      onState: showConnection,
+    });
+    await Promise.all([refreshDetails(), refreshAlerts(), refreshProducts(), refreshBenchmarks(), startDay()]);
     if (!state.stopped) {
       scheduleDetails(DETAILS_REFRESH_MS);
       scheduleAlerts();

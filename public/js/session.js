@@ -15,17 +15,22 @@ export function takeToken(win = window) {
   if (fresh) {
     // Out of the address bar (and so out of bookmarks, history and screenshots) at once.
     win.history.replaceState(win.history.state, "", win.location.pathname + win.location.search);
-    try {
-      win.sessionStorage.setItem(STORAGE_KEY, fresh);
-    } catch {
-      // storage disabled: the token lives for this page only
-    }
+    storeToken(fresh, win);
     return fresh;
   }
   try {
     return win.sessionStorage.getItem(STORAGE_KEY);
   } catch {
     return null;
+  }
+}
+
+/** Keeps the tab's token (a refreshed one replaces the old), for a reload of this tab. */
+export function storeToken(token, win = window) {
+  try {
+    win.sessionStorage.setItem(STORAGE_KEY, token);
+  } catch {
+    // storage disabled: the token lives for this page only
   }
 }
 

@@ -5,6 +5,7 @@
  * points as a table for those who cannot see the chart. Colours come from the stylesheet's
  * custom properties, so the chart follows light and dark themes.
  */
+import { cssColor } from "./chart-colors.js";
 import { h } from "./dom.js";
 import { bucketLabel, bucketTitle } from "./format.js";
 
@@ -64,10 +65,6 @@ export function bridgedSegment(values, granularity) {
 
 const TICK_PRECISION = { count: 0, money: 0, rate: 3 };
 
-function cssColor(name, fallback) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
-
 export class TrendChart {
   constructor(canvas, caption, table) {
     this.canvas = canvas;
@@ -77,10 +74,14 @@ export class TrendChart {
     this.last = null;
   }
 
-  /** Draws the points (all time starts at the seller's first day: the range asked for says so). */
+  /**
+   * Draws the points (all time starts at the seller's first day: the range asked for says so),
+   * and `previous`, the same buckets of the period before, as a second line when given.
+   * `onPick(t)`: a day's bar was chosen (clicked, or Enter on the table's row).
+   */
   render(args) {
     this.last = args;
-    const { metric, points, granularity, periodLabel, format } = args;
+    const { metric, points, granularity, periodLabel, format, previous = null, onPick = null } = args;
     const multiDay = points.length > 0 && points[0].t.slice(0, 10) !== points[points.length - 1].t.slice(0, 10);
     const labels = points.map((p) => bucketLabel(p.t, granularity, multiDay));
     const values = points.map((p) => p.value);
@@ -97,7 +98,7 @@ export class TrendChart {
     this.canvas.setAttribute("aria-label", captionText);
     this.canvas.dataset.points = String(points.length);
     this.canvas.dataset.metric = metric.id;
-    this.renderTable(metric, points, granularity, show, captionText);
+    this.renderTable(metric, points, granularity, show, captionText, previous, onPick);
 
     if (typeof chartJs() !== "function") {
       this.caption.textContent = `${captionText} (the chart library did not load)`;
@@ -126,15 +127,35 @@ export class TrendChart {
       clip: 4,
       maxBarThickness: 28,
     };
+    /** @type {import("chart.js").ChartDataset<"line" | "bar">[]} */
+    const datasets = [/** @type {import("chart.js").ChartDataset<"line" | "bar">} */ (dataset)];
+    if (previous) {
+      datasets.push({
+        type: /** @type {const} */ ("line"),
+        label: "Period before",
+        data: previous.map((p) => p.value),
+        borderColor: muted,
+        backgroundColor: muted,
+        borderDash: [5, 4],
+        borderWidth: 1.5,
+        pointRadius: 0,
+        spanGaps: true,
+        order: -1,
+      });
+    }
     /** @type {import("chart.js").ChartOptions<"line" | "bar">} */
     const options = {
       responsive: true,
       maintainAspectRatio: false,
+      onClick: (_, elements) => {
+        const picked = elements.find((e) => e.datasetIndex === 0);
+        if (picked && onPick && granularity === "day") onPick(points[picked.index].t);
+      },
       animation: matchMedia("(prefers-reduced-motion: reduce)").matches ? false : { duration: 250 },
       interaction: { mode: "index", intersect: false },
       plugins: {
-        legend: { display: false },
-        tooltip: { callbacks: { label: (ctx) => `${metric.label}: ${show(ctx.parsed.y)}` } },
+        legend: { display: previous !== null, labels: { color: muted, boxHeight: 2 } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${show(ctx.parsed.y)}` } },
       },
       scales: {
         x: { grid: { display: false }, ticks: { color: muted, maxRotation: 0, autoSkipPadding: 16 } },
@@ -154,34 +175,52 @@ export class TrendChart {
     };
     if (this.chart) {
       this.chart.data.labels = labels;
-      this.chart.data.datasets = [dataset];
+      this.chart.data.datasets = datasets;
       this.chart.options = options;
       this.chart.update("none");
     } else {
       this.chart = new /** @type {typeof import("chart.js").Chart} */ (chartJs())(this.canvas, {
         type,
-        data: { labels, datasets: [dataset] },
+        data: { labels, datasets },
         options,
       });
     }
+    this.canvas.dataset.previous = previous ? String(previous.length) : "";
   }
 
-  /** The chart's text equivalent: every bucket and its value, newest first. */
-  renderTable(metric, points, granularity, show, captionText) {
+  /**
+   * The chart's text equivalent: every bucket, its value and the period before's, newest first;
+   * a day's name is a button to its hours, as a bar is on the chart.
+   */
+  renderTable(metric, points, granularity, show, captionText, previous, onPick) {
     const table = this.table.querySelector("table");
     table.caption.textContent = captionText;
     table.querySelector("[data-testid=trend-table-metric]").textContent = metric.label;
-    const rows = points
-      .toReversed()
-      .map((p) =>
-        h(
-          "tr",
-          {},
-          h("th", { scope: "row" }, bucketTitle(p.t, granularity)),
-          h("td", { className: "num" }, show(p.value)),
-        ),
+    table.querySelector("[data-testid=trend-table-previous]").hidden = !previous;
+    const rows = points.map((p, i) => {
+      const title = bucketTitle(p.t, granularity);
+      const label =
+        onPick && granularity === "day"
+          ? h(
+              "button",
+              {
+                type: "button",
+                className: "button-quiet",
+                onclick: () => onPick(p.t),
+                "aria-label": `${title}: show its hours`,
+              },
+              title,
+            )
+          : title;
+      return h(
+        "tr",
+        { dataset: { t: p.t } },
+        h("th", { scope: "row" }, label),
+        h("td", { className: "num" }, show(p.value)),
+        previous ? h("td", { className: "num" }, show(previous[i]?.value ?? null)) : null,
       );
-    table.tBodies[0].replaceChildren(...rows);
+    });
+    table.tBodies[0].replaceChildren(...rows.toReversed());
   }
 
   /** Draws the last points again, in the colours of the current theme. */

@@ -6,6 +6,8 @@
  * ledger equals what its events make, after a loss, a corruption or a bug in a metric.
  * Progress and the result are kept in KV for a week.
  */
+
+import { ledgerName, scratchLedgerName } from "../auth/ledger-names.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { archivePrefix } from "./archive-keys.ts";
 import { readArchived } from "./archive-read.ts";
@@ -40,9 +42,6 @@ export interface Rebuild {
 }
 
 const stateKey = (platform: string, rebuildId: string) => `rebuild:${platform}:${rebuildId}`;
-const scratchName = (platform: string, sellerId: string, rebuildId: string) =>
-  `rebuild:${platform}:${sellerId}:${rebuildId}`;
-
 export async function readRebuild(kv: KVNamespace, platform: string, rebuildId: string): Promise<Rebuild | null> {
   return kv.get<Rebuild>(stateKey(platform, rebuildId), "json");
 }
@@ -78,7 +77,7 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   const { platform, sellerId, currency, rebuildId } = job;
   const rebuild = await readRebuild(env.KV, platform, rebuildId);
   if (rebuild?.state !== "running") return null;
-  const scratch = env.LEDGER.getByName(scratchName(platform, sellerId, rebuildId));
+  const scratch = env.LEDGER.getByName(scratchLedgerName(platform, sellerId, rebuildId));
   const page = await env.BUCKET.list({
     prefix: archivePrefix(platform),
     limit: OBJECTS_PER_STEP,
@@ -98,7 +97,7 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   }
   const now = Date.now();
   const [live, rebuilt] = await Promise.all([
-    env.LEDGER.getByName(`${platform}:${sellerId}`).summary(sellerId, currency, now),
+    env.LEDGER.getByName(ledgerName(platform, sellerId)).summary(sellerId, currency, now),
     scratch.summary(sellerId, currency, now),
   ]);
   // When the figures last changed is the one thing a replay cannot reproduce.
@@ -118,6 +117,6 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
 export async function failRebuild(env: Env, job: RebuildSeller, error: string): Promise<void> {
   const rebuild = await readRebuild(env.KV, job.platform, job.rebuildId);
   if (!rebuild) return;
-  await env.LEDGER.getByName(scratchName(job.platform, job.sellerId, job.rebuildId)).discard();
+  await env.LEDGER.getByName(scratchLedgerName(job.platform, job.sellerId, job.rebuildId)).discard();
   await save(env.KV, job.platform, { ...rebuild, state: "failed", error, finished_at: new Date().toISOString() });
 }

@@ -14,6 +14,11 @@ export const platforms = sqliteTable("platforms", {
   createdAt: text("created_at").notNull(),
   /** How many sellers the platform may have (src/limits/seller-quota.ts). */
   maxSellers: integer("max_sellers").notNull().default(100_000),
+  /**
+   * How many sellers it has (rows of platform_sellers), kept by triggers on that table, so that the
+   * quota check reads one row, not every seller.
+   */
+  sellerCount: integer("seller_count").notNull().default(0),
 });
 
 /** API keys, stored as SHA-256 hex of the key: the key itself is shown once, at creation. */

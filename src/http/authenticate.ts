@@ -5,9 +5,11 @@
  * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
 import { createMiddleware } from "hono/factory";
+import { sha256Hex } from "../auth/api-key.ts";
 import { demoPlatformFor } from "../auth/demo-platform.ts";
 import { platformForKey } from "../auth/key-lookup.ts";
 import type { Platform, Principal } from "../auth/principal.ts";
+import { holderOf, isVoided, type Revocations, revocationsOf } from "../auth/session-revocations.ts";
 import {
   isSessionToken,
   type Keyring,
@@ -15,13 +17,28 @@ import {
   SessionSecretRefused,
   verifySession,
 } from "../auth/session-tokens.ts";
+import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { READ_RATE_PERIOD_SECONDS, rateKeyOf, spend } from "./rate-limits.ts";
+import { LOOKUP_RATE_PERIOD_SECONDS, READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLimited, spend } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
   Variables: { principal: Principal };
 }
+
+/** What every authentication answers (the OpenAPI document lists it on each route it guards). */
+const CREDENTIAL_ANSWERS = [
+  answer("Missing, wrong, revoked or expired credentials", unauthorized()),
+  answer("Storage cannot look the key up right now: retry after Retry-After", unavailable()),
+  answer(
+    "Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After",
+    rateLimited(LOOKUP_RATE_PERIOD_SECONDS),
+  ),
+];
+const COUNTED = answer(
+  "Over the caller's rate of reads: retry after Retry-After",
+  rateLimited(READ_RATE_PERIOD_SECONDS),
+);
 
 /** The bearer credential of the Authorization header, if any. */
 const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -30,70 +47,107 @@ const bearerOf = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$
  * Resolves the Authorization header's credential, or answers 401, without counting the call:
  * for the routes that count by their own measure (ingest by events, sessions minted).
  */
-export const authenticateUncounted = createMiddleware<AppEnv>(async (c, next) => {
-  const token = bearerOf(c.req.header("Authorization"));
-  if (!token) throw unauthorized();
-  c.set("principal", await principalFor(c.env, token));
-  await next();
-});
+export const authenticateUncounted = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerOf(c.req.header("Authorization"));
+    if (!token) throw unauthorized();
+    c.set("principal", await principalFor(c.env, token, clientOf(c.req.raw)));
+    await next();
+  }),
+  ...CREDENTIAL_ANSWERS,
+);
 
 /** Resolves the Authorization header's credential (or 401), and counts the call as the caller's (or 429). */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const token = bearerOf(c.req.header("Authorization"));
-  if (!token) throw unauthorized();
-  const principal = await principalFor(c.env, token);
-  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
-  c.set("principal", principal);
-  await next();
-});
+export const authenticate = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerOf(c.req.header("Authorization"));
+    if (!token) throw unauthorized();
+    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
+    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    c.set("principal", principal);
+    await next();
+  }),
+  ...CREDENTIAL_ANSWERS,
+  COUNTED,
+);
 
 /**
  * For a WebSocket, which a browser opens without headers: a session token may also come as
  * ?token=. A platform key never does: a URL ends up in logs and histories, and a key does not
  * expire.
  */
-export const authenticateSocket = createMiddleware<AppEnv>(async (c, next) => {
-  let token = bearerOf(c.req.header("Authorization"));
-  if (!token) {
-    token = c.req.query("token");
-    if (!token) throw unauthorized();
-    if (!isSessionToken(token))
-      throw unauthorized(
-        "Only a session token may be given as ?token=; send a platform key in the Authorization header",
-      );
-  }
-  const principal = await principalFor(c.env, token);
-  await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
-  c.set("principal", principal);
-  await next();
-});
+export const authenticateSocket = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    let token = bearerOf(c.req.header("Authorization"));
+    if (!token) {
+      token = c.req.query("token");
+      if (!token) throw unauthorized();
+      if (!isSessionToken(token))
+        throw unauthorized(
+          "Only a session token may be given as ?token=; send a platform key in the Authorization header",
+        );
+    }
+    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
+    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    c.set("principal", principal);
+    await next();
+  }),
+  ...CREDENTIAL_ANSWERS,
+  COUNTED,
+);
 
 /** A seller path (`/:id/...`) that the caller may not read is 403 before its parameters are checked. */
-export const sellerAccess = createMiddleware<AppEnv>(async (c, next) => {
-  requireSellerAccess(c.get("principal"), c.req.param("id") ?? "");
-  await next();
-});
+export const sellerAccess = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireSellerAccess(c.get("principal"), c.req.param("id") ?? "");
+    await next();
+  }),
+  answer("A seller's session on another seller's path", forbidden("This session may read only its own seller")),
+);
 
-async function principalFor(env: Env, token: string): Promise<Principal> {
+/**
+ * Who is calling, for the allowance of key lookups: the address Cloudflare saw the request come
+ * from (CF-Connecting-IP, which a caller cannot set through Cloudflare); one shared name without it
+ * (local development and tests).
+ */
+const clientOf = (request: Request) => request.headers.get("CF-Connecting-IP") ?? "unknown";
+
+async function principalFor(env: Env, token: string, client: string): Promise<Principal> {
   if (isSessionToken(token)) {
     const claims = await verifySession(await sessionKeyring(env), token);
     if (!claims) throw unauthorized("The session token is invalid or has expired");
     const platform = { id: claims.platform, currency: claims.currency };
     const expiresAt = claims.exp * 1000;
-    return claims.role === "seller"
-      ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt }
-      : { kind: "operator", platform, expiresAt };
+    const session = { mintedAt: claims.minted_at, chainAt: claims.chain_at, keyHash: claims.key };
+    const principal: Principal =
+      claims.role === "seller"
+        ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt, session }
+        : { kind: "operator", platform, expiresAt, session };
+    let revocations: Revocations;
+    try {
+      revocations = await revocationsOf(env.DB, platform.id);
+    } catch (error) {
+      // Unknown whether the session stands: refused for now (503), never let through.
+      console.error("session revocations read failed", error);
+      throw unavailable();
+    }
+    if (isVoided(revocations, holderOf(principal))) throw unauthorized("The session has been revoked");
+    return principal;
   }
   let platform: Platform | null;
+  // A key not cached (found or missed) costs the client one of its lookups before D1 is asked:
+  // a flood of made-up keys is answered 429 past the allowance, never by D1.
+  const beforeLookup = () => spend(env, "LOOKUP_LIMITER", `client:${client}`, 1, LOOKUP_RATE_PERIOD_SECONDS);
   try {
-    platform = (await platformForKey(env.DB, token)) ?? (await demoPlatformFor(env, token));
+    platform = (await platformForKey(env.DB, token, beforeLookup)) ?? (await demoPlatformFor(env, token));
   } catch (error) {
+    if (error instanceof ApiError) throw error; // over the client's lookups: 429
     // The lookup is one fixed query: when it throws, D1 is down or overloaded, not the caller wrong.
     console.error("key lookup failed", error);
     throw unavailable();
   }
   if (!platform) throw unauthorized("The API key is unknown or revoked");
-  return { kind: "platform", platform };
+  return { kind: "platform", platform, keyHash: await sha256Hex(token) };
 }
 
 /**
@@ -123,11 +177,14 @@ export function requirePlatformKey(principal: Principal): Platform {
  * The operator's views: an operator session, or the platform's own key (the platform owns its
  * operator). A seller's session is 403.
  */
-export const operatorAccess = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("principal").kind === "seller")
-    throw forbidden("This endpoint takes an operator session or the platform's key");
-  await next();
-});
+const NOT_FOR_SELLERS = "This endpoint takes an operator session or the platform's key";
+export const operatorAccess = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("principal").kind === "seller") throw forbidden(NOT_FOR_SELLERS);
+    await next();
+  }),
+  answer("A seller's session", forbidden(NOT_FOR_SELLERS)),
+);
 
 /** A seller token reads only its own seller; the platform key and operators read any of theirs. */
 function requireSellerAccess(principal: Principal, sellerId: string): Platform {

@@ -5,6 +5,7 @@
  *   INGEST_LIMITER   per platform, in units of EVENTS_PER_UNIT events (a request costs at least one)
  *   READ_LIMITER     per principal: every other call but minting sessions
  *   SESSION_LIMITER  per platform: sessions minted
+ *   LOOKUP_LIMITER   per client address: API keys looked up in D1 (a key cached, found or missed, costs none)
  */
 import type { Principal } from "../auth/principal.ts";
 import { ApiError } from "./errors.ts";
@@ -12,6 +13,7 @@ import { ApiError } from "./errors.ts";
 export const INGEST_RATE_PERIOD_SECONDS = 10;
 export const READ_RATE_PERIOD_SECONDS = 10;
 export const SESSION_RATE_PERIOD_SECONDS = 10;
+export const LOOKUP_RATE_PERIOD_SECONDS = 10;
 /** What one unit of the ingest limit pays for: a request of 1,000 events costs 10. */
 export const EVENTS_PER_UNIT = 100;
 
@@ -27,7 +29,7 @@ interface Limiter {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
-type LimiterName = "INGEST_LIMITER" | "READ_LIMITER" | "SESSION_LIMITER";
+type LimiterName = "INGEST_LIMITER" | "READ_LIMITER" | "SESSION_LIMITER" | "LOOKUP_LIMITER";
 /** What spend reads of the Worker's env. */
 export type RateEnv = Record<LimiterName, Limiter> & { ENVIRONMENT: string; RATE_LIMITS?: string };
 
@@ -50,7 +52,11 @@ export async function spend(
   const limiter = env[name];
   const results = await Promise.all(Array.from({ length: units }, () => limiter.limit({ key })));
   if (results.every((r) => r.success)) return;
-  throw new ApiError(429, "rate_limited", "Over this caller's rate; retry after the delay", undefined, {
+  throw rateLimited(periodSeconds);
+}
+
+/** The 429 of a caller over its rate: wait a window (Retry-After) and send again. */
+export const rateLimited = (periodSeconds: number) =>
+  new ApiError(429, "rate_limited", "Over this caller's rate; retry after the delay", undefined, {
     "Retry-After": String(periodSeconds),
   });
-}

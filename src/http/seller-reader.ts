@@ -4,7 +4,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+import { ledgerName } from "../auth/ledger-names.ts";
 import { sellerIdSchema } from "../events/schema.ts";
+import { answer, answers } from "./answers.ts";
 import { type AppEnv, authenticate, sellerAccess } from "./authenticate.ts";
 import { badRequest } from "./errors.ts";
 
@@ -16,15 +18,19 @@ export const params = z.object({
  * The seller id in the path must be valid percent-encoded UTF-8. Hono leaves a malformed escape
  * ("%ZZ", "%FF") as it is, so "/sellers/%ZZ" would name the seller that "/sellers/%25ZZ" names.
  */
-export const wellEncodedId = createMiddleware<AppEnv>(async (c, next) => {
-  const segment = /^\/v1\/sellers\/([^/]*)/.exec(new URL(c.req.url).pathname)?.[1] ?? "";
-  try {
-    decodeURIComponent(segment);
-  } catch {
-    throw badRequest("The seller id in the path is not valid percent-encoded UTF-8");
-  }
-  await next();
-});
+const ILL_ENCODED = "The seller id in the path is not valid percent-encoded UTF-8";
+export const wellEncodedId = answers(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const segment = /^\/v1\/sellers\/([^/]*)/.exec(new URL(c.req.url).pathname)?.[1] ?? "";
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      throw badRequest(ILL_ENCODED);
+    }
+    await next();
+  }),
+  answer("A seller id that is not valid percent-encoded UTF-8", badRequest(ILL_ENCODED)),
+);
 
 /** Before a read's parameters are checked: a well-formed id, a caller (401), one who may read this seller (403). */
 export const reader = [wellEncodedId, authenticate, sellerAccess];
@@ -32,5 +38,5 @@ export const reader = [wellEncodedId, authenticate, sellerAccess];
 /** The stub of a seller of the caller's platform (every route's sellerAccess let the caller read it). */
 export function ledgerOf(c: { env: Env; get(key: "principal"): AppEnv["Variables"]["principal"] }, sellerId: string) {
   const { platform } = c.get("principal");
-  return { platform, ledger: c.env.LEDGER.getByName(`${platform.id}:${sellerId}`) };
+  return { platform, ledger: c.env.LEDGER.getByName(ledgerName(platform.id, sellerId)) };
 }

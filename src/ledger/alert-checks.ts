@@ -98,13 +98,33 @@ function nextChecks(sql: SqlStorage, nowMs: number): { thresholds: number | null
 
 type Due = { thresholds: number | null; anomalies: number | null };
 
+const storedDue = (sql: SqlStorage): Due | null => {
+  const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'checks_due'").toArray();
+  return row ? (JSON.parse(row.value) as Due) : null;
+};
+const keepDue = (sql: SqlStorage, due: Due) =>
+  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('checks_due', ?)", JSON.stringify(due));
+
 /** When the checks are next due, as kept in meta; worked out and kept when it is not there yet. */
 function dueOf(sql: SqlStorage, nowMs: number): Due {
-  const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'checks_due'").toArray();
-  if (row) return JSON.parse(row.value) as Due;
+  const stored = storedDue(sql);
+  if (stored) return stored;
   const due = nextChecks(sql, nowMs);
-  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('checks_due', ?)", JSON.stringify(due));
+  keepDue(sql, due);
   return due;
+}
+
+/**
+ * After a write that changed the figures: a check that was not due (the seller had been dormant,
+ * or its first figures were old history) is due again if what the ledger now holds calls for it.
+ * A check already due keeps its time. One meta row read for a seller whose checks are both due.
+ */
+export function scheduleChecks(sql: SqlStorage, nowMs: number): void {
+  const stored = storedDue(sql);
+  if (stored && stored.thresholds !== null && stored.anomalies !== null) return;
+  const next = nextChecks(sql, nowMs);
+  const due = { thresholds: stored?.thresholds ?? next.thresholds, anomalies: stored?.anomalies ?? next.anomalies };
+  if (stored?.thresholds !== due.thresholds || stored?.anomalies !== due.anomalies) keepDue(sql, due);
 }
 
 /** When the ledger's alarm must next ring for its alerts: the next SLA alert or the next check. */
@@ -135,10 +155,7 @@ export function runDue(
     changed = checkAnomalies(sql, owner, seq, nowMs, now) || changed;
   }
   if (periodsMoved || (due.anomalies !== null && due.anomalies <= nowMs)) {
-    sql.exec(
-      "INSERT OR REPLACE INTO meta (key, value) VALUES ('checks_due', ?)",
-      JSON.stringify(nextChecks(sql, nowMs)),
-    );
+    keepDue(sql, nextChecks(sql, nowMs));
   }
   return { changed, periodsMoved };
 }

@@ -7,42 +7,27 @@
  *   meta(key, value)               platform, seller_id, currency, updated_at, change sequence, the
  *                                  sequence last flushed and the flush failures in a row
  *   seen(key)                      every dedupe key ever received (event, refund, payout ids)
- *   orders(order_id, status, deadline_ms, events)
- *                                  each order's status, shipping deadline and its deduplicated events
- *                                  (at most MAX_ORDER_EVENTS, repeated placements without bodies: order-events.ts)
+ *   orders(order_id, status, deadline_ms, placed_ms, ..., events)  each order's status, deadline, what
+ *                                  the orders list shows and its events (at most MAX_ORDER_EVENTS)
  *   ignored(event_id, ..., listed_at)  lifecycle events that made no sense, for the operator, kept
  *                                  IGNORED_EVENTS_RETENTION_DAYS after they were last listed
  *   hourly(hour, counters..., dirty)        the seller's counters by event hour
- *   dimensions(by, key, hour, gmv, orders)  category and channel breakdowns
+ *   dimensions(by, key, hour, gmv, orders, visits)  category, channel (with visits) and region breakdowns
  *   products(product_id, hour, ..., dirty)  product units, revenue and orders
  *   shipping(hour, ship_hours, orders, dirty) shipped orders by placement hour and whole hours to ship
  *   alerts(alert_id, type, status, ..., dirty) the seller's alerts; each raised once (a stable id)
  *   sla_watch(order_id, risk_ms, deadline_ms, raised, next_ms)
  *                                  accepted orders awaiting shipment, and when their next SLA alert is due
  *   outbox(id, body)               alert changes not yet handed to the webhooks queue
+ *   minutes(minute, gmv, orders, visits)   the last 48 hours by minute (minutes.ts)
  * `dirty` holds the change sequence of a row changed since the last flush to D1 (0: flushed).
  */
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { METRIC_FIELDS, METRICS, type Metric } from "../metrics/timeseries.ts";
+import { CREATE_MINUTES } from "./minutes.ts";
+import { ORDERS_LIST_INDEXES } from "./orders-list.ts";
 
 const FIELDS = COUNTER_FIELDS.join(", ");
-
-/** The ledger's numbered schema version (migrations.ts), kept in meta. */
-export const SCHEMA_VERSION = {
-  /** Any table at all: a ledger never written has none. */
-  tables: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-  get: "SELECT value FROM meta WHERE key = 'schema_version'",
-  set: "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-};
-
-/**
- * For a ledger made before versions were numbered: which of the tables and columns the
- * migrations add it has (its version follows from the first it lacks).
- */
-export const LEGACY_TABLES = `
-  SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping')
-  UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'
-  UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'`;
 
 /**
  * Added after the first ledgers were made: when an ignored event was listed (epoch seconds), so that
@@ -79,8 +64,10 @@ export const CREATE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS orders (
-    order_id TEXT PRIMARY KEY, status TEXT NOT NULL, deadline_ms INTEGER, events TEXT NOT NULL);
+    order_id TEXT PRIMARY KEY, status TEXT NOT NULL, deadline_ms INTEGER,
+    placed_ms INTEGER, order_value INTEGER, units INTEGER, shipped_ms INTEGER, events TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS orders_open ON orders (status) WHERE status IN ('placed', 'accepted');
+  ${ORDERS_LIST_INDEXES}
   CREATE TABLE IF NOT EXISTS ignored (
     event_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL,
     listed_at INTEGER NOT NULL DEFAULT 0);
@@ -90,7 +77,7 @@ export const CREATE_SCHEMA = `
     dirty INTEGER NOT NULL DEFAULT 0);
   CREATE TABLE IF NOT EXISTS dimensions (
     by TEXT NOT NULL, key TEXT NOT NULL, hour INTEGER NOT NULL,
-    gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
+    gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0, visits INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (by, hour, key)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS products (
     product_id TEXT NOT NULL, hour INTEGER NOT NULL, category TEXT NOT NULL,
@@ -99,6 +86,7 @@ export const CREATE_SCHEMA = `
     PRIMARY KEY (product_id, hour)) WITHOUT ROWID;
   ${CREATE_SHIPPING}
   ${CREATE_ALERTS}
+  ${CREATE_MINUTES}
 `;
 
 /** The alerts' statements: raised once (INSERT OR IGNORE on a stable id), resolved once. */
@@ -135,10 +123,13 @@ export const WRITE = {
   remember: "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key",
   ordersOf: "SELECT order_id, events FROM orders WHERE order_id IN (SELECT value FROM json_each(?))",
   saveOrders: `
-    INSERT INTO orders (order_id, status, deadline_ms, events)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3 FROM json_each(?) WHERE true
+    INSERT INTO orders (order_id, status, deadline_ms, events, placed_ms, order_value, units, shipped_ms)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3, value ->> 5, value ->> 6, value ->> 7, value ->> 8
+    FROM json_each(?) WHERE true
     ON CONFLICT (order_id) DO UPDATE SET
-      status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events`,
+      status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events,
+      placed_ms = excluded.placed_ms, order_value = excluded.order_value, units = excluded.units,
+      shipped_ms = excluded.shipped_ms`,
   /** An order's listings made by its replay (?2: the reason of those past the cap, which stand). */
   forgetIgnored: "DELETE FROM ignored WHERE order_id = ?1 AND reason <> ?2",
   /** Listed now (an order's listings are made again whenever it changes: the retention counts from then). */
@@ -151,9 +142,10 @@ export const WRITE = {
     ON CONFLICT (hour) DO UPDATE SET
       ${COUNTER_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}, dirty = excluded.dirty`,
   addDimensions: `
-    INSERT INTO dimensions (by, key, hour, gmv, orders)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
-    ON CONFLICT (by, hour, key) DO UPDATE SET gmv = gmv + excluded.gmv, orders = orders + excluded.orders`,
+    INSERT INTO dimensions (by, key, hour, gmv, orders, visits)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) WHERE true
+    ON CONFLICT (by, hour, key) DO UPDATE SET
+      gmv = gmv + excluded.gmv, orders = orders + excluded.orders, visits = visits + excluded.visits`,
   addProducts: `
     INSERT INTO products (product_id, hour, category, units, revenue, orders, dirty)
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?2 FROM json_each(?1) WHERE true
@@ -255,10 +247,11 @@ export const TIMESERIES = Object.fromEntries(
   ]),
 ) as Record<Metric, string>;
 
+/** A breakdown's rows over the hours [?2, ?3); visits are a channel's only (zero by category and region). */
 export const BREAKDOWN = `
-  SELECT key, SUM(gmv) AS gmv, SUM(orders) AS orders FROM dimensions
-  WHERE by = ? AND hour >= ? AND hour < ? GROUP BY key
-  HAVING SUM(gmv) <> 0 OR SUM(orders) <> 0 ORDER BY SUM(gmv) DESC, key`;
+  SELECT key, SUM(gmv) AS gmv, SUM(orders) AS orders, SUM(visits) AS visits FROM dimensions
+  WHERE by = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY key
+  HAVING SUM(gmv) <> 0 OR SUM(orders) <> 0 OR SUM(visits) <> 0 ORDER BY SUM(gmv) DESC, key`;
 
 /** The seller's products over the hours [?1, ?2): units and revenue of orders neither cancelled nor rejected. */
 export const PRODUCT_TOTALS = `

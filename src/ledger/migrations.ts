@@ -5,10 +5,13 @@
  * empty: what was due before the upgrade is raised by the first alarm after it). A change to the
  * schema is a new entry at the end, never an edit of one that shipped.
  */
+import { jsonChunks } from "../db/json-chunks.ts";
 import { watchOrder } from "./alert-store.ts";
 import { ADD_IGNORED_LISTED_AT, CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
+import { addOrderMinutes, CREATE_MINUTES, type MinuteDelta, writeMinutes } from "./minutes.ts";
 import { deriveOrder } from "./order.ts";
 import type { KeptEvent } from "./order-replay.ts";
+import { ORDERS_LIST_INDEXES } from "./orders-list.ts";
 
 /**
  * The shipping histogram, re-derived from every stored order. Its rows are marked dirty with the
@@ -69,12 +72,61 @@ function addAlerts(sql: SqlStorage): void {
   }
 }
 
-/** Each migration: the version it reaches, the table or column it adds (as LEGACY_TABLES names it), and how. */
+/**
+ * The orders list's columns and indexes, the region breakdown, channel visits and the minutes.
+ * Orders, regions and the minutes' orders and GMV are filled from every stored order; visits are
+ * not stored by event, so channel and minute visits count from the upgrade on (a rebuild from the
+ * archive brings the earlier ones back).
+ */
+function addOrderLists(sql: SqlStorage): void {
+  sql.exec(`
+    ALTER TABLE orders ADD COLUMN placed_ms INTEGER;
+    ALTER TABLE orders ADD COLUMN order_value INTEGER;
+    ALTER TABLE orders ADD COLUMN units INTEGER;
+    ALTER TABLE orders ADD COLUMN shipped_ms INTEGER;
+    ALTER TABLE dimensions ADD COLUMN visits INTEGER NOT NULL DEFAULT 0;
+    ${CREATE_MINUTES}`);
+  const listed: [string, number, number, number, number | null][] = [];
+  const regions = new Map<string, [region: string, hour: number, gmv: number, orders: number]>();
+  const minutes: MinuteDelta = new Map();
+  for (const row of sql.exec<{ order_id: string; events: string }>(
+    "SELECT order_id, events FROM orders WHERE status <> 'held'",
+  )) {
+    const outcome = deriveOrder(JSON.parse(row.events) as KeptEvent[]);
+    const l = outcome.listed!;
+    listed.push([row.order_id, l.placed_ms, l.value, l.units, l.shipped_ms]);
+    for (const cell of outcome.dimensions.filter((d) => d.by === "region")) {
+      const key = `${cell.key}\u0000${cell.hour}`;
+      const sum = regions.get(key) ?? [cell.key, cell.hour, 0, 0];
+      sum[2] += cell.gmv;
+      sum[3] += cell.orders;
+      regions.set(key, sum);
+    }
+    addOrderMinutes(minutes, outcome, 1);
+  }
+  for (const chunk of jsonChunks(listed)) {
+    sql.exec(
+      `UPDATE orders SET placed_ms = j.value ->> 1, order_value = j.value ->> 2, units = j.value ->> 3,
+         shipped_ms = j.value ->> 4 FROM json_each(?1) AS j WHERE order_id = j.value ->> 0`,
+      chunk,
+    );
+  }
+  const cells = [...regions.values()].map(([key, hour, gmv, orders]) => ["region", key, hour, gmv, orders, 0]);
+  for (const chunk of jsonChunks(cells)) sql.exec(WRITE.addDimensions, chunk);
+  writeMinutes(sql, minutes, Date.now());
+  sql.exec(ORDERS_LIST_INDEXES);
+}
+
+/**
+ * Each migration: the version it reaches, the table or column it adds (as LEGACY_TABLES names it;
+ * those after the numbering began never need naming there), and how.
+ */
 export const MIGRATIONS: readonly { to: number; adds: string; run: (sql: SqlStorage) => void }[] = [
   { to: 2, adds: "shipping", run: addShipping },
   { to: 3, adds: "alerts", run: addAlerts },
   { to: 4, adds: "products.orders", run: addProductOrders },
   { to: 5, adds: "ignored.listed_at", run: (sql) => sql.exec(ADD_IGNORED_LISTED_AT) },
+  { to: 6, adds: "orders.placed_ms", run: addOrderLists },
 ];
 
 /** The version CREATE_SCHEMA makes: a ledger at it needs no migration. */

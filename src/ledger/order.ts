@@ -12,13 +12,17 @@ import { type IgnoredEvent, type KeptEvent, type OrderHistory, type OrderStatus,
 
 export type { OrderStatus } from "./order-replay.ts";
 
-/** A breakdown cell: one category or channel in one hour. */
+/** What a breakdown is by: the items' categories, the order's traffic channel or its region. */
+export type Dimension = "category" | "channel" | "region";
+
+/** A breakdown cell: one category, channel or region in one hour (visits: a channel's, from storefront.visits). */
 export interface DimensionCell {
   hour: number;
-  by: "category" | "channel";
+  by: Dimension;
   key: string;
   gmv: number;
   orders: number;
+  visits: number;
 }
 
 /** One product's line in one hour, for orders that are neither cancelled nor rejected (a row type, as SQL returns it). */
@@ -38,6 +42,16 @@ export type ProductCell = {
  */
 export type ShipCell = { hour: number; ship_hours: number };
 
+/** What the orders list shows of a placed order, in epoch ms and minor units (orders-list.ts). */
+interface ListedOrder {
+  placed_ms: number;
+  /** Σ quantity × unit_price of its items. */
+  value: number;
+  /** Σ quantity: the units ordered. */
+  units: number;
+  shipped_ms: number | null;
+}
+
 export interface OrderOutcome {
   status: OrderStatus;
   /** Placement + ship_within_hours, in epoch ms; null while the order is held. */
@@ -49,13 +63,15 @@ export interface OrderOutcome {
   products: ProductCell[];
   shipping: ShipCell | null;
   ignored: IgnoredEvent[];
+  /** Null while held. */
+  listed: ListedOrder | null;
 }
 
 /** Derives an order from its (deduplicated) events as a ledger keeps them (order-events.ts), in any order. */
 export function deriveOrder(events: readonly KeptEvent[]): OrderOutcome {
   const history = replayOrder(events);
   if (history === null) {
-    const nothing = { hourly: new Map(), dimensions: [], products: [], shipping: null, ignored: [] };
+    const nothing = { hourly: new Map(), dimensions: [], products: [], shipping: null, ignored: [], listed: null };
     return { status: "held", deadline_ms: null, risk_ms: null, ...nothing };
   }
   const { placed, status } = history;
@@ -79,6 +95,12 @@ export function deriveOrder(events: readonly KeptEvent[]): OrderOutcome {
             ),
           },
     ignored: history.ignored,
+    listed: {
+      placed_ms: Date.parse(placed.occurred_at),
+      value: orderValue(placed.items),
+      units: placed.items.reduce((sum, item) => sum + item.quantity, 0),
+      shipped_ms: history.shippedAt === null ? null : Date.parse(history.shippedAt),
+    },
   };
 }
 
@@ -135,7 +157,8 @@ function countersOf(h: OrderHistory): HourlyCounters {
 
 /**
  * An order's value is split over its items' categories; its count goes to the category of its
- * largest line (quantity × unit_price, the first such on a tie). The channel gets both whole.
+ * largest line (quantity × unit_price, the first such on a tie). The channel and the region get
+ * both whole.
  */
 function dimensionsOf(placed: OrderPlaced, hour: number, live: boolean): DimensionCell[] {
   let gmv = 0;
@@ -153,8 +176,10 @@ function dimensionsOf(placed: OrderPlaced, hour: number, live: boolean): Dimensi
     key,
     gmv: categoryGmv,
     orders: key === largest.category ? 1 : 0,
+    visits: 0,
   }));
-  cells.push({ hour, by: "channel", key: placed.channel, gmv, orders: 1 });
+  cells.push({ hour, by: "channel", key: placed.channel, gmv, orders: 1, visits: 0 });
+  cells.push({ hour, by: "region", key: placed.region, gmv, orders: 1, visits: 0 });
   return cells;
 }
 

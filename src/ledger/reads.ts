@@ -6,7 +6,7 @@
 import { healthOf as healthScore } from "../alerts/thresholds.ts";
 import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import { benchmarkValues } from "../benchmarks/values.ts";
-import { type Counters, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
+import { type Counters, DAY_MS, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
 import {
   type Period,
   periodOf,
@@ -25,8 +25,10 @@ import {
   type Point,
   timeseries,
 } from "../metrics/timeseries.ts";
+import { type Forecast, forecastOf, HISTORY_READ_DAYS } from "./forecast.ts";
 import {
   BREAKDOWN,
+  FIRST_ORDER_HOUR,
   IGNORED,
   OPEN_ALERTS,
   PERIOD_COUNTERS,
@@ -37,6 +39,7 @@ import {
   type SummaryRow,
   TIMESERIES,
 } from "./ledger-sql.ts";
+import type { Dimension } from "./order.ts";
 
 export type BreakdownRow = Breakdown["rows"][number];
 
@@ -86,9 +89,11 @@ export function timeseriesOf(
   return timeseries(rows, metric, granularity, fromMs, toMs);
 }
 
-export function breakdownOf(sql: SqlStorage, by: "category" | "channel", fromMs: number, toMs: number): BreakdownRow[] {
+export function breakdownOf(sql: SqlStorage, by: Dimension, fromMs: number, toMs: number): BreakdownRow[] {
   const [first, end] = hourRange(fromMs, toMs, "hour");
-  return sql.exec<BreakdownRow & Record<string, string | number>>(BREAKDOWN, by, first, end).toArray();
+  const rows = sql.exec<Required<Omit<BreakdownRow, "conversion_rate">>>(BREAKDOWN, by, first, end).toArray();
+  if (by !== "channel") return rows.map(({ key, gmv, orders }) => ({ key, gmv, orders }));
+  return rows.map((r) => ({ ...r, conversion_rate: r.visits === 0 ? null : r.orders / r.visits }));
 }
 
 /** The seller's products over the epoch hours [fromHour, toHour), most units first. */
@@ -151,4 +156,15 @@ export function healthOf(sql: SqlStorage, sellerId: string, nowMs: number): Heal
 /** The ignored events, by order then event id: `limit` of them (-1: all) after `after`'s. */
 export function ignoredOf(sql: SqlStorage, limit: number, after: [orderId: string, eventId: string]): IgnoredRow[] {
   return sql.exec<IgnoredRow>(IGNORED, after[0], after[1], limit).toArray();
+}
+
+/** GMV and orders of the hours from ?1 on (today's forecast). */
+const FORECAST_HOURS = "SELECT hour, gmv, orders FROM hourly WHERE hour >= ?1";
+
+/** Today's forecast (forecast.ts) from the hours it reads and the seller's first order. */
+export function forecastFor(sql: SqlStorage, nowMs: number): Forecast {
+  const from = (Math.floor(nowMs / DAY_MS) - HISTORY_READ_DAYS) * 24;
+  const rows = sql.exec<{ hour: number; gmv: number; orders: number }>(FORECAST_HOURS, from).toArray();
+  const [first] = sql.exec<{ first: number | null }>(FIRST_ORDER_HOUR).toArray();
+  return forecastOf({ nowMs, hours: new Map(rows.map((r) => [r.hour, r])), firstOrderHour: first?.first ?? null });
 }

@@ -1,55 +1,52 @@
 /**
  * SellerLedger: one Durable Object per platform+seller, the source of truth for that seller.
- * Its statements are in ledger-sql.ts, its tables (made by the first write, migrated by version) in table-lifecycle.ts, its
- * numbered changes in changes.ts, its write path in write-batch.ts.
+ * Its statements are in ledger-sql.ts, its tables (made by the first write, migrated by version) in
+ * table-lifecycle.ts, its numbered changes in changes.ts, its write path in write-batch.ts, its
+ * read RPCs in ledger-reads.ts.
  *
  * An order is re-derived from its whole event set whenever it gains an event, and its old
  * contribution is swapped for the new one, so arrival order never matters. The alarm writes
  * the rows changed since the last flush to D1 as absolute values, so a repeated flush never
  * double counts. The same alarm raises the SLA alerts as they fall due, hands alert changes to
  * the webhooks queue, and, while a live socket is open, rings when time alone changes the
- * summary, and pushes it. This object never reads another seller's data.
+ * summary, and pushes it, with each order a batch placed or changed (the live ticker); it rings
+ * within a minute then in any case and closes the sockets whose sessions ended. This object never
+ * reads another seller's data.
  */
-import { DurableObject } from "cloudflare:workers";
-import type { Alert, Notice } from "../alerts/alert-types.ts";
+import type { Notice } from "../alerts/alert-types.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
-import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import type { SellerEvent } from "../events/schema.ts";
-import { nextTimeChange, type Summary } from "../metrics/summary.ts";
-import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
+import { nextTimeChange } from "../metrics/summary.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
-import { checkThresholds, nextAlertDue, runDue } from "./alert-checks.ts";
-import { alertsOf, raiseAlert, sendOutbox } from "./alert-store.ts";
+import { checkThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-checks.ts";
+import { raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
 import * as flush from "./flush.ts";
 import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
-import { type JsonText, jsonText } from "./json-text.ts";
+import { LedgerReads } from "./ledger-reads.ts";
 import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
-import { closingCode, LivePush } from "./live.ts";
+import { closingCode, LivePush, SOCKET_WATCH_MS } from "./live.ts";
+import { type MinuteDelta, pruneMinutes, writeMinutes } from "./minutes.ts";
+import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
-import { LedgerTables } from "./table-lifecycle.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
 const OUTBOX_RETRY_MS = 60_000;
 
-export class SellerLedger extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+export class SellerLedger extends LedgerReads {
   private clock: AlarmClock;
   private readonly live: LivePush;
   private readonly changes: Changes;
   private readonly thresholds: ThresholdsCache;
-  private readonly tables: LedgerTables;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
     this.clock = new AlarmClock(ctx.storage, false);
     this.thresholds = new ThresholdsCache(env.DB);
-    this.tables = new LedgerTables(ctx.storage);
     this.changes = new Changes(ctx.storage);
-    this.live = new LivePush(ctx, (viewer) =>
+    this.live = new LivePush(ctx, env.DB, (viewer) =>
       JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
     ctx.blockConcurrencyWhile(async () => this.tables.migrate());
@@ -63,11 +60,6 @@ export class SellerLedger extends DurableObject<Env> {
     this.clock = new AlarmClock(this.ctx.storage, true);
   }
 
-  /** A read; on a ledger never written, an empty ledger's answer, storing nothing. */
-  private read<T>(query: () => T): T {
-    return this.tables.read(query);
-  }
-
   // ---- writes -----------------------------------------------------------------------------
 
   /**
@@ -77,16 +69,20 @@ export class SellerLedger extends DurableObject<Env> {
   async apply(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     this.createIfFresh();
     let applied = 0;
+    let listed: StoredOrder[] = [];
     const thresholds = await this.thresholds.of(platform);
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
-      applied = written.applied;
-      if (written.changed && thresholds !== null)
-        checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
+      ({ applied, listed } = written);
+      this.keepMinutes(written.minutes, Date.parse(now));
+      if (written.changed) {
+        if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
+        scheduleChecks(this.sql, Date.now());
+      }
       // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
-    if (applied > 0) await this.afterChange();
+    if (applied > 0) await this.afterChange(listed);
     else if (flush.flushPending(this.meta())) {
       // A retried batch whose first try committed, then failed before its flush was scheduled
       // (setAlarm failed, say), finds nothing new: the flush it left pending is scheduled here.
@@ -106,6 +102,7 @@ export class SellerLedger extends DurableObject<Env> {
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
+      this.keepMinutes(written.minutes, Date.parse(now));
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
     return { applied, duplicates: events.length - applied };
@@ -135,19 +132,32 @@ export class SellerLedger extends DurableObject<Env> {
       }
       return raised > 0 ? "other" : false;
     });
-    if (raised > 0) await this.afterChange();
+    if (raised > 0) await this.afterChange([]);
     return raised;
   }
 
-  async alerts(status: "open" | "all", limit: number): Promise<Alert[]> {
-    return this.read(() => alertsOf(this.sql, status, limit));
-  }
-
-  /** What follows a change: the flush, the webhooks, the alarm for the next alert check, the live push. */
-  private async afterChange(): Promise<void> {
+  /**
+   * What follows a change: the flush, the webhooks, the alarm for the next alert check, the live
+   * push (the summary, then the orders `listed` placed or changed, only while someone watches).
+   */
+  private async afterChange(listed: StoredOrder[]): Promise<void> {
     await this.clock.flushIn(flushDelay());
     await this.ringForAlerts();
-    if (this.live.broadcast()) await this.pushOnTime();
+    if (!this.live.broadcast()) return;
+    this.tick(listed);
+    await this.pushOnTime();
+  }
+
+  /**
+   * The minute counters a batch adds, and the live ticker's messages (sent while someone watches):
+   * methods of their own so that npm run bench weighs what they cost (perf/ledger).
+   */
+  protected keepMinutes(minutes: MinuteDelta, nowMs: number): void {
+    writeMinutes(this.sql, minutes, nowMs);
+  }
+
+  protected tick(listed: StoredOrder[]): void {
+    if (listed.length > 0) this.live.send(tickerMessages(listed, Date.now()));
   }
 
   /**
@@ -163,8 +173,12 @@ export class SellerLedger extends DurableObject<Env> {
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
-    if (this.tables.fresh) return; // never written: nothing to flush, check or push
     const now = Date.now();
+    const watching = (await this.live.closeEnded(now)) > 0; // first, the sockets whose sessions ended
+    if (this.tables.fresh) {
+      this.clock.rang(now); // never written: nothing to flush, check or push, but its sockets are watched
+      return watching ? this.pushOnTime(now) : undefined;
+    }
     const ring = this.clock.rang(now);
     const meta = this.meta();
     let periodsMoved = false;
@@ -203,8 +217,10 @@ export class SellerLedger extends DurableObject<Env> {
     if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn(flushDelay());
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
-    // Last, so that nothing above waits on it: ignored events past their retention are forgotten.
+    // Last, so that nothing above waits on it: ignored events past their retention are forgotten,
+    // and the minutes the 48-hour window has left.
     pruneIgnored(this.sql, now, ignoredRetentionDays(this.env));
+    pruneMinutes(this.sql, now);
   }
 
   /**
@@ -224,57 +240,10 @@ export class SellerLedger extends DurableObject<Env> {
     return flush.rowsOf(collected.batch);
   }
 
-  /** While someone watches, the alarm also rings when time alone changes the summary. */
+  /** While someone watches, the alarm rings when time alone changes the summary, and within SOCKET_WATCH_MS. */
   private async pushOnTime(now = Date.now()): Promise<void> {
-    if (this.tables.fresh) return; // an empty summary does not change with time
-    const [row] = this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
-    await this.clock.ringBy(nextTimeChange(now, row?.next ?? null));
-  }
-
-  // ---- reads (reads.ts) ----------------------------------------------------------------------
-
-  async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
-    return this.read(() => reads.summaryOf(this.sql, sellerId, currency, nowMs));
-  }
-
-  /**
-   * The summary as JSON text, for the API to send as it is: a string crosses the RPC boundary
-   * for less than the object it encodes, and the Worker does not rebuild it.
-   */
-  async summaryJson(
-    sellerId: string,
-    currency: string,
-    nowMs = Date.now(),
-    compare = false,
-  ): Promise<JsonText<Summary & { previous?: reads.PreviousPeriods }>> {
-    return this.read(() => {
-      const summary = reads.summaryOf(this.sql, sellerId, currency, nowMs);
-      return jsonText(compare ? { ...summary, previous: reads.previousOf(this.sql, nowMs) } : summary);
-    });
-  }
-
-  async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {
-    return this.read(() => reads.timeseriesOf(this.sql, metric, granularity, fromMs, toMs));
-  }
-
-  async breakdown(by: "category" | "channel", fromMs: number, toMs: number): Promise<reads.BreakdownRow[]> {
-    return this.read(() => reads.breakdownOf(this.sql, by, fromMs, toMs));
-  }
-
-  async productTotals(fromHour: number, toHour: number): Promise<reads.ProductTotal[]> {
-    return this.read(() => reads.productTotalsOf(this.sql, fromHour, toHour));
-  }
-
-  async benchmarkValues(fromHour: number, toHour: number): Promise<SellerValues> {
-    return this.read(() => reads.benchmarkValuesOf(this.sql, fromHour, toHour));
-  }
-
-  /**
-   * Order events that were ignored: they made no sense in the order's state, or came past the
-   * order's cap. By order then event id; `limit` (-1: all) after the (order_id, event_id) `after`.
-   */
-  async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<reads.IgnoredRow[]> {
-    return this.read(() => reads.ignoredOf(this.sql, limit, after));
+    const [row] = this.tables.fresh ? [] : this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
+    await this.clock.ringBy(Math.min(now + SOCKET_WATCH_MS, nextTimeChange(now, row?.next ?? null)));
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------

@@ -4,7 +4,8 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
+import { holderOf } from "../auth/session-revocations.ts";
+import { MAX_TOKEN_CHARS, SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
@@ -17,10 +18,13 @@ import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
 import { summarySchema } from "../metrics/summary.ts";
 import { breakdownSchema, bucketCount, METRICS, timeseriesSchema } from "../metrics/timeseries.ts";
 import { sendJsonText } from "./json-response.ts";
-import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_SELLER_HEADER } from "./live-protocol.ts";
+import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_HOLDER_HEADER, LIVE_SELLER_HEADER } from "./live-protocol.ts";
+import { firstKeptMinute, MINUTE_METRICS, MINUTE_MS, type MinuteMetric, minuteCount } from "./minutes.ts";
 
 /** A timeseries answers at most this many buckets (about 13 months of hours). */
 const MAX_BUCKETS = 10_000;
+/** A minute series answers at most this many minutes (six hours), from the last 48 hours. */
+const MAX_MINUTES = 360;
 
 /** All time, for a breakdown without bounds: the range of a JavaScript Date (events may predate 1970). */
 const EARLIEST_MS = -8.64e15;
@@ -69,14 +73,16 @@ sellers.openapi(
   createRoute({
     method: "get",
     path: "/{id}/timeseries",
-    summary: "One metric by hour or day over [from, to), every bucket present",
+    summary: "One metric by minute, hour or day over [from, to), every bucket present",
+    description:
+      "`granularity=minute` serves `gmv`, `orders` and `visits`, for minutes within the last 48 hours, at most 360 a request (by default the last 60 minutes); hours and days serve every metric, at most 10,000 buckets.",
     ...operation("getSellerTimeseries", "Seller reads", READERS),
     middleware: reader,
     request: {
       params,
       query: z.object({
         metric: z.enum(METRICS as [string, ...string[]]).default("gmv"),
-        granularity: z.enum(["hour", "day"]).default("hour"),
+        granularity: z.enum(["minute", "hour", "day"]).default("hour"),
         ...range,
       }),
     },
@@ -85,6 +91,11 @@ sellers.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
+    if (query.granularity === "minute") {
+      const [metric, from, to] = minuteQuery(query);
+      const points = await ledgerOf(c, id).ledger.minuteSeries(metric, from, to);
+      return c.json({ metric, granularity: query.granularity, points }, 200);
+    }
     const [from, to] = rangeOf(query, query.granularity === "hour" ? 24 * HOUR_MS : 30 * DAY_MS);
     if (bucketCount(from, to, query.granularity) > MAX_BUCKETS) {
       throw badRequest(
@@ -98,16 +109,31 @@ sellers.openapi(
   },
 );
 
+/** A minute series' metric and range: the last 48 hours only, at most MAX_MINUTES buckets, of the metrics kept by minute. */
+function minuteQuery(query: { metric: string; from?: string; to?: string }): [MinuteMetric, number, number] {
+  const metric = MINUTE_METRICS.find((m) => m === query.metric);
+  if (metric === undefined)
+    throw badRequest(
+      `granularity=minute serves ${MINUTE_METRICS.join(", ")}; use granularity=hour for ${query.metric}`,
+    );
+  const [from, to] = rangeOf(query, 60 * MINUTE_MS);
+  if (Math.ceil(from / MINUTE_MS) < firstKeptMinute(Date.now()))
+    throw badRequest("granularity=minute covers the last 48 hours: move `from` later, or use granularity=hour");
+  if (minuteCount(from, to) > MAX_MINUTES)
+    throw badRequest(`The range holds more than ${MAX_MINUTES} minutes; narrow it or use granularity=hour`);
+  return [metric, from, to];
+}
+
 sellers.openapi(
   createRoute({
     method: "get",
     path: "/{id}/breakdown",
-    summary: "GMV and orders by category or channel over [from, to) (all time by default)",
+    summary: "GMV and orders by category, channel or region over [from, to) (all time by default)",
     description:
-      "Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start.",
+      "Rows are kept by hour: the period is the hours starting in [from, to), the buckets a timeseries with granularity=hour would show. A bound inside an hour moves to the next hour's start. By channel, each row also has the channel's `visits` and `conversion_rate` (orders ÷ visits, null without visits), and a channel with visits and no orders has its row.",
     ...operation("getSellerBreakdown", "Seller reads", READERS),
     middleware: reader,
-    request: { params, query: z.object({ by: z.enum(["category", "channel"]), ...range }) },
+    request: { params, query: z.object({ by: z.enum(["category", "channel", "region"]), ...range }) },
     responses: { 200: jsonContent(breakdownSchema, "The rows", ex.BREAKDOWN), ...errorResponses },
   }),
   async (c) => {
@@ -127,7 +153,7 @@ sellers.openapi(
     path: "/{id}/live",
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
     description:
-      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.",
+      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened) or is revoked: it is closed with code 4401 (reason `session expired` or `session revoked`) at the next push or within a minute, whichever comes first; connect again with a refreshed token (POST /v1/sessions/refresh).",
     ...operation("openSellerLive", "Seller reads", READERS),
     middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
@@ -135,6 +161,7 @@ sellers.openapi(
       query: z.object({
         token: z
           .string()
+          .max(MAX_TOKEN_CHARS)
           .optional()
           .describe("A session token (not a platform key), for clients that cannot send an Authorization header"),
       }),
@@ -156,6 +183,7 @@ sellers.openapi(
     const principal = c.get("principal");
     const expiresAt = principal.kind === "platform" ? Date.now() + SESSION_TTL_SECONDS * 1000 : principal.expiresAt;
     request.headers.set(LIVE_EXPIRES_HEADER, String(expiresAt));
+    request.headers.set(LIVE_HOLDER_HEADER, JSON.stringify({ platform: platform.id, holder: holderOf(principal) }));
     return ledger.fetch(request);
   },
 );

@@ -7,8 +7,26 @@
  * `PRAGMA user_version` (SQLITE_AUTH). A ledger made before versions were numbered has no row;
  * which tables and columns it has say its version (LEGACY_TABLES), once, and the row is written.
  */
-import { CREATE_SCHEMA, LEGACY_TABLES, SCHEMA_VERSION } from "./ledger-sql.ts";
+import { CREATE_SCHEMA } from "./ledger-sql.ts";
 import { LEDGER_VERSION, MIGRATIONS } from "./migrations.ts";
+
+/** The ledger's numbered schema version (migrations.ts), kept in meta. */
+const SCHEMA_VERSION = {
+  /** Any table at all: a ledger never written has none. */
+  tables: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+  get: "SELECT value FROM meta WHERE key = 'schema_version'",
+  set: "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
+/**
+ * For a ledger made before versions were numbered: which of the tables and columns the
+ * migrations add it has (its version follows from the first it lacks).
+ */
+const LEGACY_TABLES = `
+  SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping')
+  UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'
+  UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'
+  UNION ALL SELECT 'orders.placed_ms' FROM pragma_table_info('orders') WHERE name = 'placed_ms'`;
 
 /** Thrown to roll back the transaction of a read on a ledger never written. */
 const ROLLBACK = Symbol("rollback");

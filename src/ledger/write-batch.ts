@@ -8,11 +8,13 @@ import { jsonChunks } from "../db/json-chunks.ts";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
 import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
 import { type Owner, unwatchOrder, watchOrder } from "./alert-store.ts";
-import { emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
+import { addVisits, emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
 import { WRITE } from "./ledger-sql.ts";
+import type { MinuteDelta } from "./minutes.ts";
 import { deriveOrder } from "./order.ts";
 import { keepOrderEvents, OVER_CAP_REASON } from "./order-events.ts";
 import type { KeptEvent } from "./order-replay.ts";
+import type { StoredOrder } from "./orders-list.ts";
 import { dedupeKeys, directCounter } from "./receive.ts";
 
 /** What a ledger tells the consumer of a batch it applied. */
@@ -26,6 +28,10 @@ export interface BatchWritten {
   applied: number;
   /** Whether any figure changed: an order's status or deadline (the open counts), or a stored row. */
   changed: boolean;
+  /** The orders whose row in the orders list changed (placed, or a new status): for the live ticker. */
+  listed: StoredOrder[];
+  /** What the batch adds to the minute counters, for the ledger to keep (minutes.ts). */
+  minutes: MinuteDelta;
 }
 
 type OrderRow = [
@@ -34,6 +40,11 @@ type OrderRow = [
   deadlineMs: number | null,
   events: KeptEvent[],
   riskMs: number | null,
+  // What the orders list shows (orders-list.ts); null while held.
+  placedMs: number | null,
+  value: number | null,
+  units: number | null,
+  shippedMs: number | null,
 ];
 
 /** Applies a batch's new events; rows it changes carry `seq` in `dirty`, for the next flush. */
@@ -45,12 +56,13 @@ export function writeBatch(
   now: string,
 ): BatchWritten {
   const fresh = remember(sql, events);
-  if (fresh.length === 0) return { applied: 0, changed: false };
+  if (fresh.length === 0) return { applied: 0, changed: false, listed: [], minutes: new Map() };
   const delta = emptyDelta();
   const added = new Map<string, OrderEvent[]>();
   for (const event of fresh) {
     const counter = directCounter(event);
     if (counter) bump(delta.hourly, counter.hour, counter.field, counter.amount);
+    if (event.type === "storefront.visits") addVisits(delta, event);
     if (isOrderEvent(event)) {
       const list = added.get(event.order_id);
       if (list) list.push(event);
@@ -59,12 +71,14 @@ export function writeBatch(
   }
   const stored = storedOrders(sql, [...added.keys()]);
   const rows: OrderRow[] = [];
+  const listed: StoredOrder[] = [];
   let moved = false;
   for (const [orderId, newEvents] of added) {
     const rederived = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
     if (rederived === null) continue;
     const { row, changed, was } = rederived;
     if (changed) watchSla(sql, owner, seq, orderId, was, row, now);
+    if (row[1] !== was && row[1] !== "held") listed.push(storedOf(row));
     rows.push(row);
     moved ||= changed;
   }
@@ -75,7 +89,13 @@ export function writeBatch(
   );
   if (latest?.type === "order.placed") sql.exec(WRITE.region, JSON.stringify([latest.occurred_at, latest.region]));
   const written = writeDelta(sql, delta, seq);
-  return { applied: fresh.length, changed: moved || written > 0 };
+  return { applied: fresh.length, changed: moved || written > 0, listed, minutes: delta.minutes };
+}
+
+/** A placed order's row as the orders list stores it (never a held one: its status and times are set). */
+function storedOf(row: OrderRow): StoredOrder {
+  const [order_id, status, deadline_ms, , , placed_ms, order_value, units, shipped_ms] = row;
+  return { order_id, status, deadline_ms, placed_ms, order_value, units, shipped_ms } as StoredOrder;
 }
 
 /**
@@ -149,7 +169,19 @@ function rederive(
   if (previous.ignored.length > 0) sql.exec(WRITE.forgetIgnored, orderId, OVER_CAP_REASON);
   for (const e of next.ignored) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
   const changed = next.status !== previous.status || next.deadline_ms !== previous.deadline_ms;
-  return { row: [orderId, next.status, next.deadline_ms, events, next.risk_ms], changed, was: previous.status };
+  const l = next.listed;
+  const row: OrderRow = [
+    orderId,
+    next.status,
+    next.deadline_ms,
+    events,
+    next.risk_ms,
+    l?.placed_ms ?? null,
+    l?.value ?? null,
+    l?.units ?? null,
+    l?.shipped_ms ?? null,
+  ];
+  return { row, changed, was: previous.status };
 }
 
 /** Adds a batch's net changes to the stored rows, marking them dirty; returns how many rows changed. */
@@ -158,8 +190,8 @@ function writeDelta(sql: SqlStorage, delta: LedgerDelta, seq: number): number {
     .filter(([, c]) => !isZero(c))
     .map(([hour, c]) => [hour, ...COUNTER_FIELDS.map((f) => c[f])]);
   const dimensions = [...delta.dimensions.values()]
-    .filter((c) => c.gmv !== 0 || c.orders !== 0)
-    .map((c) => [c.by, c.key, c.hour, c.gmv, c.orders]);
+    .filter((c) => c.gmv !== 0 || c.orders !== 0 || c.visits !== 0)
+    .map((c) => [c.by, c.key, c.hour, c.gmv, c.orders, c.visits]);
   const products = [...delta.products.values()]
     .filter((c) => c.orders !== 0 || c.units !== 0 || c.revenue !== 0)
     .map((c) => [c.product_id, c.hour, c.category, c.units, c.revenue, c.orders]);

@@ -8,7 +8,9 @@
  * Each isolate remembers the sellers it has seen admitted, so a request naming only known sellers
  * asks D1 nothing. The check is one statement per request: a request's new sellers are admitted
  * together while the platform is under its quota, so it can be passed by at most one request's
- * new sellers (1,000).
+ * new sellers (1,000). It reads a few rows per seller it names, never all of the platform's: the
+ * count is platforms.seller_count, kept by triggers on platform_sellers (migrations/), and a seller
+ * already admitted is found by its key.
  */
 import { refuseSellers, type Validated } from "../events/validate.ts";
 
@@ -19,8 +21,7 @@ let remembered = 0;
 
 const ADMIT = `INSERT INTO platform_sellers (platform_id, seller_id, created_at)
   SELECT ?1, j.value, ?2 FROM json_each(?3) AS j
-  WHERE (SELECT COUNT(*) FROM platform_sellers WHERE platform_id = ?1)
-      < (SELECT max_sellers FROM platforms WHERE id = ?1)
+  WHERE (SELECT seller_count < max_sellers FROM platforms WHERE id = ?1)
   ON CONFLICT (platform_id, seller_id) DO NOTHING`;
 const KNOWN = `SELECT seller_id FROM platform_sellers
   WHERE platform_id = ?1 AND seller_id IN (SELECT value FROM json_each(?2))`;

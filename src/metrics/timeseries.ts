@@ -50,15 +50,27 @@ export type Point = z.infer<typeof pointSchema>;
 export const timeseriesSchema = z
   .object({
     metric: z.string(),
-    granularity: z.enum(["hour", "day"]),
+    granularity: z.enum(["minute", "hour", "day"]),
     points: z.array(pointSchema),
   })
   .openapi("Timeseries");
 
 export const breakdownSchema = z
   .object({
-    by: z.enum(["category", "channel"]),
-    rows: z.array(z.object({ key: z.string(), gmv: moneySchema, orders: countSchema })),
+    by: z.enum(["category", "channel", "region"]),
+    rows: z.array(
+      z.object({
+        key: z.string(),
+        gmv: moneySchema,
+        orders: countSchema,
+        visits: countSchema.optional().describe("by channel only: the channel's visits"),
+        conversion_rate: z
+          .number()
+          .nullable()
+          .optional()
+          .describe("by channel only: orders ÷ visits; null without visits"),
+      }),
+    ),
   })
   .openapi("Breakdown");
 export type Breakdown = z.infer<typeof breakdownSchema>;

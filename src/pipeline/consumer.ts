@@ -5,24 +5,23 @@
  * drop what they already have), and after max_retries it lands in the dead-letter queue. Every
  * delivery may be the second.
  *
- * One invocation calls at most MAX_SELLERS_PER_INVOCATION ledgers: calls to Durable Objects
- * count against a Worker invocation's subrequests (10,000 by default on the paid plan), and a
- * batch of 100 messages can name tens of thousands of sellers. Messages beyond it are put back
- * on the queue as new messages (then acked), so that being deferred never counts as a failed
- * attempt. The cap leaves room under the limit for the requeue itself, and is as high as that
- * allows, since every deferred message costs a trip round the queue.
+ * One invocation calls at most MAX_SELLERS_PER_INVOCATION ledgers; what a batch names beyond it
+ * is put back on the queue, cut by seller, so that it is applied by the next invocation that takes
+ * it, without spending a retry (src/pipeline/share.ts has the plan and its promise).
  *
  * Before anything is applied, the batch's events are archived to R2 (src/archive/), so that a
  * ledger can always be rebuilt from what it was given; if that fails, the batch comes back whole.
  * When a seller's call fails, each of its messages is tried on its own, so that one bad event
  * sends only its own message towards the dead-letter queue, not every message co-batched with it.
  */
+
 import { type ArchiveGroup, archiveEvents } from "../archive/archive-write.ts";
+import { ledgerName } from "../auth/ledger-names.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "../queues/at-most.ts";
-import { sendMessages } from "./producer.ts";
-
-const MAX_SELLERS_PER_INVOCATION = 2_000;
+import { bodyOf } from "../queues/message-body.ts";
+import { type Packed, sendMessages } from "./producer.ts";
+import { MAX_SELLERS_PER_INVOCATION, shareOf } from "./share.ts";
 
 /**
  * Ledger calls in flight at once: enough to hide each call's round trip (2,000 calls in waves
@@ -66,27 +65,18 @@ export async function consumeEvents(
   env: Env,
   { maxSellers = MAX_SELLERS_PER_INVOCATION, ledgerTimeoutMs = LEDGER_CALL_TIMEOUT_MS }: ConsumeOptions = {},
 ): Promise<Consumed> {
-  const groups = new Map<string, SellerGroup>();
-  const taken = new Map<Message, QueueMessage>();
-  const deferred: { message: Message; body: QueueMessage }[] = [];
+  const parsed: { message: Message; body: QueueMessage }[] = [];
   for (const message of batch.messages) {
-    const parsed = queueMessageSchema.safeParse(message.body);
-    if (!parsed.success) {
-      // Not something ingest would send: let it reach the dead-letter queue for a human.
-      console.error("malformed events message", message.id);
-      message.retry();
-      continue;
-    }
-    const { platform, currency, events } = parsed.data;
-    const keyOf = (event: SellerEvent) => `${platform}:${event.seller_id}`;
-    const newSellers = new Set(events.map(keyOf).filter((key) => !groups.has(key))).size;
-    if (groups.size > 0 && groups.size + newSellers > maxSellers) {
-      deferred.push({ message, body: parsed.data });
-      continue;
-    }
-    taken.set(message, parsed.data);
+    const body = bodyOf(message, queueMessageSchema, "events");
+    if (body) parsed.push({ message, body });
+  }
+  const share = shareOf(parsed, maxSellers);
+  const deferred = { messages: share.deferred, resend: share.resend };
+  const taken = new Map(share.taken.map(({ message, body }) => [message, body]));
+  const groups = new Map<string, SellerGroup>();
+  for (const [message, { platform, currency, events }] of taken) {
     for (const event of events) {
-      const key = keyOf(event);
+      const key = ledgerName(platform, event.seller_id);
       let group = groups.get(key);
       if (!group) {
         group = { platform, currency, sellerId: event.seller_id, byMessage: new Map() };
@@ -100,7 +90,7 @@ export async function consumeEvents(
   if (!(await archived(env.BUCKET, [...taken.values()]))) {
     for (const message of taken.keys()) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     await requeue(env.EVENTS, deferred);
-    return { ledgers: 0, deferred: deferred.length };
+    return { ledgers: 0, deferred: deferred.messages.length };
   }
   const failed = new Set<Message>();
   await eachAtMost([...groups], LEDGER_CALLS_AT_ONCE, async ([key, group]) => {
@@ -133,7 +123,7 @@ export async function consumeEvents(
     else message.ack();
   }
   await requeue(env.EVENTS, deferred);
-  return { ledgers: groups.size, deferred: deferred.length };
+  return { ledgers: groups.size, deferred: deferred.messages.length };
 }
 
 /** Archives the messages' events, one object per platform; false if that failed. */
@@ -168,19 +158,17 @@ async function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** Puts deferred messages back as new ones, then acks them; if that fails, they are retried. */
-async function requeue(queue: Queue, deferred: { message: Message; body: QueueMessage }[]): Promise<void> {
-  if (deferred.length === 0) return;
-  const encoder = new TextEncoder();
+/** Puts deferred messages' events back as new messages, then acks them; if that fails, they are retried. */
+async function requeue(queue: Queue, deferred: { messages: Message[]; resend: Packed[] }): Promise<void> {
+  if (deferred.messages.length === 0) return;
   try {
-    await sendMessages(
-      queue,
-      deferred.map(({ body }) => ({ body, bytes: encoder.encode(JSON.stringify(body)).byteLength })),
-    );
-    for (const { message } of deferred) message.ack();
+    await sendMessages(queue, deferred.resend);
+    for (const message of deferred.messages) message.ack();
   } catch (error) {
     // Some may have been sent already: their events arrive twice, and the ledgers drop the copy.
     console.error("requeue failed", error);
-    for (const { message } of deferred) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    for (const message of deferred.messages) {
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
   }
 }

@@ -8,17 +8,20 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../alerts/alert-types.ts";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
+import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
-import { secretOf } from "./signature.ts";
+import { SigningKeyRefused, secretOf, signingKeyOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
 
 /** A platform's webhooks are few; this keeps a mistake from making thousands. */
 const MAX_WEBHOOKS = 20;
+const tooMany = () =>
+  new ApiError(409, "too_many_webhooks", `A platform has at most ${MAX_WEBHOOKS} webhooks; delete one first`);
 
 const webhookSchema = z
   .object({
@@ -32,7 +35,12 @@ const createdSchema = webhookSchema
   .extend({ secret: z.string().describe("HMAC-SHA256 key of X-Signature; shown only here") })
   .openapi("WebhookCreated");
 const createRequest = z.object({
-  url: z.string().max(2048),
+  url: z
+    .string()
+    .max(2048)
+    .describe(
+      "https to a public host, judged by what it reaches (trailing dots, IPv4 in any spelling, IPv6 forms embedding IPv4, internal names and non-global ranges are refused), here and again before each delivery; plain http only to a loopback host outside production",
+    ),
   events: z.array(z.enum(ALERT_TYPES)).min(1).max(ALERT_TYPES.length),
 });
 
@@ -51,20 +59,25 @@ webhookRoutes.openapi(
     request: {
       body: { content: { "application/json": { schema: createRequest, example: ex.WEBHOOK_REQUEST } }, required: true },
     },
-    responses: { 201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED), ...errorResponses },
+    responses: {
+      201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED),
+      ...errorResponses,
+      ...errorAnswers(answer(`The platform has ${MAX_WEBHOOKS} webhooks already`, tooMany())),
+    },
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));
     const { url, events } = c.req.valid("json");
     const refused = refusedWebhookUrl(url, c.env.ENVIRONMENT === "production");
     if (refused) throw badRequest(`url ${refused}`, { errors: [`url: ${refused}`] });
+    const signingKey = checkedSigningKey(c.env); // before anything is stored
     const count = await c.env.DB.prepare(
       "SELECT COUNT(*) AS n FROM webhooks WHERE platform_id = ? AND deleted_at IS NULL",
     )
       .bind(platform.id)
       .first<{ n: number }>();
     if ((count?.n ?? 0) >= MAX_WEBHOOKS) {
-      throw new ApiError(409, "too_many_webhooks", `A platform has at most ${MAX_WEBHOOKS} webhooks; delete one first`);
+      throw tooMany();
     }
     const webhookId = `wh_${crypto.randomUUID().replaceAll("-", "")}`;
     const createdAt = new Date().toISOString();
@@ -75,7 +88,7 @@ webhookRoutes.openapi(
       ).bind(webhookId, platform.id, url, JSON.stringify(subscribed), createdAt),
       auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook.created", `${webhookId} ${url}`),
     ]);
-    const secret = await secretOf(c.env.WEBHOOK_SIGNING_KEY, webhookId);
+    const secret = await secretOf(signingKey, webhookId);
     return c.json({ webhook_id: webhookId, url, events: subscribed, secret, created_at: createdAt }, 201);
   },
 );
@@ -135,3 +148,21 @@ webhookRoutes.openapi(
     return c.body(null, 204);
   },
 );
+
+/**
+ * The key webhook secrets derive from. A weak one outside local development refuses new webhooks
+ * (500, and the reason in the log), rather than hand out secrets anyone could derive.
+ */
+function checkedSigningKey(env: Env): string {
+  try {
+    return signingKeyOf(env);
+  } catch (error) {
+    if (!(error instanceof SigningKeyRefused)) throw error;
+    console.error(`webhooks refused: ${error.message}; set a new one with wrangler secret put WEBHOOK_SIGNING_KEY`);
+    throw new ApiError(
+      500,
+      "misconfigured",
+      "Webhooks are unavailable until this service's operator sets a strong signing key",
+    );
+  }
+}

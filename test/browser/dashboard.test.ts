@@ -12,6 +12,7 @@ import { seedCohort } from "./cohort.ts";
 import { consoleContractSuite, consoleSuite } from "./console.suite.ts";
 import { choosePeriod, type Harness, messageShown, RESULTS, startHarness, textOf, texts } from "./harness.ts";
 import { latencySuite } from "./latency.suite.ts";
+import { sellerDaySuite } from "./seller-day.suite.ts";
 import { sellerAlertsSuite, sellerPanelsSuite } from "./seller-panels.suite.ts";
 
 const SELLER = "s-alpha";
@@ -193,7 +194,7 @@ describe("the seller dashboard", () => {
     await choosePeriod(page, "7d");
   });
 
-  it("breaks GMV and orders down by category and by channel", async () => {
+  it("breaks GMV and orders down by category, by channel (with visits and conversion) and by region", async () => {
     const rows = (testId: string) =>
       page.$$eval(`[data-testid="${testId}"] tbody tr`, (trs) =>
         trs.map((tr) => Array.from(tr.children).map((cell) => cell.textContent?.trim())),
@@ -205,11 +206,12 @@ describe("the seller dashboard", () => {
       ["books", "$40.00", "2", "25%"],
     ]);
     expect(await rows("breakdown-channel")).toEqual([
-      ["search", "$70.00", "3", "43.8%"],
-      ["direct", "$50.00", "1", "31.3%"],
-      ["ads", "$40.00", "1", "25%"],
-      ["social", "$0.00", "1", "0%"],
+      ["search", "$70.00", "3", "40", "7.5%"],
+      ["direct", "$50.00", "1", "30", "3.3%"],
+      ["ads", "$40.00", "1", "20", "5%"],
+      ["social", "$0.00", "1", "10", "10%"],
     ]);
+    expect(await rows("breakdown-region")).toEqual([["us-east", "$160.00", "6", "100%"]]);
   });
 
   it("draws the chosen metric on the chart", async () => {
@@ -237,7 +239,9 @@ describe("the seller dashboard", () => {
     expect(drawn.painted).toBeGreaterThan(1000);
 
     await page.locator('[data-testid="metric"]').selectOption("orders");
-    await expect.poll(() => textOf(page, "trend-caption")).toBe("Orders per hour, the last 7 days (UTC) · total 6");
+    await expect
+      .poll(() => textOf(page, "trend-caption"), { timeout: 10_000 })
+      .toBe("Orders per hour, the last 7 days (UTC) · total 6");
     await page.locator('[data-testid="metric"]').selectOption("acceptance_rate");
     await expect
       .poll(() => page.evaluate(() => (window as any).Chart.getChart(document.querySelector("canvas"))?.config.type))
@@ -311,7 +315,9 @@ describe("the seller dashboard", () => {
     // Every live socket of this page is closed as soon as it opens.
     await page.routeWebSocket(/\/live/, (ws) => ws.close());
     await page.goto(sellerSession.dashboard_url);
-    await expect.poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state")).toBe("polling");
+    await expect
+      .poll(() => page.locator('[data-testid="connection"]').getAttribute("data-state"), { timeout: 10_000 })
+      .toBe("polling");
     await choosePeriod(page, "7d");
     await post([
       placed(SELLER, "o8", 41, [{ product_id: "p9", category: "garden", quantity: 1, unit_price: 1000 }], {
@@ -445,5 +451,6 @@ const context = () => ({ h, cohortReady, scripted: SELLER });
 sellerAlertsSuite(context);
 consoleContractSuite(context);
 sellerPanelsSuite(context);
+sellerDaySuite(context);
 consoleSuite(context);
 latencySuite(context);

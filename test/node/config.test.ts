@@ -7,11 +7,14 @@ import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
 import {
   INGEST_RATE_PERIOD_SECONDS,
+  LOOKUP_RATE_PERIOD_SECONDS,
   READ_RATE_PERIOD_SECONDS,
   SESSION_RATE_PERIOD_SECONDS,
 } from "../../src/http/rate-limits.ts";
+import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
+import { EXAMPLE_WEBHOOK_SIGNING_KEY } from "../../src/webhooks/signature.ts";
 
 describe("wrangler.toml", () => {
   it("limits each caller over the period a caller over its rate is told to wait", async () => {
@@ -21,6 +24,7 @@ describe("wrangler.toml", () => {
       INGEST_LIMITER: INGEST_RATE_PERIOD_SECONDS,
       READ_LIMITER: READ_RATE_PERIOD_SECONDS,
       SESSION_LIMITER: SESSION_RATE_PERIOD_SECONDS,
+      LOOKUP_LIMITER: LOOKUP_RATE_PERIOD_SECONDS,
     });
   });
 
@@ -37,6 +41,11 @@ describe("wrangler.toml", () => {
     expect(rankingsHistoryDays({ RANKINGS_HISTORY_DAYS: "", ...vars })).toBe(7);
   });
 
+  it("gives the events consumer the batches its share of a backlog is planned for", async () => {
+    const consumer = (await wranglerConfig()).queues.consumers?.find((c) => c.queue === "sellerpulse-events");
+    expect(consumer?.max_batch_size).toBe(MAX_BATCH_MESSAGES);
+  });
+
   it("retries a webhook delivery for over a day even at the shortest jitter, and keeps its last failure", async () => {
     const consumer = (await wranglerConfig()).queues.consumers?.find((c) => c.queue === "sellerpulse-webhooks");
     expect((consumer?.max_retries ?? 0) + 1).toBe(MAX_DELIVERY_ATTEMPTS);
@@ -47,8 +56,9 @@ describe("wrangler.toml", () => {
 });
 
 describe(".dev.vars.example", () => {
-  it("ships the session secret that a deployed Worker refuses", () => {
+  it("ships the session secret and webhook signing key that a deployed Worker refuses", () => {
     const example = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
     expect(/^SESSION_SECRET=(.*)$/m.exec(example)?.[1]).toBe(EXAMPLE_SESSION_SECRET);
+    expect(/^WEBHOOK_SIGNING_KEY=(.*)$/m.exec(example)?.[1]).toBe(EXAMPLE_WEBHOOK_SIGNING_KEY);
   });
 });

@@ -7,5 +7,7 @@ declare namespace Cloudflare {
     FUZZ_RUNS: string;
     /** How many runs test/worker/benchmarks/privacy/audit.test.ts makes per dataset ("" for its default). */
     AUDIT_RUNS: string;
+    /** Set: each test file logs the (route, status) pairs its answers exercised ("[openapi-pair] ..."). */
+    OPENAPI_PAIRS_LOG: string;
   }
 }

@@ -1,9 +1,12 @@
 // Test helpers: platforms with keys, authenticated requests to the Worker, waiting for the queue.
+// Every answer a request helper returns has passed the OpenAPI contract (onDocument): a route that
+// answers off the served document fails the test that called it, saying which route, status and place.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { app } from "../../src/app.ts";
 import { generateKey, sha256Hex } from "../../src/auth/api-key.ts";
 import { createPlatformSql } from "../../src/db/admin-sql.ts";
+import { Contract, type OpenApiDocument } from "../support/openapi-contract.ts";
 
 export async function createPlatform(id: string, currency = "USD"): Promise<string> {
   const key = generateKey();
@@ -31,8 +34,9 @@ function requestOf(path: string, init: ApiInit): Request {
   return new Request(`https://sellerpulse.test${path}`, { ...init, headers, body });
 }
 
-export function api(path: string, init: ApiInit = {}): Promise<Response> {
-  return exports.default.fetch(requestOf(path, init));
+export async function api(path: string, init: ApiInit = {}): Promise<Response> {
+  const request = requestOf(path, init);
+  return onDocument(request, await exports.default.fetch(request));
 }
 
 /** A request to the Worker's app with some bindings replaced (a D1 that is down, other secrets). */
@@ -42,8 +46,31 @@ export async function apiWith(
   init: ApiInit = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await app.fetch(requestOf(path, init), { ...env, ...bindings } as Env, ctx);
+  const request = requestOf(path, init);
+  const response = await app.fetch(request, { ...env, ...bindings } as Env, ctx);
   await waitOnExecutionContext(ctx);
+  return onDocument(request, response);
+}
+
+let contract: Promise<Contract> | undefined;
+/** The (route, status) pairs this file's answers exercised (logged with OPENAPI_PAIRS_LOG set). */
+const pairs = new Set<string>();
+
+/**
+ * The answer, once it is held to the served OpenAPI document (GET /v1/openapi.json, read once per
+ * test file): an answer off it throws, naming the route, the status and the place in the body.
+ * For a request a test sends some other way than api() or apiWith() (its own bindings, the SDK).
+ */
+export async function onDocument(request: Request, response: Response): Promise<Response> {
+  contract ??= exports.default
+    .fetch("https://sellerpulse.test/v1/openapi.json")
+    .then(async (res) => new Contract((await res.json()) as OpenApiDocument));
+  const body = response.status === 101 || response.body === null ? null : await response.clone().text();
+  const exchange = { method: request.method, url: request.url, status: response.status, headers: response.headers };
+  const { pair, problems } = (await contract).check({ ...exchange, body });
+  if (problems.length > 0) throw new Error(`Off the OpenAPI document:\n  ${problems.join("\n  ")}`);
+  if (env.OPENAPI_PAIRS_LOG && !pairs.has(pair)) console.log(`[openapi-pair] ${pair}`);
+  pairs.add(pair);
   return response;
 }
 

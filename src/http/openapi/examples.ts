@@ -65,6 +65,16 @@ export const SESSION = {
   dashboard_url: "http://localhost:8787/#token=sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.c2lnbmF0dXJl",
 };
 
+export const REFRESHED_SESSION = {
+  token: "sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.bmV3IHNpZ25hdHVyZQ",
+  expires_at: "2026-12-04T12:00:00.000Z",
+};
+export const REVOKE_REQUESTS = {
+  seller: { summary: "Every session of one seller", value: { seller_id: "s-17" } },
+  operator: { summary: "Every operator session", value: { role: "operator" } },
+  everyone: { summary: "Every session of the platform", value: {} },
+};
+
 const DAY = {
   gmv: 9000,
   orders: 1,
@@ -140,6 +150,42 @@ export const BREAKDOWN = {
     { key: "bags", gmv: 112_500, orders: 12 },
   ],
 };
+export const ORDERS = {
+  orders: [
+    {
+      order_id: "o-1041",
+      status: "accepted",
+      placed_at: "2026-12-02T15:12:40.000Z",
+      value: 8400,
+      items: 2,
+      deadline: "2026-12-03T15:12:40.000Z",
+      shipped_at: null,
+      overdue: true,
+      late: false,
+    },
+    {
+      order_id: "o-1077",
+      status: "placed",
+      placed_at: "2026-12-04T08:55:10.000Z",
+      value: 2500,
+      items: 1,
+      deadline: "2026-12-06T08:55:10.000Z",
+      shipped_at: null,
+      overdue: false,
+      late: false,
+    },
+  ],
+  next_cursor: "WyJvcGVuIiwxNzY0OTExMzEwMDAwLCJvLTEwNzciXQ",
+};
+export const FORECAST = {
+  day: "2026-12-04",
+  as_of: "2026-12-04T12:00:00.000Z",
+  so_far: { gmv: 41_200, orders: 6 },
+  expected: { gmv: 96_500, orders: 14 },
+  low: { gmv: 71_000, orders: 11 },
+  high: { gmv: 131_800, orders: 18 },
+  backtest: { days: 28, coverage: 0.79, coverage_orders: 0.82 },
+};
 export const SELLER_PRODUCTS = {
   window: "24h",
   generated_at: "2026-12-04T09:00:00.000Z",
@@ -207,3 +253,10 @@ export const TOP_PRODUCTS = {
 
 // The webhooks', operator's and reports' examples, and the error examples.
 export * from "./examples-ops.ts";
+
+/** The start of GET /v1/openapi.json (the whole is this document). */
+export const OPENAPI_DOCUMENT = {
+  openapi: "3.1.0",
+  info: { title: "SellerPulse API", version: "1.0.0" },
+  paths: { "/v1/events": { post: { operationId: "ingestEvents" } } },
+};

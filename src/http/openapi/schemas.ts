@@ -4,6 +4,7 @@
  * beside what makes it (the summary in src/metrics/summary.ts, an alert in src/alerts/alert-types.ts).
  */
 import { z } from "@hono/zod-openapi";
+import type { Answer } from "../answers.ts";
 
 export const errorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
@@ -20,3 +21,16 @@ export const errorResponses = {
   401: jsonContent(errorSchema, "Missing or invalid credentials"),
   403: jsonContent(errorSchema, "The credentials do not reach this resource"),
 } as const;
+
+/**
+ * The responses of errors a route's handler throws itself (what its middleware answers is derived,
+ * http/answers.ts): each with its description and the error as thrown for its example.
+ */
+export function errorAnswers(...given: Answer[]) {
+  return Object.fromEntries(
+    given.map(({ error, when }) => [
+      error.status,
+      jsonContent(errorSchema, when, { error: { code: error.code, message: error.message } }),
+    ]),
+  );
+}

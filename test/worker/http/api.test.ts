@@ -325,7 +325,7 @@ describe("reads", () => {
   it("validates query parameters with a 400 envelope", async () => {
     const error = await expectError(await api("/v1/sellers/s-1/timeseries?metric=nonsense", { token: acme }), 400);
     expect(JSON.stringify(error.details)).toMatch(/metric/);
-    await expectError(await api("/v1/sellers/s-1/breakdown?by=region", { token: acme }), 400);
+    await expectError(await api("/v1/sellers/s-1/breakdown?by=product", { token: acme }), 400);
     await expectError(
       await api("/v1/sellers/s-1/timeseries?metric=gmv&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", {
         token: acme,

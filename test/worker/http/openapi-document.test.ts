@@ -10,13 +10,25 @@ import { api } from "../helpers.ts";
 /** `METHOD /path` of every route the app answers, with Hono's `:id` written as the document's `{id}`. */
 function servedRoutes(): string[] {
   const routes = app.routes
-    .filter((r) => r.method !== "ALL" && r.path !== "/v1/openapi.json")
+    .filter((r) => r.method !== "ALL")
     .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
   return [...new Set(routes)].sort();
 }
 
 interface Document {
-  paths: Record<string, Record<string, { operationId?: string; tags?: string[]; security?: object[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId?: string;
+        tags?: string[];
+        security?: object[];
+        requestBody?: object;
+        responses: Record<string, { headers?: Record<string, { required?: boolean }> }>;
+      }
+    >
+  >;
 }
 
 async function servedDocument(): Promise<Document> {
@@ -46,5 +58,31 @@ describe("the OpenAPI document", () => {
     }
     const ids = documented.map((d) => d.operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("lists what each operation's middleware and request shape answer (derived, not listed by hand)", async () => {
+    const document = await servedDocument();
+    const statuses = (path: string, method: string) => Object.keys(document.paths[path]![method]!.responses);
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        // Credentials are looked up in D1: 401 for a wrong one, 503 (with Retry-After) when D1 is down.
+        if ((operation.security ?? []).length > 0) {
+          expect(statuses(path, method), key).toEqual(expect.arrayContaining(["401", "503"]));
+          expect(operation.responses["503"]!.headers?.["Retry-After"]?.required, key).toBe(true);
+        }
+        // A body: 400 when it fails its schema, 415 in a media type or encoding the route does not take.
+        if (operation.requestBody) expect(statuses(path, method), key).toEqual(expect.arrayContaining(["400", "415"]));
+        for (const [status, response] of Object.entries(operation.responses))
+          if (status === "429") expect(response.headers?.["Retry-After"]?.required, key).toBe(true);
+      }
+    }
+    // Counted reads are 429 over the caller's rate; a session request is at most 16 KiB (413) and
+    // sessions are counted per platform (429); a platform has at most 20 webhooks (409).
+    expect(statuses("/v1/sellers/{id}/summary", "get")).toContain("429");
+    expect(statuses("/v1/sessions", "post")).toEqual(expect.arrayContaining(["413", "415", "429"]));
+    expect(statuses("/v1/webhooks", "post")).toContain("409");
+    // The document describes itself; it takes nothing but what every request must be (bounded: 400).
+    expect(statuses("/v1/openapi.json", "get").sort()).toEqual(["200", "400", "500"]);
   });
 });

@@ -61,7 +61,10 @@ const watchOf = (sql: SqlStorage) =>
     .toArray();
 
 async function readsOf(
-  ledger: Pick<SellerLedger, "summary" | "benchmarkValues" | "productTotals" | "alerts" | "ignoredEvents">,
+  ledger: Pick<
+    SellerLedger,
+    "summary" | "benchmarkValues" | "productTotals" | "alerts" | "ignoredEvents" | "orders" | "breakdown"
+  >,
   seller: string,
 ) {
   const now = T0 + 3 * HOUR_MS;
@@ -72,6 +75,8 @@ async function readsOf(
     products: await ledger.productTotals(...range),
     alerts: await ledger.alerts("all", 100),
     ignored: await ledger.ignoredEvents(),
+    orders: await ledger.orders("all", 100, null, now),
+    regions: await ledger.breakdown("region", -8.64e15, 8.64e15),
   };
 }
 

@@ -4,9 +4,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ORDER_LISTS, type OrderList } from "../../../src/ledger/orders-list.ts";
 import { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { HOUR_MS } from "../../../src/metrics/counters.ts";
-import { cancelled, parse, placed, step, T0 } from "../../support/builders.ts";
+import { cancelled, eventsAt, parse, placed, step, T0 } from "../../support/builders.ts";
 import { downgrade } from "./older-ledgers.ts";
 
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
@@ -92,5 +93,42 @@ describe("a ledger made before products counted their orders", () => {
       { product_id: "p-1", orders: 2, units: 4 },
       { product_id: "p-2", orders: 1, units: 1 },
     ]);
+  });
+});
+
+describe("a ledger made before the orders list, regions, channel visits and minutes", () => {
+  it("adds them on waking, filled from its orders: it lists and breaks down as a new one would", async () => {
+    const seller = "before-lists";
+    const stub = env.LEDGER.getByName(`acme:${seller}`);
+    const recent = eventsAt(Date.now() - 20 * 60_000);
+    const events = [
+      placed(seller, "o-1", 0, { region: "uk", ship_within_hours: 1 }),
+      step("order.shipped", seller, "o-1", 90), // late
+      placed(seller, "o-2", 10, { region: "eu" }),
+      cancelled(seller, "o-2", 20, "buyer"),
+      recent.placed(seller, "o-3", 0, { region: "uk" }),
+      recent.visits(seller, 1, 30),
+    ].map(parse);
+    await stub.apply("acme", seller, "USD", events);
+    const lists = (read: (list: OrderList) => Promise<unknown>) => Promise.all(ORDER_LISTS.map(read));
+    const before = await lists((list) => stub.orders(list, 100, null));
+    const regions = await stub.breakdown("region", -8.64e15, 8.64e15);
+    const minute = Math.floor(Date.parse(recent.at(0)) / 60_000) * 60_000;
+    const gmvMinute = await stub.minuteSeries("gmv", minute, minute + 60_000);
+    expect(regions.map((r) => r.key).sort()).toEqual(["eu", "uk"]);
+    expect(gmvMinute[0]!.value).toBe(3000);
+
+    await runInDurableObject(stub, async (_, state) => {
+      // As the ledger was before: none of the columns, indexes, region rows, visits or minutes.
+      downgrade(state.storage.sql, 5);
+      const upgraded = new SellerLedger(state, env);
+      await state.blockConcurrencyWhile(async () => {});
+      expect(await lists((list) => upgraded.orders(list, 100, null))).toEqual(before);
+      expect(await upgraded.breakdown("region", -8.64e15, 8.64e15)).toEqual(regions);
+      expect(await upgraded.minuteSeries("gmv", minute, minute + 60_000)).toEqual(gmvMinute);
+      // Visits were never stored by event: they count from the upgrade on.
+      const channels = await upgraded.breakdown("channel", -8.64e15, 8.64e15);
+      expect(channels.every((c) => c.visits === 0)).toBe(true);
+    });
   });
 });

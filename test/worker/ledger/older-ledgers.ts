@@ -7,6 +7,10 @@ export const UNDO: Record<number, string> = {
   3: "DROP TABLE alerts; DROP TABLE sla_watch; DROP TABLE outbox",
   4: "ALTER TABLE products DROP COLUMN orders",
   5: "DROP INDEX ignored_by_time; ALTER TABLE ignored DROP COLUMN listed_at",
+  6: `DROP INDEX orders_by_placed; DROP INDEX orders_due; DROP INDEX orders_late; DROP TABLE minutes;
+      ALTER TABLE orders DROP COLUMN placed_ms; ALTER TABLE orders DROP COLUMN order_value;
+      ALTER TABLE orders DROP COLUMN units; ALTER TABLE orders DROP COLUMN shipped_ms;
+      DELETE FROM dimensions WHERE by = 'region'; ALTER TABLE dimensions DROP COLUMN visits`,
 };
 
 /**

@@ -4,6 +4,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setSellerQuotaSql } from "../../../src/db/admin-sql.ts";
+import { validateEvents } from "../../../src/events/validate.ts";
+import { withinSellerQuota } from "../../../src/limits/seller-quota.ts";
 import { visits } from "../../support/builders.ts";
 import { api, createPlatform, eventually } from "../helpers.ts";
 
@@ -63,5 +65,48 @@ describe("the seller quota", () => {
   it("lets the operator raise it", async () => {
     await env.DB.prepare(setSellerQuotaSql("quota", 10)).run();
     expect(await (await post(key, [visits("q-7", 4, 1)])).json()).toEqual({ accepted: 1, rejected: [] });
+  });
+});
+
+/** The real D1, with the rows each result says it read added up. */
+function countingRows(db: D1Database): { db: D1Database; rowsRead: () => number } {
+  let rows = 0;
+  const add = (result: D1Result) => {
+    rows += result.meta.rows_read;
+    return result;
+  };
+  const counted = new Proxy(db, {
+    get(target, name) {
+      if (name === "batch") {
+        return async (statements: D1PreparedStatement[]) => (await target.batch(statements)).map(add);
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: counted, rowsRead: () => rows };
+}
+
+describe("the seller quota at scale", () => {
+  it("asks D1 about a known seller for a few rows, not for every seller of the platform", async () => {
+    await createPlatform("many");
+    // 10,000 admitted sellers (the platform made before this isolate knew any of them).
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+       INSERT INTO platform_sellers (platform_id, seller_id, created_at) SELECT 'many', 's-' || i, '2026-12-01' FROM n`,
+    ).run();
+    const counting = countingRows(env.DB);
+    const judged = validateEvents([visits("s-5000", 0, 1)], "USD", Date.now());
+    const within = await withinSellerQuota(counting.db, "many", judged);
+    expect(within.valid).toHaveLength(1);
+    expect(counting.rowsRead()).toBeLessThan(10);
+    // A new seller still counts against the quota by the stored number.
+    const fresh = countingRows(env.DB);
+    expect(
+      (await withinSellerQuota(fresh.db, "many", validateEvents([visits("s-new", 0, 1)], "USD", Date.now()))).valid,
+    ).toHaveLength(1);
+    expect(fresh.rowsRead()).toBeLessThan(10);
+    const count = await env.DB.prepare("SELECT seller_count FROM platforms WHERE id = 'many'").first("seller_count");
+    expect(count).toBe(10_001);
   });
 });

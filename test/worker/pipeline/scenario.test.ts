@@ -189,7 +189,7 @@ describe("a scripted seller", () => {
     expect(late.points).toEqual([{ t: iso(today - 2 * DAY), value: 1 }]);
   });
 
-  it("has breakdowns that add up to the period's gmv and orders", async () => {
+  it("has breakdowns that add up to the period's gmv and orders, by category, channel (with visits) and region", async () => {
     const byCategory = await get(`/v1/sellers/${S}/breakdown?by=category`);
     expect(byCategory.rows).toEqual([
       { key: "books", gmv: 9000, orders: 1 },
@@ -204,9 +204,11 @@ describe("a scripted seller", () => {
     expect(byChannel).toEqual({
       by: "channel",
       rows: [
-        { key: "search", gmv: 5700, orders: 4 },
-        { key: "ads", gmv: 0, orders: 1 },
+        { key: "search", gmv: 5700, orders: 4, visits: 60, conversion_rate: 4 / 60 },
+        { key: "ads", gmv: 0, orders: 1, visits: 0, conversion_rate: null },
       ],
     });
+    const byRegion = await get(`/v1/sellers/${S}/breakdown?by=region`);
+    expect(byRegion).toEqual({ by: "region", rows: [{ key: "eu", gmv: 14_700, orders: 6 }] });
   });
 });

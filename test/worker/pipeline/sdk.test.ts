@@ -11,7 +11,7 @@ import { type DroppedEvents, type RejectedEvent, SellerPulse, type TrackedEvent 
 import { history } from "../../../simulator/generate.ts";
 import { eventSchema } from "../../../src/events/schema.ts";
 import { foldedSummary } from "../../support/reference-summary.ts";
-import { createPlatform, eventually } from "../helpers.ts";
+import { createPlatform, eventually, onDocument } from "../helpers.ts";
 
 const EVENTS = Number(env.SDK_TEST_EVENTS || 20_000);
 const PLATFORM = "sdk";
@@ -81,7 +81,7 @@ function flakyNetwork() {
       return Response.json({ error: { code: "unavailable", message: "try again" } }, { status: 503 });
     }
     const body = await request.clone().arrayBuffer();
-    const response = await exports.default.fetch(request);
+    const response = await onDocument(request, await exports.default.fetch(request));
     if (response.status === 202) for (const e of await decoded(body)) kept.add(e.event_id);
     log.push(String(response.status));
     if (fate === "through") return response;

@@ -8,7 +8,7 @@ import { HOUR_MS } from "../../../src/metrics/counters.ts";
 import { rankingRun, rankPlatform } from "../../../src/rankings/ranking-job.ts";
 import { lastRuns } from "../../../src/rankings/seller-ranks.ts";
 import { eventsAt } from "../../support/builders.ts";
-import { api, createPlatform, eventually } from "../helpers.ts";
+import { api, createPlatform, eventually, onDocument } from "../helpers.ts";
 
 /** The run's hour: every window ends at its start. */
 const R = Math.floor(Date.parse("2026-11-20T12:00:00Z") / HOUR_MS);
@@ -184,16 +184,13 @@ describe("the public read", () => {
     const broken = { ...env, DB: failing as D1Database, LEDGER: failing as typeof env.LEDGER };
     const url = "https://sellerpulse.test/v1/platforms/acme/categories/shoes/top-products?window=1h&limit=5";
     const request = new Request<unknown, IncomingRequestCfProperties>(url);
-    const res = await worker.fetch(request, broken, createExecutionContext());
+    const res = await onDocument(request, await worker.fetch(request, broken, createExecutionContext()));
     expect(res.status).toBe(200);
     expect(ids(await res.json())).toEqual(["p-a", "p-b", "p-h"]);
     // Answered once, the same list is answered again without even KV (from memory or the cache).
     const noKv = { ...broken, KV: failing as KVNamespace };
-    const again = await worker.fetch(
-      new Request<unknown, IncomingRequestCfProperties>(url),
-      noKv,
-      createExecutionContext(),
-    );
+    const repeated = new Request<unknown, IncomingRequestCfProperties>(url);
+    const again = await onDocument(repeated, await worker.fetch(repeated, noKv, createExecutionContext()));
     expect(again.status).toBe(200);
     expect(ids(await again.json())).toEqual(["p-a", "p-b", "p-h"]);
   });

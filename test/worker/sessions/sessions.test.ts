@@ -5,7 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../../src/app.ts";
 import { EXAMPLE_SESSION_SECRET, keyringOf, signSession } from "../../../src/auth/session-tokens.ts";
-import { api, createPlatform } from "../helpers.ts";
+import { api, createPlatform, onDocument } from "../helpers.ts";
 
 const STRONG = "a-production-secret-of-at-least-32-bytes";
 const NEXT = "the-next-production-secret-32-bytes-long";
@@ -31,7 +31,7 @@ async function under(vars: Vars, path: string, init: RequestInit & { token?: str
   const ctx = createExecutionContext();
   const response = await app.fetch(request, { ...env, ...vars } as Env, ctx);
   await waitOnExecutionContext(ctx);
-  return response;
+  return onDocument(request, response);
 }
 
 const mint = (vars: Vars, body: object = { seller_id: "s-1" }) =>
@@ -73,6 +73,9 @@ describe("the session secret", () => {
       currency: "USD",
       seller_id: "s-1",
       exp: Math.floor(Date.now() / 1000) + 60,
+      minted_at: Date.now(),
+      chain_at: Date.now(),
+      key: "0".repeat(64),
     });
     expect(
       (await under({ ENVIRONMENT: "production", SESSION_SECRET: "short-secret" }, "/v1/sellers/s-1/summary", { token }))
@@ -128,7 +131,17 @@ describe("a session token", () => {
 
   it("holds claims of exactly the shape the Worker mints: the role matched exactly, nothing more or less", async () => {
     const claims = claimsOf(await valid());
-    expect(Object.keys(claims).sort()).toEqual(["currency", "exp", "kid", "platform", "role", "seller_id"]);
+    expect(Object.keys(claims).sort()).toEqual([
+      "chain_at",
+      "currency",
+      "exp",
+      "key",
+      "kid",
+      "minted_at",
+      "platform",
+      "role",
+      "seller_id",
+    ]);
     const secret = env.SESSION_SECRET;
     const read = async (c: unknown, path = "/v1/sellers/s-1/summary") =>
       (await api(path, { token: await forge(secret, c) })).status;
@@ -144,6 +157,9 @@ describe("a session token", () => {
     expect(await read({ ...claims, exp: String(claims.exp) })).toBe(401);
     expect(await read({ ...claims, exp: claims.exp + 0.5 })).toBe(401);
     expect(await read({ ...claims, seller_id: 17 })).toBe(401);
+    expect(await read({ ...claims, minted_at: String(claims.minted_at) })).toBe(401);
+    expect(await read({ ...claims, chain_at: claims.chain_at + 0.5 })).toBe(401);
+    expect(await read({ ...claims, key: "not a key hash" })).toBe(401);
     expect(await read({ ...claims, platform: "" })).toBe(401);
     expect(await read([claims])).toBe(401);
     expect(await read(null)).toBe(401);
@@ -156,13 +172,12 @@ describe("a session token", () => {
 
 describe("POST /v1/sessions", () => {
   it("builds dashboard_url on the configured origin, whatever Host the request names", async () => {
-    const res = await exports.default.fetch(
-      new Request("https://attacker.example/v1/sessions", {
-        method: "POST",
-        headers: { Authorization: `Bearer ${acme}`, "Content-Type": "application/json", Host: "attacker.example" },
-        body: JSON.stringify({ seller_id: "s-1" }),
-      }),
-    );
+    const request = new Request("https://attacker.example/v1/sessions", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${acme}`, "Content-Type": "application/json", Host: "attacker.example" },
+      body: JSON.stringify({ seller_id: "s-1" }),
+    });
+    const res = await onDocument(request, await exports.default.fetch(request));
     const { dashboard_url } = (await res.json()) as { dashboard_url: string };
     expect(new URL(dashboard_url).origin).toBe(env.DASHBOARD_ORIGIN);
     expect(dashboard_url).not.toMatch(/attacker/);

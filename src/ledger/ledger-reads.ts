@@ -1,0 +1,102 @@
+/**
+ * The read RPCs of a SellerLedger (seller-ledger.ts extends this class with its writes, alarm
+ * and live sockets): the summary, series, breakdowns, products, benchmark figures, alerts, the
+ * orders list and today's forecast. Each reads the object's own storage and never writes: on a
+ * ledger never written, it answers as an empty ledger (table-lifecycle.ts).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Alert } from "../alerts/alert-types.ts";
+import type { SellerValues } from "../benchmarks/privacy/release.ts";
+import type { Summary } from "../metrics/summary.ts";
+import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
+import { alertsOf } from "./alert-store.ts";
+import type { Forecast } from "./forecast.ts";
+import { type JsonText, jsonText } from "./json-text.ts";
+import { type MinuteMetric, minuteSeriesOf } from "./minutes.ts";
+import type { Dimension } from "./order.ts";
+import { type After, type OrderList, type OrderRow, type OrdersPage, ordersById, ordersOf } from "./orders-list.ts";
+import * as reads from "./reads.ts";
+import { LedgerTables } from "./table-lifecycle.ts";
+
+export abstract class LedgerReads extends DurableObject<Env> {
+  protected readonly sql: SqlStorage;
+  protected readonly tables: LedgerTables;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.tables = new LedgerTables(ctx.storage);
+  }
+
+  /** A read; on a ledger never written, an empty ledger's answer, storing nothing. */
+  protected read<T>(query: () => T): T {
+    return this.tables.read(query);
+  }
+
+  async summary(sellerId: string, currency: string, nowMs = Date.now()): Promise<Summary> {
+    return this.read(() => reads.summaryOf(this.sql, sellerId, currency, nowMs));
+  }
+
+  /**
+   * The summary as JSON text, for the API to send as it is: a string crosses the RPC boundary
+   * for less than the object it encodes, and the Worker does not rebuild it.
+   */
+  async summaryJson(
+    sellerId: string,
+    currency: string,
+    nowMs = Date.now(),
+    compare = false,
+  ): Promise<JsonText<Summary & { previous?: reads.PreviousPeriods }>> {
+    return this.read(() => {
+      const summary = reads.summaryOf(this.sql, sellerId, currency, nowMs);
+      return jsonText(compare ? { ...summary, previous: reads.previousOf(this.sql, nowMs) } : summary);
+    });
+  }
+
+  async timeseries(metric: Metric, granularity: Granularity, fromMs: number, toMs: number): Promise<Point[]> {
+    return this.read(() => reads.timeseriesOf(this.sql, metric, granularity, fromMs, toMs));
+  }
+
+  /** One metric by minute, within the last 48 hours (the route holds the range to them). */
+  async minuteSeries(metric: MinuteMetric, fromMs: number, toMs: number): Promise<Point[]> {
+    return this.read(() => minuteSeriesOf(this.sql, metric, fromMs, toMs));
+  }
+
+  async breakdown(by: Dimension, fromMs: number, toMs: number): Promise<reads.BreakdownRow[]> {
+    return this.read(() => reads.breakdownOf(this.sql, by, fromMs, toMs));
+  }
+
+  async productTotals(fromHour: number, toHour: number): Promise<reads.ProductTotal[]> {
+    return this.read(() => reads.productTotalsOf(this.sql, fromHour, toHour));
+  }
+
+  async benchmarkValues(fromHour: number, toHour: number): Promise<SellerValues> {
+    return this.read(() => reads.benchmarkValuesOf(this.sql, fromHour, toHour));
+  }
+
+  async alerts(status: "open" | "all", limit: number): Promise<Alert[]> {
+    return this.read(() => alertsOf(this.sql, status, limit));
+  }
+
+  /**
+   * Order events that were ignored: they made no sense in the order's state, or came past the
+   * order's cap. By order then event id; `limit` (-1: all) after the (order_id, event_id) `after`.
+   */
+  async ignoredEvents(limit = -1, after: [orderId: string, eventId: string] = ["", ""]): Promise<reads.IgnoredRow[]> {
+    return this.read(() => reads.ignoredOf(this.sql, limit, after));
+  }
+
+  /** A page of one of the orders lists, after `after` (null: the first page). */
+  async orders(list: OrderList, limit: number, after: After | null, nowMs = Date.now()): Promise<OrdersPage> {
+    return this.read(() => ordersOf(this.sql, list, limit, after, nowMs));
+  }
+
+  /** The rows of these orders (those never placed are left out). */
+  async ordersById(orderIds: string[], nowMs = Date.now()): Promise<OrderRow[]> {
+    return this.read(() => ordersById(this.sql, orderIds, nowMs));
+  }
+
+  async forecast(nowMs = Date.now()): Promise<Forecast> {
+    return this.read(() => reads.forecastFor(this.sql, nowMs));
+  }
+}
