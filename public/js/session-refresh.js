@@ -6,7 +6,11 @@
  */
 import { msUntilExpiry, storeToken } from "./session.js";
 
-/** How long before expiry the token is refreshed, and how soon a failed try is retried. */
+/**
+ * How long before expiry the token is refreshed, and how soon a failed try is retried. A refresh
+ * follows another no sooner than RETRY_MS: a device whose clock runs ahead sees every new token
+ * already within REFRESH_BEFORE_MS of its expiry, and would otherwise ask again at once, for ever.
+ */
 const REFRESH_BEFORE_MS = 5 * 60_000;
 const RETRY_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -16,11 +20,11 @@ export function keepSessionAlive({ claims, api, onEnd }) {
   const timers = { refresh: 0, end: 0 };
   let stopped = false;
 
-  function plan(expiresInMs) {
+  function plan(expiresInMs, soonestMs) {
     clearTimeout(timers.refresh);
     clearTimeout(timers.end);
     timers.end = setTimeout(onEnd, Math.min(Math.max(0, expiresInMs), MAX_TIMER_MS));
-    const refreshIn = Math.max(0, expiresInMs - REFRESH_BEFORE_MS);
+    const refreshIn = Math.max(soonestMs, expiresInMs - REFRESH_BEFORE_MS);
     timers.refresh = setTimeout(refresh, Math.min(refreshIn, MAX_TIMER_MS));
   }
 
@@ -42,10 +46,10 @@ export function keepSessionAlive({ claims, api, onEnd }) {
     document.documentElement.dataset.sessionRefreshed = String(
       Number(document.documentElement.dataset.sessionRefreshed ?? 0) + 1,
     );
-    plan(Date.parse(answer.expires_at) - Date.now());
+    plan(Date.parse(answer.expires_at) - Date.now(), RETRY_MS);
   }
 
-  plan(msUntilExpiry(claims));
+  plan(msUntilExpiry(claims), 0);
   return {
     stop() {
       stopped = true;

@@ -250,7 +250,7 @@ export class SellerLedger extends LedgerReads {
 
   /** The Worker has authorised the caller and names the seller and currency in headers. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 426 });
     const response = this.live.connect(request);
     await this.pushOnTime();
     return response;

@@ -68,7 +68,7 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
       headers: { Authorization: `Bearer ${init.token ?? stack.demoKey}`, "Content-Type": "application/json" },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: res.status === 204 ? null : await res.json() };
   };
 
   return {
