@@ -253,7 +253,7 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       const csv = readFileSync((await download.path())!, "utf8");
       const session = await h.mintSession({ seller_id: seller });
       const own = await (
-        await fetch(`${h.stack.url}/v1/reports/${date}?kind=sellers`, {
+        await h.fetch(`${h.stack.url}/v1/reports/${date}?kind=sellers`, {
           headers: { Authorization: `Bearer ${session.token}` },
         })
       ).text();
