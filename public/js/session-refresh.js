@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Keeps a dashboard's session alive: a few minutes before its token expires, POST
  * /v1/sessions/refresh gives a new one for the same seller or operator, which every later read
@@ -36,7 +37,8 @@ export function keepSessionAlive({ claims, api, onEnd }) {
     } catch (error) {
       // 401: the chain's 12 hours are up, or the session was revoked; 404: no refresh here.
       // Either way the page ends at expiry. Anything else (the network) is tried again.
-      if (error.status !== 401 && error.status !== 403 && error.status !== 404 && !stopped)
+      const { status } = /** @type {{ status?: number }} */ (error);
+      if (status !== 401 && status !== 403 && status !== 404 && !stopped)
         timers.refresh = setTimeout(refresh, RETRY_MS);
       return;
     }

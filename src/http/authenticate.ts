@@ -23,7 +23,8 @@ import { LOOKUP_RATE_PERIOD_SECONDS, READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLi
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { principal: Principal };
+  /** `ingested`: what ingest put on the queue and rejected, for the request's log line. */
+  Variables: { principal: Principal; ingested?: { accepted: number; rejected: number } };
 }
 
 /** What every authentication answers (the OpenAPI document lists it on each route it guards). */

@@ -54,8 +54,9 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(2 ** attempts, 300);
 }
 
-/** What one invocation did: the ledgers it called and the messages it put back on the queue. */
+/** What one invocation did: the events it applied, the ledgers it called and the messages it put back. */
 export interface Consumed {
+  events: number;
   ledgers: number;
   deferred: number;
 }
@@ -90,7 +91,7 @@ export async function consumeEvents(
   if (!(await archived(env.BUCKET, [...taken.values()]))) {
     for (const message of taken.keys()) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     await requeue(env.EVENTS, deferred);
-    return { ledgers: 0, deferred: deferred.messages.length };
+    return { events: 0, ledgers: 0, deferred: deferred.messages.length };
   }
   const failed = new Set<Message>();
   await eachAtMost([...groups], LEDGER_CALLS_AT_ONCE, async ([key, group]) => {
@@ -123,7 +124,8 @@ export async function consumeEvents(
     else message.ack();
   }
   await requeue(env.EVENTS, deferred);
-  return { ledgers: groups.size, deferred: deferred.messages.length };
+  const events = share.taken.reduce((n, { body }) => n + body.events.length, 0);
+  return { events, ledgers: groups.size, deferred: deferred.messages.length };
 }
 
 /** Archives the messages' events, one object per platform; false if that failed. */

@@ -44,8 +44,9 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       ({ h } = context());
       ({ page, errors } = await openAs(h, context().scripted!));
       const api = (await h.api(`/v1/sellers/${context().scripted}/orders?status=open`)).body;
+      // The day's panels load after the cards (by design): a loaded machine takes over a second.
       await expect
-        .poll(() => orderRows(page))
+        .poll(() => orderRows(page), { timeout: 30_000 })
         .toEqual(api.orders.map((o: any) => ({ id: o.order_id, overdue: String(o.overdue) })));
       expect(api.orders[0]).toMatchObject({ order_id: "o6", overdue: true });
       const firstRow = page.locator('[data-testid="orders-table"] tbody tr').first();
