@@ -46,6 +46,13 @@ export const DEAD_LETTER_REPLAYED = {
   queue: "sellerpulse-events",
   replayed_at: "2026-12-04T10:02:00.000Z",
 };
+export const DEAD_LETTERS_FILTER = {
+  queue: "sellerpulse-events",
+  received_from: "2026-12-04T09:00:00Z",
+  received_to: "2026-12-04T11:00:00Z",
+  limit: 100,
+};
+export const DEAD_LETTERS_REPLAYED = { replayed: 3, ids: [7, 8, 11], more: false };
 export const IGNORED_EVENTS = {
   seller_id: "s-17",
   ignored_events: [
@@ -153,4 +160,5 @@ export const ERRORS: Record<string, { code: string; message: string }> = {
   "415": { code: "unsupported_media_type", message: "Send application/x-ndjson or text/csv" },
   "429": { code: "rate_limited", message: "This platform is over its ingest rate; retry after the delay" },
   "500": { code: "internal", message: "Something went wrong on our side; please retry" },
+  "503": { code: "unavailable", message: "The service cannot reach its storage right now; please retry shortly" },
 };

@@ -79,6 +79,10 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
   }),
   "GET /v1/ops/sellers/{id}/ignored-events": () => ({ path: `/v1/ops/sellers/${SELLER}/ignored-events` }),
   "GET /v1/ops/dead-letters": () => ({ path: "/v1/ops/dead-letters" }),
+  "POST /v1/ops/dead-letters/replay": () => ({
+    path: "/v1/ops/dead-letters/replay",
+    init: { method: "POST", json: { ids: [999999] } },
+  }),
   "POST /v1/ops/dead-letters/{id}/replay": () => ({
     path: "/v1/ops/dead-letters/999999/replay",
     init: { method: "POST" },
