@@ -15,7 +15,7 @@ import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { sendJobs } from "../queues/job-messages.ts";
-import { readRebuild, startRebuild } from "./rebuild.ts";
+import { failRebuild, readRebuild, startRebuild } from "./rebuild.ts";
 
 const rebuildSchema = z
   .object({
@@ -59,21 +59,30 @@ opsRebuilds.openapi(
         ex.REBUILD_STARTED,
       ),
       ...errorResponses,
+      503: jsonContent(errorSchema, "It could not be started: it is failed, and starting another is safe"),
     },
   }),
   async (c) => {
     const { platform } = c.get("principal");
     const { seller_id } = c.req.valid("json");
     const rebuild = await startRebuild(c.env.KV, platform.id, seller_id);
-    await sendJobs(c.env.JOBS, [
-      {
-        job: "archive.rebuild",
-        platform: platform.id,
-        sellerId: seller_id,
-        currency: platform.currency,
-        rebuildId: rebuild.rebuild_id,
-      },
-    ]);
+    const job = {
+      job: "archive.rebuild" as const,
+      platform: platform.id,
+      sellerId: seller_id,
+      currency: platform.currency,
+      rebuildId: rebuild.rebuild_id,
+    };
+    try {
+      await sendJobs(c.env.JOBS, [job]);
+    } catch (error) {
+      // Nothing would ever run it: it ends now rather than showing as running for ever.
+      console.error("rebuild's first step not sent; the rebuild ends", rebuild.rebuild_id, error);
+      await failRebuild(c.env, job, "The rebuild could not be started; starting another is safe");
+      throw new ApiError(503, "unavailable", "The rebuild could not be started; please try again", {
+        rebuild_id: rebuild.rebuild_id,
+      });
+    }
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "seller.rebuild", seller_id).run();
     return c.json({ rebuild_id: rebuild.rebuild_id }, 202);
   },

@@ -14,7 +14,7 @@ import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schema
 import { validationHook } from "../http/validation.ts";
 import { ndjsonEvents } from "../pipeline/ingest.ts";
 import { sendJobs } from "../queues/job-messages.ts";
-import { KEPT_REJECTIONS } from "./import-run.ts";
+import { fail, KEPT_REJECTIONS } from "./import-run.ts";
 import { createImport, MAX_IMPORT_BYTES, UploadRefused } from "./import-upload.ts";
 import type { ImportFormat } from "./records.ts";
 
@@ -68,6 +68,7 @@ imports.openAPIRegistry.registerPath({
     ),
     413: jsonContent(errorSchema, "Over 100 MiB (decompressed)"),
     415: jsonContent(errorSchema, "Not application/x-ndjson or text/csv, or an encoding other than gzip"),
+    503: jsonContent(errorSchema, "Stored, but it could not be started: it is failed, and uploading it again is safe"),
   },
 });
 
@@ -97,7 +98,16 @@ imports.post("/", async (c) => {
     throw new ApiError(error.status, code, error.message);
   }
   const importId = created.importId;
-  await sendJobs(c.env.JOBS, [{ job: "imports.run", importId }]);
+  try {
+    await sendJobs(c.env.JOBS, [{ job: "imports.run", importId }]);
+  } catch (error) {
+    // Nothing would ever run it: it ends now rather than waiting as queued for ever.
+    console.error("import's first step not sent; the import ends", importId, error);
+    await fail(c.env.DB, importId, "The import could not be started; uploading the file again is safe");
+    throw new ApiError(503, "unavailable", "The import could not be started; please upload it again", {
+      import_id: importId,
+    });
+  }
   return c.json({ import_id: importId, rows_total: created.rows, bytes: created.bytes }, 202);
 });
 
