@@ -91,6 +91,12 @@ const replayFilter = z
   })
   .strict();
 
+const replayedSchema = z.object({
+  replayed: z.int(),
+  ids: z.array(z.int()).describe("the dead letters sent again by this call"),
+  more: z.boolean().describe("open dead letters matching the filter remain: call again"),
+});
+
 opsDeadLetters.openapi(
   createRoute({
     method: "post",
@@ -105,15 +111,8 @@ opsDeadLetters.openapi(
       },
     },
     responses: {
-      202: jsonContent(
-        z.object({
-          replayed: z.int(),
-          ids: z.array(z.int()).describe("the dead letters sent again by this call"),
-          more: z.boolean().describe("open dead letters matching the filter remain: call again"),
-        }),
-        "Back on their queues",
-        ex.DEAD_LETTERS_REPLAYED,
-      ),
+      200: jsonContent(replayedSchema, "None is open that the filter names: nothing was sent", ex.NONE_REPLAYED),
+      202: jsonContent(replayedSchema, "Back on their queues", ex.DEAD_LETTERS_REPLAYED),
       ...errorResponses,
       503: jsonContent(errorSchema, "None could be sent (the queue refused): they are still open"),
     },
@@ -133,7 +132,7 @@ opsDeadLetters.openapi(
       const subject = `${ids.length} (${ids[0]}..${ids.at(-1)})`;
       await auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letters.replayed", subject).run();
     }
-    return c.json({ replayed: ids.length, ids, more }, 202);
+    return ids.length > 0 ? c.json({ replayed: ids.length, ids, more }, 202) : c.json({ replayed: 0, ids, more }, 200);
   },
 );
 

@@ -4582,6 +4582,28 @@ export interface operations {
             };
         };
         responses: {
+            /** @description None is open that the filter names: nothing was sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "replayed": 0,
+                     *       "ids": [],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": {
+                        replayed: number;
+                        /** @description the dead letters sent again by this call */
+                        ids: number[];
+                        /** @description open dead letters matching the filter remain: call again */
+                        more: boolean;
+                    };
+                };
+            };
             /** @description Back on their queues */
             202: {
                 headers: {

@@ -53,6 +53,7 @@ export const DEAD_LETTERS_FILTER = {
   limit: 100,
 };
 export const DEAD_LETTERS_REPLAYED = { replayed: 3, ids: [7, 8, 11], more: false };
+export const NONE_REPLAYED = { replayed: 0, ids: [], more: false };
 export const IGNORED_EVENTS = {
   seller_id: "s-17",
   ignored_events: [
