@@ -10,6 +10,7 @@ import { consumeEvents } from "./pipeline/consumer.ts";
 import { cachedTopProducts } from "./rankings/top-products.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
+export { AllowanceCounter } from "./http/allowance-counter.ts";
 export { SellerLedger } from "./ledger/seller-ledger.ts";
 
 export default {

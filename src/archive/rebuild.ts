@@ -9,6 +9,7 @@
 import type { SellerEvent } from "../events/schema.ts";
 import { archivePrefix } from "./archive-keys.ts";
 import { readArchived } from "./archive-read.ts";
+import { endRebuild, touchRebuild } from "./rebuild-runs.ts";
 import { type Difference, differences } from "./summary-compare.ts";
 
 /** One step's job (the jobs queue's `archive.rebuild` message). */
@@ -51,10 +52,18 @@ async function save(kv: KVNamespace, platform: string, rebuild: Rebuild): Promis
   await kv.put(stateKey(platform, rebuild.rebuild_id), JSON.stringify(rebuild), { expirationTtl: KEPT_SECONDS });
 }
 
-/** Records a new rebuild as running; the caller sends its first step. */
-export async function startRebuild(kv: KVNamespace, platform: string, sellerId: string): Promise<Rebuild> {
+/** A new rebuild's id. */
+export const newRebuildId = () => `rb_${crypto.randomUUID().replaceAll("-", "")}`;
+
+/** Records a new rebuild (admitted: rebuild-runs.ts) as running; the caller sends its first step. */
+export async function startRebuild(
+  kv: KVNamespace,
+  platform: string,
+  sellerId: string,
+  rebuildId: string,
+): Promise<Rebuild> {
   const rebuild: Rebuild = {
-    rebuild_id: `rb_${crypto.randomUUID().replaceAll("-", "")}`,
+    rebuild_id: rebuildId,
     seller_id: sellerId,
     state: "running",
     objects_read: 0,
@@ -94,6 +103,7 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   rebuild.events_replayed += events.length;
   if (page.truncated) {
     await save(env.KV, platform, rebuild);
+    await touchRebuild(env.DB, rebuildId);
     return page.cursor;
   }
   const now = Date.now();
@@ -111,11 +121,13 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
     differences: found,
     finished_at: new Date().toISOString(),
   });
+  await endRebuild(env.DB, rebuildId, "done");
   return null;
 }
 
 /** Ends a rebuild that kept failing, saying so. */
 export async function failRebuild(env: Env, job: RebuildSeller, error: string): Promise<void> {
+  await endRebuild(env.DB, job.rebuildId, "failed");
   const rebuild = await readRebuild(env.KV, job.platform, job.rebuildId);
   if (!rebuild) return;
   await env.LEDGER.getByName(scratchName(job.platform, job.sellerId, job.rebuildId)).discard();

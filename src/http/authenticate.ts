@@ -17,7 +17,8 @@ import {
 } from "../auth/session-tokens.ts";
 import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLimited, spend } from "./rate-limits.ts";
+import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
+import { rateKeyOf, rateLimited, spendRate } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -31,7 +32,7 @@ const CREDENTIAL_ANSWERS = [
 ];
 const COUNTED = answer(
   "Over the caller's rate of reads: retry after Retry-After",
-  rateLimited(READ_RATE_PERIOD_SECONDS),
+  rateLimited(RATE_PERIOD_SECONDS, "reads"),
 );
 
 /** The bearer credential of the Authorization header, if any. */
@@ -57,7 +58,7 @@ export const authenticate = answers(
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
     const principal = await principalFor(c.env, token);
-    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     c.set("principal", principal);
     await next();
   }),
@@ -82,7 +83,7 @@ export const authenticateSocket = answers(
         );
     }
     const principal = await principalFor(c.env, token);
-    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     c.set("principal", principal);
     await next();
   }),

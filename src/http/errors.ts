@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AllowanceName } from "../db/allowances.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -23,6 +24,9 @@ export const badRequest = (message: string, details?: unknown) =>
 export const unauthorized = (message = "A valid platform key or session token is required") =>
   new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": "Bearer" });
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
+/** A count allowance used up (imports at once, webhooks...): 409 limit_reached, naming it. */
+export const limitReached = (name: AllowanceName, limit: number, message: string) =>
+  new ApiError(409, "limit_reached", message, { allowance: name, limit });
 /** How long a caller is asked to wait when storage cannot answer. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
 export const unavailable = () =>

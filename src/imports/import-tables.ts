@@ -28,7 +28,11 @@ export const imports = sqliteTable(
     createdAt: text("created_at").notNull(),
     finishedAt: text("finished_at"),
   },
-  (t) => [index("imports_by_platform").on(t.platformId, t.createdAt)],
+  (t) => [
+    index("imports_by_platform").on(t.platformId, t.createdAt),
+    // The imports queued or running, counted against the platform's imports_at_once.
+    index("imports_by_state").on(t.platformId, t.state),
+  ],
 );
 
 /** The first rejected rows of an import (at most 100 are kept), by line. */

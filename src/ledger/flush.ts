@@ -11,7 +11,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { alerts as d1Alerts, sellerHealth } from "../alerts/alert-tables.ts";
-import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
+import { categories, platformAllowances, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { sellerDaily } from "../retention/daily-tables.ts";
@@ -154,7 +154,11 @@ const PRODUCTS = {
 
 const dialect = new SQLiteAsyncDialect();
 
-export async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void> {
+/**
+ * Writes the batch to D1 in one transaction. `categoriesAllowance`: the default of the platform's
+ * categories allowance (its own value, where set, is read in the statement).
+ */
+export async function flushToD1(database: D1Database, batch: FlushBatch, categoriesAllowance: number): Promise<void> {
   const db = drizzle(database);
   const { platform: platformId, sellerId } = batch;
   const owner = [platformId, sellerId];
@@ -185,7 +189,7 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
     ...jsonChunks(products).map((rows) =>
       dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS, rolled(owner, 1))),
     ),
-    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows))),
+    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows, categoriesAllowance))),
     ...jsonChunks(shipping).map((rows) =>
       dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING, rolled(owner, 0))),
     ),
@@ -222,10 +226,25 @@ export async function flushToD1(database: D1Database, batch: FlushBatch): Promis
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
 }
 
-/** Records each category of these product rows as sold in, up to its latest hour. */
-function touchCategories(platformId: string, rows: string): SQL {
-  return sql`INSERT INTO ${categories} (platform_id, category, last_hour)
-    SELECT ${platformId}, value ->> 2, MAX(value ->> 1) FROM json_each(${rows}) WHERE true GROUP BY value ->> 2
+/**
+ * Records each category of these product rows as sold in, up to its latest hour. A category new to
+ * the platform is recorded only while the platform has fewer than its categories allowance (its
+ * own, or `byDefault`), so the rankings job ranks at most that many. A category left out still
+ * counts in the seller's figures.
+ */
+function touchCategories(platformId: string, rows: string, byDefault: number): SQL {
+  const known = sql`EXISTS (SELECT 1 FROM ${categories} c WHERE c.platform_id = ${platformId} AND c.category = sold.category)`;
+  const room = sql`MAX(0, COALESCE((SELECT value FROM ${platformAllowances}
+      WHERE platform_id = ${platformId} AND name = 'categories'), ${byDefault})
+    - (SELECT COUNT(*) FROM ${categories} WHERE platform_id = ${platformId}))`;
+  return sql`WITH sold AS (
+      SELECT value ->> 2 AS category, MAX(value ->> 1) AS last_hour FROM json_each(${rows}) GROUP BY value ->> 2)
+    INSERT INTO ${categories} (platform_id, category, last_hour)
+    SELECT ${platformId}, category, last_hour FROM (
+      SELECT category, last_hour FROM sold WHERE ${known}
+      UNION ALL
+      SELECT * FROM (SELECT category, last_hour FROM sold WHERE NOT ${known} ORDER BY category LIMIT ${room}))
+    WHERE true
     ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = MAX(last_hour, excluded.last_hour)`;
 }
 

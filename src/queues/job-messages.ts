@@ -112,9 +112,10 @@ export async function stepOrGiveUp(attempts: number, step: () => Promise<void>, 
   }
 }
 
-/** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
-export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {
+/** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small), after `delaySeconds`. */
+export async function sendJobs(queue: Queue, jobs: JobMessage[], delaySeconds = 0): Promise<void> {
+  const delay = delaySeconds > 0 ? { delaySeconds } : {};
   for (let i = 0; i < jobs.length; i += 100) {
-    await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+    await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const, ...delay })));
   }
 }

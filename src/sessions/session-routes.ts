@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { SESSION_TTL_SECONDS, signSession } from "../auth/session-tokens.ts";
 import { auditStatement } from "../db/audit.ts";
+import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "../http/authenticate.ts";
@@ -15,7 +16,7 @@ import { ApiError } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
-import { rateLimited, SESSION_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
+import { rateLimited, spendRate } from "../http/rate-limits.ts";
 import { validationHook } from "../http/validation.ts";
 
 /** `{ seller_id }` (role "seller", the default) or `{ role: "operator" }`; a missing seller_id is named as such. */
@@ -51,7 +52,7 @@ export const sessions = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 /** A session request is a few dozen bytes; this leaves room for any seller id. */
 const MAX_SESSION_BODY_BYTES = 16 * 1024;
 
-// Counted per platform as sessions minted (SESSION_LIMITER), below.
+// Counted per platform as sessions minted (its sessions_per_10s allowance), below.
 sessions.use("*", authenticateUncounted);
 sessions.use("*", limitBody(MAX_SESSION_BODY_BYTES, "A session request"));
 
@@ -73,14 +74,14 @@ sessions.openapi(
       ...errorAnswers(
         answer(
           "Over the platform's sessions per 10 s: retry after Retry-After",
-          rateLimited(SESSION_RATE_PERIOD_SECONDS),
+          rateLimited(RATE_PERIOD_SECONDS, "sessions"),
         ),
       ),
     },
   }),
   async (c) => {
     const platform = requirePlatformKey(c.get("principal"));
-    await spend(c.env, "SESSION_LIMITER", `platform:${platform.id}`, 1, SESSION_RATE_PERIOD_SECONDS);
+    await spendRate(c.env, "sessions", platform.id, `platform:${platform.id}`, 1);
     const body = c.req.valid("json");
     const dashboard = dashboardOrigin(c.env);
     const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;

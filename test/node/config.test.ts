@@ -5,24 +5,29 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
-import {
-  INGEST_RATE_PERIOD_SECONDS,
-  READ_RATE_PERIOD_SECONDS,
-  SESSION_RATE_PERIOD_SECONDS,
-} from "../../src/http/rate-limits.ts";
+import { defaultAllowances } from "../../src/db/allowances.ts";
 import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
 describe("wrangler.toml", () => {
-  it("limits each caller over the period a caller over its rate is told to wait", async () => {
-    const { ratelimits } = await wranglerConfig();
-    const periods = Object.fromEntries(ratelimits.map((r) => [r.name, r.simple.period]));
-    expect(periods).toEqual({
-      INGEST_LIMITER: INGEST_RATE_PERIOD_SECONDS,
-      READ_LIMITER: READ_RATE_PERIOD_SECONDS,
-      SESSION_LIMITER: SESSION_RATE_PERIOD_SECONDS,
+  it("gives every allowance a default a platform may take", async () => {
+    const { vars } = await wranglerConfig();
+    expect(defaultAllowances(vars)).toEqual({
+      ingest_events_per_10s: 200_000,
+      reads_per_10s: 1_000,
+      sessions_per_10s: 500,
+      imports_at_once: 2,
+      import_bytes_per_day: 1024 ** 3,
+      rebuilds_at_once: 1,
+      webhooks: 20,
+      categories: 10_000,
+      live_sockets_per_seller: 20,
     });
+    expect(() => defaultAllowances({ ...vars, ALLOWANCE_INGEST_EVENTS_PER_10S: "99" })).toThrow(
+      /ALLOWANCE_INGEST_EVENTS_PER_10S is 99: ingest_events_per_10s is a whole number from 100/,
+    );
+    expect(() => defaultAllowances({ ...vars, ALLOWANCE_WEBHOOKS: undefined })).toThrow(/ALLOWANCE_WEBHOOKS/);
   });
 
   it("runs one hourly cron, the form npm start fires every hour", async () => {

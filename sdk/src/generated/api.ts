@@ -445,6 +445,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/allowances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's allowances, which of them are its own, and how much of each count is in use */
+        get: operations["listAllowances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platforms/{platform}/categories/{category}/top-products": {
         parameters: {
             query?: never;
@@ -999,6 +1016,24 @@ export interface components {
             started_at: string;
             finished_at: string | null;
         };
+        Allowance: {
+            /** @enum {string} */
+            name: "ingest_events_per_10s" | "reads_per_10s" | "sessions_per_10s" | "imports_at_once" | "import_bytes_per_day" | "rebuilds_at_once" | "webhooks" | "categories" | "live_sockets_per_seller";
+            /**
+             * @description rate: per 10 s (over it 429); count: at once or per day (over it 409)
+             * @enum {string}
+             */
+            kind: "rate" | "count";
+            /** @description the platform's allowance */
+            value: number;
+            /** @description wrangler.toml's value, which the platform has unless it was given its own */
+            default: number;
+            /** @description whether the operator of the deployment set the platform's own value */
+            own: boolean;
+            /** @description for a count: how much is in use now (null for a rate, and live sockets) */
+            used: number | null;
+            description: string;
+        };
         TopProducts: {
             platform: string;
             category: string;
@@ -1358,7 +1393,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After */
+            /** @description Over the platform's ingest_events_per_10s allowance (200,000 by default; a request counts as at least 100 events, and imports count too): see Retry-After */
             429: {
                 headers: {
                     /**
@@ -1571,7 +1606,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's sessions_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1833,7 +1868,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2000,7 +2035,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2163,7 +2198,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2289,6 +2324,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The seller has its allowance of live sockets open (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This seller has its allowance of 20 live sockets open; close one first",
+                     *         "details": {
+                     *           "allowance": "live_sockets_per_seller",
+                     *           "limit": 20
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
@@ -2304,7 +2360,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2462,7 +2518,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2637,7 +2693,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2799,7 +2855,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3296,7 +3352,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3446,7 +3502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The platform has 20 webhooks already */
+            /** @description The platform has its allowance of webhooks (limit_reached) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3455,8 +3511,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "too_many_webhooks",
-                     *         "message": "A platform has at most 20 webhooks; delete one first"
+                     *         "code": "limit_reached",
+                     *         "message": "This platform has its allowance of 20 webhooks; delete one first"
                      *       }
                      *     }
                      */
@@ -3495,7 +3551,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3650,7 +3706,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3828,7 +3884,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3989,7 +4045,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4173,7 +4229,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4332,7 +4388,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4493,7 +4549,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4718,7 +4774,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4903,7 +4959,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5071,7 +5127,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5240,7 +5296,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5389,7 +5445,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5529,6 +5585,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform runs its allowance of rebuilds at once (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This platform runs its allowance of 1 rebuilds; wait for one to end",
+                     *         "details": {
+                     *           "allowance": "rebuilds_at_once",
+                     *           "limit": 1
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body in a media type or Content-Encoding this operation does not take */
             415: {
                 headers: {
@@ -5561,7 +5638,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5738,7 +5815,170 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAllowances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowances */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowances": [
+                     *         {
+                     *           "name": "reads_per_10s",
+                     *           "kind": "rate",
+                     *           "value": 5000,
+                     *           "default": 1000,
+                     *           "own": true,
+                     *           "used": null,
+                     *           "description": "calls per 10 s per caller (the platform key, its operator, each seller)"
+                     *         },
+                     *         {
+                     *           "name": "imports_at_once",
+                     *           "kind": "count",
+                     *           "value": 2,
+                     *           "default": 2,
+                     *           "own": false,
+                     *           "used": 1,
+                     *           "description": "imports queued or running at once"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        allowances: components["schemas"]["Allowance"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "metric: Invalid option"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5990,7 +6230,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6156,7 +6396,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6302,6 +6542,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform has its allowance of imports queued or running, or of bytes imported today (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This platform has its allowance of 2 imports queued or running; upload again once one is done",
+                     *         "details": {
+                     *           "allowance": "imports_at_once",
+                     *           "limit": 2
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over 100 MiB (decompressed) */
             413: {
                 headers: {
@@ -6351,7 +6612,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6528,7 +6789,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */

@@ -54,6 +54,56 @@ export const DEAD_LETTERS_FILTER = {
 };
 export const DEAD_LETTERS_REPLAYED = { replayed: 3, ids: [7, 8, 11], more: false };
 export const NONE_REPLAYED = { replayed: 0, ids: [], more: false };
+export const ALLOWANCES = {
+  allowances: [
+    {
+      name: "reads_per_10s",
+      kind: "rate",
+      value: 5000,
+      default: 1000,
+      own: true,
+      used: null,
+      description: "calls per 10 s per caller (the platform key, its operator, each seller)",
+    },
+    {
+      name: "imports_at_once",
+      kind: "count",
+      value: 2,
+      default: 2,
+      own: false,
+      used: 1,
+      description: "imports queued or running at once",
+    },
+  ],
+};
+export const LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This platform has its allowance of 20 webhooks; delete one first",
+    details: { allowance: "webhooks", limit: 20 },
+  },
+};
+export const IMPORTS_LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This platform has its allowance of 2 imports queued or running; upload again once one is done",
+    details: { allowance: "imports_at_once", limit: 2 },
+  },
+};
+export const REBUILDS_LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This platform runs its allowance of 1 rebuilds; wait for one to end",
+    details: { allowance: "rebuilds_at_once", limit: 1 },
+  },
+};
+export const SOCKETS_LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This seller has its allowance of 20 live sockets open; close one first",
+    details: { allowance: "live_sockets_per_seller", limit: 20 },
+  },
+};
 export const IGNORED_EVENTS = {
   seller_id: "s-17",
   ignored_events: [

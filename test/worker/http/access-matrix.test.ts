@@ -88,6 +88,7 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
     init: { method: "POST" },
   }),
   "GET /v1/ops/audit": () => ({ path: "/v1/ops/audit" }),
+  "GET /v1/ops/allowances": () => ({ path: "/v1/ops/allowances" }),
   "POST /v1/ops/rebuilds": () => ({ path: "/v1/ops/rebuilds", init: { method: "POST", json: { seller_id: WRITER } } }),
   "GET /v1/ops/rebuilds/{id}": () => ({ path: `/v1/ops/rebuilds/${ids.rebuild}` }),
   "GET /v1/openapi.json": () => ({ path: "/v1/openapi.json" }),
