@@ -28,7 +28,7 @@ const deadLetterSchema = z
   .openapi("DeadLetter");
 
 export const opsDeadLetters = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-opsDeadLetters.use("/dead-letters", authenticate, operatorAccess);
+// One pattern: "/dead-letters/*" matches "/dead-letters" too (a second would count every call twice).
 opsDeadLetters.use("/dead-letters/*", authenticate, operatorAccess);
 
 type Row = Omit<z.infer<typeof deadLetterSchema>, "queue" | "dead_letter_queue"> & { queue: string };

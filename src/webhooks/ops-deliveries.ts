@@ -31,7 +31,9 @@ const deliverySchema = z
   .openapi("WebhookDelivery");
 
 export const opsDeliveries = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-opsDeliveries.use("*", authenticate, operatorAccess);
+// Its own paths only: a "*" here would run for every /v1/ops route, authenticating and counting it again.
+// (one pattern: "/webhook-deliveries/*" matches "/webhook-deliveries" too)
+opsDeliveries.use("/webhook-deliveries/*", authenticate, operatorAccess);
 
 type Row = Omit<z.infer<typeof deliverySchema>, "alert_id"> & { alert: string };
 
