@@ -8,6 +8,7 @@ import { recordDeadLetters, recordStrayDeadLetters } from "./dead-letters/record
 import { consumeJobs } from "./jobs.ts";
 import { consumeEvents } from "./pipeline/consumer.ts";
 import { cachedTopProducts } from "./rankings/top-products.ts";
+import { deadLetterSweep } from "./retention/object-sweeps.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
 export { AllowanceCounter } from "./http/allowance-counter.ts";
@@ -26,7 +27,11 @@ export default {
   async scheduled(controller, env) {
     // Dead letters whose copy waits in R2 because D1 could not take them when they came.
     const strays = recordStrayDeadLetters(env).catch((error) => console.error("stray dead letters wait", error));
+    // Dead letters that name no platform: no platform's retention job reaches them.
+    const unowned = deadLetterSweep(env, null, controller.scheduledTime)().catch((error) =>
+      console.error("unowned dead letters not swept", error),
+    );
     await startHourlyJobs(env, controller.scheduledTime, controller.cron);
-    await strays;
+    await Promise.all([strays, unowned]);
   },
 } satisfies ExportedHandler<Env>;

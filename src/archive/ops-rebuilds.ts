@@ -81,7 +81,7 @@ opsRebuilds.openapi(
         `This platform runs its allowance of ${max} rebuilds; wait for one to end`,
       );
     }
-    const rebuild = await startRebuild(c.env.KV, platform.id, seller_id, rebuildId);
+    const rebuild = await startRebuild(c.env, platform.id, seller_id, rebuildId);
     const job = {
       job: "archive.rebuild" as const,
       platform: platform.id,
@@ -120,7 +120,7 @@ opsRebuilds.openapi(
     },
     responses: {
       200: jsonContent(rebuildSchema, "The rebuild", ex.REBUILD),
-      404: jsonContent(errorSchema, "No such rebuild (they are kept a week)"),
+      404: jsonContent(errorSchema, "No such rebuild (they are kept REBUILDS_RETENTION_DAYS, 7 by default)"),
       ...errorResponses,
     },
   }),

@@ -111,7 +111,11 @@ export const categories = sqliteTable(
     category: text("category").notNull(),
     lastHour: integer("last_hour").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.category] })],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.category] }),
+    // Those not sold in CATEGORIES_RETENTION_DAYS go first (src/retention/row-sweeps.ts).
+    index("categories_by_last_sale").on(t.platformId, t.lastHour),
+  ],
 );
 
 /** Shipped orders per seller, placement hour and whole hours from placement to shipment. */
@@ -139,5 +143,9 @@ export const audit = sqliteTable(
     action: text("action").notNull(),
     subject: text("subject"),
   },
-  (t) => [index("audit_by_platform").on(t.platformId, t.id)],
+  (t) => [
+    index("audit_by_platform").on(t.platformId, t.id),
+    // The retention deletes the oldest first (src/retention/row-sweeps.ts).
+    index("audit_by_time").on(t.platformId, t.at),
+  ],
 );

@@ -27,6 +27,8 @@ export const imports = sqliteTable(
     error: text("error"),
     createdAt: text("created_at").notNull(),
     finishedAt: text("finished_at"),
+    /** When the retention deleted its file from R2 (IMPORT_FILES_RETENTION_DAYS after it was made). */
+    fileDeletedAt: text("file_deleted_at"),
   },
   (t) => [
     index("imports_by_platform").on(t.platformId, t.createdAt),

@@ -9,6 +9,7 @@ import { DAY_MS } from "../metrics/counters.ts";
 import { eachAtMost } from "../queues/at-most.ts";
 import { type NotifyReports, sendJobs, type WriteReports } from "../queues/job-messages.ts";
 import { hourlyRetentionDays } from "../retention/days.ts";
+import { forgetOldReports } from "./report-retention.ts";
 import { writeReports } from "./write-reports.ts";
 
 /** Sellers per notify message: ids are at most 128 characters, a message at most 128 KB. */
@@ -16,6 +17,7 @@ const NOTIFY_PER_MESSAGE = 400;
 const NOTIFY_AT_ONCE = 16;
 
 export async function writeDailyReports(env: Env, job: WriteReports): Promise<void> {
+  await forgetOldReports(env, job.platform);
   if (!job.force) {
     const written = await env.DB.prepare("SELECT COUNT(*) AS n FROM reports WHERE platform_id = ? AND date = ?")
       .bind(job.platform, job.date)

@@ -7,6 +7,7 @@ import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
 import { defaultAllowances } from "../../src/db/allowances.ts";
 import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
+import { RETENTIONS, type Retained, retentionDays } from "../../src/db/retentions.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
@@ -46,6 +47,29 @@ describe("wrangler.toml", () => {
   it("gives the events consumer the batches its share of a backlog is planned for", async () => {
     const consumer = (await wranglerConfig()).queues.consumers?.find((c) => c.queue === "sellerpulse-events");
     expect(consumer?.max_batch_size).toBe(MAX_BATCH_MESSAGES);
+  });
+
+  it("gives everything that grows a retention its readers can live with", async () => {
+    const { vars } = await wranglerConfig();
+    const kept = Object.fromEntries(
+      Object.keys(RETENTIONS).map((what) => [what, retentionDays(vars, what as Retained)]),
+    );
+    expect(kept).toEqual({
+      audit: 90,
+      webhookDeliveries: 30,
+      alerts: 30,
+      deadLetters: 30,
+      imports: 30,
+      importFiles: 7,
+      rankChanges: 30,
+      categories: 30,
+      topLists: 2,
+      archive: 400,
+      reports: 90,
+      rebuilds: 7,
+      dailyRollups: 365,
+    });
+    expect(() => retentionDays({ ...vars, CATEGORIES_RETENTION_DAYS: "8" }, "categories")).toThrow(/from 9/);
   });
 
   it("retries a webhook delivery for over a day even at the shortest jitter, and keeps its last failure", async () => {

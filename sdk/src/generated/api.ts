@@ -5783,7 +5783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such rebuild (they are kept a week) */
+            /** @description No such rebuild (they are kept REBUILDS_RETENTION_DAYS, 7 by default) */
             404: {
                 headers: {
                     [name: string]: unknown;
