@@ -87,9 +87,17 @@ const replayFilter = z
     received_from: z.iso.datetime({ offset: true }).optional().describe("only those received at or after"),
     received_to: z.iso.datetime({ offset: true }).optional().describe("only those received before"),
     ids: z.array(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).min(1).max(500).optional().describe("only these"),
+    all: z.literal(true).optional().describe("every open one (when nothing else is named)"),
     limit: z.int().min(1).max(500).default(100).describe("at most this many in this call, oldest first"),
   })
-  .strict();
+  .strict()
+  // An empty body replays nothing: every open one is asked for by name, never by accident.
+  .refine((f) => f.all || f.queue || f.received_from || f.received_to || f.ids, {
+    message: 'name what to replay: queue, received_from, received_to, ids, or "all": true',
+  })
+  .openapi({
+    anyOf: ["queue", "received_from", "received_to", "ids", "all"].map((name) => ({ required: [name] })),
+  });
 
 const replayedSchema = z.object({
   replayed: z.int(),

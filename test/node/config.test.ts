@@ -29,7 +29,7 @@ describe("wrangler.toml", () => {
       /ALLOWANCE_INGEST_EVENTS_PER_10S is 99: ingest_events_per_10s is a whole number from 100/,
     );
     expect(() => defaultAllowances({ ...vars, ALLOWANCE_WEBHOOKS: undefined })).toThrow(/ALLOWANCE_WEBHOOKS/);
-  });
+  }, 30_000); // the first to read wrangler.toml loads wrangler itself
 
   it("runs one hourly cron, the form npm start fires every hour", async () => {
     const crons = (await wranglerConfig()).triggers.crons ?? [];

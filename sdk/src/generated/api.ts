@@ -4630,11 +4630,16 @@ export interface operations {
                     /** @description only these */
                     ids?: number[];
                     /**
+                     * @description every open one (when nothing else is named)
+                     * @enum {boolean}
+                     */
+                    all?: true;
+                    /**
                      * @description at most this many in this call, oldest first
                      * @default 100
                      */
                     limit?: number;
-                };
+                } | unknown | unknown | unknown | unknown | unknown;
             };
         };
         responses: {

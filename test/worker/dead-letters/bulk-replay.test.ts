@@ -109,7 +109,7 @@ describe("POST /v1/ops/dead-letters/replay", () => {
     ]);
   });
 
-  it("leaves them open when the queue refuses, and takes an empty filter as every open one", async () => {
+  it("leaves them open when the queue refuses, and replays every open one when asked for all", async () => {
     await record("sellerpulse-events-dlq", [
       { id: "dlb-c1", body: eventsBody("dlb", "s-c1"), at: "2026-12-05T01:00:00.000Z" },
     ]);
@@ -118,11 +118,12 @@ describe("POST /v1/ops/dead-letters/replay", () => {
     const refused = await apiWith({ EVENTS: down, JOBS: down }, "/v1/ops/dead-letters/replay", {
       method: "POST",
       token: key,
-      json: {},
+      json: { all: true },
     });
     expect(refused.status).toBe(503);
     expect(await openIds("dlb")).toEqual(open);
-    const all = (await (await replay({})).json()) as Replayed;
+    expect((await replay({})).status).toBe(400); // every open one is asked for by name
+    const all = (await (await replay({ all: true })).json()) as Replayed;
     expect(all).toEqual({ replayed: open.length, ids: open, more: false });
     expect(await openIds("dlb")).toEqual([]);
   });
