@@ -11,7 +11,7 @@ import { retryDelaySeconds } from "./pipeline/consumer.ts";
 import { type Job, jobMessageSchema } from "./queues/job-messages.ts";
 import { bodyOf } from "./queues/message-body.ts";
 import { rankCategories, rankPlatform } from "./rankings/ranking-job.ts";
-import { notifyReports, writeDailyReports } from "./reports/report-job.ts";
+import { notifyReports, planReports, writeDailyReports } from "./reports/report-job.ts";
 import { runRetention } from "./retention/retention-job.ts";
 
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
@@ -37,6 +37,8 @@ function runJob(env: Env, job: Job, attempts: number): Promise<void> {
     case "benchmarks.platform":
       return releaseBenchmarks(env, job);
     case "reports.platform":
+      return planReports(env, job);
+    case "reports.day":
       return writeDailyReports(env, job);
     case "reports.notify":
       return notifyReports(env, job);

@@ -14,6 +14,7 @@ import { alerts as d1Alerts, sellerHealth } from "../alerts/alert-tables.ts";
 import { categories, platformAllowances, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
+import { dayChanges } from "../reports/report-tables.ts";
 import { sellerDaily } from "../retention/daily-tables.ts";
 import { FLUSH } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
@@ -216,6 +217,9 @@ export async function flushToD1(database: D1Database, batch: FlushBatch, categor
     refunds: h.payout.refunds,
     updatedAt: new Date().toISOString(),
   };
+  // The days whose rollups this flush writes have changed: their reports are written again.
+  const days = [...new Set([...batch.hourly, ...batch.products].map((row) => Math.floor(row.hour / 24)))];
+  if (days.length > 0) queries.push(dialect.sqlToQuery(dayChanged(platformId, days)));
   queries.push(
     db
       .insert(sellerHealth)
@@ -224,6 +228,13 @@ export async function flushToD1(database: D1Database, batch: FlushBatch, categor
       .toSQL(),
   );
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
+}
+
+/** Bumps the change counter of each of these days (epoch days) of the platform (src/reports/report-tables.ts). */
+function dayChanged(platformId: string, days: number[]): SQL {
+  return sql`INSERT INTO ${dayChanges} (platform_id, day, version, changed_at)
+    SELECT ${platformId}, value, 1, ${new Date().toISOString()} FROM json_each(${JSON.stringify(days)}) WHERE true
+    ON CONFLICT (platform_id, day) DO UPDATE SET version = version + 1, changed_at = excluded.changed_at`;
 }
 
 /**

@@ -4,9 +4,10 @@
  * outlives its file unnoticed (a repeated step deletes nothing twice). Never touches a day inside
  * the retention.
  */
+import { DAY_MS } from "../metrics/counters.ts";
 import { cutoffOf, type SweepStep } from "../retention/row-sweeps.ts";
 import { reportKey } from "./report-key.ts";
-import { REPORT_KINDS } from "./report-sql.ts";
+import { REPORT_KINDS, REVISED_FOR_DAYS } from "./report-sql.ts";
 
 /** Report dates per step (each two files and their ranges); seller ranges deleted per statement. */
 const DATES_PER_STEP = 50;
@@ -43,8 +44,13 @@ function reportSweep(env: Env, platform: string, nowMs: number): SweepStep {
   };
 }
 
-/** Deletes what is past the retention, up to STEPS_PER_RUN steps. */
+/**
+ * Deletes what is past the retention, up to STEPS_PER_RUN steps, and the change counters of days no
+ * longer written again (day_changes, a row per platform and day).
+ */
 export async function forgetOldReports(env: Env, platform: string, nowMs = Date.now()): Promise<void> {
   const step = reportSweep(env, platform, nowMs);
   for (let i = 0; i < STEPS_PER_RUN && (await step()); i++) {}
+  const lastRevised = Math.floor(nowMs / DAY_MS) - REVISED_FOR_DAYS - 1;
+  await env.DB.prepare("DELETE FROM day_changes WHERE platform_id = ? AND day < ?").bind(platform, lastRevised).run();
 }

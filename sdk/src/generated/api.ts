@@ -1063,6 +1063,10 @@ export interface components {
                 rows: number | null;
                 /** @description the file's size (null for a seller's session) */
                 bytes: number | null;
+                /** @description 1 for the first writing; one more each time later events changed the day (for 7 days) */
+                revision: number;
+                /** @description when this revision was written */
+                written_at: string;
             }[];
         };
         Import: {
@@ -6150,13 +6154,17 @@ export interface operations {
                      *           "date": "2026-12-03",
                      *           "kind": "products",
                      *           "rows": 412,
-                     *           "bytes": 30512
+                     *           "bytes": 30512,
+                     *           "revision": 2,
+                     *           "written_at": "2026-12-04T03:05:12.000Z"
                      *         },
                      *         {
                      *           "date": "2026-12-03",
                      *           "kind": "sellers",
                      *           "rows": 120,
-                     *           "bytes": 14080
+                     *           "bytes": 14080,
+                     *           "revision": 2,
+                     *           "written_at": "2026-12-04T03:05:12.000Z"
                      *         }
                      *       ]
                      *     }

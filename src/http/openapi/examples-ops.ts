@@ -193,8 +193,22 @@ export const OPS_BENCHMARKS = {
 
 export const REPORTS = {
   reports: [
-    { date: "2026-12-03", kind: "products", rows: 412, bytes: 30_512 },
-    { date: "2026-12-03", kind: "sellers", rows: 120, bytes: 14_080 },
+    {
+      date: "2026-12-03",
+      kind: "products",
+      rows: 412,
+      bytes: 30_512,
+      revision: 2,
+      written_at: "2026-12-04T03:05:12.000Z",
+    },
+    {
+      date: "2026-12-03",
+      kind: "sellers",
+      rows: 120,
+      bytes: 14_080,
+      revision: 2,
+      written_at: "2026-12-04T03:05:12.000Z",
+    },
   ],
 };
 export const REPORT_CSV =
