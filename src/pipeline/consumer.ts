@@ -122,7 +122,8 @@ export async function consumeEvents(
   for (const message of failed) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   // Applied; archived, or held on the queue until R2 takes the copy (retried whole if even that fails).
   const done = [...taken, ...copies].filter(([message]) => !failed.has(message));
-  const held = isArchived || (await holdForArchive(env.EVENTS, done.map(([, body]) => body)));
+  const bodies = done.map(([, body]) => body);
+  const held = isArchived || (await holdForArchive(env.EVENTS, bodies));
   for (const [message] of done) {
     if (held) message.ack();
     else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
 import { defaultAllowances } from "../../src/db/allowances.ts";
-import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
 import { RETENTIONS, type Retained, retentionDays } from "../../src/db/retentions.ts";
+import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
 
