@@ -55,15 +55,16 @@ export function allowanceProblem(name: AllowanceName, value: number): string | n
   return null;
 }
 
-/** The defaults, from wrangler.toml [vars]; a missing or bad one stops with a clear error. */
+/** One allowance's default, from wrangler.toml [vars]; a missing or bad one stops with a clear error. */
+export function allowanceDefault(vars: object, name: AllowanceName): number {
+  const raw = (vars as Record<string, unknown>)[varOf(name)];
+  const value = z.coerce.number().safeParse(raw);
+  const problem = value.success && raw !== "" ? allowanceProblem(name, value.data) : "missing";
+  if (problem !== null) throw new Error(`wrangler.toml [vars] ${varOf(name)} is ${String(raw)}: ${problem}`);
+  return value.data as number;
+}
+
+/** Every allowance's default. */
 export function defaultAllowances(vars: object): Allowances {
-  const values = {} as Allowances;
-  for (const name of ALLOWANCE_NAMES) {
-    const raw = (vars as Record<string, unknown>)[varOf(name)];
-    const value = z.coerce.number().safeParse(raw);
-    const problem = value.success && raw !== "" ? allowanceProblem(name, value.data) : "missing";
-    if (problem !== null) throw new Error(`wrangler.toml [vars] ${varOf(name)} is ${String(raw)}: ${problem}`);
-    values[name] = value.data as number;
-  }
-  return values;
+  return Object.fromEntries(ALLOWANCE_NAMES.map((name) => [name, allowanceDefault(vars, name)])) as Allowances;
 }

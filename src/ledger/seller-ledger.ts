@@ -14,7 +14,7 @@
  */
 import type { Notice } from "../alerts/alert-types.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
-import { defaultAllowances } from "../db/allowances.ts";
+import { allowanceDefault } from "../db/allowances.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange } from "../metrics/summary.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
@@ -231,7 +231,7 @@ export class SellerLedger extends LedgerReads {
       flush.recordFlushed(this.sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
       return 0;
     }
-    await flush.flushToD1(this.env.DB, collected.batch, defaultAllowances(this.env).categories);
+    await flush.flushToD1(this.env.DB, collected.batch, allowanceDefault(this.env, "categories"));
     flush.markFlushed(this.sql, collected.seq);
     return flush.rowsOf(collected.batch);
   }
