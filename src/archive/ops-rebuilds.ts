@@ -10,7 +10,7 @@ import { auditStatement } from "../db/audit.ts";
 import { allowancesOf } from "../db/platform-allowances.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError, limitReached } from "../http/errors.ts";
+import { ApiError, limitReached, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
@@ -95,7 +95,7 @@ opsRebuilds.openapi(
       // Nothing would ever run it: it ends now rather than showing as running for ever.
       console.error("rebuild's first step not sent; the rebuild ends", rebuild.rebuild_id, error);
       await failRebuild(c.env, job, "The rebuild could not be started; starting another is safe");
-      throw new ApiError(503, "unavailable", "The rebuild could not be started; please try again", {
+      throw unavailable("The rebuild could not be started; please try again", {
         rebuild_id: rebuild.rebuild_id,
       });
     }

@@ -8,7 +8,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
@@ -197,7 +197,7 @@ opsDeadLetters.openapi(
       await c.env.DB.prepare("UPDATE dead_letters SET replayed_at = NULL WHERE id = ? AND replayed_at = ?")
         .bind(id, replayedAt)
         .run();
-      throw new ApiError(503, "unavailable", "The dead letter could not be sent again; it is still open");
+      throw unavailable("The dead letter could not be sent again; it is still open");
     }
     await auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letter.replayed", String(id)).run();
     return c.json({ id, queue, replayed_at: replayedAt }, 202);

@@ -5,7 +5,7 @@
  * another platform's rows. Events are deduplicated by the ledgers, jobs are idempotent steps and a
  * webhook delivery may arrive twice: sending a dead letter again is always safe.
  */
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 
 /** Which open dead letters a bulk replay takes (all of them if nothing is given). */
 export interface ReplayFilter {
@@ -98,7 +98,7 @@ export async function replayDeadLetters(
   }
   if (unsent.length > 0) await env.DB.prepare(GIVE_BACK).bind(now, JSON.stringify(unsent)).run();
   if (sent.length === 0 && unsent.length > 0) {
-    throw new ApiError(503, "unavailable", "The dead letters could not be sent again; they are still open", {
+    throw unavailable("The dead letters could not be sent again; they are still open", {
       ids: unsent,
     });
   }

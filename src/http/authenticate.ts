@@ -15,9 +15,9 @@ import {
   SessionSecretRefused,
   verifySession,
 } from "../auth/session-tokens.ts";
+import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { rateKeyOf, rateLimited, spendRate } from "./rate-limits.ts";
 
 export interface AppEnv {

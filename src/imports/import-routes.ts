@@ -8,7 +8,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { allowancesOf } from "../db/platform-allowances.ts";
 import { type AppEnv, authenticate, operatorAccess, requirePlatformKey } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
@@ -114,7 +114,7 @@ imports.post("/", async (c) => {
     // Nothing would ever run it: it ends now rather than waiting as queued for ever.
     console.error("import's first step not sent; the import ends", importId, error);
     await fail(c.env.DB, importId, "The import could not be started; uploading the file again is safe");
-    throw new ApiError(503, "unavailable", "The import could not be started; please upload it again", {
+    throw unavailable("The import could not be started; please upload it again", {
       import_id: importId,
     });
   }

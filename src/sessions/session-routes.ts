@@ -6,8 +6,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { SESSION_TTL_SECONDS, signSession } from "../auth/session-tokens.ts";
-import { auditStatement } from "../db/audit.ts";
 import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
+import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "../http/authenticate.ts";

@@ -7,7 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
@@ -126,7 +126,7 @@ opsDeliveries.openapi(
       )
         .bind(id, now)
         .run();
-      throw new ApiError(503, "unavailable", "The delivery could not be queued again; it is still failed");
+      throw unavailable("The delivery could not be queued again; it is still failed");
     }
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook_delivery.replayed", id).run();
     return c.json({ delivery_id: id, status: "pending" as const }, 202);

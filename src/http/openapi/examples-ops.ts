@@ -76,13 +76,6 @@ export const ALLOWANCES = {
     },
   ],
 };
-export const LIMIT_REACHED = {
-  error: {
-    code: "limit_reached",
-    message: "This platform has its allowance of 20 webhooks; delete one first",
-    details: { allowance: "webhooks", limit: 20 },
-  },
-};
 export const IMPORTS_LIMIT_REACHED = {
   error: {
     code: "limit_reached",
