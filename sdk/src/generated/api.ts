@@ -3035,7 +3035,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3202,7 +3202,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
