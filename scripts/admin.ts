@@ -13,7 +13,14 @@ import { parseArgs } from "node:util";
 import { setThresholdsSql } from "../src/alerts/set-thresholds.ts";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../src/alerts/thresholds.ts";
 import { generateKey, sha256Hex } from "../src/auth/api-key.ts";
-import { CURRENCY, PLATFORM_ID, quote, revokeKeySql, setSellerQuotaSql } from "../src/db/admin-sql.ts";
+import {
+  CURRENCY,
+  PLATFORM_ID,
+  quote,
+  revokeKeySql,
+  setSellerQuotaSql,
+  voidKeySessionsSql,
+} from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 import { rebuildSellerCommand } from "./rebuild-seller.ts";
 import { setAllowanceCommand } from "./set-allowance.ts";
@@ -22,7 +29,7 @@ const USAGE = `usage:
   node scripts/admin.ts create-platform <id> --currency <ISO 4217, e.g. USD> [--remote]
       creates the platform (or adds a key to an existing one) and prints its new key, once
   node scripts/admin.ts revoke-key <key> [--remote]
-      revokes that key; it stops working within a minute
+      revokes that key; it stops working within a minute, and the sessions it minted within seconds
   node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min <0..1>] [--min-shipped <n>]
       [--seller-cancellation-rate-max <0..1>] [--min-orders <n>] [--avg-rating-min <1..5>] [--min-ratings <n>] [--remote]
       sets the platform's alert thresholds: those given, the defaults for the rest
@@ -68,7 +75,9 @@ async function createPlatformCommand(id: string, currency: string, location: str
 
 async function revokeKeyCommand(key: string, location: string[]): Promise<void> {
   const hash = await sha256Hex(key);
-  d1(revokeKeySql(hash, new Date().toISOString()), location);
+  const now = new Date();
+  d1(revokeKeySql(hash, now.toISOString()), location);
+  d1(voidKeySessionsSql(hash, now.getTime()), location);
   const [row] = d1(`SELECT platform_id, revoked_at FROM api_keys WHERE key_hash = ${quote(hash)}`, location)[0] ?? [];
   if (!row) {
     console.error("no such key (nothing revoked)");
@@ -76,7 +85,7 @@ async function revokeKeyCommand(key: string, location: string[]): Promise<void> 
     return;
   }
   console.log(
-    `key of platform ${String(row.platform_id)} revoked at ${String(row.revoked_at)}; it stops working within a minute (the Workers cache keys that long)`,
+    `key of platform ${String(row.platform_id)} revoked at ${String(row.revoked_at)}; it stops working within a minute (the Workers cache keys that long), and every session it minted within seconds`,
   );
 }
 

@@ -11,6 +11,7 @@ import { sellerBenchmarks } from "./benchmarks/seller-benchmarks.ts";
 import { opsDeadLetters } from "./dead-letters/ops-dead-letters.ts";
 import type { AppEnv } from "./http/authenticate.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
+import { inputBounds } from "./http/input-bounds.ts";
 import { documentRoute, openapiDocument } from "./http/openapi/document.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { imports } from "./imports/import-routes.ts";
@@ -19,6 +20,7 @@ import { sellerOrders } from "./ledger/orders-route.ts";
 import { sellers } from "./ledger/seller-routes.ts";
 import { opsAllowances } from "./limits/allowance-routes.ts";
 import { opsAudit } from "./ops/audit-log.ts";
+import { health } from "./ops/health.ts";
 import { opsIgnoredEvents } from "./ops/ignored-events.ts";
 import { opsSellers } from "./ops/ops-sellers.ts";
 import { ingest } from "./pipeline/ingest.ts";
@@ -66,16 +68,19 @@ app.notFound((c) => {
 /**
  * Answers are per caller and live: no cache keeps them, unless the endpoint says otherwise (the
  * public rankings). No browser guesses a type other than the one sent (nosniff), and none reaches
- * the API but over HTTPS once it has (HSTS). A WebSocket's upgrade is the runtime's own response,
- * left as it is.
+ * the service but over HTTPS once it has (HSTS): every answer of the Worker, a path outside /v1
+ * that no dashboard file matched too (the dashboard's files get theirs from public/_headers). A
+ * WebSocket's upgrade is the runtime's own response, left as it is.
  */
-app.use("/v1/*", async (c, next) => {
+app.use("*", async (c, next) => {
   await next();
   if (c.res.status === 101) return;
   if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
 });
+app.use("/v1/*", inputBounds);
 
+app.route("/v1/health", health);
 app.route("/v1/events", ingest);
 app.route("/v1/sessions", sessions);
 app.route("/v1/sellers", sellers);

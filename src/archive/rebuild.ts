@@ -6,6 +6,7 @@
  * ledger equals what its events make, after a loss, a corruption or a bug in a metric.
  * Progress and the result are kept in KV for REBUILDS_RETENTION_DAYS.
  */
+import { ledgerName, scratchLedgerName } from "../auth/ledger-names.ts";
 import { retentionDays } from "../db/retentions.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { DAY_MS } from "../metrics/counters.ts";
@@ -42,9 +43,6 @@ export interface Rebuild {
 }
 
 const stateKey = (platform: string, rebuildId: string) => `rebuild:${platform}:${rebuildId}`;
-const scratchName = (platform: string, sellerId: string, rebuildId: string) =>
-  `rebuild:${platform}:${sellerId}:${rebuildId}`;
-
 export async function readRebuild(kv: KVNamespace, platform: string, rebuildId: string): Promise<Rebuild | null> {
   return kv.get<Rebuild>(stateKey(platform, rebuildId), "json");
 }
@@ -85,7 +83,7 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   const { platform, sellerId, currency, rebuildId } = job;
   const rebuild = await readRebuild(env.KV, platform, rebuildId);
   if (rebuild?.state !== "running") return null;
-  const scratch = env.LEDGER.getByName(scratchName(platform, sellerId, rebuildId));
+  const scratch = env.LEDGER.getByName(scratchLedgerName(platform, sellerId, rebuildId));
   const page = await env.BUCKET.list({
     prefix: archivePrefix(platform),
     limit: OBJECTS_PER_STEP,
@@ -106,7 +104,7 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   }
   const now = Date.now();
   const [live, rebuilt] = await Promise.all([
-    env.LEDGER.getByName(`${platform}:${sellerId}`).summary(sellerId, currency, now),
+    env.LEDGER.getByName(ledgerName(platform, sellerId)).summary(sellerId, currency, now),
     scratch.summary(sellerId, currency, now),
   ]);
   // When the figures last changed is the one thing a replay cannot reproduce.
@@ -128,6 +126,6 @@ export async function failRebuild(env: Env, job: RebuildSeller, error: string): 
   await endRebuild(env.DB, job.rebuildId, "failed");
   const rebuild = await readRebuild(env.KV, job.platform, job.rebuildId);
   if (!rebuild) return;
-  await env.LEDGER.getByName(scratchName(job.platform, job.sellerId, job.rebuildId)).discard();
+  await env.LEDGER.getByName(scratchLedgerName(job.platform, job.sellerId, job.rebuildId)).discard();
   await save(env, job.platform, { ...rebuild, state: "failed", error, finished_at: new Date().toISOString() });
 }

@@ -9,11 +9,21 @@ export interface Platform {
   currency: string;
 }
 
-/** A session's principal carries its expiry (ms since the epoch), for /live. */
+/**
+ * What a session's token says of it, for refreshes and revocations: when it was minted, when its
+ * chain of refreshes began (ms since the epoch) and the hash of the platform key that began it.
+ */
+interface SessionFacts {
+  mintedAt: number;
+  chainAt: number;
+  keyHash: string;
+}
+
+/** A session's principal carries its expiry (ms since the epoch), for /live; a key's, its hash. */
 export type Principal =
-  | { kind: "platform"; platform: Platform }
-  | { kind: "seller"; platform: Platform; sellerId: string; expiresAt: number }
-  | { kind: "operator"; platform: Platform; expiresAt: number };
+  | { kind: "platform"; platform: Platform; keyHash: string }
+  | { kind: "seller"; platform: Platform; sellerId: string; expiresAt: number; session: SessionFacts }
+  | { kind: "operator"; platform: Platform; expiresAt: number; session: SessionFacts };
 
 /** How the audit log names who acted. */
 export function actorOf(principal: Principal): string {

@@ -4,21 +4,23 @@
  * seller) the one seller whose data it may read.
  * Format: exactly "sps1.<base64url JSON claims>.<base64url signature>". The claims carry `kid`,
  * the id of the secret that signed them, so the secret can rotate: SESSION_SECRET signs, and a
- * token signed with SESSION_SECRET_PREVIOUS still verifies until it expires.
+ * token signed with SESSION_SECRET_PREVIOUS still verifies until it expires. They also say when the
+ * token was minted (`minted_at`), when its chain of refreshes began (`chain_at`) and which platform
+ * key began it (`key`, the key's SHA-256), so that revocations (session-revocations.ts) can void it.
  * Outside local development a secret shorter than 32 bytes, or the example's, is refused.
  */
 import { z } from "zod";
+import { weakSecret } from "./secret-strength.ts";
 
 export const SESSION_TTL_SECONDS = 3600;
+/** A chain of refreshes ends this long after its first token was minted: then the platform mints anew. */
+export const SESSION_CHAIN_SECONDS = 12 * 3600;
 const PREFIX = "sps1";
 /** Longer than any token this code mints (claims of a 128-character seller id, signature): not one. */
-const MAX_TOKEN_CHARS = 2048;
+export const MAX_TOKEN_CHARS = 2048;
 
 /** The secret .dev.vars.example ships: anyone can read it, so no deployed Worker may sign with it. */
 export const EXAMPLE_SESSION_SECRET = "dev-only-session-secret-change-me";
-const MIN_SECRET_BYTES = 32;
-/** Where a weak secret is tolerated: `wrangler dev` (.dev.vars) and the tests. */
-const LOCAL_ENVIRONMENTS = new Set(["development", "test"]);
 
 /** What a session's configuration reads of the Worker's env. */
 export interface SessionEnv {
@@ -28,22 +30,19 @@ export interface SessionEnv {
   ENVIRONMENT: string;
 }
 
+/** What every token holds beside its role: ms since the epoch, and the minting key's hash. */
+const common = {
+  kid: z.string(),
+  platform: z.string().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  exp: z.int(),
+  minted_at: z.int(),
+  chain_at: z.int(),
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+};
 const claimsSchema = z.discriminatedUnion("role", [
-  z.strictObject({
-    kid: z.string(),
-    role: z.literal("seller"),
-    platform: z.string().min(1),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    seller_id: z.string().min(1).max(128),
-    exp: z.int(),
-  }),
-  z.strictObject({
-    kid: z.string(),
-    role: z.literal("operator"),
-    platform: z.string().min(1),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    exp: z.int(),
-  }),
+  z.strictObject({ ...common, role: z.literal("seller"), seller_id: z.string().min(1).max(128) }),
+  z.strictObject({ ...common, role: z.literal("operator") }),
 ]);
 export type SessionClaims = z.infer<typeof claimsSchema>;
 /** What a caller signs: the keyring adds the kid. */
@@ -65,13 +64,9 @@ const keyrings = new Map<string, Promise<Keyring>>();
 /** The keyring of this env's secrets; throws SessionSecretRefused for a weak secret outside local development. */
 export function keyringOf(env: SessionEnv): Promise<Keyring> {
   const secrets = [env.SESSION_SECRET, env.SESSION_SECRET_PREVIOUS].filter((s): s is string => !!s);
-  if (!LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT)) {
-    for (const secret of secrets) {
-      if (new TextEncoder().encode(secret).byteLength < MIN_SECRET_BYTES)
-        throw new SessionSecretRefused(`a session secret is shorter than ${MIN_SECRET_BYTES} bytes`);
-      if (secret === EXAMPLE_SESSION_SECRET)
-        throw new SessionSecretRefused("a session secret is the example's, from .dev.vars.example");
-    }
+  for (const secret of secrets) {
+    const weak = weakSecret("a session secret", secret, EXAMPLE_SESSION_SECRET, env.ENVIRONMENT);
+    if (weak) throw new SessionSecretRefused(weak);
   }
   if (!env.SESSION_SECRET) throw new SessionSecretRefused("SESSION_SECRET is not set");
   const cacheKey = JSON.stringify(secrets);

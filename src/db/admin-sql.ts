@@ -3,6 +3,8 @@
  * an API key, revoking a key, setting a platform's seller quota (its thresholds: alerts/set-thresholds.ts). Only the key's SHA-256 hash is stored. Idempotent, so `npm start` may re-run it.
  */
 export const PLATFORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** PLATFORM_ID's longest: a longer one names no platform. */
+export const MAX_PLATFORM_ID_CHARS = 63;
 export const CURRENCY = /^[A-Z]{3}$/;
 
 /** A text as an SQL string literal. */
@@ -27,6 +29,18 @@ export function createPlatformSql(args: {
 export function revokeKeySql(keyHash: string, now: string): string {
   if (!/^[0-9a-f]{64}$/.test(keyHash)) throw new Error("a key hash is 64 hex digits");
   return `UPDATE api_keys SET revoked_at = ${quote(now)} WHERE key_hash = ${quote(keyHash)} AND revoked_at IS NULL`;
+}
+
+/**
+ * Voids every session the key began (src/auth/session-revocations.ts, kind "key"): run with the
+ * key's revocation. `nowMs`: ms since the epoch.
+ */
+export function voidKeySessionsSql(keyHash: string, nowMs: number): string {
+  if (!/^[0-9a-f]{64}$/.test(keyHash)) throw new Error("a key hash is 64 hex digits");
+  if (!Number.isSafeInteger(nowMs)) throw new Error("a time is whole milliseconds");
+  return `INSERT INTO session_revocations (platform_id, kind, subject, revoked_at)
+    SELECT platform_id, 'key', key_hash, ${nowMs} FROM api_keys WHERE key_hash = ${quote(keyHash)}
+    ON CONFLICT (platform_id, kind, subject) DO UPDATE SET revoked_at = MAX(revoked_at, excluded.revoked_at)`;
 }
 
 /** How many sellers a platform may have (src/limits/seller-quota.ts); a raise takes effect at once. */

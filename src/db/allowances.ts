@@ -41,6 +41,11 @@ export type AllowanceName = keyof typeof ALLOWANCES;
 export type Allowances = Record<AllowanceName, number>;
 export const ALLOWANCE_NAMES = Object.keys(ALLOWANCES) as AllowanceName[];
 export const RATE_PERIOD_SECONDS = 10;
+/**
+ * Key lookups per client address are no allowance (an unknown key names no platform): the Rate
+ * Limiting binding LOOKUP_LIMITER counts them (src/http/rate-limits.ts); its wrangler.toml period.
+ */
+export const LOOKUP_RATE_PERIOD_SECONDS = 10;
 /** The largest value any allowance takes: an integer D1 and JavaScript agree on. */
 const MAX_ALLOWANCE = 1e12;
 

@@ -44,7 +44,13 @@ opsDeadLetters.openapi(
         status: z.enum(["open", "replayed", "all"]).default("open"),
         // A body can be 128 KB (a queue message's most): a page stays under 13 MB.
         limit: z.coerce.number().int().min(1).max(100).default(50),
-        cursor: z.coerce.number().int().min(1).optional().describe("next_cursor of the page before"),
+        cursor: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(Number.MAX_SAFE_INTEGER)
+          .optional()
+          .describe("next_cursor of the page before"),
       }),
     },
     responses: {
@@ -156,6 +162,7 @@ opsDeadLetters.openapi(
           .number()
           .int()
           .min(1)
+          .max(Number.MAX_SAFE_INTEGER)
           .openapi({ param: { example: ex.DEAD_LETTER_REPLAYED.id } }),
       }),
     },

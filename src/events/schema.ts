@@ -38,6 +38,8 @@ const text = (max: number) =>
     .max(max)
     .regex(WELL_FORMED, "must be well-formed Unicode (it contains a lone surrogate)")
     .regex(PLAIN, PLAIN_MESSAGE);
+/** A category's longest name (the public rankings' path names it). */
+export const MAX_CATEGORY_CHARS = 128;
 /** An id (event, order, product...): 1 to 128 characters of plain, well-formed text. */
 const id = text(128);
 /**
@@ -57,7 +59,12 @@ export const MAX_AMOUNT = 1e13;
 export const MAX_VISITS = 1e9;
 /** Integer minor units (cents), at most `max`. */
 const minorUnits = (max: number) => z.int().min(0).max(max);
-const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+const currency = z
+  .string()
+  .max(3, "an ISO 4217 code such as USD")
+  .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+/** Longer than any RFC 3339 timestamp (nanoseconds and an offset make 35). */
+const MAX_TIMESTAMP_CHARS = 64;
 /**
  * RFC 3339 with any offset, stored as UTC ("2026-01-02T03:04:05.000Z"). RFC 3339 also allows a
  * lower-case "t" and "z", and a leap second (":60"), which a Date cannot hold: that is stored as
@@ -65,6 +72,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
  */
 export const timestampSchema = z
   .string()
+  .max(MAX_TIMESTAMP_CHARS)
   .transform((value) =>
     value.toUpperCase().replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:)60(\.\d+)?/, (_, minute: string) => `${minute}59.999`),
   )
@@ -80,7 +88,7 @@ const base = {
 
 const itemSchema = z.object({
   product_id: id,
-  category: text(128),
+  category: text(MAX_CATEGORY_CHARS),
   quantity: z.int().min(1).max(1_000_000),
   unit_price: minorUnits(MAX_UNIT_PRICE),
 });

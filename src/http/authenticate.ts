@@ -5,9 +5,11 @@
  * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
 import { createMiddleware } from "hono/factory";
+import { sha256Hex } from "../auth/api-key.ts";
 import { demoPlatformFor } from "../auth/demo-platform.ts";
 import { platformForKey } from "../auth/key-lookup.ts";
 import type { Platform, Principal } from "../auth/principal.ts";
+import { holderOf, isVoided, type Revocations, revocationsOf } from "../auth/session-revocations.ts";
 import {
   isSessionToken,
   type Keyring,
@@ -15,10 +17,10 @@ import {
   SessionSecretRefused,
   verifySession,
 } from "../auth/session-tokens.ts";
-import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
+import { LOOKUP_RATE_PERIOD_SECONDS, RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { rateKeyOf, rateLimited, spendRate } from "./rate-limits.ts";
+import { rateKeyOf, rateLimited, spendLookup, spendRate } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -29,6 +31,10 @@ export interface AppEnv {
 const CREDENTIAL_ANSWERS = [
   answer("Missing, wrong, revoked or expired credentials", unauthorized()),
   answer("Storage cannot look the key up right now: retry after Retry-After", unavailable()),
+  answer(
+    "Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After",
+    rateLimited(LOOKUP_RATE_PERIOD_SECONDS, "lookups"),
+  ),
 ];
 const COUNTED = answer(
   "Over the caller's rate of reads: retry after Retry-After",
@@ -46,7 +52,7 @@ export const authenticateUncounted = answers(
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
-    c.set("principal", await principalFor(c.env, token));
+    c.set("principal", await principalFor(c.env, token, clientOf(c.req.raw)));
     await next();
   }),
   ...CREDENTIAL_ANSWERS,
@@ -57,7 +63,7 @@ export const authenticate = answers(
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
-    const principal = await principalFor(c.env, token);
+    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
     await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     c.set("principal", principal);
     await next();
@@ -82,7 +88,7 @@ export const authenticateSocket = answers(
           "Only a session token may be given as ?token=; send a platform key in the Authorization header",
         );
     }
-    const principal = await principalFor(c.env, token);
+    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
     await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     c.set("principal", principal);
     await next();
@@ -100,26 +106,49 @@ export const sellerAccess = answers(
   answer("A seller's session on another seller's path", forbidden("This session may read only its own seller")),
 );
 
-async function principalFor(env: Env, token: string): Promise<Principal> {
+/**
+ * Who is calling, for the allowance of key lookups: the address Cloudflare saw the request come
+ * from (CF-Connecting-IP, which a caller cannot set through Cloudflare); one shared name without it
+ * (local development and tests).
+ */
+const clientOf = (request: Request) => request.headers.get("CF-Connecting-IP") ?? "unknown";
+
+async function principalFor(env: Env, token: string, client: string): Promise<Principal> {
   if (isSessionToken(token)) {
     const claims = await verifySession(await sessionKeyring(env), token);
     if (!claims) throw unauthorized("The session token is invalid or has expired");
     const platform = { id: claims.platform, currency: claims.currency };
     const expiresAt = claims.exp * 1000;
-    return claims.role === "seller"
-      ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt }
-      : { kind: "operator", platform, expiresAt };
+    const session = { mintedAt: claims.minted_at, chainAt: claims.chain_at, keyHash: claims.key };
+    const principal: Principal =
+      claims.role === "seller"
+        ? { kind: "seller", platform, sellerId: claims.seller_id, expiresAt, session }
+        : { kind: "operator", platform, expiresAt, session };
+    let revocations: Revocations;
+    try {
+      revocations = await revocationsOf(env.DB, platform.id);
+    } catch (error) {
+      // Unknown whether the session stands: refused for now (503), never let through.
+      console.error("session revocations read failed", error);
+      throw unavailable();
+    }
+    if (isVoided(revocations, holderOf(principal))) throw unauthorized("The session has been revoked");
+    return principal;
   }
   let platform: Platform | null;
+  // A key not cached (found or missed) costs the client one of its lookups before D1 is asked:
+  // a flood of made-up keys is answered 429 past the allowance, never by D1.
+  const beforeLookup = () => spendLookup(env, client);
   try {
-    platform = (await platformForKey(env.DB, token)) ?? (await demoPlatformFor(env, token));
+    platform = (await platformForKey(env.DB, token, beforeLookup)) ?? (await demoPlatformFor(env, token));
   } catch (error) {
+    if (error instanceof ApiError) throw error; // over the client's lookups: 429
     // The lookup is one fixed query: when it throws, D1 is down or overloaded, not the caller wrong.
     console.error("key lookup failed", error);
     throw unavailable();
   }
   if (!platform) throw unauthorized("The API key is unknown or revoked");
-  return { kind: "platform", platform };
+  return { kind: "platform", platform, keyHash: await sha256Hex(token) };
 }
 
 /**

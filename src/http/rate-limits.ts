@@ -5,9 +5,12 @@
  * its wait is over, so a counter hears from an isolate a few times per period, not once per
  * request. Over a rate: 429 with Retry-After. A counter that cannot be reached lets the call
  * through (logged): a rate must never take the service down.
+ * Key lookups are the one rate counted per client address instead: an unknown key has no platform
+ * whose allowance could count it, so LOOKUP_LIMITER, a Workers Rate Limiting binding (wrangler.toml),
+ * takes one per API key looked up in D1 (a key cached, found or missed, costs none).
  */
 import type { Principal } from "../auth/principal.ts";
-import { type AllowanceName, RATE_PERIOD_SECONDS } from "../db/allowances.ts";
+import { type AllowanceName, LOOKUP_RATE_PERIOD_SECONDS, RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { allowancesOf } from "../db/platform-allowances.ts";
 import { ApiError } from "./errors.ts";
 
@@ -97,8 +100,23 @@ export async function spendRate(env: Env, rate: Rate, platform: string, key: str
   if (wait > 0) throw rateLimited(wait, rate);
 }
 
+/** A Workers Rate Limiting binding, as far as this module uses one. */
+interface Limiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/** Takes one key lookup from the client's LOOKUP_LIMITER allowance, or answers 429 with Retry-After (the window). */
+export async function spendLookup(env: Env, client: string): Promise<void> {
+  if (limitsLifted(env)) return;
+  const limiter: Limiter = env.LOOKUP_LIMITER;
+  if ((await limiter.limit({ key: `client:${client}` })).success) return;
+  throw rateLimited(LOOKUP_RATE_PERIOD_SECONDS, "lookups");
+}
+
+const RATE_NAME: Record<Rate | "lookups", string> = { ...ALLOWANCE_OF, lookups: "key lookups per client address" };
+
 /** The 429 of a caller over one of its rates: wait `seconds` (Retry-After) and send again. */
-export const rateLimited = (seconds: number, rate: Rate) =>
-  new ApiError(429, "rate_limited", `Over this caller's ${ALLOWANCE_OF[rate]}; retry after the delay`, undefined, {
+export const rateLimited = (seconds: number, rate: Rate | "lookups") =>
+  new ApiError(429, "rate_limited", `Over this caller's ${RATE_NAME[rate]}; retry after the delay`, undefined, {
     "Retry-After": String(seconds),
   });

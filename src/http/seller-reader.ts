@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+import { ledgerName } from "../auth/ledger-names.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { answer, answers } from "./answers.ts";
 import { type AppEnv, authenticate, sellerAccess } from "./authenticate.ts";
@@ -37,5 +38,5 @@ export const reader = [wellEncodedId, authenticate, sellerAccess];
 /** The stub of a seller of the caller's platform (every route's sellerAccess let the caller read it). */
 export function ledgerOf(c: { env: Env; get(key: "principal"): AppEnv["Variables"]["principal"] }, sellerId: string) {
   const { platform } = c.get("principal");
-  return { platform, ledger: c.env.LEDGER.getByName(`${platform.id}:${sellerId}`) };
+  return { platform, ledger: c.env.LEDGER.getByName(ledgerName(platform.id, sellerId)) };
 }

@@ -49,9 +49,9 @@ imports.openAPIRegistry.registerPath({
   request: {
     body: {
       content: {
-        "application/x-ndjson": ndjsonEvents,
+        "application/x-ndjson": ndjsonEvents(MAX_IMPORT_BYTES),
         "text/csv": {
-          schema: z.string().describe("a header, then one event per row (columns in the README)"),
+          schema: z.string().max(MAX_IMPORT_BYTES).describe("a header, then one event per row (columns in the README)"),
           example: ex.IMPORT_CSV,
         },
       },

@@ -1,11 +1,14 @@
 /**
  * A SellerLedger's live sockets (WebSocket hibernation): who each socket is for, and which are
  * still open to pushes. A socket whose session has expired is closed before anything more is
- * sent to it: it gets nothing after its expiry.
+ * sent to it: it gets nothing after its expiry; one whose session (or key) was revoked is closed
+ * when the ledger next looks (its alarm rings at least once a minute while a socket is open).
  */
+import { type Holder, isVoided, type Revocations, revocationsOf } from "../auth/session-revocations.ts";
 import {
   LIVE_CURRENCY_HEADER,
   LIVE_EXPIRES_HEADER,
+  LIVE_HOLDER_HEADER,
   LIVE_MAX_SOCKETS_HEADER,
   LIVE_SELLER_HEADER,
   SESSION_EXPIRED_CLOSE,
@@ -17,18 +20,25 @@ export interface Viewer {
   currency: string;
   /** When its session expires (ms since the epoch); null for a platform key. */
   expiresAt: number | null;
+  /** Whose credential opened it, and of which platform; null for a socket opened before this was said. */
+  holder?: { platform: string; holder: Holder } | null;
 }
 
 function viewerOf(request: Request): Viewer {
   const expires = request.headers.get(LIVE_EXPIRES_HEADER);
+  const holder = request.headers.get(LIVE_HOLDER_HEADER);
   return {
     sellerId: request.headers.get(LIVE_SELLER_HEADER) ?? "",
     currency: request.headers.get(LIVE_CURRENCY_HEADER) ?? "",
     expiresAt: expires === null ? null : Number(expires),
+    holder: holder === null ? null : (JSON.parse(holder) as Viewer["holder"]),
   };
 }
 
 const viewerOfSocket = (socket: WebSocket) => socket.deserializeAttachment() as Viewer;
+
+/** While a socket is open, its ledger looks at least this often for sessions that ended. */
+export const SOCKET_WATCH_MS = 60_000;
 
 /** The open sockets whose sessions have not expired; the expired ones are closed (SESSION_EXPIRED_CLOSE). */
 function liveSockets(ctx: DurableObjectState, now = Date.now()): WebSocket[] {
@@ -57,6 +67,7 @@ export class LivePush {
 
   constructor(
     private readonly ctx: DurableObjectState,
+    private readonly db: D1Database,
     private readonly messageFor: (viewer: Viewer) => string,
   ) {}
 
@@ -92,6 +103,35 @@ export class LivePush {
     } catch (error) {
       console.error("live send failed", error);
     }
+  }
+
+  /**
+   * Closes the sockets whose sessions have expired or been revoked; says how many stay open. When
+   * the revocations cannot be read (D1 down), only expiries close sockets this time.
+   */
+  async closeEnded(now: number): Promise<number> {
+    const open = liveSockets(this.ctx, now);
+    const byPlatform = new Map<string, Revocations | null>();
+    let left = open.length;
+    for (const socket of open) {
+      const held = viewerOfSocket(socket).holder;
+      if (!held) continue;
+      if (!byPlatform.has(held.platform)) {
+        byPlatform.set(
+          held.platform,
+          await revocationsOf(this.db, held.platform, now).catch((error: unknown) => {
+            console.error("live sockets: revocations unread; expiries only this time", error);
+            return null;
+          }),
+        );
+      }
+      const revocations = byPlatform.get(held.platform);
+      if (revocations && isVoided(revocations, held.holder)) {
+        socket.close(SESSION_EXPIRED_CLOSE, "session revoked");
+        left--;
+      }
+    }
+    return left;
   }
 
   /** Pushes a changed summary; says whether any socket is open. */

@@ -9,8 +9,9 @@
  * the rows changed since the last flush to D1 as absolute values, so a repeated flush never
  * double counts. The same alarm raises the SLA alerts as they fall due, hands alert changes to
  * the webhooks queue, and, while a live socket is open, rings when time alone changes the
- * summary, and pushes it, with each order a batch placed or changed (the live ticker). This
- * object never reads another seller's data.
+ * summary, and pushes it, with each order a batch placed or changed (the live ticker); it rings
+ * within a minute then in any case and closes the sockets whose sessions ended. This object never
+ * reads another seller's data.
  */
 import type { Notice } from "../alerts/alert-types.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
@@ -27,7 +28,7 @@ import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
 import { LedgerReads } from "./ledger-reads.ts";
 import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
-import { closingCode, LivePush } from "./live.ts";
+import { closingCode, LivePush, SOCKET_WATCH_MS } from "./live.ts";
 import { type MinuteDelta, pruneMinutes, writeMinutes } from "./minutes.ts";
 import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
@@ -46,7 +47,7 @@ export class SellerLedger extends LedgerReads {
     this.clock = new AlarmClock(ctx.storage, false);
     this.thresholds = new ThresholdsCache(env.DB);
     this.changes = new Changes(ctx.storage);
-    this.live = new LivePush(ctx, (viewer) =>
+    this.live = new LivePush(ctx, env.DB, (viewer) =>
       JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
     ctx.blockConcurrencyWhile(async () => this.tables.migrate());
@@ -173,8 +174,12 @@ export class SellerLedger extends LedgerReads {
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
-    if (this.tables.fresh) return; // never written: nothing to flush, check or push
     const now = Date.now();
+    const watching = (await this.live.closeEnded(now)) > 0; // first, the sockets whose sessions ended
+    if (this.tables.fresh) {
+      this.clock.rang(now); // never written: nothing to flush, check or push, but its sockets are watched
+      return watching ? this.pushOnTime(now) : undefined;
+    }
     const ring = this.clock.rang(now);
     const meta = this.meta();
     let periodsMoved = false;
@@ -236,11 +241,10 @@ export class SellerLedger extends LedgerReads {
     return flush.rowsOf(collected.batch);
   }
 
-  /** While someone watches, the alarm also rings when time alone changes the summary. */
+  /** While someone watches, the alarm rings when time alone changes the summary, and within SOCKET_WATCH_MS. */
   private async pushOnTime(now = Date.now()): Promise<void> {
-    if (this.tables.fresh) return; // an empty summary does not change with time
-    const [row] = this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
-    await this.clock.ringBy(nextTimeChange(now, row?.next ?? null));
+    const [row] = this.tables.fresh ? [] : this.sql.exec<{ next: number | null }>(NEXT_DEADLINE, now).toArray();
+    await this.clock.ringBy(Math.min(now + SOCKET_WATCH_MS, nextTimeChange(now, row?.next ?? null)));
   }
 
   // ---- live summary over WebSocket (hibernation API) ----------------------------------------

@@ -4,7 +4,8 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
+import { holderOf } from "../auth/session-revocations.ts";
+import { MAX_TOKEN_CHARS, SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
 import { allowancesOf } from "../db/platform-allowances.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
@@ -21,6 +22,7 @@ import { sendJsonText } from "./json-response.ts";
 import {
   LIVE_CURRENCY_HEADER,
   LIVE_EXPIRES_HEADER,
+  LIVE_HOLDER_HEADER,
   LIVE_MAX_SOCKETS_HEADER,
   LIVE_SELLER_HEADER,
 } from "./live-protocol.ts";
@@ -158,7 +160,7 @@ sellers.openapi(
     path: "/{id}/live",
     summary: "WebSocket: the summary (JSON text) on connect and whenever it changes",
     description:
-      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.",
+      "A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened) or is revoked: it is closed with code 4401 (reason `session expired` or `session revoked`) at the next push or within a minute, whichever comes first; connect again with a refreshed token (POST /v1/sessions/refresh).",
     ...operation("openSellerLive", "Seller reads", READERS),
     middleware: [wellEncodedId, authenticateSocket, sellerAccess],
     request: {
@@ -166,6 +168,7 @@ sellers.openapi(
       query: z.object({
         token: z
           .string()
+          .max(MAX_TOKEN_CHARS)
           .optional()
           .describe("A session token (not a platform key), for clients that cannot send an Authorization header"),
       }),
@@ -192,6 +195,7 @@ sellers.openapi(
     const principal = c.get("principal");
     const expiresAt = principal.kind === "platform" ? Date.now() + SESSION_TTL_SECONDS * 1000 : principal.expiresAt;
     request.headers.set(LIVE_EXPIRES_HEADER, String(expiresAt));
+    request.headers.set(LIVE_HOLDER_HEADER, JSON.stringify({ platform: platform.id, holder: holderOf(principal) }));
     const { live_sockets_per_seller: max } = await allowancesOf(c.env, platform.id);
     request.headers.set(LIVE_MAX_SOCKETS_HEADER, String(max));
     const response = await ledger.fetch(request);

@@ -5,6 +5,7 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { ledgerName } from "../auth/ledger-names.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
@@ -76,7 +77,7 @@ opsIgnoredEvents.openapi(
     const { id } = c.req.valid("param");
     const { limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? (["", ""] as [string, string]) : decode(cursor);
-    const rows = await c.env.LEDGER.getByName(`${platform.id}:${id}`).ignoredEvents(limit + 1, after);
+    const rows = await c.env.LEDGER.getByName(ledgerName(platform.id, id)).ignoredEvents(limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return c.json(

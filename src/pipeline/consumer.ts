@@ -18,6 +18,7 @@
  */
 
 import { type ArchiveGroup, archiveEvents } from "../archive/archive-write.ts";
+import { ledgerName } from "../auth/ledger-names.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "../queues/at-most.ts";
 import { bodyOf } from "../queues/message-body.ts";
@@ -81,7 +82,7 @@ export async function consumeEvents(
   const groups = new Map<string, SellerGroup>();
   for (const [message, { platform, currency, events }] of taken) {
     for (const event of events) {
-      const key = `${platform}:${event.seller_id}`;
+      const key = ledgerName(platform, event.seller_id);
       let group = groups.get(key);
       if (!group) {
         group = { platform, currency, sellerId: event.seller_id, byMessage: new Map() };

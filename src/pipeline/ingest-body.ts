@@ -5,7 +5,7 @@
  */
 import { ApiError, badRequest } from "../http/errors.ts";
 
-const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_EVENTS = 1000;
 
 const tooLarge = () => new ApiError(413, "payload_too_large", `The body is over ${MAX_BODY_BYTES} bytes (1 MiB)`);

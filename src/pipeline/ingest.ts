@@ -14,14 +14,18 @@ import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorSchema } from "../http/openapi/schemas.ts";
 import { MIN_INGEST_UNITS, spendRate } from "../http/rate-limits.ts";
 import { withinSellerQuota } from "../limits/seller-quota.ts";
-import { parseEventList, readCapped } from "./ingest-body.ts";
+import { MAX_BODY_BYTES, parseEventList, readCapped } from "./ingest-body.ts";
 import { enqueueEvents } from "./producer.ts";
 
 const rejectionSchema = z.object({ index: z.int(), event_id: z.string().nullable(), errors: z.array(z.string()) });
 const ingestResponseSchema = z.object({ accepted: z.int(), rejected: z.array(rejectionSchema) });
 
 /** An NDJSON body of events, as POST /v1/events and POST /v1/imports take it. */
-export const ndjsonEvents = { schema: z.string().describe("one event per line"), example: ex.EVENTS_NDJSON };
+/** An NDJSON body of events of at most `maxBytes` (a character is at least a byte: the bound holds for characters too). */
+export const ndjsonEvents = (maxBytes: number) => ({
+  schema: z.string().max(maxBytes).describe("one event per line"),
+  example: ex.EVENTS_NDJSON,
+});
 
 export const ingest = new OpenAPIHono<AppEnv>();
 // Counted here by events, not by the call.
@@ -36,7 +40,7 @@ ingest.openAPIRegistry.registerPath({
     body: {
       content: {
         "application/json": { schema: z.array(eventSchema).min(1).max(1000), example: ex.INGEST_JSON },
-        "application/x-ndjson": ndjsonEvents,
+        "application/x-ndjson": ndjsonEvents(MAX_BODY_BYTES),
       },
     },
   },

@@ -17,6 +17,7 @@ import { hourIso, RANKING_ORDERS, RANKING_WINDOWS } from "./windows.ts";
 const LISTS = RANKING_WINDOWS.flatMap((w) => RANKING_ORDERS.map((by) => [w, by] as const));
 const DAY_S = DAY_MS / 1000;
 
+import { ledgerName } from "../auth/ledger-names.ts";
 import { type RankCategories, type RankPlatform, sendJobs } from "../queues/job-messages.ts";
 import {
   ACTIVE_CATEGORIES,
@@ -190,6 +191,6 @@ async function notifySellers(env: Env, job: RankCategories, category: string, ch
     bySeller.set(seller, notices);
   }
   await eachAtMost([...bySeller], NOTIFY_AT_ONCE, async ([seller, notices]) => {
-    await env.LEDGER.getByName(`${job.platform}:${seller}`).notify(job.platform, seller, notices);
+    await env.LEDGER.getByName(ledgerName(job.platform, seller)).notify(job.platform, seller, notices);
   });
 }

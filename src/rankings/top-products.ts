@@ -6,6 +6,8 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { MAX_PLATFORM_ID_CHARS } from "../db/admin-sql.ts";
+import { MAX_CATEGORY_CHARS } from "../events/schema.ts";
 import type { AppEnv } from "../http/authenticate.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PUBLIC } from "../http/openapi/operations.ts";
@@ -49,8 +51,14 @@ topProducts.openapi(
     summary: "A category's top products of the last hourly ranking (public, cacheable)",
     request: {
       params: z.object({
-        platform: z.string().openapi({ param: { name: "platform", in: "path", example: "demo" }, example: "demo" }),
-        category: z.string().openapi({ param: { name: "category", in: "path", example: "shoes" }, example: "shoes" }),
+        platform: z
+          .string()
+          .max(MAX_PLATFORM_ID_CHARS)
+          .openapi({ param: { name: "platform", in: "path", example: "demo" }, example: "demo" }),
+        category: z
+          .string()
+          .max(MAX_CATEGORY_CHARS)
+          .openapi({ param: { name: "category", in: "path", example: "shoes" }, example: "shoes" }),
       }),
       query: z.object({
         window: z.enum(RANKING_WINDOWS).default("24h"),
@@ -83,6 +91,11 @@ interface ReadyList {
   expiresAt: number;
 }
 
+/**
+ * Longer than any URL of a list that can exist (a platform id, a category of 128 characters
+ * percent-encoded, the query): a longer one goes to the app, which refuses it (400).
+ */
+const MAX_CACHED_URL_CHARS = 4096;
 /** The endpoint's URLs, matched on the whole URL (parsing it costs the hot path more than the rest). */
 const TOP_PRODUCTS_URL = /^https?:\/\/[^/]+\/v1\/platforms\/[^/?#]+\/categories\/[^/?#]+\/top-products(?:\?|$)/;
 
@@ -112,7 +125,8 @@ const hot = {
  * not cached (or not this endpoint): then the app answers, and caches its answer.
  */
 export async function cachedTopProducts(request: Request): Promise<Response | null> {
-  if (request.method !== "GET" || !TOP_PRODUCTS_URL.test(request.url)) return null;
+  if (request.method !== "GET" || request.url.length > MAX_CACHED_URL_CHARS || !TOP_PRODUCTS_URL.test(request.url))
+    return null;
   let list = hot.get(request.url, Date.now());
   if (!list) {
     const cached = await caches.default.match(new Request(request.url));

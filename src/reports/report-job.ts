@@ -9,6 +9,7 @@
  * HOURLY_RETENTION_DAYS is refused: its hourly rollups are rolled into days.
  */
 
+import { ledgerName } from "../auth/ledger-names.ts";
 import { DAY_MS } from "../metrics/counters.ts";
 import { eachAtMost } from "../queues/at-most.ts";
 import { type NotifyReports, type PlanReports, sendJobs, type WriteReports } from "../queues/job-messages.ts";
@@ -115,6 +116,6 @@ export async function notifyReports(env: Env, job: NotifyReports): Promise<void>
     details: { date: job.date, kinds: "products,sellers", revision },
   };
   await eachAtMost(job.sellers, NOTIFY_AT_ONCE, async (seller) => {
-    await env.LEDGER.getByName(`${job.platform}:${seller}`).notify(job.platform, seller, [notice]);
+    await env.LEDGER.getByName(ledgerName(job.platform, seller)).notify(job.platform, seller, [notice]);
   });
 }

@@ -75,6 +75,7 @@ reports.openapi(
       params: z.object({
         date: z.iso
           .date()
+          .max(10)
           .describe("a UTC day, YYYY-MM-DD")
           .openapi({ param: { example: "2026-12-03" } }),
       }),

@@ -2,7 +2,8 @@
  * The webhooks queue consumer. An alert change (from a ledger's outbox) becomes one delivery per
  * webhook of the platform subscribed to its type, each its own message, so that a slow or
  * failing receiver only ever holds up its own deliveries. A delivery is a signed POST with a 10 s
- * timeout; anything but a 2xx is retried with exponential backoff and jitter for over a day,
+ * timeout, to a URL judged again just before (one that reaches an internal host fails at once,
+ * unsent); anything but a 2xx is retried with exponential backoff and jitter for over a day,
  * then kept as failed for the operator to see and replay. The delivery's id is stable across
  * retries (and across a redelivered alert change): a receiver may see it twice, never two ids.
  */
@@ -11,7 +12,8 @@ import { z } from "zod";
 import { type AlertChange, alertChangeSchema } from "../alerts/alert-types.ts";
 import { bodyOf } from "../queues/message-body.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./retries.ts";
-import { secretOf, signatureHeader } from "./signature.ts";
+import { secretOf, signatureHeader, signingKeyOf } from "./signature.ts";
+import { refusedWebhookUrl } from "./url.ts";
 
 const TIMEOUT_MS = 10_000;
 const messageSchema = z.union([alertChangeSchema, z.object({ delivery: z.string() })]);
@@ -97,9 +99,14 @@ async function attempt(env: Env, deliveryId: string, message: Message): Promise<
     .first<Pending>();
   // Gone, done, given up, or its webhook deleted: nothing to send.
   if (row?.status !== "pending" || row.deleted_at !== null) return message.ack();
-  const outcome = await post(env, row);
+  // Judged again as it is sent: a URL stored before today's rules, or under other ones, that
+  // reaches an internal host is never sent to; the delivery fails at once, for the operator to see.
+  const refused = refusedWebhookUrl(row.url, env.ENVIRONMENT === "production");
+  const outcome = refused ? { ok: false, status: null, error: `not sent: the url ${refused}` } : await post(env, row);
   const giveUp =
-    !outcome.ok && (Date.now() - Date.parse(row.created_at) >= GIVE_UP_MS || message.attempts >= MAX_DELIVERY_ATTEMPTS);
+    refused !== null ||
+    (!outcome.ok &&
+      (Date.now() - Date.parse(row.created_at) >= GIVE_UP_MS || message.attempts >= MAX_DELIVERY_ATTEMPTS));
   const status = outcome.ok ? "delivered" : giveUp ? "failed" : "pending";
   await env.DB.prepare(
     `UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, updated_at = ?5
@@ -122,7 +129,8 @@ async function post(env: Env, row: Pending): Promise<{ ok: boolean; status: numb
     sent_at: new Date().toISOString(),
   });
   const signature = await signatureHeader(
-    await secretOf(env.WEBHOOK_SIGNING_KEY, row.webhook_id),
+    // A weak key throws: the delivery is retried later (nothing is sent unsigned or badly signed).
+    await secretOf(signingKeyOf(env), row.webhook_id),
     Math.floor(Date.now() / 1000),
     body,
   );

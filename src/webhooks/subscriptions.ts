@@ -16,7 +16,7 @@ import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
-import { secretOf } from "./signature.ts";
+import { SigningKeyRefused, secretOf, signingKeyOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
 
 const webhookSchema = z
@@ -31,7 +31,12 @@ const createdSchema = webhookSchema
   .extend({ secret: z.string().describe("HMAC-SHA256 key of X-Signature; shown only here") })
   .openapi("WebhookCreated");
 const createRequest = z.object({
-  url: z.string().max(2048),
+  url: z
+    .string()
+    .max(2048)
+    .describe(
+      "https to a public host, judged by what it reaches (trailing dots, IPv4 in any spelling, IPv6 forms embedding IPv4, internal names and non-global ranges are refused), here and again before each delivery; plain http only to a loopback host outside production",
+    ),
   events: z.array(z.enum(ALERT_TYPES)).min(1).max(ALERT_TYPES.length),
 });
 
@@ -66,6 +71,7 @@ webhookRoutes.openapi(
     const { url, events } = c.req.valid("json");
     const refused = refusedWebhookUrl(url, c.env.ENVIRONMENT === "production");
     if (refused) throw badRequest(`url ${refused}`, { errors: [`url: ${refused}`] });
+    const signingKey = checkedSigningKey(c.env); // before anything is stored
     const webhookId = `wh_${crypto.randomUUID().replaceAll("-", "")}`;
     const createdAt = new Date().toISOString();
     const subscribed = [...new Set(events)];
@@ -88,7 +94,7 @@ webhookRoutes.openapi(
       "webhook.created",
       `${webhookId} ${url}`,
     ).run();
-    const secret = await secretOf(c.env.WEBHOOK_SIGNING_KEY, webhookId);
+    const secret = await secretOf(signingKey, webhookId);
     return c.json({ webhook_id: webhookId, url, events: subscribed, secret, created_at: createdAt }, 201);
   },
 );
@@ -148,3 +154,21 @@ webhookRoutes.openapi(
     return c.body(null, 204);
   },
 );
+
+/**
+ * The key webhook secrets derive from. A weak one outside local development refuses new webhooks
+ * (500, and the reason in the log), rather than hand out secrets anyone could derive.
+ */
+function checkedSigningKey(env: Env): string {
+  try {
+    return signingKeyOf(env);
+  } catch (error) {
+    if (!(error instanceof SigningKeyRefused)) throw error;
+    console.error(`webhooks refused: ${error.message}; set a new one with wrangler secret put WEBHOOK_SIGNING_KEY`);
+    throw new ApiError(
+      500,
+      "misconfigured",
+      "Webhooks are unavailable until this service's operator sets a strong signing key",
+    );
+  }
+}

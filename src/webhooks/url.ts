@@ -1,39 +1,35 @@
 /**
- * Which webhook URLs are accepted: https to a public host; plain http only to a loopback host,
- * and only outside production (local development). Private, link-local and other internal
- * addresses are refused by name and by literal. (A Worker cannot reach a private network, and
- * has no DNS lookup to check what a public name resolves to.)
+ * Which webhook URLs are accepted, judged by what they reach: https to a public host; plain http
+ * only to a loopback host, and only outside production (local development). The host is taken
+ * as the URL parser leaves it (IPv4 in any spelling is dotted decimal by then, IPv6 is
+ * compressed hex), then trailing dots dropped and IPv6 forms that embed an IPv4 address judged
+ * by that address. A name is judged by its name only (a Worker has no DNS lookup): internal
+ * names and names of one label are refused. Pure: no binding, no clock.
  */
+import { ipv4Reaches, ipv6Reaches, parseIpv4, parseIpv6, type Reach } from "./addresses.ts";
 
-const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa)$/i;
-const LOOPBACK_NAMES = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+/** Names that resolve inside a network, never on the public internet (RFC 6761, 6762, 8375; ICANN's .internal). */
+const INTERNAL_SUFFIXES =
+  /(^|\.)(localhost|localdomain|local|internal|intranet|lan|corp|home|private|invalid|onion|alt|arpa)$/;
 
-function isInternalIpv4(host: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return false;
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return (
-    a === 0 || // "this" network
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
-    (a === 169 && b === 254) || // link-local, cloud metadata
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    a >= 224 // multicast and reserved
-  );
+/** The host as it will be looked up: lower case, without trailing dots (the root's). */
+function normalHost(hostname: string): string {
+  return hostname.toLowerCase().replace(/\.+$/, "");
 }
 
-function isInternalIpv6(host: string): boolean {
-  if (!host.startsWith("[")) return false;
-  const ip = host.slice(1, -1).toLowerCase();
-  if (ip === "::" || ip === "::1") return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped) return isInternalIpv4(mapped[1]!);
-  // fc00::/7 unique local, fe80::/10 link-local, ff00::/8 multicast; anything the URL parser
-  // wrote as hex after ::ffff: (a mapped IPv4 in another spelling) too.
-  return /^(f[cd]|fe[89ab]|ff)/.test(ip) || ip.startsWith("::ffff:");
+/** What a URL's host (as `new URL` gives it) reaches. */
+function reachOf(hostname: string): Reach {
+  const host = normalHost(hostname);
+  if (host.startsWith("[")) {
+    const ip = parseIpv6(host.slice(1, -1));
+    return ip === null ? "internal" : ipv6Reaches(ip);
+  }
+  const ip = parseIpv4(host);
+  if (ip !== null) return ipv4Reaches(ip);
+  if (host === "localhost" || host.endsWith(".localhost")) return "loopback";
+  // A name of one label is completed by the resolver's search domains: an internal name.
+  if (INTERNAL_SUFFIXES.test(host) || !host.includes(".")) return "internal";
+  return "public";
 }
 
 /** Why a URL may not receive webhooks, or null when it may. */
@@ -45,16 +41,13 @@ export function refusedWebhookUrl(text: string, production: boolean): string | n
     return "is not a URL";
   }
   if (url.username || url.password) return "must not hold credentials";
-  const host = url.hostname;
+  const reach = reachOf(url.hostname);
   if (url.protocol === "http:") {
     if (production) return "must be https";
-    return LOOPBACK_NAMES.test(host)
-      ? null
-      : "must be https (plain http only to a loopback host, for local development)";
+    return reach === "loopback" ? null : "must be https (plain http only to a loopback host, for local development)";
   }
   if (url.protocol !== "https:") return "must be https";
-  if (INTERNAL_NAMES.test(host) || isInternalIpv4(host) || isInternalIpv6(host)) {
-    return "must be a public host (not a private, loopback or link-local address)";
-  }
+  if (reach !== "public")
+    return "must be a public host (not a private, loopback, link-local or other internal address or name)";
   return null;
 }

@@ -5,13 +5,20 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { wranglerConfig } from "../../scripts/local-stack.ts";
 import { EXAMPLE_SESSION_SECRET } from "../../src/auth/session-tokens.ts";
-import { defaultAllowances } from "../../src/db/allowances.ts";
+import { defaultAllowances, LOOKUP_RATE_PERIOD_SECONDS } from "../../src/db/allowances.ts";
 import { RETENTIONS, type Retained, retentionDays } from "../../src/db/retentions.ts";
 import { MAX_BATCH_MESSAGES } from "../../src/pipeline/batch-size.ts";
 import { hourlyRetentionDays, ignoredRetentionDays, rankingsHistoryDays } from "../../src/retention/days.ts";
 import { GIVE_UP_MS, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/retries.ts";
+import { EXAMPLE_WEBHOOK_SIGNING_KEY } from "../../src/webhooks/signature.ts";
 
 describe("wrangler.toml", () => {
+  it("limits key lookups per client over the period a client over it is told to wait", async () => {
+    const { ratelimits } = await wranglerConfig();
+    const periods = Object.fromEntries(ratelimits.map((r) => [r.name, r.simple.period]));
+    expect(periods).toEqual({ LOOKUP_LIMITER: LOOKUP_RATE_PERIOD_SECONDS });
+  }, 30_000); // the first to read wrangler.toml loads wrangler itself
+
   it("gives every allowance a default a platform may take", async () => {
     const { vars } = await wranglerConfig();
     expect(defaultAllowances(vars)).toEqual({
@@ -82,8 +89,9 @@ describe("wrangler.toml", () => {
 });
 
 describe(".dev.vars.example", () => {
-  it("ships the session secret that a deployed Worker refuses", () => {
+  it("ships the session secret and webhook signing key that a deployed Worker refuses", () => {
     const example = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
     expect(/^SESSION_SECRET=(.*)$/m.exec(example)?.[1]).toBe(EXAMPLE_SESSION_SECRET);
+    expect(/^WEBHOOK_SIGNING_KEY=(.*)$/m.exec(example)?.[1]).toBe(EXAMPLE_WEBHOOK_SIGNING_KEY);
   });
 });

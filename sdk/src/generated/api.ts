@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether D1, KV and R2 answer (no credentials; kept 10 s) */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -32,6 +49,46 @@ export interface paths {
         put?: never;
         /** Mint a seller or operator session (platform key only) */
         post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new token for the same session (a live session token), up to 12 hours after the first
+         * @description Sent with a live seller or operator session token (Authorization: Bearer), answers a new token for the same subject, so that an open dashboard never lapses. A chain of refreshes ends 12 hours after its first token was minted: the last token expires then, and the platform mints anew. A revoked session cannot be refreshed.
+         */
+        post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke sessions: a seller's, the operator's, or every one of the platform (platform key only)
+         * @description Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: "operator" }` the operator's, `{}` every session of the platform. Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)
+         */
+        post: operations["revokeSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -104,7 +161,7 @@ export interface paths {
         };
         /**
          * WebSocket: the summary (JSON text) on connect and whenever it changes
-         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened): the next push closes it with code 4401.
+         * @description A WebSocket upgrade. Browsers cannot set headers on a WebSocket, so a session token (never a platform key) may also be given as `?token=`. A socket gets nothing after its session expires (a platform key's socket: an hour after it opened) or is revoked: it is closed with code 4401 (reason `session expired` or `session revoked`) at the next push or within a minute, whichever comes first; connect again with a refreshed token (POST /v1/sessions/refresh).
          */
         get: operations["openSellerLive"];
         put?: never;
@@ -568,6 +625,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            checks: {
+                /** @enum {string} */
+                d1: "ok";
+                /** @enum {string} */
+                kv: "ok";
+                /** @enum {string} */
+                r2: "ok";
+            };
+        };
         Error: {
             error: {
                 code: string;
@@ -581,6 +650,11 @@ export interface components {
             expires_at: string;
             /** Format: uri */
             dashboard_url: string;
+        };
+        RefreshedSession: {
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         Summary: {
             seller_id: string;
@@ -1111,6 +1185,94 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every part answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "d1": "ok",
+                     *         "kv": "ok",
+                     *         "r2": "ok"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A query past the bounds every request meets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part is failing: error.details.checks names it */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unhealthy",
+                     *         "message": "Failing: r2",
+                     *         "details": {
+                     *           "checks": {
+                     *             "d1": "ok",
+                     *             "kv": "ok",
+                     *             "r2": "failing"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ingestEvents: {
         parameters: {
             query?: never;
@@ -1412,7 +1574,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "This platform is over its ingest rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1515,7 +1677,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1611,6 +1773,355 @@ export interface operations {
                      *       "error": {
                      *         "code": "rate_limited",
                      *         "message": "Over this caller's sessions_per_10s; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refreshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.bmV3IHNpZ25hdHVyZQ",
+                     *       "expires_at": "2026-12-04T12:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RefreshedSession"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role?: "seller" | "operator";
+                    /** @description The seller whose sessions are revoked */
+                    seller_id?: string;
+                } | {
+                    /** @constant */
+                    role?: "seller";
+                    seller_id: string;
+                } | {
+                    /** @constant */
+                    role: "operator";
+                    seller_id?: unknown;
+                } | {
+                    role?: unknown;
+                    seller_id?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This session may read only its own seller"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16384 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "A session request is at most 16384 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1811,7 +2322,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -1857,7 +2368,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -1872,7 +2383,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1978,7 +2489,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2024,7 +2535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2039,7 +2550,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2141,7 +2652,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2187,7 +2698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2202,7 +2713,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2282,7 +2793,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2349,7 +2860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2364,7 +2875,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2461,7 +2972,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2507,7 +3018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2522,7 +3033,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2636,7 +3147,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2682,7 +3193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2697,7 +3208,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2798,7 +3309,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -2844,7 +3355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -2859,7 +3370,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2974,7 +3485,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3020,7 +3531,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3035,7 +3546,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3141,7 +3652,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "The seller id in the path is not valid percent-encoded UTF-8"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3187,7 +3698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3202,7 +3713,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3295,7 +3806,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3341,7 +3852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3356,7 +3867,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3423,6 +3934,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description https to a public host, judged by what it reaches (trailing dots, IPv4 in any spelling, IPv6 forms embedding IPv4, internal names and non-global ranges are refused), here and again before each delivery; plain http only to a loopback host outside production */
                     url: string;
                     events: ("sla.at_risk" | "sla.breached" | "threshold.sla_compliance" | "threshold.cancellation_rate" | "threshold.avg_rating" | "anomaly.gmv" | "anomaly.orders" | "rank.entered_top10" | "rank.left_top10" | "report.ready")[];
                 };
@@ -3460,7 +3972,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3540,7 +4052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3555,7 +4067,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3632,7 +4144,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3695,7 +4207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3710,7 +4222,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3827,7 +4339,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -3873,7 +4385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -3888,7 +4400,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3988,7 +4500,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4034,7 +4546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4049,7 +4561,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4138,7 +4650,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4218,7 +4730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4233,7 +4745,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4331,7 +4843,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4377,7 +4889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4392,7 +4904,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4492,7 +5004,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4538,7 +5050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4553,7 +5065,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4705,7 +5217,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4768,7 +5280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4783,7 +5295,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4873,7 +5385,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -4953,7 +5465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -4968,7 +5480,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5075,7 +5587,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5121,7 +5633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5136,7 +5648,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5244,7 +5756,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5290,7 +5802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5305,7 +5817,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5393,7 +5905,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5439,7 +5951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5454,7 +5966,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5548,7 +6060,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5632,7 +6144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5647,7 +6159,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5746,7 +6258,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5809,7 +6321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5824,7 +6336,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5926,7 +6438,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -5972,7 +6484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -5987,7 +6499,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6106,7 +6618,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6182,7 +6694,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "metric: Invalid option"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6228,7 +6740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6243,7 +6755,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6331,7 +6843,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6394,7 +6906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6409,7 +6921,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6509,7 +7021,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6610,7 +7122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6625,7 +7137,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6724,7 +7236,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "invalid_request",
-                     *         "message": "Invalid parameters"
+                     *         "message": "A query value is at most 4096 characters"
                      *       }
                      *     }
                      */
@@ -6787,7 +7299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the caller's rate of reads: retry after Retry-After */
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
                     /**
@@ -6802,7 +7314,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6882,6 +7394,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /** @description A path segment or query value past its bound */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Something failed on our side; retrying is safe */

@@ -208,6 +208,15 @@ export const REPORT_CSV =
   "date,seller_id,product_id,category,orders,units,gmv\n2026-12-03,s-17,p-88,shoes,9,14,63000\n";
 
 /** The error envelope's example for each status: what a handler throws for it most often. */
+export const HEALTH = { status: "ok", checks: { d1: "ok", kv: "ok", r2: "ok" } };
+export const UNHEALTHY = {
+  error: {
+    code: "unhealthy",
+    message: "Failing: r2",
+    details: { checks: { d1: "ok", kv: "ok", r2: "failing" } },
+  },
+};
+
 export const ERRORS: Record<string, { code: string; message: string }> = {
   "400": { code: "invalid_request", message: "metric: Invalid option" },
   "401": { code: "unauthorized", message: "A valid platform key or session token is required" },

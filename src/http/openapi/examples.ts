@@ -65,6 +65,16 @@ export const SESSION = {
   dashboard_url: "http://localhost:8787/#token=sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.c2lnbmF0dXJl",
 };
 
+export const REFRESHED_SESSION = {
+  token: "sps1.eyJwbGF0Zm9ybSI6ImRlbW8iLCJzZWxsZXJfaWQiOiJzLTE3In0.bmV3IHNpZ25hdHVyZQ",
+  expires_at: "2026-12-04T12:00:00.000Z",
+};
+export const REVOKE_REQUESTS = {
+  seller: { summary: "Every session of one seller", value: { seller_id: "s-17" } },
+  operator: { summary: "Every operator session", value: { role: "operator" } },
+  everyone: { summary: "Every session of the platform", value: {} },
+};
+
 const DAY = {
   gmv: 9000,
   orders: 1,

@@ -18,13 +18,13 @@ export const SECURITY_SCHEMES: Record<Credential, { type: "http"; scheme: "beare
     type: "http",
     scheme: "bearer",
     description:
-      "A seller session token from POST /v1/sessions `{ seller_id }`: reads that one seller (another seller's path is 403) for an hour.",
+      "A seller session token from POST /v1/sessions `{ seller_id }`: reads that one seller (another seller's path is 403) for an hour; POST /v1/sessions/refresh gives a new one, up to 12 hours after the first.",
   },
   operatorSession: {
     type: "http",
     scheme: "bearer",
     description:
-      "An operator session token from POST /v1/sessions `{ role: \"operator\" }`: the platform's operator views and every seller's reads, for an hour.",
+      "An operator session token from POST /v1/sessions `{ role: \"operator\" }`: the platform's operator views and every seller's reads, for an hour; POST /v1/sessions/refresh gives a new one, up to 12 hours after the first.",
   },
 };
 

@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { history } from "../../../simulator/generate.ts";
 import { mixSeed, random } from "../../../simulator/random.ts";
+import { scratchLedgerName } from "../../../src/auth/ledger-names.ts";
 import { eventSchema, type SellerEventInput } from "../../../src/events/schema.ts";
 import { parse, visits } from "../../support/builders.ts";
 import { foldedSummary } from "../../support/reference-summary.ts";
@@ -73,7 +74,7 @@ describe("rebuild-seller", () => {
       expect(view.objects_read).toBeGreaterThan(0);
       expect(view.events_replayed).toBeGreaterThanOrEqual(parsed.filter((e) => e.seller_id === seller).length);
       // The scratch ledger is emptied once compared (reading it again finds nothing).
-      const scratch = env.LEDGER.getByName(`rebuild:rb:${seller}:${view.rebuild_id}`);
+      const scratch = env.LEDGER.getByName(scratchLedgerName("rb", seller, view.rebuild_id));
       expect((await scratch.summary(seller, "USD", now)).periods.all.orders).toBe(0);
     }
   });

@@ -40,6 +40,7 @@ const ids: Record<string, string> = {};
 
 /** How to call each route (path parameters filled in from `ids`), by `METHOD /path`. */
 const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json?: unknown } }> = {
+  "GET /v1/health": () => ({ path: "/v1/health" }),
   "POST /v1/events": () => ({ path: "/v1/events", init: { method: "POST", json: [placed(WRITER, "o-m2", 0)] } }),
   "POST /v1/imports": () => ({
     path: "/v1/imports",
@@ -51,6 +52,12 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
   }),
   "GET /v1/imports/{id}": () => ({ path: `/v1/imports/${ids.import}` }),
   "POST /v1/sessions": () => ({ path: "/v1/sessions", init: { method: "POST", json: { seller_id: WRITER } } }),
+  "POST /v1/sessions/refresh": () => ({ path: "/v1/sessions/refresh", init: { method: "POST" } }),
+  // The writer's sessions only: no other identity of the matrix holds one.
+  "POST /v1/sessions/revoke": () => ({
+    path: "/v1/sessions/revoke",
+    init: { method: "POST", json: { seller_id: WRITER } },
+  }),
   "GET /v1/sellers/{id}/summary": () => ({ path: `/v1/sellers/${SELLER}/summary` }),
   "GET /v1/sellers/{id}/timeseries": () => ({ path: `/v1/sellers/${SELLER}/timeseries?metric=gmv&granularity=day` }),
   "GET /v1/sellers/{id}/breakdown": () => ({ path: `/v1/sellers/${SELLER}/breakdown?by=category` }),
@@ -160,6 +167,9 @@ beforeAll(async () => {
       currency: "USD",
       seller_id: SELLER,
       exp: Math.floor(Date.now() / 1000) - 60,
+      minted_at: Date.now(),
+      chain_at: Date.now(),
+      key: "0".repeat(64),
     }),
     "tampered session": `${head}.${flipped}.${signature}`,
     "another platform's key": other,

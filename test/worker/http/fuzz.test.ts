@@ -1,5 +1,6 @@
-// Fuzzing every route (fast-check): random path parameters, query strings, bodies, content types,
-// encodings and credentials. Whatever comes in: never a 5xx, every error is the JSON envelope, no
+// Fuzzing every route (fast-check): random path parameters, query strings (each route's own
+// parameters, from the served OpenAPI document, and others), over-long and odd values, bodies,
+// content types, encodings and credentials. Whatever comes in: never a 5xx, every error is the JSON envelope, no
 // stack trace, SQL or internal name in any answer, and nothing a rejected request touched changed.
 // FUZZ_RUNS cases (1,000 by default; `npm run test:long` runs 10,000). Rates are lifted here
 // (RATE_LIMITS=off, a test environment's), so every case reaches the route.
@@ -30,6 +31,17 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
+  const doc = (await (await app.request("/v1/openapi.json")).json()) as {
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+  };
+  for (const route of routes) {
+    const [method, pattern] = route.split(" ") as [string, string];
+    const operation = doc.paths[pattern.replace(/:(\w+)/g, "{$1}")]?.[method.toLowerCase()];
+    queryNames.set(
+      route,
+      (operation?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+    );
+  }
   key = await createPlatform("fz");
   const mint = async (body: unknown) =>
     ((await (await api("/v1/sessions", { method: "POST", token: key, json: body })).json()) as { token: string }).token;
@@ -47,10 +59,39 @@ beforeAll(async () => {
   await eventually(async () => expect(((await snapshot()).summary as any).periods.all.orders).toBe(1));
 });
 
+/** Values past every bound the routes state (128-character ids, 2,048-character tokens...) and far past them. */
+const LONG = [65, 129, 257, 2049, 4097, 20_000].flatMap((n) => ["x".repeat(n), "é".repeat(n), "9".repeat(n)]);
+/** Values that parse oddly: escapes, surrogates, controls, dots, numbers in other spellings, dates out of range. */
+const ODD = [
+  "%",
+  "%ZZ",
+  "%FF",
+  "%C0%AF",
+  "\u0000",
+  "\uFFFF",
+  "\u202E",
+  ".",
+  "..",
+  "a/b",
+  "~",
+  " ",
+  "+",
+  "0x10",
+  "-0",
+  "1e3",
+  "Infinity",
+  "９",
+  "2026-02-30",
+  "2026-01-01T00:00:60Z",
+  "9999-12-31T23:59:59Z",
+  "-000001-01-01T00:00:00Z",
+];
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
   fc.constantFrom("", "0", "-1", "1e309", "NaN", "null", "%00", "../..", "9".repeat(30), "2026-13-45", "s-1"),
+  fc.constantFrom(...LONG),
+  fc.constantFrom(...ODD),
 );
 const QUERY_NAMES = [
   "metric",
@@ -71,35 +112,44 @@ const QUERY_NAMES = [
   "token",
 ];
 
-const requests = fc.record({
-  route: fc.constantFrom(...routes),
-  params: fc.array(text, { minLength: 4, maxLength: 4 }),
-  query: fc.dictionary(fc.oneof(fc.constantFrom(...QUERY_NAMES), fc.string({ maxLength: 8 })), text, { maxKeys: 4 }),
-  body: fc.oneof(
-    fc.constant(undefined),
-    fc.json({ maxDepth: 3 }),
-    fc.string({ maxLength: 200 }),
-    fc
-      .array(
-        fc.dictionary(
-          fc.constantFrom("event_id", "type", "seller_id", "order_id", "occurred_at", "items", "visits"),
-          fc.jsonValue({ maxDepth: 2 }),
-        ),
-        { maxLength: 3 },
-      )
-      .map((v) => JSON.stringify(v)),
-  ),
-  contentType: fc.constantFrom(
-    undefined,
-    "application/json",
-    "application/x-ndjson",
-    "text/csv",
-    "text/plain",
-    "multipart/form-data",
-  ),
-  encoding: fc.constantFrom(undefined, undefined, "gzip", "br", "identity"),
-  token: fc.nat(5),
-});
+/** Each route's own query parameters, as the served document names them. */
+const queryNames = new Map<string, string[]>();
+
+const requests = fc.constantFrom(...routes).chain((route) =>
+  fc.record({
+    route: fc.constant(route),
+    params: fc.array(text, { minLength: 4, maxLength: 4 }),
+    query: fc.dictionary(
+      fc.oneof(fc.constantFrom(...(queryNames.get(route) ?? []), ...QUERY_NAMES), fc.string({ maxLength: 8 })),
+      text,
+      { maxKeys: 4 },
+    ),
+    body: fc.oneof(
+      fc.constant(undefined),
+      fc.json({ maxDepth: 3 }),
+      fc.string({ maxLength: 200 }),
+      fc
+        .array(
+          fc.dictionary(
+            fc.constantFrom("event_id", "type", "seller_id", "order_id", "occurred_at", "items", "visits"),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
+          { maxLength: 3 },
+        )
+        .map((v) => JSON.stringify(v)),
+    ),
+    contentType: fc.constantFrom(
+      undefined,
+      "application/json",
+      "application/x-ndjson",
+      "text/csv",
+      "text/plain",
+      "multipart/form-data",
+    ),
+    encoding: fc.constantFrom(undefined, undefined, "gzip", "br", "identity"),
+    token: fc.nat(5),
+  }),
+);
 
 describe("fuzzing every route", () => {
   it(`never answers 5xx, a bare error or an internal detail (${RUNS} cases)`, async () => {
@@ -135,7 +185,8 @@ describe("fuzzing every route", () => {
       { numRuns: RUNS },
     );
     // Nothing the requests touched changed: no random body adds an event, a webhook or a deletion.
-    const changing = mutatedBy.filter((m) => !m.startsWith("POST /v1/imports ") && !m.startsWith("POST /v1/sessions "));
+    // Imports and sessions minted, refreshed or revoked change nothing the snapshot reads.
+    const changing = mutatedBy.filter((m) => !/^POST \/v1\/(imports|sessions(\/refresh|\/revoke)?) /.test(m));
     expect(changing).toEqual([]);
     expect(await snapshot()).toEqual(before);
   }, 600_000);

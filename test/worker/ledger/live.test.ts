@@ -151,6 +151,9 @@ describe("the live summary", () => {
       currency: "USD",
       seller_id: "live-5",
       exp,
+      minted_at: Date.now(),
+      chain_at: Date.now(),
+      key: "0".repeat(64),
     });
     const expiring = (await api(`/v1/sellers/live-5/live?token=${token}`, { headers: { Upgrade: "websocket" } }))
       .webSocket!;

@@ -73,6 +73,9 @@ describe("the session secret", () => {
       currency: "USD",
       seller_id: "s-1",
       exp: Math.floor(Date.now() / 1000) + 60,
+      minted_at: Date.now(),
+      chain_at: Date.now(),
+      key: "0".repeat(64),
     });
     expect(
       (await under({ ENVIRONMENT: "production", SESSION_SECRET: "short-secret" }, "/v1/sellers/s-1/summary", { token }))
@@ -128,7 +131,17 @@ describe("a session token", () => {
 
   it("holds claims of exactly the shape the Worker mints: the role matched exactly, nothing more or less", async () => {
     const claims = claimsOf(await valid());
-    expect(Object.keys(claims).sort()).toEqual(["currency", "exp", "kid", "platform", "role", "seller_id"]);
+    expect(Object.keys(claims).sort()).toEqual([
+      "chain_at",
+      "currency",
+      "exp",
+      "key",
+      "kid",
+      "minted_at",
+      "platform",
+      "role",
+      "seller_id",
+    ]);
     const secret = env.SESSION_SECRET;
     const read = async (c: unknown, path = "/v1/sellers/s-1/summary") =>
       (await api(path, { token: await forge(secret, c) })).status;
@@ -144,6 +157,9 @@ describe("a session token", () => {
     expect(await read({ ...claims, exp: String(claims.exp) })).toBe(401);
     expect(await read({ ...claims, exp: claims.exp + 0.5 })).toBe(401);
     expect(await read({ ...claims, seller_id: 17 })).toBe(401);
+    expect(await read({ ...claims, minted_at: String(claims.minted_at) })).toBe(401);
+    expect(await read({ ...claims, chain_at: claims.chain_at + 0.5 })).toBe(401);
+    expect(await read({ ...claims, key: "not a key hash" })).toBe(401);
     expect(await read({ ...claims, platform: "" })).toBe(401);
     expect(await read([claims])).toBe(401);
     expect(await read(null)).toBe(401);
