@@ -90,8 +90,8 @@ const replayFilter = z
       .max(128)
       .optional()
       .describe("only those that failed on this queue (as listed: sellerpulse-events, -jobs, -webhooks)"),
-    received_from: z.iso.datetime({ offset: true }).optional().describe("only those received at or after"),
-    received_to: z.iso.datetime({ offset: true }).optional().describe("only those received before"),
+    received_from: z.iso.datetime({ offset: true }).max(64).optional().describe("only those received at or after"),
+    received_to: z.iso.datetime({ offset: true }).max(64).optional().describe("only those received before"),
     ids: z.array(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).min(1).max(500).optional().describe("only these"),
     all: z.literal(true).optional().describe("every open one (when nothing else is named)"),
     limit: z.int().min(1).max(500).default(100).describe("at most this many in this call, oldest first"),
