@@ -71,11 +71,14 @@ export async function takeRate(
     return 0;
   }
   if (lease.refusedUntil > now) return Math.ceil((lease.refusedUntil - now) / 1000);
+  // What is left of the lease goes into this call; calls at once must not count it twice.
+  const had = lease.left;
+  lease.left = 0;
   const limit = (await allowancesOf(env, platform))[ALLOWANCE_OF[rate]];
   let taken: { granted: number; retryAfterMs: number };
   try {
     taken = await env.ALLOWANCE_COUNTER.getByName(name).take({
-      units: units - lease.left,
+      units: units - had,
       limit,
       periodMs: RATE_PERIOD_SECONDS * 1000,
       lease: Math.max(1, Math.ceil(limit / LEASE_SHARE)),
@@ -86,12 +89,18 @@ export async function takeRate(
     return 0;
   }
   if (leases.size >= MAX_LEASES) leases.clear();
-  if (taken.granted === 0) {
-    leases.set(name, { left: lease.left, refusedUntil: now + taken.retryAfterMs });
-    return Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+  // Calls at once each asked the counter: what each was granted joins the isolate's one lease
+  // (replacing it would strand the others' tokens), and a refused call may still be paid from it.
+  const current = leases.get(name) ?? { left: 0, refusedUntil: 0 };
+  leases.set(name, current);
+  current.left += had + taken.granted;
+  if (current.left >= units) {
+    current.left -= units;
+    current.refusedUntil = 0;
+    return 0;
   }
-  leases.set(name, { left: lease.left + taken.granted - units, refusedUntil: 0 });
-  return 0;
+  current.refusedUntil = now + taken.retryAfterMs;
+  return Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
 }
 
 /** Takes `units` of the rate for `key`, or answers 429 with Retry-After. */

@@ -96,6 +96,17 @@ describe("rates per caller", () => {
     expect((await api("/v1/sellers/s/summary", { token: key })).status).toBe(200);
   });
 
+  it("pays calls at once from one lease: 40 reads at once within an allowance of 100 all pass", async () => {
+    // Each call the isolate's lease cannot pay asks the counter for a lease of its own; what they
+    // are granted must add up (before: each replaced the lease, stranding the others' tokens, and
+    // a third of the calls were 429 with most of the allowance unspent).
+    const platform = await createPlatform("at-once");
+    await setAllowance("at-once", "reads_per_10s", 100);
+    const read = () => api("/v1/sellers/s/timeseries?metric=bogus", { token: platform });
+    const statuses = (await Promise.all(Array.from({ length: 40 }, read))).map((res) => res.status);
+    expect(statuses).toEqual(Array.from({ length: 40 }, () => 400));
+  });
+
   it("limits sessions minted per platform", async () => {
     const platform = await createPlatform("minter");
     await setAllowance("minter", "sessions_per_10s", 5);
