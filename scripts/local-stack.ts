@@ -21,6 +21,8 @@ export interface LocalStack {
   url: string;
   demoKey: string;
   stop(): Promise<void>;
+  /** wrangler's process group: workerd's CPU time is read from its members (perf/cpu.ts). */
+  group: number;
 }
 
 export interface StackOptions {
@@ -35,6 +37,8 @@ export interface StackOptions {
   inspectorPort?: number;
   /** wrangler.toml [vars] to override for this run (the demo's smaller benchmark cohorts). */
   vars?: Record<string, string>;
+  /** Each line wrangler prints (the Worker's logs among them); with it, wrangler's output is not shown. */
+  onLine?: (line: string) => void;
 }
 
 /** The NAME=value lines of a .dev.vars file. */
@@ -144,9 +148,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // Session links point at this stack, whatever port it runs on.
   const vars = { DASHBOARD_ORIGIN: url, ...options.vars };
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  const worker = startProcessGroup(args, options.quiet ?? false);
+  const worker = startProcessGroup(args, options.quiet ?? false, options.onLine);
   await worker.ready(`${url}/v1/openapi.json`);
-  return { url, demoKey, stop: worker.stop };
+  return { url, demoKey, stop: worker.stop, group: worker.group };
 }
 
 /** Starts any Worker config under `wrangler dev` (the benchmarks' hello-world baseline, the ledger alone). */
@@ -154,7 +158,8 @@ export async function startWorker(
   config: string,
   port: number,
   persistTo?: string,
-): Promise<{ url: string; stop(): Promise<void> }> {
+  extra: { vars?: Record<string, string>; onLine?: (line: string) => void } = {},
+): Promise<{ url: string; stop(): Promise<void>; group: number }> {
   const url = `http://127.0.0.1:${port}`;
   await assertPortFree(url);
   const args = [
@@ -167,9 +172,10 @@ export async function startWorker(
     "127.0.0.1",
     "--show-interactive-dev-session=false",
   ];
-  const worker = startProcessGroup([...args, ...(persistTo ? ["--persist-to", persistTo] : [])], true);
+  for (const [name, value] of Object.entries(extra.vars ?? {})) args.push("--var", `${name}:${value}`);
+  const worker = startProcessGroup([...args, ...(persistTo ? ["--persist-to", persistTo] : [])], true, extra.onLine);
   await worker.ready(url);
-  return { url, stop: worker.stop };
+  return { url, stop: worker.stop, group: worker.group };
 }
 
 /** Something already answering there (an earlier `npm start`?) would be mistaken for ours. */
@@ -186,20 +192,28 @@ async function assertPortFree(url: string): Promise<void> {
  * `wrangler dev` in its own process group, so that stopping it also stops workerd and esbuild.
  * Its stdin is never the terminal: wrangler's hot keys would take over Ctrl-C.
  */
-function startProcessGroup(args: string[], quiet: boolean) {
+function startProcessGroup(args: string[], quiet: boolean, onLine?: (line: string) => void) {
+  const piped = quiet || onLine !== undefined;
   const child = spawn(WRANGLER, args, {
     cwd: ROOT,
     detached: true,
-    stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+    stdio: ["ignore", piped ? "pipe" : "inherit", piped ? "pipe" : "inherit"],
     env: ENV,
   });
-  // Kept quietly, and shown only if wrangler fails to start.
+  // Kept quietly, and shown only if wrangler fails to start; each line to `onLine`, if given.
   let recent = "";
-  const keep = (chunk: Buffer) => {
-    recent = (recent + chunk.toString()).slice(-4000);
+  const keeper = () => {
+    let partial = "";
+    return (chunk: Buffer) => {
+      recent = (recent + chunk.toString()).slice(-4000);
+      if (!onLine) return;
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onLine(line);
+    };
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  child.stdout?.on("data", keeper());
+  child.stderr?.on("data", keeper());
 
   const killGroup = (signal: NodeJS.Signals | 0) => {
     try {
@@ -234,7 +248,7 @@ function startProcessGroup(args: string[], quiet: boolean) {
       throw new Error(`${(error as Error).message}${output}`);
     }
   };
-  return { ready, stop };
+  return { ready, stop, group: child.pid! };
 }
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -23,6 +23,7 @@ import { opsAudit } from "./ops/audit-log.ts";
 import { health } from "./ops/health.ts";
 import { opsIgnoredEvents } from "./ops/ignored-events.ts";
 import { opsSellers } from "./ops/ops-sellers.ts";
+import { requestLog } from "./ops/request-log.ts";
 import { ingest } from "./pipeline/ingest.ts";
 import { sellerProducts } from "./rankings/seller-products.ts";
 import { topProducts } from "./rankings/top-products.ts";
@@ -32,6 +33,7 @@ import { opsDeliveries } from "./webhooks/ops-deliveries.ts";
 import { webhookRoutes } from "./webhooks/subscriptions.ts";
 
 export const app = new OpenAPIHono<AppEnv>();
+app.use("*", requestLog);
 
 /** Codes for what Hono itself throws (a body that is not JSON, the wrong Content-Type...). */
 const HTTP_CODES: Record<number, string> = {

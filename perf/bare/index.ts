@@ -30,7 +30,15 @@ interface BareEvent {
 interface BareEnv {
   EVENTS: Queue<BareEvent[]>;
   SELLER: DurableObjectNamespace<BareSeller>;
+  /** "1": each request, batch and object call logs its billed units, as the app's do (npm run bench:bill). */
+  METER?: string;
 }
+
+/** A queue operation per 64 KB (of 1,000 bytes) of a message, ~100 bytes of it metadata. */
+const opsOf = (body: unknown) => Math.max(1, Math.ceil((JSON.stringify(body).length + 100) / 64_000));
+const logUnits = (env: BareEnv, kind: string, units: Record<string, number>) => {
+  if (env.METER === "1") console.log(JSON.stringify({ kind, units }));
+};
 
 /** One per seller: every event id it was given, stored once (the SQLite dedupe). */
 export class BareSeller extends DurableObject<BareEnv> {
@@ -43,10 +51,11 @@ export class BareSeller extends DurableObject<BareEnv> {
   }
 
   add(eventIds: string[]): void {
-    this.sql.exec(
+    const cursor = this.sql.exec(
       "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
       JSON.stringify(eventIds),
     );
+    logUnits(this.env, "ledger", { sql_rows_read: cursor.rowsRead, sql_rows_written: cursor.rowsWritten });
   }
 
   count(): number {
@@ -87,6 +96,8 @@ export default {
       const messages = packMessages(events);
       for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND)
         await env.EVENTS.sendBatch(messages.slice(i, i + MESSAGES_PER_SEND));
+      const ops = messages.reduce((n, m) => n + opsOf(m.body), 0);
+      logUnits(env, "request", { requests: 1, queue_ops: ops });
       return Response.json({ accepted: events.length }, { status: 202 });
     }
     const seller = url.pathname.match(/^\/v1\/sellers\/([^/]+)$/)?.[1];
@@ -106,6 +117,15 @@ export default {
       }
     }
     // One call per seller per batch; a failure throws, and the whole batch is delivered again.
-    await Promise.all([...bySeller].map(([seller, ids]) => env.SELLER.getByName(seller).add(ids)));
+    let callMs = 0;
+    await Promise.all(
+      [...bySeller].map(async ([seller, ids]) => {
+        const started = Date.now();
+        await env.SELLER.getByName(seller).add(ids);
+        callMs += Date.now() - started;
+      }),
+    );
+    const ops = batch.messages.reduce((n, m) => n + 2 * opsOf(m.body), 0); // each message read and deleted
+    logUnits(env, "batch", { requests: 1, queue_ops: ops, do_requests: bySeller.size, do_ms: callMs });
   },
 } satisfies ExportedHandler<BareEnv, BareEvent[]>;

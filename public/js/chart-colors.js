@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The charts' colours, read from the stylesheet's custom properties, so that every chart follows
  * the light and dark themes (a chart redraws when the theme flips).
@@ -22,14 +23,15 @@ export const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)"
 
 /** Draws a Chart.js chart on `canvas`, or updates the one already there (null without Chart.js). */
 export function drawChart(holder, canvas, config) {
-  if (typeof window.Chart !== "function") return null;
+  const Chart = /** @type {{ Chart?: any }} */ (window).Chart;
+  if (typeof Chart !== "function") return null;
   if (holder.chart && holder.chart.config.type === config.type) {
     holder.chart.data = config.data;
     holder.chart.options = config.options;
     holder.chart.update("none");
   } else {
     holder.chart?.destroy();
-    holder.chart = new window.Chart(canvas, config);
+    holder.chart = new Chart(canvas, config);
   }
   return holder.chart;
 }

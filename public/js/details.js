@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The period's details: the trend chart with the period before as a second line (a day's bar
  * opens its hours, "Back to the days" closes them) and the breakdowns by category, channel and
@@ -10,6 +11,7 @@ import { bucketTitle } from "./format.js";
 import { dayHours, PERIODS, previousChart } from "./periods.js";
 import { metricById, TrendChart } from "./trend.js";
 
+/** @type {[by: string, what: string, options: { visits?: boolean }][]} */
 const BREAKDOWNS = [
   ["category", "category", {}],
   ["channel", "channel", { visits: true }],
@@ -24,6 +26,7 @@ export class Details {
     this.chart = new TrendChart(byTestId("trend-chart"), byTestId("trend-caption"), byTestId("trend-table"));
     this.charts = Object.fromEntries(BREAKDOWNS.map(([by]) => [by, { chart: null }]));
     this.seq = 0;
+    /** @type {string | null} the day (ISO) whose hours the chart shows, or null */
     this.drilled = null;
     this.last = null;
     byTestId("trend-back").addEventListener("click", () => {
@@ -44,7 +47,7 @@ export class Details {
     // One read holds the period and the one before: the same buckets `shift` earlier.
     const chart = this.drilled ? dayHours(this.drilled) : ranges.chart;
     const before = this.drilled ? 1 : days;
-    const from = before ? previousChart(chart, before).from : chart.from;
+    const from = previousChart(chart, before)?.from ?? chart.from;
     const shift = before ? before * (granularity === "hour" ? 24 : 1) : 0;
     // The chart first, the breakdowns when they come: a metric's change shows at once.
     const breakdowns = Promise.all(

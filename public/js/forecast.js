@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The forecast card: "on track for $X today" with its 80% interval and how often that interval
  * held on the seller's own last days (GET /forecast), or why there is no forecast yet (under

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * "When your customers buy": orders by weekday and UTC hour over the last four whole weeks, from
  * the hourly series (GET /timeseries, 672 hours), drawn as a matrix (chartjs-chart-matrix, served
@@ -128,6 +129,7 @@ export class Heatmap {
 /** A colour's red, green and blue, via the canvas's own parser (which gives `#rrggbb`). */
 function rgbOf(color) {
   const probe = document.createElement("canvas").getContext("2d");
+  if (!probe) return [79, 70, 229];
   probe.fillStyle = color;
   const hex = String(probe.fillStyle);
   return hex.startsWith("#") ? [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) : [79, 70, 229];

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * "Last 60 minutes": GMV, orders or visits by minute (GET /timeseries?granularity=minute) as
  * bars that move live: read again every 15 s and a few seconds after each push, so the newest

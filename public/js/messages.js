@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The messages shown instead of a view (no token, a link that is not valid, an expired session,
+ * The messages shown instead of a view (no token, a link that is not valid, an expired or ended session,
  * another seller's dashboard, the console without an operator session, an error), and what an
  * API failure means for the page. Showing a message stops the view behind it first.
  */
@@ -23,6 +23,10 @@ const MESSAGES = {
   expired: () => ({
     title: "Your session has expired",
     text: "For your security, dashboard links only last a short while. Open the dashboard again from your marketplace's seller center to continue where you left off.",
+  }),
+  ended: () => ({
+    title: "Your session has ended",
+    text: "Your marketplace ended this sign-in. Open the dashboard again from your marketplace's seller center to continue.",
   }),
   forbidden: (sellerId) => ({
     title: "This dashboard belongs to another seller",

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * "Orders to act on": a page of GET /orders at a time (open by default: overdue first with how
  * late, then by deadline; overdue, shipped late or all on request), "Show more" for the next
@@ -107,7 +108,13 @@ export class OrdersPanel {
     } catch (error) {
       if (seq !== this.seq) return;
       this.onFailure(error);
-      if (this.table.hidden) showStatus(this.status, "error", `Could not load orders (${error.message}).`, this.table);
+      if (this.table.hidden)
+        showStatus(
+          this.status,
+          "error",
+          `Could not load orders (${/** @type {Error} */ (error).message}).`,
+          this.table,
+        );
     }
   }
 

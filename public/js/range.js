@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The custom range beside Today / 7 days / 30 days / All time: whole UTC days, from and to both
  * included, for the trend chart and the breakdowns (the cards keep the period they had, and the
@@ -13,7 +14,7 @@ const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 export function setUpRange(root, { cardsPeriod, onChange }) {
   const form = byTestId("custom-range", root);
-  const [from, to] = [byTestId("range-from", root), byTestId("range-to", root)];
+  const [from, to] = /** @type {HTMLInputElement[]} */ ([byTestId("range-from", root), byTestId("range-to", root)]);
   const note = byTestId("range-note", root);
   let chosen = null;
   const today = isoDay(Date.now());
@@ -22,6 +23,7 @@ export function setUpRange(root, { cardsPeriod, onChange }) {
   for (const input of [from, to]) input.max = today;
 
   for (const input of root.querySelectorAll('input[name="period"]')) {
+    if (!(input instanceof HTMLInputElement)) continue;
     input.addEventListener("change", () => {
       if (!input.checked) return;
       form.hidden = input.value !== "custom";

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * "Daily reports": the days with a report (GET /reports), newest first, each with its two files
  * to download: the seller's own rows only (the API filters them for a seller's session). A file
@@ -38,7 +39,13 @@ export class ReportsPanel {
       list = (await this.api.reports()).reports;
     } catch (error) {
       this.onFailure(error);
-      if (this.table.hidden) showStatus(this.status, "error", `Could not load reports (${error.message}).`, this.table);
+      if (this.table.hidden)
+        showStatus(
+          this.status,
+          "error",
+          `Could not load reports (${/** @type {Error} */ (error).message}).`,
+          this.table,
+        );
       return;
     }
     const dates = [...new Set(list.map((r) => r.date))].sort().reverse();
@@ -95,7 +102,7 @@ export class ReportsPanel {
       this.panel.dataset.downloaded = `${date}:${kind}:${rows}`;
     } catch (error) {
       this.onFailure(error);
-      this.said.textContent = `Could not download ${date} (${error.message}).`;
+      this.said.textContent = `Could not download ${date} (${/** @type {Error} */ (error).message}).`;
     }
   }
 

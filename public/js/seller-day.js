@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The seller's day panels, started and fed together: orders to act on, the live ticker, the last
  * 60 minutes, the forecast card (with the details, every 10 s and after a change), the heat map
@@ -56,8 +57,8 @@ export function startSellerDay({ root, api, sellerId, format, failWith }) {
 
   // An alert's link opens what it is about: the order's row, or the day's report.
   byTestId("alerts-panel").addEventListener("click", (event) => {
-    const link = event.target.closest?.("a[data-order], a[data-report]");
-    if (!link) return;
+    const link = event.target instanceof Element ? event.target.closest("a[data-order], a[data-report]") : null;
+    if (!(link instanceof HTMLAnchorElement)) return;
     event.preventDefault();
     if (link.dataset.order) orders.reveal(link.dataset.order);
     else reports.reveal(link.dataset.report);

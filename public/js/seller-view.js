@@ -90,7 +90,10 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
   /** What an API failure means here: the session is over, forbidden, or a hiccup. */
   function failWith(error) {
     if (state.stopped) return;
-    const kind = messageFor(error, claims, "forbidden");
+    let kind = messageFor(error, claims, "forbidden");
+    // A token refused after the dashboard opened with it was no bad link: its session was ended
+    // (revoked by the marketplace, or its refreshes ran out).
+    if (kind === "invalid" && state.summary) kind = "ended";
     if (kind) return showMessage(kind, sellerId);
     if (!state.summary) return showMessage("error", error);
     // The dashboard is up: keep the last figures and say that they may be stale.

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * "Latest orders": the orders the live socket says were placed or changed ({ type: "order" }),
  * newest on top, each once (a change replaces its earlier line), the last few only. Nothing is

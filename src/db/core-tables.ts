@@ -53,6 +53,7 @@ export const sellers = sqliteTable(
   {
     platformId: text("platform_id").notNull(),
     sellerId: text("seller_id").notNull(),
+    /** When the row was written: the seller's first flush, then each change of its region. */
     updatedAt: text("updated_at"),
     /** The region of the seller's latest order (its benchmark cohort's region). */
     region: text("region"),

@@ -24,7 +24,8 @@ import { rateKeyOf, rateLimited, spendLookup, spendRate } from "./rate-limits.ts
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { principal: Principal };
+  /** `ingested`: what ingest put on the queue and rejected, for the request's log line. */
+  Variables: { principal: Principal; ingested?: { accepted: number; rejected: number } };
 }
 
 /** What every authentication answers (the OpenAPI document lists it on each route it guards). */

@@ -5,7 +5,7 @@
  * arrive at least once, and a handler may run early: everything it does is idempotent. A flush is
  * taken as scheduled only once setAlarm has succeeded.
  */
-import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "./flush-delay.ts";
+import { FLUSH_DELAY_MS, FLUSH_JITTER_MS, flushDelay } from "./flush-delay.ts";
 
 /** What this instance knows of the alarm and the pending flush (ms since the epoch, null: none). */
 export interface KnownAlarm {
@@ -49,6 +49,8 @@ export class AlarmClock {
   constructor(
     private readonly storage: DurableObjectStorage,
     fresh: boolean,
+    /** The deployment's flush delay (flushBaseMs). */
+    private readonly flushMs = FLUSH_DELAY_MS,
   ) {
     this.state = fresh ? noAlarm() : { kind: "unread" };
   }
@@ -66,8 +68,8 @@ export class AlarmClock {
     state.ringsAt = at;
   }
 
-  /** A flush is due `delayMs` from now, unless one is due already. */
-  async flushIn(delayMs: number): Promise<void> {
+  /** A flush is due `delayMs` (by default the deployment's delay, with jitter) from now, unless one is due already. */
+  async flushIn(delayMs = flushDelay(Math.random(), this.flushMs)): Promise<void> {
     const state = await this.known();
     if (state.flushDue !== null) return;
     const due = Date.now() + delayMs;

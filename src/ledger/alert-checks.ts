@@ -9,9 +9,10 @@ import type { AlertType } from "../alerts/alert-types.ts";
 import { ANOMALY_WEEKS, anomaliesOf, MIN_MEDIAN_ORDERS } from "../alerts/anomaly.ts";
 import { THRESHOLD_TYPES, type Thresholds, thresholdsCrossed } from "../alerts/thresholds.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
+import type { Period } from "../metrics/summary.ts";
 import { nextSlaDue, type Owner, openAlertIds, raiseAlert, raiseDueSla, resolveAlert } from "./alert-store.ts";
 import { FIRST_ORDER_HOUR, HOUR_FIGURES, ORDERS_SINCE } from "./ledger-sql.ts";
-import { summaryOf } from "./reads.ts";
+import { TrailingPeriods } from "./trailing-periods.ts";
 
 /** The anomaly check judges the hour before, this long after it ends (late events count). */
 const ANOMALY_GRACE_MS = 5 * 60_000;
@@ -26,10 +27,9 @@ export function checkThresholds(
   owner: Owner,
   seq: number,
   t: Thresholds,
-  nowMs: number,
+  periods: { "7d": Period; "30d": Period },
   now: string,
 ): boolean {
-  const { periods } = summaryOf(sql, owner.sellerId, "", nowMs);
   let changed = false;
   for (const { type, crossed, details } of thresholdsCrossed(periods["7d"], periods["30d"], t)) {
     const open = openAlertIds(sql, type);
@@ -146,11 +146,13 @@ export function runDue(
   thresholds: Thresholds,
   nowMs: number,
   now: string,
+  trailing = new TrailingPeriods(),
 ): { changed: boolean; periodsMoved: boolean } {
   let changed = raiseDueSla(sql, owner, seq, nowMs) > 0;
   const due = dueOf(sql, nowMs);
   const periodsMoved = due.thresholds !== null && due.thresholds <= nowMs;
-  if (periodsMoved) changed = checkThresholds(sql, owner, seq, thresholds, nowMs, now) || changed;
+  if (periodsMoved)
+    changed = checkThresholds(sql, owner, seq, thresholds, trailing.periods(sql, nowMs), now) || changed;
   if (due.anomalies !== null && due.anomalies <= nowMs) {
     changed = checkAnomalies(sql, owner, seq, nowMs, now) || changed;
   }

@@ -17,9 +17,22 @@ export const FLUSH_DELAY_MS = 30_000;
  */
 export const FLUSH_JITTER_MS = 30_000;
 
-/** The delay before one flush: at least FLUSH_DELAY_MS, less than FLUSH_DELAY_MS + FLUSH_JITTER_MS. */
-export function flushDelay(random: number = Math.random()): number {
-  return FLUSH_DELAY_MS + Math.floor(random * FLUSH_JITTER_MS);
+/**
+ * The delay before one flush: at least FLUSH_DELAY_MS, less than FLUSH_DELAY_MS + FLUSH_JITTER_MS;
+ * with a deployment's own delay (`baseMs`, from FLUSH_DELAY_SECONDS), at least it and less than twice it.
+ */
+export function flushDelay(random: number = Math.random(), baseMs = FLUSH_DELAY_MS): number {
+  return baseMs + Math.floor(random * (baseMs === FLUSH_DELAY_MS ? FLUSH_JITTER_MS : baseMs));
+}
+
+/**
+ * The deployment's flush delay (FLUSH_DELAY_SECONDS, 30 by default). Longer, fewer flushes of a
+ * busy seller (each a D1 write batch: fewer rows on the bill) and D1 further behind; shorter,
+ * the reverse (`npm run bench:bill` shortens it with the day it compresses).
+ */
+export function flushBaseMs(env: { FLUSH_DELAY_SECONDS?: string }): number {
+  const seconds = Number(env.FLUSH_DELAY_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : FLUSH_DELAY_MS;
 }
 
 /** The most a flush that keeps failing waits before its next try. */

@@ -10,13 +10,14 @@
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { alerts as d1Alerts, sellerHealth } from "../alerts/alert-tables.ts";
+import { alerts as d1Alerts } from "../alerts/alert-tables.ts";
 import { categories, platformAllowances, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { dayChanges } from "../reports/report-tables.ts";
 import { sellerDaily } from "../retention/daily-tables.ts";
-import { FLUSH } from "./ledger-sql.ts";
+import { healthQueries } from "./health-flush.ts";
+import { FLUSH, META } from "./ledger-sql.ts";
 import type { ProductCell } from "./order.ts";
 import { type HealthRow, healthOf } from "./reads.ts";
 
@@ -34,7 +35,7 @@ type AlertRow = {
   details: string;
 };
 
-export interface FlushBatch {
+interface FlushBatch {
   platform: string;
   sellerId: string;
   updatedAt: string | null;
@@ -51,7 +52,7 @@ export interface FlushBatch {
  * The rows changed since the last flush (dirty), and the sequence they were changed up to; null
  * when there is nothing to write or the ledger does not know its seller yet.
  */
-export function collectFlush(
+function collectFlush(
   sql: SqlStorage,
   meta: Record<string, string | undefined>,
   nowMs: number,
@@ -73,14 +74,43 @@ export function collectFlush(
   return rowsOf(batch) === 0 && !force ? null : { batch, seq: Number(meta.seq ?? 0) };
 }
 
+/**
+ * Writes the rows changed since the last flush to D1, with the seller's row of the operator's views
+ * (`force`: that row even with nothing else to write); returns how many rows changed.
+ * `categoriesAllowance`: the default of the platform's categories allowance (its own value, where
+ * set, is read in the statement).
+ */
+export async function flushLedger(
+  sql: SqlStorage,
+  db: D1Database,
+  force: boolean,
+  categoriesAllowance: number,
+): Promise<number> {
+  const meta = readMeta(sql);
+  const collected = collectFlush(sql, meta, Date.now(), force);
+  if (!collected) {
+    recordFlushed(sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
+    return 0;
+  }
+  await flushToD1(db, collected.batch, categoriesAllowance);
+  markFlushed(sql, collected.seq);
+  return rowsOf(collected.batch);
+}
+
+/** The ledger's meta rows by key. */
+export function readMeta(sql: SqlStorage): Record<string, string | undefined> {
+  const rows = sql.exec<{ key: string; value: string }>(META).toArray();
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
 /** Marks the flushed rows clean; rows changed while D1 was being written carry a later sequence and stay dirty. */
-export function markFlushed(sql: SqlStorage, seq: number): void {
+function markFlushed(sql: SqlStorage, seq: number): void {
   for (const clean of FLUSH.clean) sql.exec(clean, seq);
   recordFlushed(sql, seq);
 }
 
 /** D1 holds every change up to `seq` (a flush wrote them, or found nothing to write). */
-export function recordFlushed(sql: SqlStorage, seq: number): void {
+function recordFlushed(sql: SqlStorage, seq: number): void {
   sql.exec(FLUSH.done, seq);
 }
 
@@ -98,7 +128,7 @@ export function recordFlushFailure(sql: SqlStorage): number {
   return Number(sql.exec<{ value: string }>(FLUSH.failed).one().value);
 }
 
-export const rowsOf = (batch: FlushBatch) =>
+const rowsOf = (batch: FlushBatch) =>
   batch.hourly.length + batch.products.length + batch.shipping.length + batch.alerts.length;
 
 /**
@@ -155,11 +185,8 @@ const PRODUCTS = {
 
 const dialect = new SQLiteAsyncDialect();
 
-/**
- * Writes the batch to D1 in one transaction. `categoriesAllowance`: the default of the platform's
- * categories allowance (its own value, where set, is read in the statement).
- */
-export async function flushToD1(database: D1Database, batch: FlushBatch, categoriesAllowance: number): Promise<void> {
+/** Writes the batch to D1 in one transaction. */
+async function flushToD1(database: D1Database, batch: FlushBatch, categoriesAllowance: number): Promise<void> {
   const db = drizzle(database);
   const { platform: platformId, sellerId } = batch;
   const owner = [platformId, sellerId];
@@ -176,12 +203,14 @@ export async function flushToD1(database: D1Database, batch: FlushBatch, categor
     a.details,
   ]);
   const queries = [
+    // The seller's row: written when it is new or its region changes (updated_at: then).
     db
       .insert(sellers)
       .values({ platformId, sellerId, updatedAt: batch.updatedAt, region: batch.region })
       .onConflictDoUpdate({
         target: [sellers.platformId, sellers.sellerId],
         set: { updatedAt: batch.updatedAt, region: batch.region },
+        setWhere: sql`${sellers.region} IS NOT ${batch.region}`,
       })
       .toSQL(),
     ...jsonChunks(hourly).map((rows) =>
@@ -195,38 +224,13 @@ export async function flushToD1(database: D1Database, batch: FlushBatch, categor
       dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING, rolled(owner, 0))),
     ),
     ...jsonChunks(alerts).map((rows) => dialect.sqlToQuery(upsertRows(d1Alerts, owner, rows, ALERTS))),
+    ...healthQueries(platformId, sellerId, batch.health),
   ];
-  // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
-  // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
-  const h = batch.health;
-  const health = {
-    health: h.health,
-    flagged: h.flagged ? 1 : 0,
-    reasons: JSON.stringify(h.reasons),
-    gmv7d: h.gmv_7d,
-    orders7d: h.orders_7d,
-    slaCompliance: h.sla_compliance,
-    acceptanceRate: h.acceptance_rate,
-    cancellationRate: h.cancellation_rate,
-    avgRating: h.avg_rating,
-    openAlerts: h.open_alerts,
-    payoutAccrued: h.payout.accrued,
-    payoutPaid: h.payout.paid,
-    commission: h.payout.commission,
-    fees: h.payout.fees,
-    refunds: h.payout.refunds,
-    updatedAt: new Date().toISOString(),
-  };
   // The days whose rollups this flush writes have changed: their reports are written again.
   const days = [...new Set([...batch.hourly, ...batch.products].map((row) => Math.floor(row.hour / 24)))];
   if (days.length > 0) queries.push(dialect.sqlToQuery(dayChanged(platformId, days)));
-  queries.push(
-    db
-      .insert(sellerHealth)
-      .values({ platformId, sellerId, ...health })
-      .onConflictDoUpdate({ target: [sellerHealth.platformId, sellerHealth.sellerId], set: health })
-      .toSQL(),
-  );
+  // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
+  // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
 }
 
@@ -256,7 +260,8 @@ function touchCategories(platformId: string, rows: string, byDefault: number): S
       UNION ALL
       SELECT * FROM (SELECT category, last_hour FROM sold WHERE NOT ${known} ORDER BY category LIMIT ${room}))
     WHERE true
-    ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = MAX(last_hour, excluded.last_hour)`;
+    ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = excluded.last_hour
+    WHERE excluded.last_hour > last_hour`;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import { alertsOf } from "./alert-store.ts";
 import type { Forecast } from "./forecast.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
+import { type LedgerBindings, ledgerBindings } from "./ledger-meter.ts";
 import { type MinuteMetric, minuteSeriesOf } from "./minutes.ts";
 import type { Dimension } from "./order.ts";
 import { type After, type OrderList, type OrderRow, type OrdersPage, ordersById, ordersOf } from "./orders-list.ts";
@@ -21,11 +22,14 @@ import { LedgerTables } from "./table-lifecycle.ts";
 export abstract class LedgerReads extends DurableObject<Env> {
   protected readonly sql: SqlStorage;
   protected readonly tables: LedgerTables;
+  /** Its storage, D1 and queue, counted where the deployment counts its bill (ledger-meter.ts). */
+  protected readonly bound: LedgerBindings;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.tables = new LedgerTables(ctx.storage);
+    this.bound = ledgerBindings(ctx, env);
+    this.sql = this.bound.storage.sql;
+    this.tables = new LedgerTables(this.bound.storage);
   }
 
   /** A read; on a ledger never written, an empty ledger's answer, storing nothing. */

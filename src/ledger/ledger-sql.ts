@@ -29,16 +29,6 @@ import { ORDERS_LIST_INDEXES } from "./orders-list.ts";
 
 const FIELDS = COUNTER_FIELDS.join(", ");
 
-/**
- * Added after the first ledgers were made: when an ignored event was listed (epoch seconds), so that
- * the alarm forgets it after the retention. What was listed before the upgrade counts from it.
- */
-export const ADD_IGNORED_LISTED_AT = `
-  ALTER TABLE ignored ADD COLUMN listed_at INTEGER NOT NULL DEFAULT 0;
-  UPDATE ignored SET listed_at = unixepoch();
-  CREATE INDEX IF NOT EXISTS ignored_by_time ON ignored (listed_at);
-`;
-
 /** Added after the first ledgers were made: their upgrade creates it and fills it from their orders. */
 export const CREATE_SHIPPING = `
   CREATE TABLE IF NOT EXISTS shipping (
@@ -122,14 +112,19 @@ export const WRITE = {
   /** Inserts every key and returns those that were new. */
   remember: "INSERT INTO seen (key) SELECT value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key",
   ordersOf: "SELECT order_id, events FROM orders WHERE order_id IN (SELECT value FROM json_each(?))",
-  saveOrders: `
+  /**
+   * Saves orders, by which of the orders list's indexed columns change (index: 2 × placed_ms
+   * changes + shipped_ms changes): an UPDATE rewrites, and is billed for, each index whose columns it sets.
+   */
+  saveOrders: [0, 1, 2, 3].map(
+    (changes) => `
     INSERT INTO orders (order_id, status, deadline_ms, events, placed_ms, order_value, units, shipped_ms)
     SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3, value ->> 5, value ->> 6, value ->> 7, value ->> 8
     FROM json_each(?) WHERE true
-    ON CONFLICT (order_id) DO UPDATE SET
-      status = excluded.status, deadline_ms = excluded.deadline_ms, events = excluded.events,
-      placed_ms = excluded.placed_ms, order_value = excluded.order_value, units = excluded.units,
-      shipped_ms = excluded.shipped_ms`,
+    ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, deadline_ms = excluded.deadline_ms,
+      events = excluded.events, order_value = excluded.order_value, units = excluded.units
+      ${changes & 2 ? ", placed_ms = excluded.placed_ms" : ""}${changes & 1 ? ", shipped_ms = excluded.shipped_ms" : ""}`,
+  ),
   /** An order's listings made by its replay (?2: the reason of those past the cap, which stand). */
   forgetIgnored: "DELETE FROM ignored WHERE order_id = ?1 AND reason <> ?2",
   /** Listed now (an order's listings are made again whenever it changes: the retention counts from then). */
@@ -162,16 +157,17 @@ export const WRITE = {
    */
   region: `
     INSERT INTO meta (key, value) VALUES ('region', ?1)
-    ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)`,
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > value`,
   /**
    * The change sequence, when the figures last changed (?2; NULL: they did not, so it stays) and
-   * who this ledger is, rewritten each time: one statement, not two.
+   * who this ledger is: one statement, which writes only the rows whose value changes (every row
+   * written is billed; who the ledger is is written once).
    */
   touch: `
     INSERT INTO meta (key, value)
     SELECT column1, column2 FROM (VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5))
     WHERE column2 IS NOT NULL
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`,
 } as const;
 
 export const META = "SELECT key, value FROM meta";
@@ -185,10 +181,13 @@ export const FLUSH = {
   clean: ["hourly", "products", "shipping", "alerts"].map(
     (t) => `UPDATE ${t} SET dirty = 0 WHERE dirty > 0 AND dirty <= ?`,
   ),
-  /** The change sequence written to D1 (meta.flushed; a later meta.seq: a flush is pending), failures cleared. */
+  /**
+   * The change sequence written to D1 (meta.flushed; a later meta.seq: a flush is pending), failures
+   * cleared; a row is written only if its value changes.
+   */
   done: `
     INSERT INTO meta (key, value) VALUES ('flushed', ?1), ('flush_failures', 0)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`,
   /** One more flush failed in a row; returns how many. */
   failed: `
     INSERT INTO meta (key, value) VALUES ('flush_failures', 1)
@@ -198,13 +197,14 @@ export const FLUSH = {
 /**
  * Everything a summary reads, in one statement: the open orders and `updated_at` on every row
  * (the open orders' one row always exists, so a ledger without hours still answers), then each
- * period bucket's sums (see totalsFromBuckets), NULL if none.
+ * period bucket's sums over the hours from ?5 on (the earlier ones are sealed: sealed-totals.ts;
+ * see totalsFromBuckets), NULL if none.
  */
 export const SUMMARY = `
   WITH buckets AS (
     SELECT CASE WHEN hour >= ?1 THEN 0 WHEN hour >= ?2 THEN 1 WHEN hour >= ?3 THEN 2 ELSE 3 END AS bucket,
            ${COUNTER_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
-    FROM hourly GROUP BY bucket),
+    FROM hourly WHERE hour >= ?5 GROUP BY bucket),
   open AS (
     SELECT COALESCE(SUM(status = 'placed'), 0) AS awaiting_acceptance,
            COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,

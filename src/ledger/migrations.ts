@@ -7,11 +7,21 @@
  */
 import { jsonChunks } from "../db/json-chunks.ts";
 import { watchOrder } from "./alert-store.ts";
-import { ADD_IGNORED_LISTED_AT, CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
+import { CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
 import { addOrderMinutes, CREATE_MINUTES, type MinuteDelta, writeMinutes } from "./minutes.ts";
 import { deriveOrder } from "./order.ts";
 import type { KeptEvent } from "./order-replay.ts";
 import { ORDERS_LIST_INDEXES } from "./orders-list.ts";
+
+/**
+ * Added after the first ledgers were made: when an ignored event was listed (epoch seconds), so that
+ * the alarm forgets it after the retention. What was listed before the upgrade counts from it.
+ */
+const ADD_IGNORED_LISTED_AT = `
+  ALTER TABLE ignored ADD COLUMN listed_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE ignored SET listed_at = unixepoch();
+  CREATE INDEX IF NOT EXISTS ignored_by_time ON ignored (listed_at);
+`;
 
 /**
  * The shipping histogram, re-derived from every stored order. Its rows are marked dirty with the

@@ -6,7 +6,7 @@
 import { healthOf as healthScore } from "../alerts/thresholds.ts";
 import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import { benchmarkValues } from "../benchmarks/values.ts";
-import { type Counters, DAY_MS, emptyCounters, HOUR_MS } from "../metrics/counters.ts";
+import { type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "../metrics/counters.ts";
 import {
   type Period,
   periodOf,
@@ -40,6 +40,7 @@ import {
   TIMESERIES,
 } from "./ledger-sql.ts";
 import type { Dimension } from "./order.ts";
+import { sealedBefore } from "./sealed-totals.ts";
 
 export type BreakdownRow = Breakdown["rows"][number];
 
@@ -51,9 +52,18 @@ export type PreviousPeriods = Record<"today" | "7d" | "30d", Period>;
 
 export function summaryOf(sql: SqlStorage, sellerId: string, currency: string, nowMs: number): Summary {
   const starts = periodStarts(nowMs);
-  const rows = sql.exec<SummaryRow>(SUMMARY, starts.today, starts["7d"], starts["30d"], nowMs).toArray();
+  // The hours before the seal are summed in one row (sealed-totals.ts), all in the "all" bucket,
+  // unless the summary is asked for a time whose 30 days reach back past the seal.
+  const sealed = sealedBefore(sql, starts["30d"]);
+  const rows = sql
+    .exec<SummaryRow>(SUMMARY, starts.today, starts["7d"], starts["30d"], nowMs, sealed?.before ?? -1)
+    .toArray();
   const { awaiting_acceptance, awaiting_shipment, overdue, updated_at, first_hour } = rows[0]!;
   const buckets = rows.flatMap((row): [number, Counters][] => (row.bucket === null ? [] : [[row.bucket, row]]));
+  if (sealed) {
+    const rest = buckets.find(([bucket]) => bucket === 3)?.[1];
+    buckets.push([3, rest ? sumCounters([rest, sealed.counters]) : sealed.counters]);
+  }
   return summarize({
     sellerId,
     currency,

@@ -24,14 +24,16 @@ import { checkThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-c
 import { raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
 import * as flush from "./flush.ts";
-import { flushDelay, flushRetryDelay } from "./flush-delay.ts";
+import { flushBaseMs, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
 import { LedgerReads } from "./ledger-reads.ts";
-import { META, NEXT_DEADLINE } from "./ledger-sql.ts";
+import { NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush, SOCKET_WATCH_MS } from "./live.ts";
 import { type MinuteDelta, pruneMinutes, writeMinutes } from "./minutes.ts";
 import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
+import { followSeal } from "./sealed-totals.ts";
+import { TrailingPeriods } from "./trailing-periods.ts";
 import { type ApplyResult, writeBatch } from "./write-batch.ts";
 
 const OUTBOX_RETRY_MS = 60_000;
@@ -41,13 +43,14 @@ export class SellerLedger extends LedgerReads {
   private readonly live: LivePush;
   private readonly changes: Changes;
   private readonly thresholds: ThresholdsCache;
+  private readonly trailing = new TrailingPeriods();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.clock = new AlarmClock(ctx.storage, false);
-    this.thresholds = new ThresholdsCache(env.DB);
-    this.changes = new Changes(ctx.storage);
-    this.live = new LivePush(ctx, env.DB, (viewer) =>
+    this.clock = new AlarmClock(this.bound.storage, false, flushBaseMs(env));
+    this.thresholds = new ThresholdsCache(this.bound.db(env));
+    this.changes = new Changes(this.bound.storage);
+    this.live = new LivePush(ctx, this.bound.db(env), (viewer) =>
       JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
     ctx.blockConcurrencyWhile(async () => this.tables.migrate());
@@ -58,7 +61,7 @@ export class SellerLedger extends LedgerReads {
     if (!this.tables.create()) return;
     // A new ledger has nothing to read back before its first batch.
     this.changes.reset(0);
-    this.clock = new AlarmClock(this.ctx.storage, true);
+    this.clock = new AlarmClock(this.bound.storage, true, flushBaseMs(this.env));
   }
 
   // ---- writes -----------------------------------------------------------------------------
@@ -72,22 +75,27 @@ export class SellerLedger extends LedgerReads {
     let applied = 0;
     let listed: StoredOrder[] = [];
     const thresholds = await this.thresholds.of(platform);
-    this.changes.run({ platform, sellerId, currency }, (seq, now) => {
-      const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
-      ({ applied, listed } = written);
-      this.keepMinutes(written.minutes, Date.parse(now));
-      if (written.changed) {
-        if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, Date.now(), now);
-        scheduleChecks(this.sql, Date.now());
-      }
-      // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
-      return applied === 0 ? false : written.changed ? "figures" : "other";
-    });
+    this.trailing.within(() =>
+      this.changes.run({ platform, sellerId, currency }, (seq, now) => {
+        const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
+        ({ applied, listed } = written);
+        this.keepMinutes(written.minutes, Date.parse(now));
+        if (written.changed) {
+          followSeal(this.sql, written.hourly, Date.now());
+          this.trailing.add(written.hourly);
+          const periods = this.trailing.periods(this.sql, Date.now());
+          if (thresholds !== null) checkThresholds(this.sql, { platform, sellerId }, seq, thresholds, periods, now);
+          scheduleChecks(this.sql, Date.now());
+        }
+        // Events held for their order, ignored, or adding up to nothing change no figure: updated_at stays.
+        return applied === 0 ? false : written.changed ? "figures" : "other";
+      }),
+    );
     if (applied > 0) await this.afterChange(listed);
     else if (flush.flushPending(this.meta())) {
       // A retried batch whose first try committed, then failed before its flush was scheduled
       // (setAlarm failed, say), finds nothing new: the flush it left pending is scheduled here.
-      await this.clock.flushIn(flushDelay());
+      await this.clock.flushIn();
       await this.ringForAlerts();
     }
     return { applied, duplicates: events.length - applied };
@@ -99,11 +107,13 @@ export class SellerLedger extends LedgerReads {
    */
   async replay(platform: string, sellerId: string, currency: string, events: SellerEvent[]): Promise<ApplyResult> {
     this.createIfFresh();
+    this.trailing.forget();
     let applied = 0;
     this.changes.run({ platform, sellerId, currency }, (seq, now) => {
       const written = writeBatch(this.sql, events, seq, { platform, sellerId }, now);
       applied = written.applied;
       this.keepMinutes(written.minutes, Date.parse(now));
+      if (written.changed) followSeal(this.sql, written.hourly, Date.now());
       return applied === 0 ? false : written.changed ? "figures" : "other";
     });
     return { applied, duplicates: events.length - applied };
@@ -142,7 +152,7 @@ export class SellerLedger extends LedgerReads {
    * push (the summary, then the orders `listed` placed or changed, only while someone watches).
    */
   private async afterChange(listed: StoredOrder[]): Promise<void> {
-    await this.clock.flushIn(flushDelay());
+    await this.clock.flushIn();
     await this.ringForAlerts();
     if (!this.live.broadcast()) return;
     this.tick(listed);
@@ -166,7 +176,7 @@ export class SellerLedger extends LedgerReads {
    * none is lost) and makes sure the alarm rings for the next SLA alert or check.
    */
   private async ringForAlerts(now = Date.now()): Promise<void> {
-    if (!(await sendOutbox(this.sql, this.env.WEBHOOKS))) await this.clock.ringBy(now + OUTBOX_RETRY_MS);
+    if (!(await sendOutbox(this.sql, this.bound.webhooks(this.env)))) await this.clock.ringBy(now + OUTBOX_RETRY_MS);
     const next = nextAlertDue(this.sql, now);
     if (next !== null) await this.clock.ringBy(next);
   }
@@ -174,6 +184,10 @@ export class SellerLedger extends LedgerReads {
   // ---- the alarm: flush to D1, SLA alerts, the outbox, time changes for live sockets --------------
 
   override async alarm(): Promise<void> {
+    await this.bound.alarm(() => this.ring());
+  }
+
+  private async ring(): Promise<void> {
     const now = Date.now();
     const watching = (await this.live.closeEnded(now)) > 0; // first, the sockets whose sessions ended
     if (this.tables.fresh) {
@@ -191,7 +205,7 @@ export class SellerLedger extends LedgerReads {
         const thresholds = await this.thresholds.of(owner.platform);
         if (thresholds === null) throw new Error("the platform's thresholds were never read");
         this.changes.run(owner, (seq, iso) => {
-          ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso));
+          ({ changed, periodsMoved } = runDue(this.sql, owner, seq, thresholds, now, iso, this.trailing));
           return changed ? "other" : false;
         });
       } catch (error) {
@@ -199,7 +213,7 @@ export class SellerLedger extends LedgerReads {
         console.error("the ledger's checks could not read their thresholds; trying again later", error);
         failed = true;
       }
-      if (changed) await this.clock.flushIn(flushDelay());
+      if (changed) await this.clock.flushIn();
     }
     const watched = this.live.broadcast();
     // A new day moved the trailing periods: the operator's view of this seller is written now.
@@ -215,7 +229,7 @@ export class SellerLedger extends LedgerReads {
     // D1 failing: try again later and later (with jitter), not every half minute for as long as it is down.
     await ring.flushed(failed ? now + flushRetryDelay(flush.recordFlushFailure(this.sql)) : null);
     // Whatever failed after a change committed, a pending flush is always scheduled.
-    if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn(flushDelay());
+    if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn();
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
     // Last, so that nothing above waits on it: ignored events past their retention are forgotten,
@@ -230,15 +244,7 @@ export class SellerLedger extends LedgerReads {
    */
   async flush(force = false): Promise<number> {
     if (this.tables.fresh) return 0;
-    const meta = this.meta();
-    const collected = flush.collectFlush(this.sql, meta, Date.now(), force);
-    if (!collected) {
-      flush.recordFlushed(this.sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
-      return 0;
-    }
-    await flush.flushToD1(this.env.DB, collected.batch, allowanceDefault(this.env, "categories"));
-    flush.markFlushed(this.sql, collected.seq);
-    return flush.rowsOf(collected.batch);
+    return flush.flushLedger(this.sql, this.bound.db(this.env), force, allowanceDefault(this.env, "categories"));
   }
 
   /** While someone watches, the alarm rings when time alone changes the summary, and within SOCKET_WATCH_MS. */
@@ -251,7 +257,7 @@ export class SellerLedger extends LedgerReads {
 
   /** The Worker has authorised the caller and names the seller and currency in headers. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade") !== "websocket") return new Response(null, { status: 426 });
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 426 });
     const response = this.live.connect(request);
     await this.pushOnTime();
     return response;
@@ -261,8 +267,5 @@ export class SellerLedger extends LedgerReads {
     ws.close(closingCode(code), "closing");
   }
 
-  private meta(): Record<string, string | undefined> {
-    const rows = this.sql.exec<{ key: string; value: string }>(META).toArray();
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  }
+  private meta = () => flush.readMeta(this.sql);
 }

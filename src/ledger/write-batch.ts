@@ -6,7 +6,7 @@
 
 import { jsonChunks } from "../db/json-chunks.ts";
 import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schema.ts";
-import { bump, COUNTER_FIELDS, isZero } from "../metrics/counters.ts";
+import { bump, COUNTER_FIELDS, type HourlyCounters, isZero } from "../metrics/counters.ts";
 import { type Owner, unwatchOrder, watchOrder } from "./alert-store.ts";
 import { addVisits, emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
 import { WRITE } from "./ledger-sql.ts";
@@ -28,6 +28,8 @@ export interface BatchWritten {
   applied: number;
   /** Whether any figure changed: an order's status or deadline (the open counts), or a stored row. */
   changed: boolean;
+  /** The batch's net change to the hourly counters (the trailing periods follow it). */
+  hourly: HourlyCounters;
   /** The orders whose row in the orders list changed (placed, or a new status): for the live ticker. */
   listed: StoredOrder[];
   /** What the batch adds to the minute counters, for the ledger to keep (minutes.ts). */
@@ -56,7 +58,7 @@ export function writeBatch(
   now: string,
 ): BatchWritten {
   const fresh = remember(sql, events);
-  if (fresh.length === 0) return { applied: 0, changed: false, listed: [], minutes: new Map() };
+  if (fresh.length === 0) return { applied: 0, changed: false, hourly: new Map(), listed: [], minutes: new Map() };
   const delta = emptyDelta();
   const added = new Map<string, OrderEvent[]>();
   for (const event of fresh) {
@@ -70,26 +72,29 @@ export function writeBatch(
     }
   }
   const stored = storedOrders(sql, [...added.keys()]);
-  const rows: OrderRow[] = [];
+  // By which of the list's indexed columns change (WRITE.saveOrders).
+  const rows: OrderRow[][] = [[], [], [], []];
   const listed: StoredOrder[] = [];
   let moved = false;
   for (const [orderId, newEvents] of added) {
     const rederived = rederive(sql, orderId, stored.get(orderId) ?? [], newEvents, delta);
     if (rederived === null) continue;
-    const { row, changed, was } = rederived;
+    const { row, changed, was, variant } = rederived;
     if (changed) watchSla(sql, owner, seq, orderId, was, row, now);
     if (row[1] !== was && row[1] !== "held") listed.push(storedOf(row));
-    rows.push(row);
+    rows[variant]!.push(row);
     moved ||= changed;
   }
-  for (const chunk of jsonChunks(rows)) sql.exec(WRITE.saveOrders, chunk);
+  for (const [variant, saved] of rows.entries()) {
+    for (const chunk of jsonChunks(saved)) sql.exec(WRITE.saveOrders[variant]!, chunk);
+  }
   const latest = fresh.reduce<SellerEvent | null>(
     (last, e) => (e.type === "order.placed" && (last === null || e.occurred_at > last.occurred_at) ? e : last),
     null,
   );
   if (latest?.type === "order.placed") sql.exec(WRITE.region, JSON.stringify([latest.occurred_at, latest.region]));
   const written = writeDelta(sql, delta, seq);
-  return { applied: fresh.length, changed: moved || written > 0, listed, minutes: delta.minutes };
+  return { applied: fresh.length, changed: moved || written > 0, hourly: delta.hourly, listed, minutes: delta.minutes };
 }
 
 /** A placed order's row as the orders list stores it (never a held one: its status and times are set). */
@@ -158,7 +163,7 @@ function rederive(
   before: KeptEvent[],
   added: OrderEvent[],
   delta: LedgerDelta,
-): { row: OrderRow; changed: boolean; was: string } | null {
+): { row: OrderRow; changed: boolean; was: string; variant: number } | null {
   const { kept: events, overCap } = keepOrderEvents(before, added);
   for (const e of overCap) sql.exec(WRITE.ignore, e.event_id, orderId, e.type, e.reason);
   const previous = deriveOrder(before);
@@ -181,7 +186,10 @@ function rederive(
     l?.units ?? null,
     l?.shipped_ms ?? null,
   ];
-  return { row, changed, was: previous.status };
+  const variant =
+    2 * Number((previous.listed?.placed_ms ?? null) !== row[5]) +
+    Number((previous.listed?.shipped_ms ?? null) !== row[8]);
+  return { row, changed, was: previous.status, variant };
 }
 
 /** Adds a batch's net changes to the stored rows, marking them dirty; returns how many rows changed. */

@@ -57,8 +57,9 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(2 ** attempts, 300);
 }
 
-/** What one invocation did: the ledgers it called and the messages it put back on the queue. */
+/** What one invocation did: the events it applied, the ledgers it called and the messages it put back. */
 export interface Consumed {
+  events: number;
   ledgers: number;
   deferred: number;
 }
@@ -130,7 +131,8 @@ export async function consumeEvents(
     else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
   await requeue(env.EVENTS, deferred);
-  return { ledgers: groups.size, deferred: deferred.messages.length };
+  const events = share.taken.reduce((n, { body }) => n + body.events.length, 0);
+  return { events, ledgers: groups.size, deferred: deferred.messages.length };
 }
 
 /** Archives the messages' events, one object per platform; false if that failed. */

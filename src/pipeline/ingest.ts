@@ -77,7 +77,9 @@ ingest.post("/", async (c) => {
   await spendRate(c.env, "ingest", platform.id, key, events.length - MIN_INGEST_UNITS);
   const judged = validateEvents(events, platform.currency, Date.now(), unreadable);
   const { valid, rejected } = await withinSellerQuota(c.env.DB, platform.id, judged);
+  c.set("ingested", { accepted: 0, rejected: rejected.length });
   if (valid.length === 0) throw badRequest("No event in the request is valid", { rejected });
   await enqueueEvents(c.env.EVENTS, platform, valid);
+  c.set("ingested", { accepted: valid.length, rejected: rejected.length });
   return c.json({ accepted: valid.length, rejected }, 202);
 });

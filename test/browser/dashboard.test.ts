@@ -375,6 +375,36 @@ describe("the seller dashboard", () => {
     }
   });
 
+  it("keeps an open dashboard's session past its hour, and ends it when the platform revokes it", async () => {
+    // A seller of its own: revoking its sessions must not end the other tests' sessions.
+    const seller = "s-refresh";
+    const session = await h.mintSession({ seller_id: seller });
+    const { page } = await openPage();
+    await page.clock.install();
+    await page.goto(session.dashboard_url);
+    await page.locator('[data-testid="dashboard"]').waitFor({ state: "visible" });
+    const summary = `/v1/sellers/${seller}/summary`;
+
+    // 56 minutes on by the page's clock: within 5 minutes of the token's hour, the page refreshes it.
+    await page.clock.fastForward("56:00");
+    await page.waitForFunction(() => Number(document.documentElement.dataset.sessionRefreshed ?? 0) >= 1);
+    const kept = await page.evaluate(() => sessionStorage.getItem("sellerpulse.token"));
+    expect(kept).not.toBe(session.token);
+    expect((await h.api(summary, { token: kept! })).status).toBe(200);
+
+    // Revoked by the platform: every token of the seller's sessions is refused, refreshes too. The
+    // page's next read or refresh is refused (a refusal counts no refresh), and the page says the
+    // session has ended (not that the link is bad).
+    expect((await h.api("/v1/sessions/revoke", { method: "POST", json: { seller_id: seller } })).status).toBe(204);
+    for (const token of [session.token, kept!]) expect((await h.api(summary, { token })).status).toBe(401);
+    const refreshed = await page.evaluate(() => document.documentElement.dataset.sessionRefreshed);
+    await page.clock.fastForward("01:00");
+    await messageShown(page, "ended");
+    expect(await textOf(page, "message-title")).toBe("Your session has ended");
+    expect(await page.evaluate(() => document.documentElement.dataset.sessionRefreshed)).toBe(refreshed);
+    await page.screenshot({ path: join(RESULTS, "message-ended.png") });
+  });
+
   it("opens any seller of the platform for an operator, with the way back to the console", async () => {
     const operator = await h.mintSession({ role: "operator" });
     const { page, errors } = await openPage();

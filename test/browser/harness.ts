@@ -10,6 +10,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { expect } from "vitest";
 import { type LocalStack, ROOT, startLocalStack } from "../../scripts/local-stack.ts";
 import type { SellerEventInput } from "../../src/events/schema.ts";
+import { watchDocument } from "./on-document.ts";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -45,6 +46,8 @@ export interface Watched {
 
 export interface Harness {
   stack: LocalStack;
+  /** fetch, with the answer held to the OpenAPI document (as every answer of the harness and its pages is). */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
   api(path: string, init?: { method?: string; json?: unknown; token?: string }): Promise<{ status: number; body: any }>;
   post(events: SellerEventInput[]): Promise<void>;
   mintSession(json: object): Promise<{ token: string; dashboard_url: string }>;
@@ -61,18 +64,20 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
   ]);
   const contexts: BrowserContext[] = [];
+  const onDocument = await watchDocument(stack.url);
 
   const api: Harness["api"] = async (path, init = {}) => {
-    const res = await fetch(`${stack.url}${path}`, {
+    const res = await onDocument.fetch(`${stack.url}${path}`, {
       method: init.method ?? "GET",
       headers: { Authorization: `Bearer ${init.token ?? stack.demoKey}`, "Content-Type": "application/json" },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: res.status === 204 ? null : await res.json() };
   };
 
   return {
     stack,
+    fetch: onDocument.fetch,
     api,
     async post(events) {
       const { status, body } = await api("/v1/events", { method: "POST", json: events });
@@ -88,6 +93,7 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
       const context = await browser.newContext({ locale: "en-US", timezoneId: "UTC", viewport });
       contexts.push(context);
       const page = await context.newPage();
+      onDocument.watch(page);
       const watched: Watched = { page, errors: [], consoleErrors: [], offOrigin: [] };
       page.on("pageerror", (error) => watched.errors.push(error.message));
       page.on("console", (message) => {
@@ -101,10 +107,13 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
       return watched;
     },
     async close() {
+      const { problems, pairs } = await onDocument.settle();
       for (const context of contexts) await context.close().catch(() => {});
       await browser?.close();
       await stack?.stop();
       rmSync(persistTo, { recursive: true, force: true });
+      if (process.env.OPENAPI_PAIRS_LOG) for (const pair of pairs) console.log(`[openapi-pair] ${pair}`);
+      if (problems.length > 0) throw new Error(`Off the OpenAPI document:\n  ${problems.join("\n  ")}`);
     },
   };
 }
@@ -121,7 +130,7 @@ export interface SuiteContext {
 /** Whether the local API serves an endpoint ("GET /v1/ops/sellers"), by its OpenAPI document. */
 export async function deployed(h: Harness, endpoint: string): Promise<boolean> {
   const [method, path] = endpoint.split(" ") as [string, string];
-  const doc = await (await fetch(`${h.stack.url}/v1/openapi.json`)).json();
+  const doc = await (await h.fetch(`${h.stack.url}/v1/openapi.json`)).json();
   return Boolean(doc.paths?.[path]?.[method.toLowerCase()]);
 }
 

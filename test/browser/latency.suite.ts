@@ -39,7 +39,7 @@ export function latencySuite(context: () => SuiteContext): void {
       const from202: number[] = [];
       for (let i = 1; i <= EVENTS; i++) {
         const sent = Date.now();
-        const res = await fetch(`${h.stack.url}/v1/events`, {
+        const res = await h.fetch(`${h.stack.url}/v1/events`, {
           method: "POST",
           headers: { Authorization: `Bearer ${h.stack.demoKey}`, "Content-Type": "application/json" },
           body: JSON.stringify([b.placed(seller, `lat-${i}`, 0)]),

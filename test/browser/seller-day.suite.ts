@@ -44,8 +44,9 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       ({ h } = context());
       ({ page, errors } = await openAs(h, context().scripted!));
       const api = (await h.api(`/v1/sellers/${context().scripted}/orders?status=open`)).body;
+      // The day's panels load after the cards (by design): a loaded machine takes over a second.
       await expect
-        .poll(() => orderRows(page))
+        .poll(() => orderRows(page), { timeout: 30_000 })
         .toEqual(api.orders.map((o: any) => ({ id: o.order_id, overdue: String(o.overdue) })));
       expect(api.orders[0]).toMatchObject({ order_id: "o6", overdue: true });
       const firstRow = page.locator('[data-testid="orders-table"] tbody tr').first();
@@ -253,7 +254,7 @@ export function sellerDaySuite(context: () => SuiteContext): void {
       const csv = readFileSync((await download.path())!, "utf8");
       const session = await h.mintSession({ seller_id: seller });
       const own = await (
-        await fetch(`${h.stack.url}/v1/reports/${date}?kind=sellers`, {
+        await h.fetch(`${h.stack.url}/v1/reports/${date}?kind=sellers`, {
           headers: { Authorization: `Bearer ${session.token}` },
         })
       ).text();

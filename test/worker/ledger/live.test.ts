@@ -65,6 +65,19 @@ describe("the live summary", () => {
     socket.close(1000, "done");
   });
 
+  it("upgrades whatever the case of the Upgrade header's value (HTTP says it is case-insensitive)", async () => {
+    const key = await createPlatform("acme-case");
+    const session = (await (
+      await api("/v1/sessions", { method: "POST", token: key, json: { seller_id: "live-case" } })
+    ).json()) as { token: string };
+    for (const upgrade of ["WebSocket", "WEBSOCKET"]) {
+      const res = await api(`/v1/sellers/live-case/live?token=${session.token}`, { headers: { Upgrade: upgrade } });
+      expect(res.status).toBe(101);
+      res.webSocket!.accept();
+      res.webSocket!.close(1000, "done");
+    }
+  });
+
   it("pushes again when time alone changes the summary: an accepted order becomes overdue", async () => {
     const key = await createPlatform("acme4");
     const live = await watch(key, "live-4");

@@ -108,7 +108,7 @@ describe("a backlog through the real queue and ledgers", () => {
       bodies.map((body, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body })),
     );
     const ctx = createExecutionContext();
-    expect(await consumeEvents(batch, env, { maxSellers: 100 })).toEqual({ ledgers: 100, deferred: 80 });
+    expect(await consumeEvents(batch, env, { maxSellers: 100 })).toEqual({ events: 100, ledgers: 100, deferred: 80 });
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toHaveLength(100);

@@ -68,7 +68,7 @@ describe("a batch naming more sellers than one invocation may call", () => {
     // At most four sellers per invocation here (MAX_SELLERS_PER_INVOCATION in production).
     const batch = createMessageBatch("sellerpulse-events", [message("first", three(0)), message("second", three(3))]);
     const ctx = createExecutionContext();
-    expect(await consumeEvents(batch, env, { maxSellers: 4 })).toEqual({ ledgers: 3, deferred: 1 });
+    expect(await consumeEvents(batch, env, { maxSellers: 4 })).toEqual({ events: 3, ledgers: 3, deferred: 1 });
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["first", "second"]);
     expect(result.retryMessages).toEqual([]);
