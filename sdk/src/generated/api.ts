@@ -783,8 +783,17 @@ export interface components {
                 /** @description noised */
                 sellers: number;
             } | null;
-            /** @description the privacy loss of this release for any one seller of the cohort */
+            /** @description the privacy loss of this release for any one seller (with delta); from the settings, never the data */
             epsilon: number;
+            /** @description 0 for pure ε-DP */
+            delta: number;
+            /** @description the promise for all releases together: at most ε cap (at delta) per seller over any rolling 365 days */
+            budget: {
+                cap: number;
+                /** @enum {string} */
+                period: "365d";
+                delta: number;
+            };
             suppressed: {
                 reason: string;
             } | null;
@@ -794,82 +803,235 @@ export interface components {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 orders?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 aov?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 conversion_rate?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 acceptance_rate?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 cancellation_rate?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 sla_compliance?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 avg_rating?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 ship_hours?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
             };
         };
@@ -978,16 +1140,27 @@ export interface components {
                 };
                 /** @description noised */
                 sellers: number;
+                /** @description the run's privacy loss for any one seller, with delta: settings only */
                 epsilon: number;
+                delta: number;
                 mechanism: string;
             }[];
             budget: {
-                /** @description ε per seller per budget period */
+                /** @description ε per seller over any rolling 365 days (at delta) */
                 cap: number;
-                /** @description the most any seller has spent in it */
+                /** @description the most any seller spent in the last 365 days, as ε at delta */
                 spent: number;
-                /** @description the budget period: a UTC calendar year */
-                period: string;
+                /**
+                 * @description rolling: the 365 days ending today (UTC)
+                 * @enum {string}
+                 */
+                period: "365d";
+                delta: number;
+                /** @description the same in zero-concentrated DP, where the accounting is done: ρ adds up across runs */
+                rho: {
+                    cap: number;
+                    spent: number;
+                };
             };
             runs: {
                 released_at: string;
@@ -3112,24 +3285,68 @@ export interface operations {
                      *         "category": "shoes",
                      *         "region": null,
                      *         "size_band": "small",
-                     *         "sellers": 41
+                     *         "sellers": 212
                      *       },
-                     *       "epsilon": 6.5,
+                     *       "epsilon": 4.588099,
+                     *       "delta": 1e-9,
+                     *       "budget": {
+                     *         "cap": 10,
+                     *         "period": "365d",
+                     *         "delta": 1e-9
+                     *       },
                      *       "suppressed": null,
                      *       "metrics": {
-                     *         "gmv": {
-                     *           "p25": 180000,
-                     *           "p50": 310000,
-                     *           "p75": 520000,
-                     *           "value": 412500,
-                     *           "percentile": 62
+                     *         "aov": {
+                     *           "p25": 3150,
+                     *           "p50": 4020,
+                     *           "p75": 5480,
+                     *           "value": 4610,
+                     *           "percentile": 61,
+                     *           "interval90": {
+                     *             "p25": [
+                     *               2890,
+                     *               3420
+                     *             ],
+                     *             "p50": [
+                     *               3760,
+                     *               4300
+                     *             ],
+                     *             "p75": [
+                     *               5050,
+                     *               5990
+                     *             ]
+                     *           },
+                     *           "live": {
+                     *             "value": 4700,
+                     *             "percentile": 63,
+                     *             "as_of": "2026-12-04T09:12:30.000Z"
+                     *           }
                      *         },
-                     *         "orders": {
-                     *           "p25": 20,
-                     *           "p50": 38,
-                     *           "p75": 61,
-                     *           "value": 52,
-                     *           "percentile": 66
+                     *         "sla_compliance": {
+                     *           "p25": 0.93,
+                     *           "p50": 0.97,
+                     *           "p75": 0.99,
+                     *           "value": 0.95,
+                     *           "percentile": 38,
+                     *           "interval90": {
+                     *             "p25": [
+                     *               0.9,
+                     *               0.95
+                     *             ],
+                     *             "p50": [
+                     *               0.96,
+                     *               0.98
+                     *             ],
+                     *             "p75": [
+                     *               0.98,
+                     *               1
+                     *             ]
+                     *           },
+                     *           "live": {
+                     *             "value": 0.97,
+                     *             "percentile": 50,
+                     *             "as_of": "2026-12-04T09:12:30.000Z"
+                     *           }
                      *         }
                      *       }
                      *     }
@@ -4300,15 +4517,21 @@ export interface operations {
                      *             "region": null,
                      *             "size_band": "small"
                      *           },
-                     *           "sellers": 41,
-                     *           "epsilon": 6.5,
-                     *           "mechanism": "discrete-laplace-histogram/v1"
+                     *           "sellers": 212,
+                     *           "epsilon": 4.588099,
+                     *           "delta": 1e-9,
+                     *           "mechanism": "discrete-gaussian-histogram/v2"
                      *         }
                      *       ],
                      *       "budget": {
-                     *         "cap": 350,
-                     *         "spent": 32.5,
-                     *         "period": "2026"
+                     *         "cap": 10,
+                     *         "spent": 8.389369,
+                     *         "period": "365d",
+                     *         "delta": 1e-9,
+                     *         "rho": {
+                     *           "cap": 1.090785,
+                     *           "spent": 0.798
+                     *         }
                      *       },
                      *       "runs": [
                      *         {

@@ -165,12 +165,13 @@ export const OPS_BENCHMARKS = {
       released_at: "2026-11-30T01:00:00.000Z",
       period: { from: "2026-11-02", to: "2026-11-30" },
       cohort: { level: "category+size", category: "shoes", region: null, size_band: "small" },
-      sellers: 41,
-      epsilon: 6.5,
-      mechanism: "discrete-laplace-histogram/v1",
+      sellers: 212,
+      epsilon: 4.588099,
+      delta: 1e-9,
+      mechanism: "discrete-gaussian-histogram/v2",
     },
   ],
-  budget: { cap: 350, spent: 32.5, period: "2026" },
+  budget: { cap: 10, spent: 8.389369, period: "365d", delta: 1e-9, rho: { cap: 1.090785, spent: 0.798 } },
   runs: [
     {
       released_at: "2026-11-30T01:00:00.000Z",
