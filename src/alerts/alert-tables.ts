@@ -27,6 +27,8 @@ export const alerts = sqliteTable(
     index("alerts_by_time").on(t.platformId, t.raisedAt, t.sellerId, t.alertId),
     index("alerts_by_status_time").on(t.platformId, t.status, t.raisedAt, t.sellerId, t.alertId),
     index("alerts_by_type_time").on(t.platformId, t.type, t.raisedAt, t.sellerId, t.alertId),
+    // Resolved alerts past ALERTS_RETENTION_DAYS go first (src/retention/row-sweeps.ts).
+    index("alerts_by_resolution").on(t.platformId, t.status, t.resolvedAt),
   ],
 );
 

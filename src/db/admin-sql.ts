@@ -55,7 +55,7 @@ export function setSellerQuotaSql(platform: string, maxSellers: number): string 
 /** How the audit log names a key: the first 8 hex digits of its hash (never the key itself). */
 export const keyName = (keyHash: string) => `key ${keyHash.slice(0, 8)}`;
 
-/** The audit row of an admin command: `action` on `subject`, by "admin". */
+/** The audit row of an admin command: `action` on `subject`, by "admin" (read at GET /v1/ops/audit). */
 export function auditSql(platform: string, action: string, subject: string, now: string): string {
   if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
   return `INSERT INTO audit (platform_id, at, actor, action, subject) VALUES (${quote(platform)}, ${quote(now)}, 'admin', ${quote(action)}, ${quote(subject)})`;

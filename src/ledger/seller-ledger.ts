@@ -16,6 +16,7 @@
 import type { Notice } from "../alerts/alert-types.ts";
 import type { Thresholds } from "../alerts/thresholds.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
+import { allowanceDefault } from "../db/allowances.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange } from "../metrics/summary.ts";
 import { recordMetric } from "../ops/metrics.ts";
@@ -255,7 +256,8 @@ export class SellerLedger extends LedgerReads {
    * views (`force`: that row even with nothing else to write); returns how many rows changed.
    */
   async flush(force = false): Promise<number> {
-    return this.tables.fresh ? 0 : flush.flushLedger(this.sql, this.bound.db(this.env), force);
+    if (this.tables.fresh) return 0;
+    return flush.flushLedger(this.sql, this.bound.db(this.env), force, allowanceDefault(this.env, "categories"));
   }
 
   /** While someone watches, the alarm rings when time alone changes the summary, and within SOCKET_WATCH_MS. */

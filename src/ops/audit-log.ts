@@ -14,6 +14,7 @@ import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 
 export const opsAudit = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+// Its own path only: a "*" here would run for every /v1/ops route, authenticating and counting it again.
 opsAudit.use("/audit", authenticate, operatorAccess);
 
 const auditSchema = z

@@ -400,6 +400,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the open dead letters a filter names (all, if none) again to their queues, oldest first; a second call takes the next ones, never the same */
+        post: operations["replayDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/dead-letters/{id}/replay": {
         parameters: {
             query?: never;
@@ -546,6 +563,23 @@ export interface paths {
         };
         /** The platform at a glance: totals of the period, the period before, and a trend */
         get: operations["getOpsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/allowances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's allowances, which of them are its own, and how much of each count is in use */
+        get: operations["listAllowances"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1426,6 +1460,24 @@ export interface components {
                 orders: number;
             }[];
         };
+        Allowance: {
+            /** @enum {string} */
+            name: "ingest_events_per_10s" | "reads_per_10s" | "sessions_per_10s" | "imports_at_once" | "import_bytes_per_day" | "rebuilds_at_once" | "webhooks" | "categories" | "live_sockets_per_seller";
+            /**
+             * @description rate: per 10 s (over it 429); count: at once or per day (over it 409)
+             * @enum {string}
+             */
+            kind: "rate" | "count";
+            /** @description the platform's allowance */
+            value: number;
+            /** @description wrangler.toml's value, which the platform has unless it was given its own */
+            default: number;
+            /** @description whether the operator of the deployment set the platform's own value */
+            own: boolean;
+            /** @description for a count: how much is in use now (null for a rate, and live sockets) */
+            used: number | null;
+            description: string;
+        };
         TopProducts: {
             platform: string;
             category: string;
@@ -1463,6 +1515,10 @@ export interface components {
                 rows: number | null;
                 /** @description the file's size (null for a seller's session) */
                 bytes: number | null;
+                /** @description 1 for the first writing; one more each time later events changed the day (for 7 days) */
+                revision: number;
+                /** @description when this revision was written */
+                written_at: string;
             }[];
         };
         Import: {
@@ -1881,7 +1937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After */
+            /** @description Over the platform's ingest_events_per_10s allowance (200,000 by default; a request counts as at least 100 events, and imports count too): see Retry-After */
             429: {
                 headers: {
                     /**
@@ -1896,7 +1952,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2094,7 +2150,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's sessions_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2254,7 +2310,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2443,7 +2499,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2705,7 +2761,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2872,7 +2928,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3035,7 +3091,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3161,6 +3217,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The seller has its allowance of live sockets open (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This seller has its allowance of 20 live sockets open; close one first",
+                     *         "details": {
+                     *           "allowance": "live_sockets_per_seller",
+                     *           "limit": 20
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
@@ -3176,7 +3253,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3334,7 +3411,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3553,7 +3630,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3715,7 +3792,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3891,7 +3968,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4058,7 +4135,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4212,7 +4289,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4363,7 +4440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The platform has 20 webhooks already */
+            /** @description The platform has its allowance of webhooks (limit_reached) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4372,8 +4449,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "too_many_webhooks",
-                     *         "message": "A platform has at most 20 webhooks; delete one first"
+                     *         "code": "limit_reached",
+                     *         "message": "This platform has its allowance of 20 webhooks; delete one first"
                      *       }
                      *     }
                      */
@@ -4412,7 +4489,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4567,7 +4644,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4732,7 +4809,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4916,7 +4993,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5077,7 +5154,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5261,7 +5338,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5285,7 +5362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description It could not be queued again: it is still failed */
             503: {
                 headers: {
                     /**
@@ -5436,7 +5513,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5597,7 +5674,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5622,6 +5699,236 @@ export interface operations {
                 };
             };
             /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "queue": "sellerpulse-events",
+                 *       "received_from": "2026-12-04T09:00:00Z",
+                 *       "received_to": "2026-12-04T11:00:00Z",
+                 *       "limit": 100
+                 *     }
+                 */
+                "application/json": {
+                    /** @description only those that failed on this queue (as listed: sellerpulse-events, -jobs, -webhooks) */
+                    queue?: string;
+                    /**
+                     * Format: date-time
+                     * @description only those received at or after
+                     */
+                    received_from?: string;
+                    /**
+                     * Format: date-time
+                     * @description only those received before
+                     */
+                    received_to?: string;
+                    /** @description only these */
+                    ids?: number[];
+                    /**
+                     * @description every open one (when nothing else is named)
+                     * @enum {boolean}
+                     */
+                    all?: true;
+                    /**
+                     * @description at most this many in this call, oldest first
+                     * @default 100
+                     */
+                    limit?: number;
+                } | unknown | unknown | unknown | unknown | unknown;
+            };
+        };
+        responses: {
+            /** @description None is open that the filter names: nothing was sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "replayed": 0,
+                     *       "ids": [],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": {
+                        replayed: number;
+                        /** @description the dead letters sent again by this call */
+                        ids: number[];
+                        /** @description open dead letters matching the filter remain: call again */
+                        more: boolean;
+                    };
+                };
+            };
+            /** @description Back on their queues */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "replayed": 3,
+                     *       "ids": [
+                     *         7,
+                     *         8,
+                     *         11
+                     *       ],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": {
+                        replayed: number;
+                        /** @description the dead letters sent again by this call */
+                        ids: number[];
+                        /** @description open dead letters matching the filter remain: call again */
+                        more: boolean;
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description None could be sent (the queue refused): they are still open */
             503: {
                 headers: {
                     /**
@@ -5782,7 +6089,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5806,7 +6113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description It could not be sent (the queue refused): it is still open */
             503: {
                 headers: {
                     /**
@@ -5950,7 +6257,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6123,7 +6430,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6272,7 +6579,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6412,6 +6719,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform runs its allowance of rebuilds at once (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This platform runs its allowance of 1 rebuilds; wait for one to end",
+                     *         "details": {
+                     *           "allowance": "rebuilds_at_once",
+                     *           "limit": 1
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body in a media type or Content-Encoding this operation does not take */
             415: {
                 headers: {
@@ -6444,7 +6772,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6468,7 +6796,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description It could not be started: it is failed, and starting another is safe */
             503: {
                 headers: {
                     /**
@@ -6589,7 +6917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such rebuild (they are kept a week) */
+            /** @description No such rebuild (they are kept REBUILDS_RETENTION_DAYS, 7 by default) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6621,7 +6949,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6789,7 +7117,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6943,7 +7271,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -7134,7 +7462,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -7314,7 +7642,170 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAllowances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowances */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowances": [
+                     *         {
+                     *           "name": "reads_per_10s",
+                     *           "kind": "rate",
+                     *           "value": 5000,
+                     *           "default": 1000,
+                     *           "own": true,
+                     *           "used": null,
+                     *           "description": "calls per 10 s per caller (the platform key, its operator, each seller)"
+                     *         },
+                     *         {
+                     *           "name": "imports_at_once",
+                     *           "kind": "count",
+                     *           "value": 2,
+                     *           "default": 2,
+                     *           "own": false,
+                     *           "used": 1,
+                     *           "description": "imports queued or running at once"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        allowances: components["schemas"]["Allowance"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -7559,13 +8050,17 @@ export interface operations {
                      *           "date": "2026-12-03",
                      *           "kind": "products",
                      *           "rows": 412,
-                     *           "bytes": 30512
+                     *           "bytes": 30512,
+                     *           "revision": 2,
+                     *           "written_at": "2026-12-04T03:05:12.000Z"
                      *         },
                      *         {
                      *           "date": "2026-12-03",
                      *           "kind": "sellers",
                      *           "rows": 120,
-                     *           "bytes": 14080
+                     *           "bytes": 14080,
+                     *           "revision": 2,
+                     *           "written_at": "2026-12-04T03:05:12.000Z"
                      *         }
                      *       ]
                      *     }
@@ -7644,7 +8139,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -7810,7 +8305,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -7984,7 +8479,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -8130,6 +8625,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform has its allowance of imports queued or running, or of bytes imported today (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This platform has its allowance of 2 imports queued or running; upload again once one is done",
+                     *         "details": {
+                     *           "allowance": "imports_at_once",
+                     *           "limit": 2
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over 100 MiB (decompressed) */
             413: {
                 headers: {
@@ -8179,7 +8695,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -8203,7 +8719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description Stored, but it could not be started: it is failed, and uploading it again is safe */
             503: {
                 headers: {
                     /**
@@ -8356,7 +8872,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
