@@ -15,7 +15,7 @@ import { runImportStep } from "../../../src/imports/import-run.ts";
 import { createImport } from "../../../src/imports/import-upload.ts";
 import { eventsAt } from "../../support/builders.ts";
 import { foldedSummary } from "../../support/reference-summary.ts";
-import { api, createPlatform, eventually } from "../helpers.ts";
+import { api, createPlatform, eventually, setAllowance } from "../helpers.ts";
 
 const now = Date.now();
 const simulated = history({ seed: 21, sellers: 8, days: 3, ordersPerDay: 400, endMs: now - 60_000 });
@@ -250,9 +250,11 @@ describe("POST /v1/imports", () => {
 
   it("lists a platform's imports newest first, a page at a time, with progress and not their rejected rows", async () => {
     const key = await createPlatform("imp-list");
+    await setAllowance("imp-list", "imports_at_once", 3); // three at once (the default is 2)
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await upload(key, toNdjson(stream.slice(i * 10, i * 10 + 10)), "application/x-ndjson");
+      expect(res.status).toBe(202);
       ids.push(((await res.json()) as { import_id: string }).import_id);
     }
     const session = await api("/v1/sessions", { method: "POST", token: key, json: { role: "operator" } });
