@@ -149,21 +149,11 @@ function alertItem(alert, now) {
   );
 }
 
-/** `answer` is `{ alerts }`, `{ unavailable: true }` (404: not deployed yet) or `{ error }`. */
+/** `answer` is `{ alerts }` or `{ error }`. */
 export function renderAlerts(panel, answer, now = Date.now()) {
   const status = panel.querySelector("[data-testid=alerts-empty]");
   const list = panel.querySelector("[data-testid=alerts-list]");
   const summary = panel.querySelector("[data-testid=alerts-summary]");
-  if (answer.unavailable) {
-    summary.textContent = "";
-    showStatus(
-      status,
-      "unavailable",
-      "Alerts are not available yet. Once they are, orders at risk of shipping late, rates past their thresholds and rank changes show here.",
-      list,
-    );
-    return;
-  }
   if (answer.error) {
     // Keep the last list: a failed poll says so without hiding what was known.
     if (list.hidden) showStatus(status, "error", `Could not load alerts (${answer.error.message}).`, list);

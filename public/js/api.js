@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The /v1 calls of a seller's dashboard (with the session token as a bearer credential), and the
  * one request function every call of the page goes through (the console's are in ops-api.js).
@@ -12,42 +13,6 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * A 404 from a list the contract names means that endpoint is not deployed yet (the API answers
- * every unknown path with 404 `not_found`): panels show "not available yet" rather than an error.
- */
-export const notBuilt = (error) => error instanceof ApiError && error.status === 404;
-
-/** "GET /v1/sellers/{}/alerts": a path's parameters are named differently here and there. */
-const endpointKey = (method, path) => `${method.toUpperCase()} ${path.replace(/\{[^}]*\}/g, "{}")}`;
-
-/**
- * Whether the deployed API serves an endpoint, from its OpenAPI document (public, generated from
- * its routes): a panel whose endpoint is not there yet says so without asking, rather than have
- * the browser log a 404 at every poll. When the document cannot be read, every endpoint is tried
- * (and a 404 says the same).
- */
-export async function deployedEndpoints() {
-  try {
-    const doc = await request("/v1/openapi.json");
-    const served = new Set(
-      Object.entries(doc.paths ?? {}).flatMap(([path, operations]) =>
-        Object.keys(operations).map((method) => endpointKey(method, path)),
-      ),
-    );
-    return (method, path) => served.has(endpointKey(method, path));
-  } catch {
-    return () => true;
-  }
-}
-
-/** An ApiError as a 404 would give it: for an endpoint the API does not list. */
-const notDeployed = () => new ApiError(404, "not_found", "Not deployed yet");
-
-/**
- * A query string of the parameters that have a value ("" when none).
- * @param {Record<string, string | number | undefined>} params
- */
 export const queryOf = (params) => {
   const search = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== undefined)).toString();
   return search ? `?${search}` : "";
@@ -83,23 +48,13 @@ export async function request(url, { token, method = "GET", cache = "no-store", 
 }
 
 /**
- * Calls an endpoint named by its path template (as the OpenAPI document names it) if the API
- * serves it, and answers as a 404 would otherwise, without a request.
+ * A seller's reads. The token is the session's latest: `setToken` swaps in a refreshed one for
+ * every later call.
  */
-function caller(token, served) {
-  return (method, template, url) =>
-    served(method, template) ? request(url, { token, method }) : Promise.reject(notDeployed());
-}
-
-/**
- * A seller's reads; `served` from deployedEndpoints (default: every endpoint is tried). The
- * token is the session's latest: `setToken` swaps in a refreshed one for every later call.
- */
-export function sellerApi(initialToken, sellerId, served = () => true) {
+export function sellerApi(initialToken, sellerId) {
   const base = `/v1/sellers/${encodeURIComponent(sellerId)}`;
   let token = initialToken;
-  const get = (path, params = {}) =>
-    caller(token, served)("GET", `/v1/sellers/{id}${path}`, `${base}${path}${queryOf(params)}`);
+  const get = (path, params = {}) => request(`${base}${path}${queryOf(params)}`, { token });
 
   return {
     setToken(fresh) {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The benchmarks panel: where the seller's own figure sits in its cohort's released (noised)
  * p25–p75 band and median, per metric, drawn as a band with each quartile's 90% interval and said
@@ -38,6 +39,7 @@ function benchmarkValue(kind, value, format) {
 }
 
 /** The API's suppression reasons (src/benchmarks/release-job.ts, src/benchmarks/seller-benchmarks.ts), said to the seller. */
+/** @type {[RegExp, (match: RegExpExecArray, period: any) => string][]} */
 const REASONS = [
   [
     /^no benchmarks have been released/,
@@ -120,13 +122,15 @@ function metricRow(metric, band, group, format) {
     band.value === null ? null : h("span", { className: "bench-you" }),
     live.value === null ? null : h("span", { className: "bench-live", dataset: { testid: "bench-live" } }),
   );
-  const bandEl = bar.querySelector(".bench-band");
+  /** The bar's part drawn by `selector`, if it has one. */
+  const part = (selector) => /** @type {HTMLElement | null} */ (bar.querySelector(selector));
+  const bandEl = /** @type {HTMLElement} */ (part(".bench-band"));
   bandEl.style.left = `${at(band.p25)}%`;
   bandEl.style.width = `${at(band.p75) - at(band.p25)}%`;
-  bar.querySelector(".bench-median").style.left = `${at(band.p50)}%`;
-  const youEl = bar.querySelector(".bench-you");
+  /** @type {HTMLElement} */ (part(".bench-median")).style.left = `${at(band.p50)}%`;
+  const youEl = part(".bench-you");
   if (youEl) youEl.style.left = `${at(band.value)}%`;
-  const liveEl = bar.querySelector(".bench-live");
+  const liveEl = part(".bench-live");
   if (liveEl) liveEl.style.left = `${at(live.value)}%`;
 
   const range = ([lo, hi]) => `${show(lo)}–${show(hi)}`;
@@ -190,7 +194,7 @@ function privacyText(benchmarks) {
     .join(" ");
 }
 
-/** `answer` is `{ benchmarks }`, `{ unavailable: true }` (the endpoint is not deployed) or `{ error }`. */
+/** `answer` is `{ benchmarks }` or `{ error }`. */
 export function renderBenchmarks(panel, answer, format) {
   const part = (id) => panel.querySelector(`[data-testid="${id}"]`);
   const [status, list, cohort, legend, note, period] = [
@@ -201,12 +205,10 @@ export function renderBenchmarks(panel, answer, format) {
     "privacy-note",
     "benchmarks-period",
   ].map(part);
-  if (answer.unavailable || answer.error) {
-    const text = answer.unavailable
-      ? "Benchmarks are not available yet."
-      : `Could not load benchmarks (${answer.error.message}).`;
-    if (answer.unavailable || list.hidden)
-      showStatus(status, answer.unavailable ? "unavailable" : "error", text, list, cohort, legend, note);
+  if (answer.error) {
+    // Keep the last figures: a failed poll says so only while nothing was shown.
+    if (list.hidden)
+      showStatus(status, "error", `Could not load benchmarks (${answer.error.message}).`, list, cohort, legend, note);
     return;
   }
   const { benchmarks } = answer;

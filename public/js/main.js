@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The dashboard's entry: finds the session and decides what the page shows: a seller's dashboard
  * (a seller's own link, or an operator's `?seller=<id>`), the operator's console (an operator's
@@ -5,7 +6,6 @@
  * asking for the console). Claims are read for that choice only: the API checks the token on
  * every read.
  */
-import { deployedEndpoints } from "./api.js";
 import { showMessage, stopOnMessage } from "./messages.js";
 import { startSellerView } from "./seller-view.js";
 import { decodeClaims, msUntilExpiry, takeToken } from "./session.js";
@@ -26,15 +26,14 @@ async function start() {
   // own token reaches only its own seller, and the API's 403 says so on the page.
   const requested = params.get("seller");
   // The token is kept in this tab (takeToken): the console's page finds it there.
-  if (claims.role === "operator" && !requested) return location.replace("/console");
-  const served = await deployedEndpoints();
   if (claims.role === "operator") {
-    return stopOnMessage(startSellerView({ token, claims, served, sellerId: requested, asOperator: true }));
+    if (!requested) return location.replace("/console");
+    return stopOnMessage(startSellerView({ token, claims, sellerId: requested, asOperator: true }));
   }
   if (claims.role !== "seller") return showMessage("invalid");
   // The console is the operator's: a seller's link that asks for it never reaches /v1/ops.
   if (params.get("view") === "console") return showMessage("operator-only");
-  stopOnMessage(startSellerView({ token, claims, served, sellerId: requested || claims.seller_id }));
+  stopOnMessage(startSellerView({ token, claims, sellerId: requested || claims.seller_id }));
 }
 
 start().catch((error) => showMessage("error", error));

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * One seller's dashboard: the cards live from the WebSocket (polling when it is down), each with
  * its change against the period before; the details (chart, breakdowns), the orders and the
@@ -6,7 +7,7 @@
  * never shows a seller the API did not answer for: every figure is a /v1 read or a push.
  */
 import { renderAlerts } from "./alerts.js";
-import { notBuilt, sellerApi } from "./api.js";
+import { sellerApi } from "./api.js";
 import { renderBenchmarks } from "./benchmarks.js";
 import { renderCards } from "./cards.js";
 import { renderChanges } from "./change.js";
@@ -56,10 +57,14 @@ function recall(key) {
   }
 }
 
-/** Starts the view of `sellerId`; `asOperator` adds the way back to the console. Returns `stop()`. */
-export function startSellerView({ token, claims, served, sellerId, asOperator }) {
+/**
+ * Starts the view of `sellerId`; `asOperator` adds the way back to the console. Returns `stop()`.
+ * @param {{ token: string, claims: any, sellerId: string, asOperator?: boolean }} options
+ */
+export function startSellerView({ token, claims, sellerId, asOperator }) {
   const root = byTestId("dashboard");
-  const api = sellerApi(token, sellerId, served);
+  const api = sellerApi(token, sellerId);
+  /** @type {{ period: string, metric: string, summary: any, previous: any, format: any } & Record<string, any>} */
   const state = {
     period: "today",
     metric: "gmv",
@@ -241,7 +246,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
       answer = { alerts: (await api.alerts()).alerts };
     } catch (error) {
       if (messageFor(error, claims, "forbidden")) return failWith(error);
-      answer = notBuilt(error) ? { unavailable: true } : { error };
+      answer = { error };
     }
     if (seq !== state.alertsSeq || state.stopped) return;
     renderAlerts(byTestId("alerts-panel"), answer, Date.now());
@@ -283,7 +288,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
       answer = { benchmarks: await api.benchmarks() };
     } catch (error) {
       if (messageFor(error, claims, "forbidden")) return failWith(error);
-      answer = notBuilt(error) ? { unavailable: true } : { error };
+      answer = { error };
     }
     if (state.stopped) return;
     renderBenchmarks(byTestId("benchmarks-panel"), answer, formatFor(state.summary.currency));
@@ -294,11 +299,12 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
 
   function setUpControls() {
     const stored = recall(PREFS.period);
-    state.period = isPeriod(stored) ? stored : "today";
+    state.period = stored !== null && isPeriod(stored) ? stored : "today";
     const storedMetric = recall(PREFS.metric);
-    state.metric = metricById(storedMetric) ? storedMetric : "gmv";
+    state.metric = storedMetric !== null && metricById(storedMetric) ? storedMetric : "gmv";
 
     for (const input of root.querySelectorAll('input[name="period"]')) {
+      if (!(input instanceof HTMLInputElement)) continue;
       input.checked = input.value === state.period;
       input.addEventListener("change", () => {
         if (!input.checked || input.value === "custom") return;
@@ -321,7 +327,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
       },
     });
 
-    const select = byTestId("metric");
+    const select = /** @type {HTMLSelectElement} */ (byTestId("metric"));
     for (const metric of METRICS) select.add(new Option(metric.label, metric.id, false, metric.id === state.metric));
     select.addEventListener("change", () => {
       state.metric = select.value;

@@ -127,13 +127,6 @@ export interface SuiteContext {
   scripted?: string;
 }
 
-/** Whether the local API serves an endpoint ("GET /v1/ops/sellers"), by its OpenAPI document. */
-export async function deployed(h: Harness, endpoint: string): Promise<boolean> {
-  const [method, path] = endpoint.split(" ") as [string, string];
-  const doc = await (await h.fetch(`${h.stack.url}/v1/openapi.json`)).json();
-  return Boolean(doc.paths?.[path]?.[method.toLowerCase()]);
-}
-
 /** The text of each named `[data-testid]` element, trimmed. */
 export function texts(page: Page, ids: string[]): Promise<Record<string, string | null>> {
   return page.evaluate(

@@ -1,6 +1,6 @@
 // The seller view's panels beyond the cards, on a seller of the simulated cohort (three days of
 // history, ranked products, a benchmark release): the change on every card, products, benchmarks
-// and a suppression, alerts (not deployed yet: said so, and tested against the contract's shape),
+// and a suppression, alerts (every kind as the API shapes them, and the real endpoint's),
 // the all-time chart from `since`, a 390 px phone, axe, console errors, other origins, screenshots.
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -12,7 +12,6 @@ import {
   axeFindings,
   choosePeriod,
   DESKTOP,
-  deployed,
   type Harness,
   overflowing,
   PHONE,
@@ -104,29 +103,13 @@ const sortedBy = (products: Product[], key: "units" | "revenue" | "rank", direct
     })
     .map(({ p }) => p);
 
-/** The alerts panel: not deployed yet (said so), the contract's shape, and the real endpoint once deployed. */
+/** The alerts panel: every kind of alert as the API shapes them, and the real endpoint's. */
 export function sellerAlertsSuite(context: () => SuiteContext): void {
   describe("the seller's alerts", () => {
     let h: Harness;
 
-    it("says alerts are not available yet while the endpoint is not deployed, and never asks for them", async (test) => {
-      ({ h } = context());
-      if (await deployed(h, "GET /v1/sellers/{id}/alerts")) test.skip();
-      const watched = await h.openPage();
-      const asked: string[] = [];
-      watched.page.on("request", (request) => {
-        if (request.url().includes("/v1/") && request.url().includes("/alerts")) asked.push(request.url());
-      });
-      const session = await h.mintSession({ seller_id: context().scripted! });
-      await watched.page.goto(session.dashboard_url);
-      const status = watched.page.locator('[data-testid="alerts-empty"]');
-      await expect.poll(() => status.getAttribute("data-kind")).toBe("unavailable");
-      expect(await status.textContent()).toMatch(/^Alerts are not available yet\./);
-      expect(asked).toEqual([]);
-      expect(watched.consoleErrors).toEqual([]);
-    });
-
     it("shows alerts as the contract shapes them: open first, resolved greyed, a new one on the next push", async () => {
+      ({ h } = context());
       // A seller of its own: the event posted below changes its figures only.
       const seller = "s-alerted";
       const now = Date.now();
@@ -182,8 +165,7 @@ export function sellerAlertsSuite(context: () => SuiteContext): void {
       expect(watched.consoleErrors).toEqual([]);
     });
 
-    it("shows an alert raised by an event without a reload, once the endpoint is deployed", async (test) => {
-      if (!(await deployed(h, "GET /v1/sellers/{id}/alerts"))) test.skip();
+    it("shows an alert raised by an event without a reload", async () => {
       const seller = "s-breach";
       const session = await h.mintSession({ seller_id: seller });
       const watched = await h.openPage();
@@ -416,8 +398,7 @@ export function sellerPanelsSuite(context: () => SuiteContext): void {
       expect(await page.locator('[data-testid="benchmarks-list"]').isVisible()).toBe(false);
     });
 
-    it("shows the seller's alerts as the endpoint returns them, open first, once it is deployed", async (test) => {
-      if (!(await deployed(h, "GET /v1/sellers/{id}/alerts"))) test.skip();
+    it("shows the seller's alerts as the endpoint returns them, open first", async () => {
       const { page } = desktop;
       type Alert = { alert_id: string; status: string; raised_at: string; resolved_at: string | null };
       const byTime = (key: "raised_at" | "resolved_at") => (a: Alert, b: Alert) =>
