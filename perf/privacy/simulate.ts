@@ -5,22 +5,7 @@
  */
 import type { Metric } from "../../src/benchmarks/privacy/bins.ts";
 import type { SellerValues } from "../../src/benchmarks/privacy/release.ts";
-
-/** A seeded uniform [0, 1) generator (SplitMix32-style); reproducible, not for privacy. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
-  };
-}
-
-function normal(u: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+import { normal } from "../../src/benchmarks/privacy/seeded.ts";
 
 function logNormal(u: () => number, median: number, sigma: number): number {
   return median * Math.exp(sigma * normal(u));

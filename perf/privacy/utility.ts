@@ -17,10 +17,11 @@ import {
   runRho,
   usable,
 } from "../../src/benchmarks/privacy/release.ts";
+import { seeded } from "../../src/benchmarks/privacy/seeded.ts";
 import { epsilonOf, gaussianVariance, rhoValue } from "../../src/benchmarks/privacy/zcdp.ts";
 import { jointExpQuartiles } from "./joint-exp.ts";
 import { mean, QUARTILES, quantile, quartileErrors, shareRight } from "./score.ts";
-import { seeded, simulateCohort } from "./simulate.ts";
+import { simulateCohort } from "./simulate.ts";
 
 const RUNS = Number(process.env.RUNS ?? 400);
 const SIZES = [50, 100, 200, 500, 1000];

@@ -8,6 +8,7 @@
 import type { MetricBins } from "./bins.ts";
 import type { Rational } from "./epsilon.ts";
 import { monotoneCdf, quartilesOf } from "./quantiles.ts";
+import { normal, seeded } from "./seeded.ts";
 
 type Interval = readonly [lo: number, hi: number];
 
@@ -34,22 +35,6 @@ const REPLICATES = 400;
  */
 const SUB_BINS = 4;
 const SHAPE_CONCENTRATION = 4;
-
-/** SplitMix32: reproducible uniforms in [0, 1). Not for privacy: nothing here is noise that protects. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
-  };
-}
-
-function normal(u: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
 
 /** Gamma(a, 1) for a ≥ 1 (Marsaglia and Tsang 2000). */
 function gamma(a: number, u: () => number): number {

@@ -2,11 +2,12 @@
 // settings only, reproducible, holding the released quartile, and covering the cohort's actual
 // quartile in 88–95% of simulated releases at the shipped settings.
 import { describe, expect, it } from "vitest";
-import { seeded, simulateCohort } from "../../../../perf/privacy/simulate.ts";
+import { simulateCohort } from "../../../../perf/privacy/simulate.ts";
 import { BINS, binOf } from "../../../../src/benchmarks/privacy/bins.ts";
 import { interval90 } from "../../../../src/benchmarks/privacy/interval.ts";
 import { byteSource } from "../../../../src/benchmarks/privacy/random-bytes.ts";
 import { DEFAULT_RELEASE_CONFIG, releaseCohort, usable } from "../../../../src/benchmarks/privacy/release.ts";
+import { seeded } from "../../../../src/benchmarks/privacy/seeded.ts";
 import { gaussianVariance } from "../../../../src/benchmarks/privacy/zcdp.ts";
 
 const VARIANCE = gaussianVariance(DEFAULT_RELEASE_CONFIG.rhoMetric);
