@@ -26,6 +26,8 @@ export default defineConfig(async () => ({
                 SDK_TEST_EVENTS: process.env.SDK_TEST_EVENTS ?? "",
                 // test/worker/http/fuzz.test.ts's case count (default 1,000; npm run test:long: 10,000).
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                // test/worker/benchmarks/privacy/audit.test.ts's runs per dataset (default 12,000; test:long 120,000).
+                AUDIT_RUNS: process.env.AUDIT_RUNS ?? "",
                 // Set: every test file logs the (route, status) pairs of the OpenAPI document its answers exercised.
                 OPENAPI_PAIRS_LOG: process.env.OPENAPI_PAIRS_LOG ?? "",
               },

@@ -5,6 +5,7 @@
  *   node scripts/admin.ts set-thresholds <platform> [--sla-compliance-min 0.9 ...] [--remote]
  *   node scripts/admin.ts rebuild-seller <platform> <seller> [--url U] [--remote]
  *   node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
+ *   node scripts/admin.ts set-allowance <platform> <name> <value|default> [--remote]
  * Only the SHA-256 of a key is stored; a lost key cannot be recovered, only replaced
  * (create-platform on an existing platform, same currency, adds a key to it).
  */
@@ -22,6 +23,7 @@ import {
 } from "../src/db/admin-sql.ts";
 import { createPlatform, d1 } from "./local-stack.ts";
 import { rebuildSellerCommand } from "./rebuild-seller.ts";
+import { setAllowanceCommand } from "./set-allowance.ts";
 
 const USAGE = `usage:
   node scripts/admin.ts create-platform <id> --currency <ISO 4217, e.g. USD> [--remote]
@@ -37,6 +39,10 @@ const USAGE = `usage:
       equals the live one (exit 0) or where they differ (exit 1); --url defaults to npm start's
   node scripts/admin.ts set-seller-quota <platform> <n> [--remote]
       how many sellers the platform may have (default 100,000); events for a seller past it are rejected
+  node scripts/admin.ts set-allowance <platform> <name> <value|default> [--remote]
+      sets one of the platform's allowances (default: wrangler.toml's ALLOWANCE_<NAME>), audited; names:
+      ingest_events_per_10s, reads_per_10s, sessions_per_10s, imports_at_once, import_bytes_per_day,
+      rebuilds_at_once, webhooks, categories, live_sockets_per_seller (docs/operations.md, "Allowances")
 Without --remote, all act on the local D1 that \`npm start\` uses (.wrangler/state).`;
 
 function usage(problem?: string): void {
@@ -125,9 +131,13 @@ try {
     },
   });
   const [command, subject, ...rest] = positionals;
-  // rebuild-seller and set-seller-quota take a second positional: the seller, the quota.
+  // rebuild-seller and set-seller-quota take a second positional: the seller, the quota;
+  // set-allowance a second and a third: the allowance and its value.
   const [second, ...extra] =
-    command === "rebuild-seller" || command === "set-seller-quota" ? rest : [undefined, ...rest];
+    command === "rebuild-seller" || command === "set-seller-quota" || command === "set-allowance"
+      ? rest
+      : [undefined, ...rest];
+  const third = command === "set-allowance" ? extra.shift() : undefined;
   const seller = second;
   const location = [values.remote ? "--remote" : "--local"];
   if (values.help) usage();
@@ -147,6 +157,9 @@ try {
     d1(setSellerQuotaSql(subject, Number(second)), location);
     console.log(`platform ${subject} may have ${Number(second)} sellers (events for a seller past that are rejected)`);
   } else if (command === "set-seller-quota") usage("set-seller-quota needs the platform's id and a whole number");
+  else if (command === "set-allowance" && subject && second && third)
+    await setAllowanceCommand(subject, second, third, location);
+  else if (command === "set-allowance") usage("set-allowance needs the platform's id, an allowance and a value");
   else usage(command ? `unknown command: ${command}` : undefined);
 } catch (error) {
   // parseArgs rejects unknown options; wrangler failures carry their own output.

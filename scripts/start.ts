@@ -17,10 +17,11 @@ import { type LocalStack, startLocalStack, wranglerConfig } from "./local-stack.
 const PORT = 8787;
 const SELLERS = 120;
 /**
- * The demo's benchmark cohorts: k = 20, the floor (production's default is 50), so that a week of
- * 120 simulated sellers shows benchmarks, not only suppressions.
+ * The demo's benchmark cohorts: k = 20, the floor (production's default is 50), and a sharper
+ * noised count (ρ 0.05 instead of 0.004), so that a week of 120 simulated sellers shows
+ * benchmarks, not only suppressions.
  */
-const DEMO_VARS = { BENCHMARK_K: "20" };
+const DEMO_VARS = { BENCHMARK_K: "20", BENCHMARK_RHO_COUNT: "0.05" };
 const SEED = 1;
 const DAYS = 7;
 const TRICKLE_EVERY_MS = 2_000;

@@ -1,6 +1,7 @@
 /**
  * The hourly cron: for every platform, one message for each hourly job (the rankings; the
- * benchmarks, which release only when one is due; the previous day's reports, written once; the
+ * benchmarks, which release only when one is due; the reports' plan, which writes the previous day's
+ * once and again any of the week before that later events changed; the
  * retention, which finds something to roll once a day). The work itself happens in the jobs
  * queue's consumer, an invocation per step.
  */

@@ -9,8 +9,10 @@ import { consumeJobs } from "./jobs.ts";
 import { observeBatch, observeCron, observeHotRead } from "./ops/observe.ts";
 import { consumeEvents } from "./pipeline/consumer.ts";
 import { cachedTopProducts } from "./rankings/top-products.ts";
+import { deadLetterSweep } from "./retention/object-sweeps.ts";
 import { consumeWebhooks } from "./webhooks/deliveries.ts";
 
+export { AllowanceCounter } from "./http/allowance-counter.ts";
 export { SellerLedger } from "./ledger/seller-ledger.ts";
 
 /** Each queue's consumer (every batch is logged: src/ops/observe.ts). */
@@ -34,8 +36,12 @@ export default {
     await observeCron(controller.cron, env, async (env) => {
       // Dead letters whose copy waits in R2 because D1 could not take them when they came.
       const strays = recordStrayDeadLetters(env).catch((error) => console.error("stray dead letters wait", error));
+      // Dead letters that name no platform: no platform's retention job reaches them.
+      const unowned = deadLetterSweep(env, null, controller.scheduledTime)().catch((error) =>
+        console.error("unowned dead letters not swept", error),
+      );
       await startHourlyJobs(env, controller.scheduledTime, controller.cron);
-      await strays;
+      await Promise.all([strays, unowned]);
     });
   },
 } satisfies ExportedHandler<Env>;

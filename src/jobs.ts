@@ -11,8 +11,8 @@ import { retryDelaySeconds } from "./pipeline/consumer.ts";
 import { type Job, jobMessageSchema } from "./queues/job-messages.ts";
 import { bodyOf } from "./queues/message-body.ts";
 import { rankCategories, rankPlatform } from "./rankings/ranking-job.ts";
-import { notifyReports, writeDailyReports } from "./reports/report-job.ts";
-import { rollHourly } from "./retention/retention-job.ts";
+import { notifyReports, planReports, writeDailyReports } from "./reports/report-job.ts";
+import { runRetention } from "./retention/retention-job.ts";
 
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -37,6 +37,8 @@ function runJob(env: Env, job: Job, attempts: number): Promise<void> {
     case "benchmarks.platform":
       return releaseBenchmarks(env, job);
     case "reports.platform":
+      return planReports(env, job);
+    case "reports.day":
       return writeDailyReports(env, job);
     case "reports.notify":
       return notifyReports(env, job);
@@ -45,6 +47,6 @@ function runJob(env: Env, job: Job, attempts: number): Promise<void> {
     case "archive.rebuild":
       return rebuildSeller(env, job, attempts);
     case "retention.platform":
-      return rollHourly(env, job);
+      return runRetention(env, job);
   }
 }

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The console's privacy budget and benchmark releases, from GET /v1/ops/benchmarks: the most ε
- * any seller has spent this year against the cap, the releases (noised figures, as sellers see
- * them) and what the runs noted (sellers left out, refusals). Never any seller's own figures.
+ * any seller spent in the last 365 days against the rolling cap (the meter in ρ, the quantity
+ * that adds up), the releases (noised figures, as sellers see them) and what the runs noted
+ * (sellers left out for their budget). Never any seller's own figures.
  */
 import { cohortWords } from "./cohort.js";
 import { h } from "./dom.js";
@@ -34,10 +35,13 @@ export function renderBenchmarkReleases(root, answer) {
   }
   const { releases, budget: spend, runs } = answer.value;
 
-  part("budget-period").textContent = `Per seller, calendar year ${spend.period} (UTC)`;
+  // ε does not add up across releases, ρ does: the meter and the share are the ρ spent of the ρ cap.
+  const used =
+    spend.rho && spend.rho.cap > 0 ? spend.rho.spent / spend.rho.cap : spend.cap > 0 ? spend.spent / spend.cap : 0;
+  part("budget-period").textContent = "Per seller, over any 365 days (rolling)";
   part("budget-words").textContent =
-    `The most any seller has spent: ε ${epsilon.format(spend.spent)} of ${epsilon.format(spend.cap)} (${share.format(spend.cap > 0 ? spend.spent / spend.cap : 0)}).`;
-  part("budget-meter").style.width = `${Math.min(100, spend.cap > 0 ? (spend.spent / spend.cap) * 100 : 0)}%`;
+    `The most any seller spent in the last 365 days: ε ${epsilon.format(spend.spent)} of ${epsilon.format(spend.cap)}${spend.delta ? ` at δ ${spend.delta}` : ""} (${share.format(used)} of the budget).`;
+  part("budget-meter").style.width = `${Math.min(100, used * 100)}%`;
   const last = runs?.[0];
   part("budget-runs").textContent = last
     ? `Last run ${dateTime(last.released_at)}: ${counted(last.sellers, "seller")}, ${counted(last.releases, "release")}, ${count.format(last.suppressed)} suppressed, ${count.format(last.excluded)} left out for their budget.`

@@ -31,10 +31,13 @@ const ALERTS_REFRESH_MS = 10_000;
 const ALERTS_MIN_GAP_MS = 2_000;
 /**
  * Products change with the hourly ranking (their window ends at its hour, so new orders do not
- * move them) and benchmarks with a weekly release: a read every few minutes is plenty.
+ * move them): a read every few minutes is plenty. Benchmarks are released every 92 days, but each
+ * carries the seller's own figure over the last 28 days up to now: a push rereads them too, as
+ * the alerts, at most once in BENCHMARKS_MIN_GAP_MS.
  */
 const PRODUCTS_REFRESH_MS = 5 * 60_000;
 const BENCHMARKS_REFRESH_MS = 5 * 60_000;
+const BENCHMARKS_MIN_GAP_MS = 2_000;
 const PREFS = { period: "sellerpulse.period", metric: "sellerpulse.metric" };
 
 function remember(key, value) {
@@ -69,9 +72,10 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     detailsSeq: 0,
     alertsReadAt: 0,
     alertsSeq: 0,
+    benchmarksReadAt: 0,
     stopped: false,
   };
-  const timers = { details: 0, alerts: 0, alertsSoon: 0, benchmarks: 0, products: 0 };
+  const timers = { details: 0, alerts: 0, alertsSoon: 0, benchmarks: 0, benchmarksSoon: 0, products: 0 };
   let feed = null;
   let details = null;
   let day = null;
@@ -160,6 +164,7 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
   function onPush(summary) {
     renderSummary(summary);
     alertsSoon();
+    benchmarksSoon();
     day?.onPush();
   }
 
@@ -259,8 +264,20 @@ export function startSellerView({ token, claims, served, sellerId, asOperator })
     }, wait);
   }
 
+  /** A push changed the seller's figures: the benchmarks' live marker moves with them, soon. */
+  function benchmarksSoon() {
+    if (timers.benchmarksSoon || state.stopped) return;
+    const wait = Math.max(0, state.benchmarksReadAt + BENCHMARKS_MIN_GAP_MS - Date.now());
+    timers.benchmarksSoon = setTimeout(() => {
+      timers.benchmarksSoon = 0;
+      clearTimeout(timers.benchmarks);
+      refreshBenchmarks();
+    }, wait);
+  }
+
   async function refreshBenchmarks() {
     if (state.stopped) return;
+    state.benchmarksReadAt = Date.now();
     let answer;
     try {
       answer = { benchmarks: await api.benchmarks() };

@@ -21,6 +21,8 @@ export const alerts = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.platformId, t.sellerId, t.alertId] }),
     index("alerts_open_by_seller").on(t.platformId, t.status, t.sellerId),
+    // Resolved alerts past ALERTS_RETENTION_DAYS go first (src/retention/row-sweeps.ts).
+    index("alerts_by_resolution").on(t.platformId, t.status, t.resolvedAt),
   ],
 );
 

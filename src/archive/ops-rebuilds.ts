@@ -7,15 +7,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
+import { allowancesOf } from "../db/platform-allowances.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, limitReached, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { sendJobs } from "../queues/job-messages.ts";
-import { readRebuild, startRebuild } from "./rebuild.ts";
+import { failRebuild, newRebuildId, readRebuild, startRebuild } from "./rebuild.ts";
+import { admitRebuild } from "./rebuild-runs.ts";
 
 const rebuildSchema = z
   .object({
@@ -35,7 +37,7 @@ const rebuildSchema = z
   .openapi("Rebuild");
 
 export const opsRebuilds = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-opsRebuilds.use("/rebuilds", authenticate, operatorAccess);
+// One pattern: "/rebuilds/*" matches "/rebuilds" too (a second would count every call twice).
 opsRebuilds.use("/rebuilds/*", authenticate, operatorAccess);
 
 opsRebuilds.openapi(
@@ -59,21 +61,44 @@ opsRebuilds.openapi(
         ex.REBUILD_STARTED,
       ),
       ...errorResponses,
+      409: jsonContent(
+        errorSchema,
+        "The platform runs its allowance of rebuilds at once (limit_reached)",
+        ex.REBUILDS_LIMIT_REACHED,
+      ),
+      503: jsonContent(errorSchema, "It could not be started: it is failed, and starting another is safe"),
     },
   }),
   async (c) => {
     const { platform } = c.get("principal");
     const { seller_id } = c.req.valid("json");
-    const rebuild = await startRebuild(c.env.KV, platform.id, seller_id);
-    await sendJobs(c.env.JOBS, [
-      {
-        job: "archive.rebuild",
-        platform: platform.id,
-        sellerId: seller_id,
-        currency: platform.currency,
-        rebuildId: rebuild.rebuild_id,
-      },
-    ]);
+    const max = (await allowancesOf(c.env, platform.id)).rebuilds_at_once;
+    const rebuildId = newRebuildId();
+    if (!(await admitRebuild(c.env.DB, { platform: platform.id, sellerId: seller_id, rebuildId, max }))) {
+      throw limitReached(
+        "rebuilds_at_once",
+        max,
+        `This platform runs its allowance of ${max} rebuilds; wait for one to end`,
+      );
+    }
+    const rebuild = await startRebuild(c.env, platform.id, seller_id, rebuildId);
+    const job = {
+      job: "archive.rebuild" as const,
+      platform: platform.id,
+      sellerId: seller_id,
+      currency: platform.currency,
+      rebuildId: rebuild.rebuild_id,
+    };
+    try {
+      await sendJobs(c.env.JOBS, [job]);
+    } catch (error) {
+      // Nothing would ever run it: it ends now rather than showing as running for ever.
+      console.error("rebuild's first step not sent; the rebuild ends", rebuild.rebuild_id, error);
+      await failRebuild(c.env, job, "The rebuild could not be started; starting another is safe");
+      throw unavailable("The rebuild could not be started; please try again", {
+        rebuild_id: rebuild.rebuild_id,
+      });
+    }
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "seller.rebuild", seller_id).run();
     return c.json({ rebuild_id: rebuild.rebuild_id }, 202);
   },
@@ -95,7 +120,7 @@ opsRebuilds.openapi(
     },
     responses: {
       200: jsonContent(rebuildSchema, "The rebuild", ex.REBUILD),
-      404: jsonContent(errorSchema, "No such rebuild (they are kept a week)"),
+      404: jsonContent(errorSchema, "No such rebuild (they are kept REBUILDS_RETENTION_DAYS, 7 by default)"),
       ...errorResponses,
     },
   }),

@@ -4,13 +4,15 @@
  * their own, and at the end its summary is set beside the live one, then the scratch ledger is
  * deleted. It changes nothing the live ledger, D1 or a webhook sees: it answers whether the live
  * ledger equals what its events make, after a loss, a corruption or a bug in a metric.
- * Progress and the result are kept in KV for a week.
+ * Progress and the result are kept in KV for REBUILDS_RETENTION_DAYS.
  */
-
 import { ledgerName, scratchLedgerName } from "../auth/ledger-names.ts";
+import { retentionDays } from "../db/retentions.ts";
 import type { SellerEvent } from "../events/schema.ts";
+import { DAY_MS } from "../metrics/counters.ts";
 import { archivePrefix } from "./archive-keys.ts";
 import { readArchived } from "./archive-read.ts";
+import { endRebuild, touchRebuild } from "./rebuild-runs.ts";
 import { type Difference, differences } from "./summary-compare.ts";
 
 /** One step's job (the jobs queue's `archive.rebuild` message). */
@@ -25,7 +27,6 @@ export interface RebuildSeller {
 
 /** Objects read per step: 100 R2 reads, well inside an invocation's subrequests. */
 const OBJECTS_PER_STEP = 100;
-const KEPT_SECONDS = 7 * 24 * 3600;
 
 export interface Rebuild {
   rebuild_id: string;
@@ -46,14 +47,19 @@ export async function readRebuild(kv: KVNamespace, platform: string, rebuildId: 
   return kv.get<Rebuild>(stateKey(platform, rebuildId), "json");
 }
 
-async function save(kv: KVNamespace, platform: string, rebuild: Rebuild): Promise<void> {
-  await kv.put(stateKey(platform, rebuild.rebuild_id), JSON.stringify(rebuild), { expirationTtl: KEPT_SECONDS });
+/** Kept REBUILDS_RETENTION_DAYS after it last changed (its D1 row as long: src/retention/row-sweeps.ts). */
+async function save(env: Env, platform: string, rebuild: Rebuild): Promise<void> {
+  const expirationTtl = (retentionDays(env, "rebuilds") * DAY_MS) / 1000;
+  await env.KV.put(stateKey(platform, rebuild.rebuild_id), JSON.stringify(rebuild), { expirationTtl });
 }
 
-/** Records a new rebuild as running; the caller sends its first step. */
-export async function startRebuild(kv: KVNamespace, platform: string, sellerId: string): Promise<Rebuild> {
+/** A new rebuild's id. */
+export const newRebuildId = () => `rb_${crypto.randomUUID().replaceAll("-", "")}`;
+
+/** Records a new rebuild (admitted: rebuild-runs.ts) as running; the caller sends its first step. */
+export async function startRebuild(env: Env, platform: string, sellerId: string, rebuildId: string): Promise<Rebuild> {
   const rebuild: Rebuild = {
-    rebuild_id: `rb_${crypto.randomUUID().replaceAll("-", "")}`,
+    rebuild_id: rebuildId,
     seller_id: sellerId,
     state: "running",
     objects_read: 0,
@@ -64,7 +70,7 @@ export async function startRebuild(kv: KVNamespace, platform: string, sellerId: 
     started_at: new Date().toISOString(),
     finished_at: null,
   };
-  await save(kv, platform, rebuild);
+  await save(env, platform, rebuild);
   return rebuild;
 }
 
@@ -92,7 +98,8 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   rebuild.objects_read += page.objects.length;
   rebuild.events_replayed += events.length;
   if (page.truncated) {
-    await save(env.KV, platform, rebuild);
+    await save(env, platform, rebuild);
+    await touchRebuild(env.DB, rebuildId);
     return page.cursor;
   }
   const now = Date.now();
@@ -103,20 +110,22 @@ export async function rebuildStep(env: Env, job: RebuildSeller): Promise<string 
   // When the figures last changed is the one thing a replay cannot reproduce.
   const found = differences({ ...live, updated_at: null }, { ...rebuilt, updated_at: null });
   await scratch.discard();
-  await save(env.KV, platform, {
+  await save(env, platform, {
     ...rebuild,
     state: "done",
     equal: found.length === 0,
     differences: found,
     finished_at: new Date().toISOString(),
   });
+  await endRebuild(env.DB, rebuildId, "done");
   return null;
 }
 
 /** Ends a rebuild that kept failing, saying so. */
 export async function failRebuild(env: Env, job: RebuildSeller, error: string): Promise<void> {
+  await endRebuild(env.DB, job.rebuildId, "failed");
   const rebuild = await readRebuild(env.KV, job.platform, job.rebuildId);
   if (!rebuild) return;
   await env.LEDGER.getByName(scratchLedgerName(job.platform, job.sellerId, job.rebuildId)).discard();
-  await save(env.KV, job.platform, { ...rebuild, state: "failed", error, finished_at: new Date().toISOString() });
+  await save(env, job.platform, { ...rebuild, state: "failed", error, finished_at: new Date().toISOString() });
 }

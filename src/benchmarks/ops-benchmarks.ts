@@ -1,7 +1,7 @@
 /**
  * GET /v1/ops/benchmarks: the platform's benchmark releases (noised figures, as sellers see
- * them), its runs with what the operator should know (sellers left out, refusals), and the
- * privacy budget: the cap per seller per calendar year and the most any seller has spent.
+ * them), its runs with what the operator should know (sellers left out), and the privacy budget:
+ * the cap per seller over any rolling 365 days and the most any seller spent in the last 365.
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
@@ -12,6 +12,8 @@ import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { benchmarkConfig } from "./config.ts";
 import { epsilonValue } from "./privacy/epsilon.ts";
+import { windowStart } from "./privacy/rolling-budget.ts";
+import { epsilonOf, rhoValue } from "./privacy/zcdp.ts";
 
 const RELEASES_SHOWN = 200;
 const RUNS_SHOWN = 20;
@@ -30,14 +32,19 @@ const opsBenchmarksSchema = z
           size_band: z.string().nullable(),
         }),
         sellers: z.int().describe("noised"),
-        epsilon: z.number(),
+        epsilon: z.number().describe("the run's privacy loss for any one seller, with delta: settings only"),
+        delta: z.number(),
         mechanism: z.string(),
       }),
     ),
     budget: z.object({
-      cap: z.number().describe("ε per seller per budget period"),
-      spent: z.number().describe("the most any seller has spent in it"),
-      period: z.string().describe("the budget period: a UTC calendar year"),
+      cap: z.number().describe("ε per seller over any rolling 365 days (at delta)"),
+      spent: z.number().describe("the most any seller spent in the last 365 days, as ε at delta"),
+      period: z.literal("365d").describe("rolling: the 365 days ending today (UTC)"),
+      delta: z.number(),
+      rho: z
+        .object({ cap: z.number(), spent: z.number() })
+        .describe("the same in zero-concentrated DP, where the accounting is done: ρ adds up across runs"),
     }),
     runs: z.array(
       z.object({
@@ -66,20 +73,25 @@ opsBenchmarks.openapi(
   }),
   async (c) => {
     const { platform } = c.get("principal");
-    const year = new Date().toISOString().slice(0, 4);
+    const config = benchmarkConfig(c.env);
+    const today = new Date().toISOString().slice(0, 10);
     const [releases, runs, spent] = await c.env.DB.batch<Record<string, string | number | null>>([
       c.env.DB.prepare(
-        `SELECT released_at, period_from, period_to, level, category, region, size_band, sellers, epsilon_micro, mechanism
+        `SELECT released_at, period_from, period_to, level, category, region, size_band, sellers, epsilon_micro, delta,
+           mechanism
          FROM benchmark_releases WHERE platform_id = ? ORDER BY period_to DESC, level, category, region, size_band LIMIT ?`,
       ).bind(platform.id, RELEASES_SHOWN),
       c.env.DB.prepare(
         `SELECT released_at, period_from, period_to, sellers, excluded, releases, suppressed, note
          FROM benchmark_runs WHERE platform_id = ? ORDER BY period_to DESC LIMIT ?`,
       ).bind(platform.id, RUNS_SHOWN),
+      // The ledger is the placements of the last 365 days: each seller's charges, summed.
       c.env.DB.prepare(
-        "SELECT COALESCE(MAX(epsilon_micro), 0) AS spent FROM privacy_spend WHERE platform_id = ? AND budget_period = ?",
-      ).bind(platform.id, year),
+        `SELECT COALESCE(MAX(spent), 0) AS spent FROM (SELECT SUM(rho_micro) AS spent FROM benchmark_placements
+         WHERE platform_id = ? AND period_to >= ? AND period_to <= ? GROUP BY seller_id)`,
+      ).bind(platform.id, windowStart(today), today),
     ]);
+    const spentRho = Number(spent!.results[0]?.spent ?? 0);
     const str = (v: unknown) => v as string;
     const num = (v: unknown) => v as number;
     return c.json(
@@ -95,12 +107,15 @@ opsBenchmarks.openapi(
           },
           sellers: num(r.sellers),
           epsilon: epsilonValue(num(r.epsilon_micro)),
+          delta: num(r.delta),
           mechanism: str(r.mechanism),
         })),
         budget: {
-          cap: epsilonValue(benchmarkConfig(c.env).cap),
-          spent: epsilonValue(num(spent!.results[0]?.spent ?? 0)),
-          period: year,
+          cap: config.capEpsilon,
+          spent: epsilonOf(rhoValue(spentRho), config.delta),
+          period: "365d" as const,
+          delta: config.delta,
+          rho: { cap: rhoValue(config.capRho), spent: rhoValue(spentRho) },
         },
         runs: runs!.results.map((r) => ({
           released_at: str(r.released_at),

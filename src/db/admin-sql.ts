@@ -49,3 +49,9 @@ export function setSellerQuotaSql(platform: string, maxSellers: number): string 
   if (!Number.isSafeInteger(maxSellers) || maxSellers < 0) throw new Error("a quota is a whole number, 0 or more");
   return `UPDATE platforms SET max_sellers = ${maxSellers} WHERE id = ${quote(platform)}`;
 }
+
+/** The audit row of an admin command: `action` on `subject`, by "admin" (read at GET /v1/ops/audit). */
+export function auditSql(platform: string, action: string, subject: string, now: string): string {
+  if (!PLATFORM_ID.test(platform)) throw new Error("a platform id is lowercase letters, digits and dashes");
+  return `INSERT INTO audit (platform_id, at, actor, action, subject) VALUES (${quote(platform)}, ${quote(now)}, 'admin', ${quote(action)}, ${quote(subject)})`;
+}

@@ -21,6 +21,22 @@ export const platforms = sqliteTable("platforms", {
   sellerCount: integer("seller_count").notNull().default(0),
 });
 
+/**
+ * A platform's own allowances (src/db/allowances.ts): one row per allowance that differs from
+ * wrangler.toml's default, set by `node scripts/admin.ts set-allowance`.
+ */
+export const platformAllowances = sqliteTable(
+  "platform_allowances",
+  {
+    platformId: text("platform_id").notNull(),
+    /** An allowance's name (ALLOWANCES in src/db/allowances.ts), e.g. reads_per_10s. */
+    name: text("name").notNull(),
+    value: integer("value").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.name] })],
+);
+
 /** API keys, stored as SHA-256 hex of the key: the key itself is shown once, at creation. */
 export const apiKeys = sqliteTable("api_keys", {
   keyHash: text("key_hash").primaryKey(),
@@ -96,7 +112,11 @@ export const categories = sqliteTable(
     category: text("category").notNull(),
     lastHour: integer("last_hour").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.category] })],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.category] }),
+    // Those not sold in CATEGORIES_RETENTION_DAYS go first (src/retention/row-sweeps.ts).
+    index("categories_by_last_sale").on(t.platformId, t.lastHour),
+  ],
 );
 
 /** Shipped orders per seller, placement hour and whole hours from placement to shipment. */
@@ -124,5 +144,9 @@ export const audit = sqliteTable(
     action: text("action").notNull(),
     subject: text("subject"),
   },
-  (t) => [index("audit_by_platform").on(t.platformId, t.id)],
+  (t) => [
+    index("audit_by_platform").on(t.platformId, t.id),
+    // The retention deletes the oldest first (src/retention/row-sweeps.ts).
+    index("audit_by_time").on(t.platformId, t.at),
+  ],
 );

@@ -25,5 +25,7 @@ export const deadLetters = sqliteTable(
   (t) => [
     uniqueIndex("dead_letters_by_message").on(t.queue, t.messageId),
     index("dead_letters_by_platform").on(t.platformId, t.id),
+    // The retention deletes the oldest first (src/retention/object-sweeps.ts).
+    index("dead_letters_by_time").on(t.platformId, t.receivedAt),
   ],
 );

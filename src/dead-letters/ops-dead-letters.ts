@@ -8,11 +8,12 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
+import { queueOf, replayDeadLetters, sourceOf } from "./replay.ts";
 
 const deadLetterSchema = z
   .object({
@@ -27,13 +28,10 @@ const deadLetterSchema = z
   .openapi("DeadLetter");
 
 export const opsDeadLetters = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-opsDeadLetters.use("/dead-letters", authenticate, operatorAccess);
+// One pattern: "/dead-letters/*" matches "/dead-letters" too (a second would count every call twice).
 opsDeadLetters.use("/dead-letters/*", authenticate, operatorAccess);
 
 type Row = Omit<z.infer<typeof deadLetterSchema>, "queue" | "dead_letter_queue"> & { queue: string };
-
-/** The queue a dead letter came from: its dead-letter queue's name without "-dlq". */
-const sourceOf = (deadLetterQueue: string) => deadLetterQueue.replace(/-dlq$/, "");
 
 opsDeadLetters.openapi(
   createRoute({
@@ -85,6 +83,73 @@ opsDeadLetters.openapi(
   },
 );
 
+const replayFilter = z
+  .object({
+    queue: z
+      .string()
+      .max(128)
+      .optional()
+      .describe("only those that failed on this queue (as listed: sellerpulse-events, -jobs, -webhooks)"),
+    received_from: z.iso.datetime({ offset: true }).max(64).optional().describe("only those received at or after"),
+    received_to: z.iso.datetime({ offset: true }).max(64).optional().describe("only those received before"),
+    ids: z.array(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).min(1).max(500).optional().describe("only these"),
+    all: z.literal(true).optional().describe("every open one (when nothing else is named)"),
+    limit: z.int().min(1).max(500).default(100).describe("at most this many in this call, oldest first"),
+  })
+  .strict()
+  // An empty body replays nothing: every open one is asked for by name, never by accident.
+  .refine((f) => f.all || f.queue || f.received_from || f.received_to || f.ids, {
+    message: 'name what to replay: queue, received_from, received_to, ids, or "all": true',
+  })
+  .openapi({
+    anyOf: ["queue", "received_from", "received_to", "ids", "all"].map((name) => ({ required: [name] })),
+  });
+
+const replayedSchema = z.object({
+  replayed: z.int(),
+  ids: z.array(z.int()).describe("the dead letters sent again by this call"),
+  more: z.boolean().describe("open dead letters matching the filter remain: call again"),
+});
+
+opsDeadLetters.openapi(
+  createRoute({
+    method: "post",
+    path: "/dead-letters/replay",
+    summary:
+      "Send the open dead letters a filter names (all, if none) again to their queues, oldest first; a second call takes the next ones, never the same",
+    ...operation("replayDeadLetters", "Operator", OPERATOR),
+    request: {
+      body: {
+        content: { "application/json": { schema: replayFilter, example: ex.DEAD_LETTERS_FILTER } },
+        required: true,
+      },
+    },
+    responses: {
+      200: jsonContent(replayedSchema, "None is open that the filter names: nothing was sent", ex.NONE_REPLAYED),
+      202: jsonContent(replayedSchema, "Back on their queues", ex.DEAD_LETTERS_REPLAYED),
+      ...errorResponses,
+      503: jsonContent(errorSchema, "None could be sent (the queue refused): they are still open"),
+    },
+  }),
+  async (c) => {
+    const principal = c.get("principal");
+    const body = c.req.valid("json");
+    const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+    const filter = {
+      queue: body.queue,
+      receivedFrom: iso(body.received_from),
+      receivedTo: iso(body.received_to),
+      ids: body.ids,
+    };
+    const { ids, more } = await replayDeadLetters(c.env, principal.platform.id, filter, body.limit);
+    if (ids.length > 0) {
+      const subject = `${ids.length} (${ids[0]}..${ids.at(-1)})`;
+      await auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letters.replayed", subject).run();
+    }
+    return ids.length > 0 ? c.json({ replayed: ids.length, ids, more }, 202) : c.json({ replayed: 0, ids, more }, 200);
+  },
+);
+
 opsDeadLetters.openapi(
   createRoute({
     method: "post",
@@ -110,6 +175,7 @@ opsDeadLetters.openapi(
       404: jsonContent(errorSchema, "No such dead letter"),
       409: jsonContent(errorSchema, "Replayed already", ex.DEAD_LETTER_REPLAYED_ALREADY),
       ...errorResponses,
+      503: jsonContent(errorSchema, "It could not be sent (the queue refused): it is still open"),
     },
   }),
   async (c) => {
@@ -134,20 +200,13 @@ opsDeadLetters.openapi(
     try {
       await queueOf(c.env, queue).send(JSON.parse(claimed.body), { contentType: "json" });
     } catch (error) {
+      console.error("dead letter not sent again; given back", id, error);
       await c.env.DB.prepare("UPDATE dead_letters SET replayed_at = NULL WHERE id = ? AND replayed_at = ?")
         .bind(id, replayedAt)
         .run();
-      throw error;
+      throw unavailable("The dead letter could not be sent again; it is still open");
     }
     await auditStatement(c.env.DB, principal.platform.id, actorOf(principal), "dead_letter.replayed", String(id)).run();
     return c.json({ id, queue, replayed_at: replayedAt }, 202);
   },
 );
-
-/** The producer of the queue a dead letter came from (the consumers tell them apart the same way). */
-function queueOf(env: Env, queue: string): Queue {
-  if (queue.endsWith("-jobs")) return env.JOBS;
-  if (queue.endsWith("-webhooks")) return env.WEBHOOKS;
-  if (queue.endsWith("-events")) return env.EVENTS;
-  throw new ApiError(409, "unknown_queue", `The dead letter came from ${queue}, which nothing here sends to`);
-}

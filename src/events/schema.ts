@@ -181,11 +181,15 @@ export function isOrderEvent(event: SellerEvent): event is OrderEvent {
 /**
  * The body of one queue message: a platform's events, already validated at ingest. `resent`: the
  * consumer put these back on the queue (src/pipeline/share.ts), and takes them first when they come.
+ * `archive_only`: the events were applied while R2 could not take their archive copy, which this
+ * message carries until it can (src/pipeline/archive-later.ts); `held` counts its tries.
  */
 export const queueMessageSchema = z.object({
   platform: id,
   currency,
   events: z.array(eventSchema).min(1),
   resent: z.literal(true).optional(),
+  archive_only: z.literal(true).optional(),
+  held: z.int().min(0).max(1_000_000).optional(),
 });
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -4,6 +4,7 @@
  * caller's rate (429 over it); the `require*` guards answer 403 when an authenticated caller
  * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "../auth/api-key.ts";
 import { demoPlatformFor } from "../auth/demo-platform.ts";
@@ -17,9 +18,10 @@ import {
   SessionSecretRefused,
   verifySession,
 } from "../auth/session-tokens.ts";
+import { LOOKUP_RATE_PERIOD_SECONDS, RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { answer, answers } from "./answers.ts";
 import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
-import { LOOKUP_RATE_PERIOD_SECONDS, READ_RATE_PERIOD_SECONDS, rateKeyOf, rateLimited, spend } from "./rate-limits.ts";
+import { rateKeyOf, rateLimited, spendLookup, spendRate } from "./rate-limits.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -33,12 +35,12 @@ const CREDENTIAL_ANSWERS = [
   answer("Storage cannot look the key up right now: retry after Retry-After", unavailable()),
   answer(
     "Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After",
-    rateLimited(LOOKUP_RATE_PERIOD_SECONDS),
+    rateLimited(LOOKUP_RATE_PERIOD_SECONDS, "lookups"),
   ),
 ];
 const COUNTED = answer(
   "Over the caller's rate of reads: retry after Retry-After",
-  rateLimited(READ_RATE_PERIOD_SECONDS),
+  rateLimited(RATE_PERIOD_SECONDS, "reads"),
 );
 
 /** The bearer credential of the Authorization header, if any. */
@@ -58,14 +60,19 @@ export const authenticateUncounted = answers(
   ...CREDENTIAL_ANSWERS,
 );
 
+/** The caller behind a credential (or 401), counted as one of its reads (or 429), set on the request. */
+async function admitReader(c: Context<AppEnv>, token: string): Promise<void> {
+  const principal = await principalFor(c.env, token, clientOf(c.req.raw));
+  await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
+  c.set("principal", principal);
+}
+
 /** Resolves the Authorization header's credential (or 401), and counts the call as the caller's (or 429). */
 export const authenticate = answers(
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
-    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
-    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
-    c.set("principal", principal);
+    await admitReader(c, token);
     await next();
   }),
   ...CREDENTIAL_ANSWERS,
@@ -88,9 +95,7 @@ export const authenticateSocket = answers(
           "Only a session token may be given as ?token=; send a platform key in the Authorization header",
         );
     }
-    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
-    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
-    c.set("principal", principal);
+    await admitReader(c, token);
     await next();
   }),
   ...CREDENTIAL_ANSWERS,
@@ -138,7 +143,7 @@ async function principalFor(env: Env, token: string, client: string): Promise<Pr
   let platform: Platform | null;
   // A key not cached (found or missed) costs the client one of its lookups before D1 is asked:
   // a flood of made-up keys is answered 429 past the allowance, never by D1.
-  const beforeLookup = () => spend(env, "LOOKUP_LIMITER", `client:${client}`, 1, LOOKUP_RATE_PERIOD_SECONDS);
+  const beforeLookup = () => spendLookup(env, client);
   try {
     platform = (await platformForKey(env.DB, token, beforeLookup)) ?? (await demoPlatformFor(env, token));
   } catch (error) {

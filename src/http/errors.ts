@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AllowanceName } from "../db/allowances.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -23,12 +24,15 @@ export const badRequest = (message: string, details?: unknown) =>
 export const unauthorized = (message = "A valid platform key or session token is required") =>
   new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": "Bearer" });
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
-/** How long a caller is asked to wait when storage cannot answer. */
+/** A count allowance used up (imports at once, webhooks...): 409 limit_reached, naming it. */
+export const limitReached = (name: AllowanceName, limit: number, message: string) =>
+  new ApiError(409, "limit_reached", message, { allowance: name, limit });
+/** How long a caller is asked to wait when storage (or a queue) cannot answer. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
-export const unavailable = () =>
-  new ApiError(503, "unavailable", "The service cannot reach its storage right now; please retry shortly", undefined, {
-    "Retry-After": String(UNAVAILABLE_RETRY_SECONDS),
-  });
+export const unavailable = (
+  message = "The service cannot reach its storage right now; please retry shortly",
+  details?: unknown,
+) => new ApiError(503, "unavailable", message, details, { "Retry-After": String(UNAVAILABLE_RETRY_SECONDS) });
 
 /**
  * Errors of D1 that say it cannot answer now (a lost connection, an overload, a reset), as

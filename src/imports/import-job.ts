@@ -11,8 +11,8 @@ export function runImport(env: Env, job: RunImport, attempts: number): Promise<v
   return stepOrGiveUp(
     attempts,
     async () => {
-      if (await runImportStep(env, job.importId))
-        await sendJobs(env.JOBS, [{ job: "imports.run", importId: job.importId }]);
+      const wait = await runImportStep(env, job.importId);
+      if (wait !== null) await sendJobs(env.JOBS, [{ job: "imports.run", importId: job.importId }], wait);
     },
     () =>
       fail(

@@ -6,15 +6,17 @@
  */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { allowancesOf } from "../db/platform-allowances.ts";
 import { type AppEnv, authenticate, operatorAccess, requirePlatformKey } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { ndjsonEvents } from "../pipeline/ingest.ts";
 import { sendJobs } from "../queues/job-messages.ts";
-import { KEPT_REJECTIONS } from "./import-run.ts";
+import { importAllowance, tooManyBytes } from "./import-allowance.ts";
+import { fail, KEPT_REJECTIONS } from "./import-run.ts";
 import { createImport, MAX_IMPORT_BYTES, UploadRefused } from "./import-upload.ts";
 import type { ImportFormat } from "./records.ts";
 
@@ -68,6 +70,12 @@ imports.openAPIRegistry.registerPath({
     ),
     413: jsonContent(errorSchema, "Over 100 MiB (decompressed)"),
     415: jsonContent(errorSchema, "Not application/x-ndjson or text/csv, or an encoding other than gzip"),
+    409: jsonContent(
+      errorSchema,
+      "The platform has its allowance of imports queued or running, or of bytes imported today (limit_reached)",
+      ex.IMPORTS_LIMIT_REACHED,
+    ),
+    503: jsonContent(errorSchema, "Stored, but it could not be started: it is failed, and uploading it again is safe"),
   },
 });
 
@@ -88,16 +96,28 @@ imports.post("/", async (c) => {
   }
   const body = c.req.raw.body;
   if (!body) throw new ApiError(400, "invalid_request", "The file is empty");
+  // Refused before a byte is read when the platform has no import left today, or too many running.
+  const allowance = await importAllowance(c.env.DB, platform.id, await allowancesOf(c.env, platform.id));
+  if (encoding === "identity" && declared > allowance.bytesLeft) throw tooManyBytes(allowance.bytesPerDay);
   let created: Awaited<ReturnType<typeof createImport>>;
   try {
-    created = await createImport(c.env, platform.id, body, format, encoding === "gzip");
+    created = await createImport(c.env, platform.id, body, format, encoding === "gzip", allowance);
   } catch (error) {
     if (!(error instanceof UploadRefused)) throw error;
     const code = error.status === 413 ? "payload_too_large" : "invalid_request";
     throw new ApiError(error.status, code, error.message);
   }
   const importId = created.importId;
-  await sendJobs(c.env.JOBS, [{ job: "imports.run", importId }]);
+  try {
+    await sendJobs(c.env.JOBS, [{ job: "imports.run", importId }]);
+  } catch (error) {
+    // Nothing would ever run it: it ends now rather than waiting as queued for ever.
+    console.error("import's first step not sent; the import ends", importId, error);
+    await fail(c.env.DB, importId, "The import could not be started; uploading the file again is safe");
+    throw unavailable("The import could not be started; please upload it again", {
+      import_id: importId,
+    });
+  }
   return c.json({ import_id: importId, rows_total: created.rows, bytes: created.bytes }, 202);
 });
 

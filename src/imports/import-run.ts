@@ -8,6 +8,7 @@
 import type { Platform } from "../auth/principal.ts";
 import { type Validated, validateEvents } from "../events/validate.ts";
 import { csvCells } from "../files/csv-read.ts";
+import { takeRate } from "../http/rate-limits.ts";
 import { withinSellerQuota } from "../limits/seller-quota.ts";
 import { enqueueEvents } from "../pipeline/producer.ts";
 import { eventOfRow } from "./columns.ts";
@@ -44,13 +45,16 @@ interface ChunkResult {
 }
 
 /**
- * Runs an import from its committed offset for up to STEP_MS; returns whether it needs another
- * step. Throws when a read, a send or a commit fails: the queue retries the step from the offset.
+ * Runs an import from its committed offset for up to STEP_MS; returns the seconds to wait before
+ * its next step (0: at once), or null when it needs none. A chunk's events count against the
+ * platform's ingest allowance, as posted events do: over it, the step ends uncommitted and the next
+ * waits for the allowance. Throws when a read, a send or a commit fails: the queue retries the step
+ * from the offset.
  */
-export async function runImportStep(env: Env, importId: string, chunkBytes = CHUNK_BYTES): Promise<boolean> {
+export async function runImportStep(env: Env, importId: string, chunkBytes = CHUNK_BYTES): Promise<number | null> {
   const started = Date.now();
   const loaded = await loadImport(env.DB, importId);
-  if (loaded === null || loaded.state === "done" || loaded.state === "failed") return false;
+  if (loaded === null || loaded.state === "done" || loaded.state === "failed") return null;
   let row = loaded;
   const platform: Platform = { id: row.platform_id, currency: row.currency };
   while (Date.now() - started < STEP_MS) {
@@ -70,13 +74,16 @@ export async function runImportStep(env: Env, importId: string, chunkBytes = CHU
     const records = [...splitter.push(text), ...(last ? splitter.end() : [])];
     const read = readRecords(records, row, platform, Date.now());
     const judged = chunkResult(await withinSellerQuota(env.DB, platform.id, read.validated), read.lines);
+    const key = `platform:${platform.id}`;
+    const wait = await takeRate(env, "ingest", platform.id, key, judged.valid.length, true);
+    if (wait > 0) return wait;
     if (judged.valid.length > 0) await enqueueEvents(env.EVENTS, platform, judged.valid);
     const next = { offset: row.offset + cut, line: last ? row.line : splitter.nextLine };
-    if (!(await commitChunk(env.DB, row, next, judged, last))) return false; // another step is ahead
-    if (last) return false;
+    if (!(await commitChunk(env.DB, row, next, judged, last))) return null; // another step is ahead
+    if (last) return null;
     row = { ...row, ...next, rows_rejected: row.rows_rejected + judged.rejected.length, state: "running" };
   }
-  return true;
+  return 0;
 }
 
 /** The rows of a chunk judged as /v1/events judges events, with the line each candidate starts on. */
@@ -174,13 +181,13 @@ async function commitChunk(
   return (update?.meta.changes ?? 0) > 0;
 }
 
-/** Ends an import that cannot go on, saying why; returns false (no further step). */
-export async function fail(db: D1Database, importId: string, error: string): Promise<false> {
+/** Ends an import that cannot go on, saying why; returns null (no further step). */
+export async function fail(db: D1Database, importId: string, error: string): Promise<null> {
   await db
     .prepare(
       "UPDATE imports SET state = 'failed', error = ?, finished_at = ? WHERE import_id = ? AND state IN ('queued', 'running')",
     )
     .bind(error, new Date().toISOString(), importId)
     .run();
-  return false;
+  return null;
 }

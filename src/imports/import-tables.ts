@@ -27,8 +27,14 @@ export const imports = sqliteTable(
     error: text("error"),
     createdAt: text("created_at").notNull(),
     finishedAt: text("finished_at"),
+    /** When the retention deleted its file from R2 (IMPORT_FILES_RETENTION_DAYS after it was made). */
+    fileDeletedAt: text("file_deleted_at"),
   },
-  (t) => [index("imports_by_platform").on(t.platformId, t.createdAt)],
+  (t) => [
+    index("imports_by_platform").on(t.platformId, t.createdAt),
+    // The imports queued or running, counted against the platform's imports_at_once.
+    index("imports_by_state").on(t.platformId, t.state),
+  ],
 );
 
 /** The first rejected rows of an import (at most 100 are kept), by line. */

@@ -7,6 +7,13 @@
 import { type CsvRecord, csvCells } from "../files/csv-read.ts";
 import { R2Upload } from "../files/r2-upload.ts";
 import { headerProblem } from "./columns.ts";
+import {
+  type ImportAllowance,
+  importAllowance,
+  tooManyAtOnce,
+  tooManyBytes,
+  WITHIN_ALLOWANCE,
+} from "./import-allowance.ts";
 import { type ImportFormat, isBlank, splitterFor } from "./records.ts";
 
 export const importKey = (platformId: string, importId: string) => `imports/${platformId}/${importId}`;
@@ -25,6 +32,9 @@ export class UploadRefused extends Error {
   }
 }
 
+/** An upload past what the platform may import today (stopped as it streams). */
+class OverDailyBytes extends Error {}
+
 export interface Received {
   bytes: number;
   rows: number;
@@ -38,6 +48,7 @@ async function receiveImport(
   gzip: boolean,
   bucket: R2Bucket,
   key: string,
+  bytesLeft: number,
 ): Promise<Received> {
   const stream = gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body;
   const upload = new R2Upload(bucket, key, {
@@ -73,6 +84,7 @@ async function receiveImport(
       if (received.bytes > MAX_IMPORT_BYTES) {
         throw new UploadRefused(413, `The file is over ${MAX_IMPORT_BYTES} bytes (100 MiB) once decompressed`);
       }
+      if (received.bytes > bytesLeft) throw new OverDailyBytes();
       take(splitter.push(decode(read.value)));
       if (splitter.pendingLength > MAX_RECORD_CHARS) {
         throw new UploadRefused(
@@ -96,19 +108,30 @@ async function receiveImport(
   }
 }
 
-/** Stores an upload and records it in D1 as queued; the caller starts its job. */
+/**
+ * Stores an upload and records it in D1 as queued, within the platform's import allowances (409
+ * limit_reached past them: the stored file is deleted); the caller starts its job.
+ */
 export async function createImport(
   env: Env,
   platformId: string,
   body: ReadableStream<Uint8Array>,
   format: ImportFormat,
   gzip: boolean,
+  allowance: ImportAllowance,
 ): Promise<Received & { importId: string }> {
   const importId = `imp_${crypto.randomUUID().replaceAll("-", "")}`;
-  const received = await receiveImport(body, format, gzip, env.BUCKET, importKey(platformId, importId));
-  await env.DB.prepare(
+  const key = importKey(platformId, importId);
+  let received: Received;
+  try {
+    received = await receiveImport(body, format, gzip, env.BUCKET, key, allowance.bytesLeft);
+  } catch (error) {
+    if (error instanceof OverDailyBytes) throw tooManyBytes(allowance.bytesPerDay);
+    throw error;
+  }
+  const recorded = await env.DB.prepare(
     `INSERT INTO imports (import_id, platform_id, format, columns, bytes, state, rows_total, created_at)
-     VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+     SELECT ?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7 WHERE ${WITHIN_ALLOWANCE}`,
   )
     .bind(
       importId,
@@ -118,8 +141,18 @@ export async function createImport(
       received.bytes,
       received.rows,
       new Date().toISOString(),
+      allowance.atOnce,
+      allowance.dayStart,
+      allowance.bytesPerDay,
     )
     .run();
+  if (recorded.meta.changes === 0) {
+    // Another upload took the place meanwhile: this one is not kept, and the answer says which.
+    await env.BUCKET.delete(key);
+    const limits = { imports_at_once: allowance.atOnce, import_bytes_per_day: allowance.bytesPerDay };
+    const refused: unknown = await importAllowance(env.DB, platformId, limits).catch((error: unknown) => error);
+    throw refused instanceof Error ? refused : tooManyAtOnce(allowance.atOnce);
+  }
   return { ...received, importId };
 }
 

@@ -11,9 +11,10 @@ import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { alerts as d1Alerts } from "../alerts/alert-tables.ts";
-import { categories, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
+import { categories, platformAllowances, productHourly, sellerHourly, sellers, shipHourly } from "../db/core-tables.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
+import { dayChanges } from "../reports/report-tables.ts";
 import { sellerDaily } from "../retention/daily-tables.ts";
 import { healthQueries } from "./health-flush.ts";
 import { FLUSH, META } from "./ledger-sql.ts";
@@ -76,15 +77,22 @@ function collectFlush(
 /**
  * Writes the rows changed since the last flush to D1, with the seller's row of the operator's views
  * (`force`: that row even with nothing else to write); returns how many rows changed.
+ * `categoriesAllowance`: the default of the platform's categories allowance (its own value, where
+ * set, is read in the statement).
  */
-export async function flushLedger(sql: SqlStorage, db: D1Database, force: boolean): Promise<number> {
+export async function flushLedger(
+  sql: SqlStorage,
+  db: D1Database,
+  force: boolean,
+  categoriesAllowance: number,
+): Promise<number> {
   const meta = readMeta(sql);
   const collected = collectFlush(sql, meta, Date.now(), force);
   if (!collected) {
     recordFlushed(sql, Number(meta.seq ?? 0)); // nothing to write: nothing pending either
     return 0;
   }
-  await flushToD1(db, collected.batch);
+  await flushToD1(db, collected.batch, categoriesAllowance);
   markFlushed(sql, collected.seq);
   return rowsOf(collected.batch);
 }
@@ -177,7 +185,8 @@ const PRODUCTS = {
 
 const dialect = new SQLiteAsyncDialect();
 
-async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void> {
+/** Writes the batch to D1 in one transaction. */
+async function flushToD1(database: D1Database, batch: FlushBatch, categoriesAllowance: number): Promise<void> {
   const db = drizzle(database);
   const { platform: platformId, sellerId } = batch;
   const owner = [platformId, sellerId];
@@ -210,22 +219,47 @@ async function flushToD1(database: D1Database, batch: FlushBatch): Promise<void>
     ...jsonChunks(products).map((rows) =>
       dialect.sqlToQuery(upsertRows(productHourly, owner, rows, PRODUCTS, rolled(owner, 1))),
     ),
-    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows))),
+    ...jsonChunks(products).map((rows) => dialect.sqlToQuery(touchCategories(platformId, rows, categoriesAllowance))),
     ...jsonChunks(shipping).map((rows) =>
       dialect.sqlToQuery(upsertRows(shipHourly, owner, rows, SHIPPING, rolled(owner, 0))),
     ),
     ...jsonChunks(alerts).map((rows) => dialect.sqlToQuery(upsertRows(d1Alerts, owner, rows, ALERTS))),
     ...healthQueries(platformId, sellerId, batch.health),
   ];
+  // The days whose rollups this flush writes have changed: their reports are written again.
+  const days = [...new Set([...batch.hourly, ...batch.products].map((row) => Math.floor(row.hour / 24)))];
+  if (days.length > 0) queries.push(dialect.sqlToQuery(dayChanged(platformId, days)));
   // D1's own batch (one implicit transaction): drizzle's cannot carry raw statements
   // (db.batch([db.run(sql`...`)]) throws, drizzle-orm issue #2277).
   await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.params)));
 }
 
-/** Records each category of these product rows as sold in, up to its latest hour. */
-function touchCategories(platformId: string, rows: string): SQL {
-  return sql`INSERT INTO ${categories} (platform_id, category, last_hour)
-    SELECT ${platformId}, value ->> 2, MAX(value ->> 1) FROM json_each(${rows}) WHERE true GROUP BY value ->> 2
+/** Bumps the change counter of each of these days (epoch days) of the platform (src/reports/report-tables.ts). */
+function dayChanged(platformId: string, days: number[]): SQL {
+  return sql`INSERT INTO ${dayChanges} (platform_id, day, version, changed_at)
+    SELECT ${platformId}, value, 1, ${new Date().toISOString()} FROM json_each(${JSON.stringify(days)}) WHERE true
+    ON CONFLICT (platform_id, day) DO UPDATE SET version = version + 1, changed_at = excluded.changed_at`;
+}
+
+/**
+ * Records each category of these product rows as sold in, up to its latest hour. A category new to
+ * the platform is recorded only while the platform has fewer than its categories allowance (its
+ * own, or `byDefault`), so the rankings job ranks at most that many. A category left out still
+ * counts in the seller's figures.
+ */
+function touchCategories(platformId: string, rows: string, byDefault: number): SQL {
+  const known = sql`EXISTS (SELECT 1 FROM ${categories} c WHERE c.platform_id = ${platformId} AND c.category = sold.category)`;
+  const room = sql`MAX(0, COALESCE((SELECT value FROM ${platformAllowances}
+      WHERE platform_id = ${platformId} AND name = 'categories'), ${byDefault})
+    - (SELECT COUNT(*) FROM ${categories} WHERE platform_id = ${platformId}))`;
+  return sql`WITH sold AS (
+      SELECT value ->> 2 AS category, MAX(value ->> 1) AS last_hour FROM json_each(${rows}) GROUP BY value ->> 2)
+    INSERT INTO ${categories} (platform_id, category, last_hour)
+    SELECT ${platformId}, category, last_hour FROM (
+      SELECT category, last_hour FROM sold WHERE ${known}
+      UNION ALL
+      SELECT * FROM (SELECT category, last_hour FROM sold WHERE NOT ${known} ORDER BY category LIMIT ${room}))
+    WHERE true
     ON CONFLICT (platform_id, category) DO UPDATE SET last_hour = excluded.last_hour
     WHERE excluded.last_hour > last_hour`;
 }

@@ -1,12 +1,15 @@
 /**
  * What the API tells a SellerLedger when it hands it a live WebSocket: the seller and currency
- * the socket reads, when its session ends, and who holds it (for revocations). Only the Worker
- * sets these, after authorising the caller; a caller's own copies are replaced.
+ * the socket reads, when its session ends, who holds it (for revocations) and how many sockets the
+ * seller may have open. Only the Worker sets these, after authorising the caller; a caller's own
+ * copies are replaced.
  */
 export const LIVE_SELLER_HEADER = "X-SellerPulse-Seller";
 export const LIVE_CURRENCY_HEADER = "X-SellerPulse-Currency";
 /** When the session that opened a socket expires (ms since the epoch); absent for a platform key. */
 export const LIVE_EXPIRES_HEADER = "X-SellerPulse-Expires";
+/** How many live sockets the seller may have open at once (the platform's live_sockets_per_seller). */
+export const LIVE_MAX_SOCKETS_HEADER = "X-SellerPulse-Max-Sockets";
 /**
  * Who opened the socket, as JSON `{ platform, holder }` (src/auth/session-revocations.ts's Holder):
  * a revocation of that session (or key) closes the socket.

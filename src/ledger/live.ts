@@ -9,6 +9,7 @@ import {
   LIVE_CURRENCY_HEADER,
   LIVE_EXPIRES_HEADER,
   LIVE_HOLDER_HEADER,
+  LIVE_MAX_SOCKETS_HEADER,
   LIVE_SELLER_HEADER,
   SESSION_EXPIRED_CLOSE,
 } from "./live-protocol.ts";
@@ -70,8 +71,20 @@ export class LivePush {
     private readonly messageFor: (viewer: Viewer) => string,
   ) {}
 
-  /** Accepts a socket the Worker authorised (the seller and currency are in the headers). */
+  /**
+   * Accepts a socket the Worker authorised (the seller and currency are in the headers), unless
+   * the seller has its allowance of sockets open (409 limit_reached; expired ones are closed first).
+   */
   connect(request: Request): Response {
+    const max = Number(request.headers.get(LIVE_MAX_SOCKETS_HEADER) ?? Number.POSITIVE_INFINITY);
+    if (liveSockets(this.ctx).length >= max) {
+      const error = {
+        code: "limit_reached",
+        message: `This seller has its allowance of ${max} live sockets open; close one first`,
+        details: { allowance: "live_sockets_per_seller", limit: max },
+      };
+      return Response.json({ error }, { status: 409 });
+    }
     const viewer = viewerOf(request);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);

@@ -15,8 +15,10 @@
  */
 import type { Notice } from "../alerts/alert-types.ts";
 import { ThresholdsCache } from "../alerts/thresholds-cache.ts";
+import { allowanceDefault } from "../db/allowances.ts";
 import type { SellerEvent } from "../events/schema.ts";
 import { nextTimeChange } from "../metrics/summary.ts";
+import { recordMetric } from "../ops/metrics.ts";
 import { ignoredRetentionDays } from "../retention/days.ts";
 import { AlarmClock } from "./alarm.ts";
 import { checkThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-checks.ts";
@@ -43,6 +45,8 @@ export class SellerLedger extends LedgerReads {
   private readonly changes: Changes;
   private readonly thresholds: ThresholdsCache;
   private readonly trailing = new TrailingPeriods();
+  /** When the oldest change D1 has not yet been given was made (this instance's memory: the flush metric's lag). */
+  private unflushedSince: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -151,6 +155,7 @@ export class SellerLedger extends LedgerReads {
    * push (the summary, then the orders `listed` placed or changed, only while someone watches).
    */
   private async afterChange(listed: StoredOrder[]): Promise<void> {
+    this.unflushedSince ??= Date.now();
     await this.clock.flushIn();
     await this.ringForAlerts();
     if (!this.live.broadcast()) return;
@@ -224,6 +229,9 @@ export class SellerLedger extends LedgerReads {
         console.error("flush to D1 failed; trying again later", error);
         failed = true;
       }
+      const lag = Date.now() - (this.unflushedSince ?? now);
+      if (meta.platform) recordMetric(this.env, { kind: "flush", platform: meta.platform, lag_ms: lag, ok: !failed });
+      if (!failed) this.unflushedSince = null;
     }
     // D1 failing: try again later and later (with jitter), not every half minute for as long as it is down.
     await ring.flushed(failed ? now + flushRetryDelay(flush.recordFlushFailure(this.sql)) : null);
@@ -242,7 +250,8 @@ export class SellerLedger extends LedgerReads {
    * views (`force`: that row even with nothing else to write); returns how many rows changed.
    */
   async flush(force = false): Promise<number> {
-    return this.tables.fresh ? 0 : flush.flushLedger(this.sql, this.bound.db(this.env), force);
+    if (this.tables.fresh) return 0;
+    return flush.flushLedger(this.sql, this.bound.db(this.env), force, allowanceDefault(this.env, "categories"));
   }
 
   /** While someone watches, the alarm rings when time alone changes the summary, and within SOCKET_WATCH_MS. */

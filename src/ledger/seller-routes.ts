@@ -6,19 +6,26 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { holderOf } from "../auth/session-revocations.ts";
 import { MAX_TOKEN_CHARS, SESSION_TTL_SECONDS } from "../auth/session-tokens.ts";
+import { allowancesOf } from "../db/platform-allowances.ts";
 import { timestampSchema } from "../events/schema.ts";
 import { type AppEnv, authenticateSocket, sellerAccess } from "../http/authenticate.ts";
 import { badRequest } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, READERS } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader, wellEncodedId } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
 import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
 import { summarySchema } from "../metrics/summary.ts";
 import { breakdownSchema, bucketCount, METRICS, timeseriesSchema } from "../metrics/timeseries.ts";
 import { sendJsonText } from "./json-response.ts";
-import { LIVE_CURRENCY_HEADER, LIVE_EXPIRES_HEADER, LIVE_HOLDER_HEADER, LIVE_SELLER_HEADER } from "./live-protocol.ts";
+import {
+  LIVE_CURRENCY_HEADER,
+  LIVE_EXPIRES_HEADER,
+  LIVE_HOLDER_HEADER,
+  LIVE_MAX_SOCKETS_HEADER,
+  LIVE_SELLER_HEADER,
+} from "./live-protocol.ts";
 import { firstKeptMinute, MINUTE_METRICS, MINUTE_MS, type MinuteMetric, minuteCount } from "./minutes.ts";
 
 /** A timeseries answers at most this many buckets (about 13 months of hours). */
@@ -169,6 +176,11 @@ sellers.openapi(
     responses: {
       101: { description: "Switching Protocols: each message is the summary, as GET /summary returns it" },
       ...errorResponses,
+      409: jsonContent(
+        errorSchema,
+        "The seller has its allowance of live sockets open (limit_reached)",
+        ex.SOCKETS_LIMIT_REACHED,
+      ),
     },
   }),
   async (c) => {
@@ -184,6 +196,10 @@ sellers.openapi(
     const expiresAt = principal.kind === "platform" ? Date.now() + SESSION_TTL_SECONDS * 1000 : principal.expiresAt;
     request.headers.set(LIVE_EXPIRES_HEADER, String(expiresAt));
     request.headers.set(LIVE_HOLDER_HEADER, JSON.stringify({ platform: platform.id, holder: holderOf(principal) }));
-    return ledger.fetch(request);
+    const { live_sockets_per_seller: max } = await allowancesOf(c.env, platform.id);
+    request.headers.set(LIVE_MAX_SOCKETS_HEADER, String(max));
+    const response = await ledger.fetch(request);
+    // The upgrade is the runtime's own; a refusal gets this app's headers like any answer.
+    return response.status === 101 ? response : new Response(response.body, response);
   },
 );

@@ -31,6 +31,8 @@ export type LogLine =
       retried: number;
       deferred?: number;
       ledgers?: number;
+      /** The events queue: how long the oldest message waited, from its send (the 202) to its ledgers. */
+      lag_ms?: number;
       duration_ms: number;
       units?: Units;
     }

@@ -4,9 +4,16 @@
  * run, each with the units it used where the deployment counts its bill; and the public
  * top-products read answered from memory or the cache, logged 1 in HOT_READ_SAMPLE.
  */
-import { logLine } from "./log.ts";
+import { type LogLine, logLine } from "./log.ts";
 import { Meter, meterOn, queueOps } from "./meter.ts";
 import { meteredEnv } from "./metered-bindings.ts";
+import { recordMetric } from "./metrics.ts";
+
+/** The line in the log, and its point in the metrics. */
+function tell(env: Env, line: LogLine): void {
+  logLine(line);
+  recordMetric(env, line);
+}
 
 /** At a billion reads a day, one line each would cost more than the reads: 1 in this many is logged. */
 const HOT_READ_SAMPLE = 1_000;
@@ -72,13 +79,16 @@ export async function observeBatch(
     const told = await consume(observed, meter ? meteredEnv(meter, env) : env);
     if (told && typeof told === "object") report = told as BatchReport;
   } finally {
-    logLine({
+    const now = Date.now();
+    const sent = Math.min(...batch.messages.map((m) => m.timestamp.getTime()));
+    tell(env, {
       kind: "batch",
       queue: batch.queue,
       messages: batch.messages.length,
       ...tally,
       ...report,
-      duration_ms: Date.now() - started,
+      ...(report.events !== undefined && Number.isFinite(sent) ? { lag_ms: Math.max(0, now - sent) } : {}),
+      duration_ms: now - started,
       ...(meter ? { units: meter.take() } : {}),
     });
   }
@@ -91,7 +101,7 @@ export async function observeCron(cron: string, env: Env, run: (env: Env) => Pro
   try {
     await run(meter ? meteredEnv(meter, env) : env);
   } finally {
-    logLine({ kind: "cron", cron, duration_ms: Date.now() - started, ...(meter ? { units: meter.take() } : {}) });
+    tell(env, { kind: "cron", cron, duration_ms: Date.now() - started, ...(meter ? { units: meter.take() } : {}) });
   }
 }
 

@@ -52,7 +52,9 @@ const payoutsSchema = z
   .openapi("OpsPayouts");
 
 export const opsSellers = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-opsSellers.use("*", authenticate, operatorAccess);
+// Its own paths only: a "*" here would run for every /v1/ops route, authenticating and counting it again.
+opsSellers.use("/sellers", authenticate, operatorAccess);
+opsSellers.use("/payouts", authenticate, operatorAccess);
 
 /** Where a page ends: [value is null, value, seller id], as base64url JSON. */
 type Cursor = [isNull: 0 | 1, value: number | null, sellerId: string];

@@ -6,9 +6,10 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../http/authenticate.ts";
-import { logLine } from "./log.ts";
+import { type LogLine, logLine } from "./log.ts";
 import { Meter, meterOn } from "./meter.ts";
 import { meteredEnv } from "./metered-bindings.ts";
+import { recordMetric } from "./metrics.ts";
 
 /** A request's id: Cloudflare's ray id where there is one (it ties the line to Cloudflare's own logs). */
 const requestIdOf = (request: Request) => request.headers.get("cf-ray") ?? crypto.randomUUID();
@@ -24,7 +25,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     const principal = c.get("principal");
-    logLine({
+    const line: LogLine = {
       kind: "request",
       request_id: requestIdOf(c.req.raw),
       method: c.req.method,
@@ -34,6 +35,8 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
       ...(c.get("ingested") ? { events: c.get("ingested") } : {}),
       duration_ms: Date.now() - started,
       ...(meter ? { units: meter.take() } : {}),
-    });
+    };
+    logLine(line);
+    recordMetric(c.env, line);
   }
 });

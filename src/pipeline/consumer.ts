@@ -10,7 +10,9 @@
  * it, without spending a retry (src/pipeline/share.ts has the plan and its promise).
  *
  * Before anything is applied, the batch's events are archived to R2 (src/archive/), so that a
- * ledger can always be rebuilt from what it was given; if that fails, the batch comes back whole.
+ * ledger can always be rebuilt from what it was given. If R2 cannot take them, they are applied
+ * all the same and their archive copy waits on the queue until it can (archive-later.ts): an R2
+ * outage neither stops the figures nor sends the stream to the dead-letter queue.
  * When a seller's call fails, each of its messages is tried on its own, so that one bad event
  * sends only its own message towards the dead-letter queue, not every message co-batched with it.
  */
@@ -20,6 +22,7 @@ import { ledgerName } from "../auth/ledger-names.ts";
 import { type QueueMessage, queueMessageSchema, type SellerEvent } from "../events/schema.ts";
 import { eachAtMost } from "../queues/at-most.ts";
 import { bodyOf } from "../queues/message-body.ts";
+import { holdForArchive } from "./archive-later.ts";
 import { type Packed, sendMessages } from "./producer.ts";
 import { MAX_SELLERS_PER_INVOCATION, shareOf } from "./share.ts";
 
@@ -67,9 +70,12 @@ export async function consumeEvents(
   { maxSellers = MAX_SELLERS_PER_INVOCATION, ledgerTimeoutMs = LEDGER_CALL_TIMEOUT_MS }: ConsumeOptions = {},
 ): Promise<Consumed> {
   const parsed: { message: Message; body: QueueMessage }[] = [];
+  /** Archive copies of events applied earlier, while R2 was down: archived, never applied. */
+  const copies = new Map<Message, QueueMessage>();
   for (const message of batch.messages) {
     const body = bodyOf(message, queueMessageSchema, "events");
-    if (body) parsed.push({ message, body });
+    if (body?.archive_only) copies.set(message, body);
+    else if (body) parsed.push({ message, body });
   }
   const share = shareOf(parsed, maxSellers);
   const deferred = { messages: share.deferred, resend: share.resend };
@@ -88,11 +94,7 @@ export async function consumeEvents(
       else group.byMessage.set(message, [event]);
     }
   }
-  if (!(await archived(env.BUCKET, [...taken.values()]))) {
-    for (const message of taken.keys()) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    await requeue(env.EVENTS, deferred);
-    return { events: 0, ledgers: 0, deferred: deferred.messages.length };
-  }
+  const isArchived = await archived(env.BUCKET, [...taken.values(), ...copies.values()]);
   const failed = new Set<Message>();
   await eachAtMost([...groups], LEDGER_CALLS_AT_ONCE, async ([key, group]) => {
     const apply = (events: SellerEvent[]) =>
@@ -119,9 +121,14 @@ export async function consumeEvents(
       }
     }
   });
-  for (const message of taken.keys()) {
-    if (failed.has(message)) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    else message.ack();
+  for (const message of failed) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  // Applied; archived, or held on the queue until R2 takes the copy (retried whole if even that fails).
+  const done = [...taken, ...copies].filter(([message]) => !failed.has(message));
+  const bodies = done.map(([, body]) => body);
+  const held = isArchived || (await holdForArchive(env.EVENTS, bodies));
+  for (const [message] of done) {
+    if (held) message.ack();
+    else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
   await requeue(env.EVENTS, deferred);
   const events = share.taken.reduce((n, { body }) => n + body.events.length, 0);
@@ -142,7 +149,7 @@ async function archived(bucket: R2Bucket, bodies: QueueMessage[]): Promise<boole
     await archiveEvents(bucket, [...groups.values()]);
     return true;
   } catch (error) {
-    console.error("archiving the batch failed; it comes back whole", error);
+    console.error("archiving the batch failed; its copy waits on the queue", error);
     return false;
   }
 }

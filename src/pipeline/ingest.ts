@@ -12,7 +12,7 @@ import { badRequest } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorSchema } from "../http/openapi/schemas.ts";
-import { EVENTS_PER_UNIT, INGEST_RATE_PERIOD_SECONDS, spend } from "../http/rate-limits.ts";
+import { MIN_INGEST_UNITS, spendRate } from "../http/rate-limits.ts";
 import { withinSellerQuota } from "../limits/seller-quota.ts";
 import { MAX_BODY_BYTES, parseEventList, readCapped } from "./ingest-body.ts";
 import { enqueueEvents } from "./producer.ts";
@@ -61,7 +61,7 @@ ingest.openAPIRegistry.registerPath({
     413: { description: "Over 1 MiB (decompressed)", content: { "application/json": { schema: errorSchema } } },
     429: {
       description:
-        "Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After",
+        "Over the platform's ingest_events_per_10s allowance (200,000 by default; a request counts as at least 100 events, and imports count too): see Retry-After",
       content: { "application/json": { schema: errorSchema } },
     },
   },
@@ -69,12 +69,12 @@ ingest.openAPIRegistry.registerPath({
 
 ingest.post("/", async (c) => {
   const platform = requirePlatformKey(c.get("principal"));
-  // A request pays one unit before its body is read (an empty or unreadable one too), and one per
-  // EVENTS_PER_UNIT events beyond the first hundred once they are counted.
+  // A request pays for MIN_INGEST_UNITS events before its body is read (an empty or unreadable one
+  // too), and for each event beyond them once they are counted.
   const key = `platform:${platform.id}`;
-  await spend(c.env, "INGEST_LIMITER", key, 1, INGEST_RATE_PERIOD_SECONDS);
+  await spendRate(c.env, "ingest", platform.id, key, MIN_INGEST_UNITS);
   const { events, unreadable } = parseEventList(await readCapped(c.req.raw), c.req.header("Content-Type"));
-  await spend(c.env, "INGEST_LIMITER", key, Math.ceil(events.length / EVENTS_PER_UNIT) - 1, INGEST_RATE_PERIOD_SECONDS);
+  await spendRate(c.env, "ingest", platform.id, key, events.length - MIN_INGEST_UNITS);
   const judged = validateEvents(events, platform.currency, Date.now(), unreadable);
   const { valid, rejected } = await withinSellerQuota(c.env.DB, platform.id, judged);
   c.set("ingested", { accepted: 0, rejected: rejected.length });

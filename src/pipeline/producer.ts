@@ -12,10 +12,11 @@ const MESSAGE_BYTES = 100_000;
 const BATCH_BYTES = 240_000;
 const BATCH_MESSAGES = 100;
 
-/** A message to send, with its size (what sendBatch's limits count). */
+/** A message to send, with its size (what sendBatch's limits count), after `delaySeconds` if given. */
 export interface Packed {
   body: QueueMessage;
   bytes: number;
+  delaySeconds?: number;
 }
 
 /**
@@ -60,7 +61,8 @@ export async function sendMessages(queue: Queue, messages: Packed[]): Promise<vo
       await queue.sendBatch(batch);
       [batch, batchBytes] = [[], 0];
     }
-    batch.push({ body: message.body, contentType: "json" });
+    const delay = message.delaySeconds === undefined ? {} : { delaySeconds: message.delaySeconds };
+    batch.push({ body: message.body, contentType: "json", ...delay });
     batchBytes += message.bytes;
   }
   if (batch.length > 0) await queue.sendBatch(batch);

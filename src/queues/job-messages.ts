@@ -34,12 +34,19 @@ const releaseBenchmarks = z.object({
   day: z.iso.date(),
 });
 
-/** A platform's daily reports for `date` (a UTC day), unless they are written already. */
-const writeReports = z.object({
+/** The hourly plan of a platform's daily reports: `date` (the day before) and the week before it. */
+const planReports = z.object({
   job: z.literal("reports.platform"),
   platform: z.string(),
   date: z.iso.date(),
-  /** Write again even if written (the same rollups give the same bytes). */
+});
+
+/** A platform's daily reports for `date` (a UTC day), unless they are as its rollups stand. */
+const writeReports = z.object({
+  job: z.literal("reports.day"),
+  platform: z.string(),
+  date: z.iso.date(),
+  /** Write again even if nothing changed (the same rollups give the same bytes, the same revision). */
   force: z.boolean().default(false),
 });
 
@@ -48,6 +55,8 @@ const notifyReports = z.object({
   job: z.literal("reports.notify"),
   platform: z.string(),
   date: z.iso.date(),
+  /** The report's revision (1 unless later events changed the day). */
+  revision: z.int().min(1).optional(),
   sellers: z.array(z.string()).min(1),
 });
 
@@ -76,6 +85,7 @@ export const jobMessageSchema = z.discriminatedUnion("job", [
   rankPlatform,
   rankCategories,
   releaseBenchmarks,
+  planReports,
   writeReports,
   notifyReports,
   runImport,
@@ -88,6 +98,7 @@ export type Job = z.infer<typeof jobMessageSchema>;
 export type RankPlatform = z.infer<typeof rankPlatform>;
 export type RankCategories = z.infer<typeof rankCategories>;
 export type ReleaseBenchmarks = z.infer<typeof releaseBenchmarks>;
+export type PlanReports = z.infer<typeof planReports>;
 export type WriteReports = z.infer<typeof writeReports>;
 export type NotifyReports = z.infer<typeof notifyReports>;
 export type RunImport = z.infer<typeof runImport>;
@@ -112,9 +123,10 @@ export async function stepOrGiveUp(attempts: number, step: () => Promise<void>, 
   }
 }
 
-/** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small). */
-export async function sendJobs(queue: Queue, jobs: JobMessage[]): Promise<void> {
+/** Sends job messages in batches of at most 100 (sendBatch's limit; each message is small), after `delaySeconds`. */
+export async function sendJobs(queue: Queue, jobs: JobMessage[], delaySeconds = 0): Promise<void> {
+  const delay = delaySeconds > 0 ? { delaySeconds } : {};
   for (let i = 0; i < jobs.length; i += 100) {
-    await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+    await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const, ...delay })));
   }
 }

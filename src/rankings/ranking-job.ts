@@ -8,12 +8,14 @@
  */
 
 import type { Notice } from "../alerts/alert-types.ts";
-import { HOUR_MS } from "../metrics/counters.ts";
+import { retentionDays } from "../db/retentions.ts";
+import { DAY_MS, HOUR_MS } from "../metrics/counters.ts";
 import { eachAtMost } from "../queues/at-most.ts";
 import { etagOf, type LastRun, lastRunKey, type PublishedRanking, rankingKey, topProductsBody } from "./published.ts";
 import { hourIso, RANKING_ORDERS, RANKING_WINDOWS } from "./windows.ts";
 
 const LISTS = RANKING_WINDOWS.flatMap((w) => RANKING_ORDERS.map((by) => [w, by] as const));
+const DAY_S = DAY_MS / 1000;
 
 import { ledgerName } from "../auth/ledger-names.ts";
 import { type RankCategories, type RankPlatform, sendJobs } from "../queues/job-messages.ts";
@@ -116,8 +118,13 @@ async function rankCategory(env: Env, job: RankCategories, category: string): Pr
   await notifySellers(env, job, category, changes);
 }
 
-/** Writes the category's six lists to KV, as the public read sends them (products only). */
+/**
+ * Writes the category's six lists to KV, as the public read sends them (products only). Each
+ * expires TOP_LISTS_RETENTION_DAYS after it was written: a category ranked again is written again,
+ * and one no longer ranked leaves nothing behind.
+ */
 async function publish(env: Env, job: RankCategories, category: string, rows: RankedProduct[]): Promise<void> {
+  const expirationTtl = retentionDays(env, "topLists") * DAY_S;
   for (const [window, by] of LISTS) {
     const productIds = listOf(rows, window, by).map((r) => r.product_id);
     const generatedAt = hourIso(job.runHour);
@@ -131,7 +138,7 @@ async function publish(env: Env, job: RankCategories, category: string, rows: Ra
       productIds,
     });
     const published: PublishedRanking = { etag: await etagOf(body), expiresAt: job.expiresAt, body };
-    await env.KV.put(rankingKey(job.platform, window, by, category), JSON.stringify(published));
+    await env.KV.put(rankingKey(job.platform, window, by, category), JSON.stringify(published), { expirationTtl });
   }
 }
 

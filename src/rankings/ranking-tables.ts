@@ -64,5 +64,9 @@ export const rankChanges = sqliteTable(
     rank: integer("rank"),
     previousRank: integer("previous_rank"),
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.runHour, t.category, t.productId] })],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.runHour, t.category, t.productId] }),
+    // Those past RANK_CHANGES_RETENTION_DAYS go first (src/retention/row-sweeps.ts).
+    index("rank_changes_by_run").on(t.platformId, t.runHour),
+  ],
 );

@@ -25,6 +25,10 @@ const reportListSchema = z
         kind: z.enum(REPORT_KINDS),
         rows: z.int().nullable().describe("data rows in the file (null for a seller's session: its own are fewer)"),
         bytes: z.int().nullable().describe("the file's size (null for a seller's session)"),
+        revision: z
+          .int()
+          .describe("1 for the first writing; one more each time later events changed the day (for 7 days)"),
+        written_at: z.string().describe("when this revision was written"),
       }),
     ),
   })
@@ -44,10 +48,18 @@ reports.openapi(
   async (c) => {
     const principal = c.get("principal");
     const { results } = await c.env.DB.prepare(
-      "SELECT date, kind, rows, bytes FROM reports WHERE platform_id = ? ORDER BY date DESC, kind LIMIT 1000",
+      `SELECT date, kind, rows, bytes, revision, written_at FROM reports WHERE platform_id = ?
+       ORDER BY date DESC, kind LIMIT 1000`,
     )
       .bind(principal.platform.id)
-      .all<{ date: string; kind: (typeof REPORT_KINDS)[number]; rows: number; bytes: number }>();
+      .all<{
+        date: string;
+        kind: (typeof REPORT_KINDS)[number];
+        rows: number;
+        bytes: number;
+        revision: number;
+        written_at: string;
+      }>();
     const own = principal.kind === "seller";
     return c.json({ reports: results.map((r) => (own ? { ...r, rows: null, bytes: null } : r)) }, 200);
   },

@@ -6,6 +6,8 @@
  */
 
 export const REPORT_KINDS = ["products", "sellers"] as const;
+/** How many days after it a day is written again when later events change it. */
+export const REVISED_FOR_DAYS = 7;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** Each kind's columns, as the contract names them. */
@@ -41,10 +43,29 @@ export const PRODUCT_ROWS = `
   HAVING SUM(orders) <> 0 OR SUM(units) <> 0 OR SUM(revenue) <> 0
   ORDER BY seller_id, product_id, category`;
 
-/** Where a report's file is written from: the ranges of one page of sellers, as JSON [[seller, offset, bytes], ...]. */
+/** Where a report's file is written from: the ranges of one page of sellers, as JSON [[seller, offset, bytes, digest], ...]. */
 export const INSERT_RANGES = `
-  INSERT INTO report_ranges (platform_id, date, kind, seller_id, generation, offset, bytes)
-  SELECT ?1, ?2, ?3, value ->> 0, ?4, value ->> 1, value ->> 2 FROM json_each(?5)`;
+  INSERT INTO report_ranges (platform_id, date, kind, seller_id, generation, offset, bytes, digest)
+  SELECT ?1, ?2, ?3, value ->> 0, ?4, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?5)`;
+
+/** The digests of each seller's rows in the day's reports as they stand (?1 platform, ?2 date). */
+export const CURRENT_DIGESTS = `
+  SELECT x.seller_id, x.kind, x.digest FROM reports r
+  JOIN report_ranges x ON x.platform_id = r.platform_id AND x.date = r.date AND x.kind = r.kind
+    AND x.generation = r.generation
+  WHERE r.platform_id = ?1 AND r.date = ?2`;
+
+/**
+ * The days from ?2 to ?3 (epoch days) of platform ?1 with their rollups' change counter (0: never
+ * changed) and their report as written (revision and the counter it was read at; null: none).
+ */
+export const DAYS_AND_REPORTS = `
+  WITH RECURSIVE days(day) AS (SELECT ?2 UNION ALL SELECT day + 1 FROM days WHERE day < ?3)
+  SELECT days.day, COALESCE(c.version, 0) AS version, r.revision, r.source_version
+  FROM days
+  LEFT JOIN day_changes c ON c.platform_id = ?1 AND c.day = days.day
+  LEFT JOIN reports r ON r.platform_id = ?1 AND r.kind = 'sellers'
+    AND r.date = strftime('%Y-%m-%d', days.day * 86400, 'unixepoch')`;
 
 /**
  * A seller's rows in a report, by its exact id: the file's generation (null: no such report row

@@ -1,6 +1,7 @@
 /**
- * The daily reports written to R2, as D1 knows them (the files themselves are in R2), and where
- * each seller's rows are in each file.
+ * The daily reports written to R2, as D1 knows them (the files themselves are in R2), where each
+ * seller's rows are in each file, and how often each day's rollups changed (so that a day that later
+ * events change is written again).
  */
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -19,6 +20,10 @@ export const reports = sqliteTable(
      * ranges of report_ranges belong to one. Null for a file written before ranges were kept.
      */
     generation: text("generation"),
+    /** 1 for the first writing; one more each time later events changed the day and it was written again. */
+    revision: integer("revision").notNull().default(1),
+    /** The day's day_changes.version its rollups were read at (null: written before versions were kept). */
+    sourceVersion: integer("source_version"),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.date, t.kind] })],
 );
@@ -39,6 +44,24 @@ export const reportRanges = sqliteTable(
     generation: text("generation").notNull(),
     offset: integer("offset").notNull(),
     bytes: integer("bytes").notNull(),
+    /** A digest of the seller's rows in the file: a new revision tells only the sellers whose rows changed. */
+    digest: text("digest"),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.date, t.kind, t.sellerId, t.generation] })],
+);
+
+/**
+ * A counter per platform and UTC day (epoch days) of the ledgers' flushes that wrote that day's
+ * rollups, bumped in the same D1 transaction as the rows: a report read at version v is behind
+ * once the day's version is past v. Kept as long as a day can be written again (a week).
+ */
+export const dayChanges = sqliteTable(
+  "day_changes",
+  {
+    platformId: text("platform_id").notNull(),
+    day: integer("day").notNull(),
+    version: integer("version").notNull(),
+    changedAt: text("changed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.day] })],
 );

@@ -3,9 +3,10 @@
  * than the retention, rolled up by the retention job (src/retention/retention-job.ts), one row per UTC
  * day (epoch days) where there were up to 24 hourly ones. A seller's day is rolled whole, in one
  * batch with the deletion of its hourly rows; from then on the flush leaves that day alone.
- * Nothing reads them yet: every reader of the rollups reads days inside the retention.
+ * Nothing reads them yet: every reader of the rollups reads days inside the retention. Kept
+ * DAILY_ROLLUPS_RETENTION_DAYS (the `_by_day` indexes let the retention job find the oldest).
  */
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { COUNTER_FIELDS, type CounterField } from "../metrics/counters.ts";
 
 const counterColumns = Object.fromEntries(COUNTER_FIELDS.map((f) => [f, integer(f).notNull().default(0)])) as {
@@ -21,7 +22,10 @@ export const sellerDaily = sqliteTable(
     day: integer("day").notNull(),
     ...counterColumns,
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.day] })],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.day] }),
+    index("seller_daily_by_day").on(t.platformId, t.day),
+  ],
 );
 
 /** product_hourly summed over the day, per product and category (a product's category may change). */
@@ -37,7 +41,10 @@ export const productDaily = sqliteTable(
     revenue: integer("revenue").notNull().default(0),
     orders: integer("orders").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.productId, t.day, t.category] })],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.productId, t.day, t.category] }),
+    index("product_daily_by_day").on(t.platformId, t.day),
+  ],
 );
 
 /** ship_hourly summed over the day of placement, per whole hours to ship. */
@@ -50,5 +57,8 @@ export const shipDaily = sqliteTable(
     shipHours: integer("ship_hours").notNull(),
     orders: integer("orders").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.platformId, t.sellerId, t.day, t.shipHours] })],
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.sellerId, t.day, t.shipHours] }),
+    index("ship_daily_by_day").on(t.platformId, t.day),
+  ],
 );

@@ -10,12 +10,15 @@
  * A flush of an hour of a rolled seller-day is refused by the flush itself (src/ledger/flush.ts),
  * inside D1, so the daily row is never counted twice whatever the order of the two. Then the
  * hourly rankings history (rankings, ranking_runs, ranking_batches) of runs older than
- * RANKINGS_HISTORY_DAYS is deleted, a run at a time, oldest first.
+ * RANKINGS_HISTORY_DAYS is deleted, a run at a time, oldest first; then everything else past its
+ * retention (row-sweeps.ts, object-sweeps.ts), a batch at a time.
  * Never reads or writes a day inside the retention: the readers of the hourly rows need them.
  */
 import { COUNTER_FIELDS, DAY_MS } from "../metrics/counters.ts";
 import { type RollHourly, sendJobs } from "../queues/job-messages.ts";
 import { hourlyRetentionDays, rankingsHistoryDays } from "./days.ts";
+import { archiveSweep, deadLetterSweep, importSweeps } from "./object-sweeps.ts";
+import { rowSweeps } from "./row-sweeps.ts";
 
 /**
  * Sellers rolled per step: each step writes at most a day of this many sellers' rows (it reads their
@@ -117,15 +120,32 @@ async function forgetRunStep(db: D1Database, platform: string, keptFrom: number)
 }
 
 /**
- * The job's step: roll the hourly rollups, then forget the rankings history, until nothing is left
- * or the invocation has done its share, then hand on.
+ * The job's step: roll the hourly rollups, forget the rankings history, then sweep everything else
+ * past its retention (row-sweeps.ts, object-sweeps.ts), until nothing is left or the invocation
+ * has done its share, then hand on. Each sweep step is at most four D1 statements or R2 calls.
  */
-export async function rollHourly(env: Env, job: RollHourly): Promise<void> {
+export async function runRetention(env: Env, job: RollHourly): Promise<void> {
   const keptFrom = keptFromDay(job.day, hourlyRetentionDays(env));
   const runsKeptFrom = keptFromDay(job.day, rankingsHistoryDays(env));
+  const nowMs = Date.parse(`${job.day}T00:00:00Z`);
+  const sweeps = [
+    ...rowSweeps(env, job.platform, nowMs),
+    deadLetterSweep(env, job.platform, nowMs),
+    ...importSweeps(env, job.platform, nowMs),
+    archiveSweep(env, job.platform, nowMs),
+  ];
+  let rolled = false;
   for (let step = 0; step < STEPS_PER_INVOCATION; step++) {
-    if ((await rollStep(env.DB, job.platform, keptFrom)) > 0) continue;
-    if (!(await forgetRunStep(env.DB, job.platform, runsKeptFrom))) return;
+    if (
+      !rolled &&
+      ((await rollStep(env.DB, job.platform, keptFrom)) > 0 ||
+        (await forgetRunStep(env.DB, job.platform, runsKeptFrom)))
+    )
+      continue;
+    rolled = true;
+    const sweep = sweeps[0];
+    if (!sweep) return;
+    if (!(await sweep())) sweeps.shift();
   }
   await sendJobs(env.JOBS, [job]);
 }

@@ -9,6 +9,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { noteRevoked, type RevocationKind, revokeStatements } from "../auth/session-revocations.ts";
 import { SESSION_CHAIN_SECONDS, SESSION_TTL_SECONDS, signSession } from "../auth/session-tokens.ts";
+import { RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { auditStatement } from "../db/audit.ts";
 import { sellerIdSchema } from "../events/schema.ts";
 import { answer } from "../http/answers.ts";
@@ -18,13 +19,7 @@ import { ApiError, badRequest, forbidden, unauthorized } from "../http/errors.ts
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
-import {
-  READ_RATE_PERIOD_SECONDS,
-  rateKeyOf,
-  rateLimited,
-  SESSION_RATE_PERIOD_SECONDS,
-  spend,
-} from "../http/rate-limits.ts";
+import { rateKeyOf, rateLimited, spendRate } from "../http/rate-limits.ts";
 import { validationHook } from "../http/validation.ts";
 
 /** `{ seller_id }` (role "seller", the default) or `{ role: "operator" }`; a missing seller_id is named as such. */
@@ -63,7 +58,7 @@ export const sessions = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 /** A session request is a few dozen bytes; this leaves room for any seller id. */
 const MAX_SESSION_BODY_BYTES = 16 * 1024;
 
-// Counted per platform as sessions minted (SESSION_LIMITER), below.
+// Counted per platform as sessions minted (its sessions_per_10s allowance), below.
 sessions.use("*", authenticateUncounted);
 sessions.use("*", limitBody(MAX_SESSION_BODY_BYTES, "A session request"));
 
@@ -85,7 +80,7 @@ sessions.openapi(
       ...errorAnswers(
         answer(
           "Over the platform's sessions per 10 s: retry after Retry-After",
-          rateLimited(SESSION_RATE_PERIOD_SECONDS),
+          rateLimited(RATE_PERIOD_SECONDS, "sessions"),
         ),
       ),
     },
@@ -93,7 +88,7 @@ sessions.openapi(
   async (c) => {
     const principal = c.get("principal");
     const platform = requirePlatformKey(principal);
-    await spend(c.env, "SESSION_LIMITER", `platform:${platform.id}`, 1, SESSION_RATE_PERIOD_SECONDS);
+    await spendRate(c.env, "sessions", platform.id, `platform:${platform.id}`, 1);
     const body = c.req.valid("json");
     const dashboard = dashboardOrigin(c.env);
     const now = Date.now();
@@ -116,7 +111,7 @@ sessions.openapi(
 /** Refreshes and revocations count as reads of their caller. */
 const READS_OVER = answer(
   "Over the caller's rate of reads: retry after Retry-After",
-  rateLimited(READ_RATE_PERIOD_SECONDS),
+  rateLimited(RATE_PERIOD_SECONDS, "reads"),
 );
 
 const refreshResponse = z.object({ token: z.string(), expires_at: z.iso.datetime() }).openapi("RefreshedSession");
@@ -138,7 +133,7 @@ sessions.openapi(
   async (c) => {
     const principal = c.get("principal");
     if (principal.kind === "platform") throw forbidden("This endpoint takes a session token, not a platform key");
-    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     const now = Date.now();
     const { chainAt, keyHash } = principal.session;
     const exp = Math.floor(Math.min(now + SESSION_TTL_SECONDS * 1000, chainAt + SESSION_CHAIN_SECONDS * 1000) / 1000);
@@ -205,7 +200,7 @@ sessions.openapi(
   async (c) => {
     const principal = c.get("principal");
     const platform = requirePlatformKey(principal);
-    await spend(c.env, "READ_LIMITER", rateKeyOf(principal), 1, READ_RATE_PERIOD_SECONDS);
+    await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     // The validator reads a request without a body as {}: that must never revoke everyone.
     if (!c.req.header("Content-Type")) throw badRequest("Send a JSON body: {} revokes every session of the platform");
     const body = c.req.valid("json");

@@ -7,7 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
@@ -31,7 +31,9 @@ const deliverySchema = z
   .openapi("WebhookDelivery");
 
 export const opsDeliveries = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-opsDeliveries.use("*", authenticate, operatorAccess);
+// Its own paths only: a "*" here would run for every /v1/ops route, authenticating and counting it again.
+// (one pattern: "/webhook-deliveries/*" matches "/webhook-deliveries" too)
+opsDeliveries.use("/webhook-deliveries/*", authenticate, operatorAccess);
 
 type Row = Omit<z.infer<typeof deliverySchema>, "alert_id"> & { alert: string };
 
@@ -92,6 +94,7 @@ opsDeliveries.openapi(
       404: jsonContent(errorSchema, "No such delivery"),
       409: jsonContent(errorSchema, "Not failed: only a failed delivery is replayed"),
       ...errorResponses,
+      503: jsonContent(errorSchema, "It could not be queued again: it is still failed"),
     },
   }),
   async (c) => {
@@ -113,7 +116,18 @@ opsDeliveries.openapi(
       if (!exists) throw new ApiError(404, "not_found", "No such delivery");
       throw new ApiError(409, "not_failed", `The delivery is ${exists.status}: only a failed delivery is replayed`);
     }
-    await c.env.WEBHOOKS.send({ delivery: id } satisfies DeliveryMessage, { contentType: "json" });
+    try {
+      await c.env.WEBHOOKS.send({ delivery: id } satisfies DeliveryMessage, { contentType: "json" });
+    } catch (error) {
+      // Never left pending with nothing on its way: failed again, to be replayed again.
+      console.error("replayed delivery not queued; failed again", id, error);
+      await c.env.DB.prepare(
+        "UPDATE webhook_deliveries SET status = 'failed' WHERE delivery_id = ? AND status = 'pending' AND updated_at = ?",
+      )
+        .bind(id, now)
+        .run();
+      throw unavailable("The delivery could not be queued again; it is still failed");
+    }
     await auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook_delivery.replayed", id).run();
     return c.json({ delivery_id: id, status: "pending" as const }, 202);
   },

@@ -8,20 +8,16 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../alerts/alert-types.ts";
 import { actorOf } from "../auth/principal.ts";
 import { auditStatement } from "../db/audit.ts";
+import { allowancesOf } from "../db/platform-allowances.ts";
 import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticate, requirePlatformKey } from "../http/authenticate.ts";
-import { ApiError, badRequest } from "../http/errors.ts";
+import { ApiError, badRequest, limitReached } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { SigningKeyRefused, secretOf, signingKeyOf } from "./signature.ts";
 import { refusedWebhookUrl } from "./url.ts";
-
-/** A platform's webhooks are few; this keeps a mistake from making thousands. */
-const MAX_WEBHOOKS = 20;
-const tooMany = () =>
-  new ApiError(409, "too_many_webhooks", `A platform has at most ${MAX_WEBHOOKS} webhooks; delete one first`);
 
 const webhookSchema = z
   .object({
@@ -62,7 +58,12 @@ webhookRoutes.openapi(
     responses: {
       201: jsonContent(createdSchema, "The webhook and its secret", ex.WEBHOOK_CREATED),
       ...errorResponses,
-      ...errorAnswers(answer(`The platform has ${MAX_WEBHOOKS} webhooks already`, tooMany())),
+      ...errorAnswers(
+        answer(
+          "The platform has its allowance of webhooks (limit_reached)",
+          limitReached("webhooks", 20, "This platform has its allowance of 20 webhooks; delete one first"),
+        ),
+      ),
     },
   }),
   async (c) => {
@@ -71,23 +72,28 @@ webhookRoutes.openapi(
     const refused = refusedWebhookUrl(url, c.env.ENVIRONMENT === "production");
     if (refused) throw badRequest(`url ${refused}`, { errors: [`url: ${refused}`] });
     const signingKey = checkedSigningKey(c.env); // before anything is stored
-    const count = await c.env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM webhooks WHERE platform_id = ? AND deleted_at IS NULL",
-    )
-      .bind(platform.id)
-      .first<{ n: number }>();
-    if ((count?.n ?? 0) >= MAX_WEBHOOKS) {
-      throw tooMany();
-    }
     const webhookId = `wh_${crypto.randomUUID().replaceAll("-", "")}`;
     const createdAt = new Date().toISOString();
     const subscribed = [...new Set(events)];
-    await c.env.DB.batch([
-      c.env.DB.prepare(
-        "INSERT INTO webhooks (webhook_id, platform_id, url, events, created_at) VALUES (?, ?, ?, ?, ?)",
-      ).bind(webhookId, platform.id, url, JSON.stringify(subscribed), createdAt),
-      auditStatement(c.env.DB, platform.id, actorOf(c.get("principal")), "webhook.created", `${webhookId} ${url}`),
-    ]);
+    // A platform's webhooks are few (its allowance): counted in the insert itself, so that two
+    // subscriptions at once cannot both pass the last place.
+    const max = (await allowancesOf(c.env, platform.id)).webhooks;
+    const inserted = await c.env.DB.prepare(
+      `INSERT INTO webhooks (webhook_id, platform_id, url, events, created_at)
+       SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT COUNT(*) FROM webhooks WHERE platform_id = ?2 AND deleted_at IS NULL) < ?6`,
+    )
+      .bind(webhookId, platform.id, url, JSON.stringify(subscribed), createdAt, max)
+      .run();
+    if (inserted.meta.changes === 0) {
+      throw limitReached("webhooks", max, `This platform has its allowance of ${max} webhooks; delete one first`);
+    }
+    await auditStatement(
+      c.env.DB,
+      platform.id,
+      actorOf(c.get("principal")),
+      "webhook.created",
+      `${webhookId} ${url}`,
+    ).run();
     const secret = await secretOf(signingKey, webhookId);
     return c.json({ webhook_id: webhookId, url, events: subscribed, secret, created_at: createdAt }, 201);
   },

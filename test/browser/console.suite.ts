@@ -236,10 +236,17 @@ export function consoleSuite(context: () => SuiteContext): void {
         ]),
       );
       const share = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
+      // The rolling cap: ε in words, the meter and its share in ρ (what adds up across runs).
+      expect(body.budget).toMatchObject({ cap: 10, period: "365d", delta: 1e-9 });
+      const used = body.budget.rho.spent / body.budget.rho.cap;
       expect(await textOf(page, "budget-words")).toBe(
-        `The most any seller has spent: ε ${epsilon(body.budget.spent)} of ${epsilon(body.budget.cap)} (${share.format(body.budget.spent / body.budget.cap)}).`,
+        `The most any seller spent in the last 365 days: ε ${epsilon(body.budget.spent)} of ${epsilon(body.budget.cap)} at δ 1e-9 (${share.format(used)} of the budget).`,
       );
-      expect(await textOf(page, "budget-period")).toBe(`Per seller, calendar year ${body.budget.period} (UTC)`);
+      expect(await textOf(page, "budget-period")).toBe("Per seller, over any 365 days (rolling)");
+      const meter = await page
+        .locator('[data-testid="budget-meter"]')
+        .evaluate((el) => Number.parseFloat((el as HTMLElement).style.width));
+      expect(meter).toBeCloseTo(Math.min(100, used * 100), 3);
       const run = body.runs[0];
       expect(await textOf(page, "budget-runs")).toContain(
         `${count(run.sellers)} sellers, ${count(run.releases)} release${run.releases === 1 ? "" : "s"}, ${count(run.suppressed)} suppressed`,

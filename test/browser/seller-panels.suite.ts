@@ -333,6 +333,15 @@ export function sellerPanelsSuite(context: () => SuiteContext): void {
         expect(await item.locator("[data-testid=bench-words]").textContent()).toBe(
           `${where} · median ${show(band.p50)} · middle half ${show(band.p25)}–${show(band.p75)}`,
         );
+        const range = ([lo, hi]: [number, number]) => `${show(lo)}–${show(hi)}`;
+        expect(await item.locator("[data-testid=bench-intervals]").textContent()).toBe(
+          `90% intervals: 25th ${range(band.interval90.p25)} · median ${range(band.interval90.p50)} · 75th ${range(band.interval90.p75)}`,
+        );
+        // Each quartile's interval drawn across the bar, around its quartile.
+        const drawn = await item.evaluate((li) =>
+          Array.from(li.querySelectorAll<HTMLElement>(".bench-interval")).map((el) => el.dataset.quartile),
+        );
+        expect(drawn).toEqual(["p25", "p50", "p75"]);
         if (band.value === null) continue;
         // Drawn where the numbers say: the seller's dot on the median's side that its value is on.
         const [you, median] = await item.evaluate((li) =>
@@ -343,9 +352,54 @@ export function sellerPanelsSuite(context: () => SuiteContext): void {
         expect(Math.sign(you! - median!), metric).toBe(Math.sign(band.value - band.p50));
       }
       const privacy = await textOf(page, "privacy-text");
+      const eps = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+      expect(privacy).toContain(`privacy loss for any one seller: ε = ${eps.format(body.epsilon)} (δ = 10⁻⁹).`);
+      // The yearly promise, in plain words.
       expect(privacy).toContain(
-        `ε = ${new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(body.epsilon)}`,
+        `Everything published in any 365 days together can never reveal more about your business than ε = ${eps.format(body.budget.cap)} (δ = 10⁻⁹)`,
       );
+    });
+
+    it("moves the seller's live marker as its orders arrive, the released bands staying put", async () => {
+      const { page } = desktop;
+      const read = async () => (await h.api(`/v1/sellers/${subject}/benchmarks`)).body;
+      const before = await read();
+      const metric = ["aov", "cancellation_rate"].find(
+        (m) => before.metrics[m] && before.metrics[m].live.value !== null,
+      );
+      expect(metric).toBeDefined();
+      const group = cohortWords(before.cohort);
+      const show = BENCHMARKED.find(([m]) => m === metric)![1];
+      const item = page.locator(`[data-testid="bench-${metric}"]`);
+      const liveWords = () => item.locator("[data-testid=bench-live-words]").textContent();
+      const expectedWords = (live: { value: number; percentile: number }) =>
+        `Last 28 days up to now: ${show(live.value)}, ${ordinal(live.percentile)} percentile among ${group}`;
+      expect(await liveWords()).toBe(expectedWords(before.metrics[metric!].live));
+      // An order of $5,000 moves its average order value over the last 28 days, and a second order
+      // cancelled by the seller its cancellation rate; nothing released moves.
+      const now = eventsAt(Date.now() - 60_000);
+      const [big, cancelled] = [`live-big-${Date.now()}`, `live-cancelled-${Date.now()}`];
+      await h.post([
+        now.placed(subject, big, 0, {
+          items: [{ product_id: "p-live", category: "shoes", quantity: 1, unit_price: 500_000 }],
+        }),
+        now.placed(subject, cancelled, 0),
+        now.cancelled(subject, cancelled, 0.5, "seller"),
+      ]);
+      await expect
+        .poll(async () => (await read()).metrics[metric!].live.value, { timeout: 30_000 })
+        .not.toBe(before.metrics[metric!].live.value);
+      const after = await read();
+      await expect.poll(liveWords, { timeout: 30_000 }).toBe(expectedWords(after.metrics[metric!].live));
+      const [live, median] = await item.evaluate((li) =>
+        [".bench-live", ".bench-median"].map((s) => Number.parseFloat((li.querySelector(s) as HTMLElement).style.left)),
+      );
+      expect(Math.sign(live! - median!)).toBe(
+        Math.sign(after.metrics[metric!].live.value - after.metrics[metric!].p50),
+      );
+      const { live: _before, ...releasedBefore } = before.metrics[metric!];
+      const { live: _after, ...releasedAfter } = after.metrics[metric!];
+      expect(releasedAfter).toEqual(releasedBefore);
     });
 
     it("says in plain words why there are no benchmarks (the scripted seller had no orders in the period)", async () => {

@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     SDK_TEST_EVENTS: string;
     /** How many cases test/worker/http/fuzz.test.ts runs ("" for its default). */
     FUZZ_RUNS: string;
+    /** How many runs test/worker/benchmarks/privacy/audit.test.ts makes per dataset ("" for its default). */
+    AUDIT_RUNS: string;
     /** Set: each test file logs the (route, status) pairs its answers exercised ("[openapi-pair] ..."). */
     OPENAPI_PAIRS_LOG: string;
   }

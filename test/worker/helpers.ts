@@ -6,6 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { app } from "../../src/app.ts";
 import { generateKey, sha256Hex } from "../../src/auth/api-key.ts";
 import { createPlatformSql } from "../../src/db/admin-sql.ts";
+import { setAllowanceSql } from "../../src/limits/allowance-sql.ts";
 import { Contract, type OpenApiDocument } from "../support/openapi-contract.ts";
 
 export async function createPlatform(id: string, currency = "USD"): Promise<string> {
@@ -19,6 +20,12 @@ export async function createPlatform(id: string, currency = "USD"): Promise<stri
   });
   await env.DB.batch(sql.map((s) => env.DB.prepare(s)));
   return key;
+}
+
+/** Sets one of a platform's allowances (as the admin command does), before its first request reads them. */
+export async function setAllowance(platform: string, name: string, value: number): Promise<void> {
+  const sql = setAllowanceSql({ platform, name, value, before: "default", now: new Date().toISOString() });
+  await env.DB.batch(sql.map((s) => env.DB.prepare(s)));
 }
 
 type ApiInit = RequestInit & { token?: string; json?: unknown };

@@ -383,6 +383,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the open dead letters a filter names (all, if none) again to their queues, oldest first; a second call takes the next ones, never the same */
+        post: operations["replayDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/dead-letters/{id}/replay": {
         parameters: {
             query?: never;
@@ -477,6 +494,23 @@ export interface paths {
         };
         /** A rebuild's progress, and once done whether the rebuilt summary equals the live one */
         get: operations["getRebuild"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/allowances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's allowances, which of them are its own, and how much of each count is in use */
+        get: operations["listAllowances"];
         put?: never;
         post?: never;
         delete?: never;
@@ -749,8 +783,17 @@ export interface components {
                 /** @description noised */
                 sellers: number;
             } | null;
-            /** @description the privacy loss of this release for any one seller of the cohort */
+            /** @description the privacy loss of this release for any one seller (with delta); from the settings, never the data */
             epsilon: number;
+            /** @description 0 for pure ε-DP */
+            delta: number;
+            /** @description the promise for all releases together: at most ε cap (at delta) per seller over any rolling 365 days */
+            budget: {
+                cap: number;
+                /** @enum {string} */
+                period: "365d";
+                delta: number;
+            };
             suppressed: {
                 reason: string;
             } | null;
@@ -760,82 +803,235 @@ export interface components {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 orders?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 aov?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 conversion_rate?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 acceptance_rate?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 cancellation_rate?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 sla_compliance?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 avg_rating?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
                 ship_hours?: {
                     p25: number;
                     p50: number;
                     p75: number;
-                    /** @description the seller's own exact figure; null when it has none (no ratings...) */
+                    /** @description the seller's own exact figure over the release period; null when it has none */
                     value: number | null;
                     /** @description 0–100: where value sits among the released bands */
                     percentile: number | null;
+                    /** @description a 90% interval [lo, hi] for each released quartile, from released numbers and public noise settings only */
+                    interval90: {
+                        /** @description [lo, hi] */
+                        p25: number[];
+                        /** @description [lo, hi] */
+                        p50: number[];
+                        /** @description [lo, hi] */
+                        p75: number[];
+                    };
+                    /** @description moves with each of the seller's events between releases */
+                    live: {
+                        /** @description the seller's own figure over the trailing window of the period's length ending now */
+                        value: number | null;
+                        /** @description 0–100: where that figure sits among the same released bands */
+                        percentile: number | null;
+                        as_of: string;
+                    };
                 };
             };
         };
@@ -944,16 +1140,27 @@ export interface components {
                 };
                 /** @description noised */
                 sellers: number;
+                /** @description the run's privacy loss for any one seller, with delta: settings only */
                 epsilon: number;
+                delta: number;
                 mechanism: string;
             }[];
             budget: {
-                /** @description ε per seller per budget period */
+                /** @description ε per seller over any rolling 365 days (at delta) */
                 cap: number;
-                /** @description the most any seller has spent in it */
+                /** @description the most any seller spent in the last 365 days, as ε at delta */
                 spent: number;
-                /** @description the budget period: a UTC calendar year */
-                period: string;
+                /**
+                 * @description rolling: the 365 days ending today (UTC)
+                 * @enum {string}
+                 */
+                period: "365d";
+                delta: number;
+                /** @description the same in zero-concentrated DP, where the accounting is done: ρ adds up across runs */
+                rho: {
+                    cap: number;
+                    spent: number;
+                };
             };
             runs: {
                 released_at: string;
@@ -1056,6 +1263,24 @@ export interface components {
             started_at: string;
             finished_at: string | null;
         };
+        Allowance: {
+            /** @enum {string} */
+            name: "ingest_events_per_10s" | "reads_per_10s" | "sessions_per_10s" | "imports_at_once" | "import_bytes_per_day" | "rebuilds_at_once" | "webhooks" | "categories" | "live_sockets_per_seller";
+            /**
+             * @description rate: per 10 s (over it 429); count: at once or per day (over it 409)
+             * @enum {string}
+             */
+            kind: "rate" | "count";
+            /** @description the platform's allowance */
+            value: number;
+            /** @description wrangler.toml's value, which the platform has unless it was given its own */
+            default: number;
+            /** @description whether the operator of the deployment set the platform's own value */
+            own: boolean;
+            /** @description for a count: how much is in use now (null for a rate, and live sockets) */
+            used: number | null;
+            description: string;
+        };
         TopProducts: {
             platform: string;
             category: string;
@@ -1085,6 +1310,10 @@ export interface components {
                 rows: number | null;
                 /** @description the file's size (null for a seller's session) */
                 bytes: number | null;
+                /** @description 1 for the first writing; one more each time later events changed the day (for 7 days) */
+                revision: number;
+                /** @description when this revision was written */
+                written_at: string;
             }[];
         };
         Import: {
@@ -1503,7 +1732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the platform's rate (200,000 events per 10 s, a request counting as at least 100): see Retry-After */
+            /** @description Over the platform's ingest_events_per_10s allowance (200,000 by default; a request counts as at least 100 events, and imports count too): see Retry-After */
             429: {
                 headers: {
                     /**
@@ -1518,7 +1747,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1716,7 +1945,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's sessions_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -1876,7 +2105,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2065,7 +2294,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's reads_per_10s; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2327,7 +2556,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2494,7 +2723,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2657,7 +2886,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2783,6 +3012,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The seller has its allowance of live sockets open (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This seller has its allowance of 20 live sockets open; close one first",
+                     *         "details": {
+                     *           "allowance": "live_sockets_per_seller",
+                     *           "limit": 20
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
             429: {
                 headers: {
@@ -2798,7 +3048,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -2956,7 +3206,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3035,24 +3285,68 @@ export interface operations {
                      *         "category": "shoes",
                      *         "region": null,
                      *         "size_band": "small",
-                     *         "sellers": 41
+                     *         "sellers": 212
                      *       },
-                     *       "epsilon": 6.5,
+                     *       "epsilon": 4.588099,
+                     *       "delta": 1e-9,
+                     *       "budget": {
+                     *         "cap": 10,
+                     *         "period": "365d",
+                     *         "delta": 1e-9
+                     *       },
                      *       "suppressed": null,
                      *       "metrics": {
-                     *         "gmv": {
-                     *           "p25": 180000,
-                     *           "p50": 310000,
-                     *           "p75": 520000,
-                     *           "value": 412500,
-                     *           "percentile": 62
+                     *         "aov": {
+                     *           "p25": 3150,
+                     *           "p50": 4020,
+                     *           "p75": 5480,
+                     *           "value": 4610,
+                     *           "percentile": 61,
+                     *           "interval90": {
+                     *             "p25": [
+                     *               2890,
+                     *               3420
+                     *             ],
+                     *             "p50": [
+                     *               3760,
+                     *               4300
+                     *             ],
+                     *             "p75": [
+                     *               5050,
+                     *               5990
+                     *             ]
+                     *           },
+                     *           "live": {
+                     *             "value": 4700,
+                     *             "percentile": 63,
+                     *             "as_of": "2026-12-04T09:12:30.000Z"
+                     *           }
                      *         },
-                     *         "orders": {
-                     *           "p25": 20,
-                     *           "p50": 38,
-                     *           "p75": 61,
-                     *           "value": 52,
-                     *           "percentile": 66
+                     *         "sla_compliance": {
+                     *           "p25": 0.93,
+                     *           "p50": 0.97,
+                     *           "p75": 0.99,
+                     *           "value": 0.95,
+                     *           "percentile": 38,
+                     *           "interval90": {
+                     *             "p25": [
+                     *               0.9,
+                     *               0.95
+                     *             ],
+                     *             "p50": [
+                     *               0.96,
+                     *               0.98
+                     *             ],
+                     *             "p75": [
+                     *               0.98,
+                     *               1
+                     *             ]
+                     *           },
+                     *           "live": {
+                     *             "value": 0.97,
+                     *             "percentile": 50,
+                     *             "as_of": "2026-12-04T09:12:30.000Z"
+                     *           }
                      *         }
                      *       }
                      *     }
@@ -3131,7 +3425,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3293,7 +3587,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3469,7 +3763,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3636,7 +3930,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3790,7 +4084,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -3941,7 +4235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The platform has 20 webhooks already */
+            /** @description The platform has its allowance of webhooks (limit_reached) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3950,8 +4244,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "too_many_webhooks",
-                     *         "message": "A platform has at most 20 webhooks; delete one first"
+                     *         "code": "limit_reached",
+                     *         "message": "This platform has its allowance of 20 webhooks; delete one first"
                      *       }
                      *     }
                      */
@@ -3990,7 +4284,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4145,7 +4439,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4223,15 +4517,21 @@ export interface operations {
                      *             "region": null,
                      *             "size_band": "small"
                      *           },
-                     *           "sellers": 41,
-                     *           "epsilon": 6.5,
-                     *           "mechanism": "discrete-laplace-histogram/v1"
+                     *           "sellers": 212,
+                     *           "epsilon": 4.588099,
+                     *           "delta": 1e-9,
+                     *           "mechanism": "discrete-gaussian-histogram/v2"
                      *         }
                      *       ],
                      *       "budget": {
-                     *         "cap": 350,
-                     *         "spent": 32.5,
-                     *         "period": "2026"
+                     *         "cap": 10,
+                     *         "spent": 8.389369,
+                     *         "period": "365d",
+                     *         "delta": 1e-9,
+                     *         "rho": {
+                     *           "cap": 1.090785,
+                     *           "spent": 0.798
+                     *         }
                      *       },
                      *       "runs": [
                      *         {
@@ -4323,7 +4623,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4484,7 +4784,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4668,7 +4968,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4692,7 +4992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description It could not be queued again: it is still failed */
             503: {
                 headers: {
                     /**
@@ -4827,7 +5127,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -4988,7 +5288,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5013,6 +5313,236 @@ export interface operations {
                 };
             };
             /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "queue": "sellerpulse-events",
+                 *       "received_from": "2026-12-04T09:00:00Z",
+                 *       "received_to": "2026-12-04T11:00:00Z",
+                 *       "limit": 100
+                 *     }
+                 */
+                "application/json": {
+                    /** @description only those that failed on this queue (as listed: sellerpulse-events, -jobs, -webhooks) */
+                    queue?: string;
+                    /**
+                     * Format: date-time
+                     * @description only those received at or after
+                     */
+                    received_from?: string;
+                    /**
+                     * Format: date-time
+                     * @description only those received before
+                     */
+                    received_to?: string;
+                    /** @description only these */
+                    ids?: number[];
+                    /**
+                     * @description every open one (when nothing else is named)
+                     * @enum {boolean}
+                     */
+                    all?: true;
+                    /**
+                     * @description at most this many in this call, oldest first
+                     * @default 100
+                     */
+                    limit?: number;
+                } | unknown | unknown | unknown | unknown | unknown;
+            };
+        };
+        responses: {
+            /** @description None is open that the filter names: nothing was sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "replayed": 0,
+                     *       "ids": [],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": {
+                        replayed: number;
+                        /** @description the dead letters sent again by this call */
+                        ids: number[];
+                        /** @description open dead letters matching the filter remain: call again */
+                        more: boolean;
+                    };
+                };
+            };
+            /** @description Back on their queues */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "replayed": 3,
+                     *       "ids": [
+                     *         7,
+                     *         8,
+                     *         11
+                     *       ],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": {
+                        replayed: number;
+                        /** @description the dead letters sent again by this call */
+                        ids: number[];
+                        /** @description open dead letters matching the filter remain: call again */
+                        more: boolean;
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body in a media type or Content-Encoding this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Unsupported Media Type"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description None could be sent (the queue refused): they are still open */
             503: {
                 headers: {
                     /**
@@ -5173,7 +5703,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5197,7 +5727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description It could not be sent (the queue refused): it is still open */
             503: {
                 headers: {
                     /**
@@ -5341,7 +5871,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5510,7 +6040,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5659,7 +6189,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5799,6 +6329,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform runs its allowance of rebuilds at once (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This platform runs its allowance of 1 rebuilds; wait for one to end",
+                     *         "details": {
+                     *           "allowance": "rebuilds_at_once",
+                     *           "limit": 1
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body in a media type or Content-Encoding this operation does not take */
             415: {
                 headers: {
@@ -5831,7 +6382,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -5855,7 +6406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description It could not be started: it is failed, and starting another is safe */
             503: {
                 headers: {
                     /**
@@ -5976,7 +6527,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such rebuild (they are kept a week) */
+            /** @description No such rebuild (they are kept REBUILDS_RETENTION_DAYS, 7 by default) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6008,7 +6559,170 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on our side; retrying is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something went wrong on our side; please retry"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 5
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "The service cannot reach its storage right now; please retry shortly"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAllowances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowances */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowances": [
+                     *         {
+                     *           "name": "reads_per_10s",
+                     *           "kind": "rate",
+                     *           "value": 5000,
+                     *           "default": 1000,
+                     *           "own": true,
+                     *           "used": null,
+                     *           "description": "calls per 10 s per caller (the platform key, its operator, each seller)"
+                     *         },
+                     *         {
+                     *           "name": "imports_at_once",
+                     *           "kind": "count",
+                     *           "value": 2,
+                     *           "default": 2,
+                     *           "own": false,
+                     *           "used": 1,
+                     *           "description": "imports queued or running at once"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        allowances: components["schemas"]["Allowance"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "message": "A query value is at most 4096 characters"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /**
+                     * @description Sent with this error (WWW-Authenticate: Bearer)
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "A valid platform key or session token is required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials do not reach this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "This endpoint takes an operator session or the platform's key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the client's lookups of keys no isolate knows (a flood of wrong keys): retry after Retry-After; or Over the caller's rate of reads: retry after Retry-After */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before sending again
+                     * @example 10
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6175,13 +6889,17 @@ export interface operations {
                      *           "date": "2026-12-03",
                      *           "kind": "products",
                      *           "rows": 412,
-                     *           "bytes": 30512
+                     *           "bytes": 30512,
+                     *           "revision": 2,
+                     *           "written_at": "2026-12-04T03:05:12.000Z"
                      *         },
                      *         {
                      *           "date": "2026-12-03",
                      *           "kind": "sellers",
                      *           "rows": 120,
-                     *           "bytes": 14080
+                     *           "bytes": 14080,
+                     *           "revision": 2,
+                     *           "written_at": "2026-12-04T03:05:12.000Z"
                      *         }
                      *       ]
                      *     }
@@ -6260,7 +6978,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6426,7 +7144,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6572,6 +7290,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The platform has its allowance of imports queued or running, or of bytes imported today (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "limit_reached",
+                     *         "message": "This platform has its allowance of 2 imports queued or running; upload again once one is done",
+                     *         "details": {
+                     *           "allowance": "imports_at_once",
+                     *           "limit": 2
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Over 100 MiB (decompressed) */
             413: {
                 headers: {
@@ -6621,7 +7360,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */
@@ -6645,7 +7384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Storage cannot look the key up right now: retry after Retry-After */
+            /** @description Stored, but it could not be started: it is failed, and uploading it again is safe */
             503: {
                 headers: {
                     /**
@@ -6798,7 +7537,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "rate_limited",
-                     *         "message": "Over this caller's rate; retry after the delay"
+                     *         "message": "Over this caller's key lookups per client address; retry after the delay"
                      *       }
                      *     }
                      */

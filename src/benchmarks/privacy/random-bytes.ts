@@ -63,3 +63,24 @@ export function uniformBelow(m: number, next: ByteSource): number {
     if (value < m) return value;
   }
 }
+
+/**
+ * A uniform big integer in [0, m), for the rationals of the discrete Gaussian whose denominators
+ * pass 2^48: whole bytes as in uniformBelow, the top one masked, redrawn at or above m.
+ */
+export function uniformBelowBig(m: bigint, next: ByteSource): bigint {
+  if (m < 1n) throw new RangeError(`uniform range ${m}`);
+  if (m <= BigInt(MAX_UNIFORM)) return BigInt(uniformBelow(Number(m), next));
+  const max = m - 1n;
+  let bytes = 0;
+  while (max >> BigInt(8 * bytes) > 0n) bytes++;
+  const top = max >> BigInt(8 * (bytes - 1));
+  let mask = 1n;
+  while (mask <= top) mask <<= 1n;
+  mask -= 1n;
+  for (;;) {
+    let value = BigInt(next()) & mask;
+    for (let i = 1; i < bytes; i++) value = (value << 8n) | BigInt(next());
+    if (value < m) return value;
+  }
+}

@@ -46,6 +46,57 @@ export const DEAD_LETTER_REPLAYED = {
   queue: "sellerpulse-events",
   replayed_at: "2026-12-04T10:02:00.000Z",
 };
+export const DEAD_LETTERS_FILTER = {
+  queue: "sellerpulse-events",
+  received_from: "2026-12-04T09:00:00Z",
+  received_to: "2026-12-04T11:00:00Z",
+  limit: 100,
+};
+export const DEAD_LETTERS_REPLAYED = { replayed: 3, ids: [7, 8, 11], more: false };
+export const NONE_REPLAYED = { replayed: 0, ids: [], more: false };
+export const ALLOWANCES = {
+  allowances: [
+    {
+      name: "reads_per_10s",
+      kind: "rate",
+      value: 5000,
+      default: 1000,
+      own: true,
+      used: null,
+      description: "calls per 10 s per caller (the platform key, its operator, each seller)",
+    },
+    {
+      name: "imports_at_once",
+      kind: "count",
+      value: 2,
+      default: 2,
+      own: false,
+      used: 1,
+      description: "imports queued or running at once",
+    },
+  ],
+};
+export const IMPORTS_LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This platform has its allowance of 2 imports queued or running; upload again once one is done",
+    details: { allowance: "imports_at_once", limit: 2 },
+  },
+};
+export const REBUILDS_LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This platform runs its allowance of 1 rebuilds; wait for one to end",
+    details: { allowance: "rebuilds_at_once", limit: 1 },
+  },
+};
+export const SOCKETS_LIMIT_REACHED = {
+  error: {
+    code: "limit_reached",
+    message: "This seller has its allowance of 20 live sockets open; close one first",
+    details: { allowance: "live_sockets_per_seller", limit: 20 },
+  },
+};
 export const IGNORED_EVENTS = {
   seller_id: "s-17",
   ignored_events: [
@@ -114,12 +165,13 @@ export const OPS_BENCHMARKS = {
       released_at: "2026-11-30T01:00:00.000Z",
       period: { from: "2026-11-02", to: "2026-11-30" },
       cohort: { level: "category+size", category: "shoes", region: null, size_band: "small" },
-      sellers: 41,
-      epsilon: 6.5,
-      mechanism: "discrete-laplace-histogram/v1",
+      sellers: 212,
+      epsilon: 4.588099,
+      delta: 1e-9,
+      mechanism: "discrete-gaussian-histogram/v2",
     },
   ],
-  budget: { cap: 350, spent: 32.5, period: "2026" },
+  budget: { cap: 10, spent: 8.389369, period: "365d", delta: 1e-9, rho: { cap: 1.090785, spent: 0.798 } },
   runs: [
     {
       released_at: "2026-11-30T01:00:00.000Z",
@@ -135,8 +187,22 @@ export const OPS_BENCHMARKS = {
 
 export const REPORTS = {
   reports: [
-    { date: "2026-12-03", kind: "products", rows: 412, bytes: 30_512 },
-    { date: "2026-12-03", kind: "sellers", rows: 120, bytes: 14_080 },
+    {
+      date: "2026-12-03",
+      kind: "products",
+      rows: 412,
+      bytes: 30_512,
+      revision: 2,
+      written_at: "2026-12-04T03:05:12.000Z",
+    },
+    {
+      date: "2026-12-03",
+      kind: "sellers",
+      rows: 120,
+      bytes: 14_080,
+      revision: 2,
+      written_at: "2026-12-04T03:05:12.000Z",
+    },
   ],
 };
 export const REPORT_CSV =
@@ -162,4 +228,5 @@ export const ERRORS: Record<string, { code: string; message: string }> = {
   "415": { code: "unsupported_media_type", message: "Send application/x-ndjson or text/csv" },
   "429": { code: "rate_limited", message: "This platform is over its ingest rate; retry after the delay" },
   "500": { code: "internal", message: "Something went wrong on our side; please retry" },
+  "503": { code: "unavailable", message: "The service cannot reach its storage right now; please retry shortly" },
 };

@@ -192,21 +192,35 @@ export const SELLER_PRODUCTS = {
   products: [{ product_id: "p-88", category: "shoes", units: 14, revenue: 63_000, rank: 3, previous_rank: 5 }],
 };
 
-const band = (p25: number, p50: number, p75: number, value: number | null, percentile: number | null) => ({
+const band = (
+  [p25, p50, p75]: [number, number, number],
+  [lo25, hi25, lo50, hi50, lo75, hi75]: number[],
+  value: number | null,
+  percentile: number | null,
+  live: [number | null, number | null],
+) => ({
   p25,
   p50,
   p75,
   value,
   percentile,
+  interval90: { p25: [lo25, hi25], p50: [lo50, hi50], p75: [lo75, hi75] },
+  live: { value: live[0], percentile: live[1], as_of: "2026-12-04T09:12:30.000Z" },
 });
+
 export const BENCHMARKS = {
   seller_id: "s-17",
   released_at: "2026-11-30T01:00:00.000Z",
   period: { from: "2026-11-02", to: "2026-11-30" },
-  cohort: { level: "category+size", category: "shoes", region: null, size_band: "small", sellers: 41 },
-  epsilon: 6.5,
+  cohort: { level: "category+size", category: "shoes", region: null, size_band: "small", sellers: 212 },
+  epsilon: 4.588099,
+  delta: 1e-9,
+  budget: { cap: 10, period: "365d", delta: 1e-9 },
   suppressed: null,
-  metrics: { gmv: band(180_000, 310_000, 520_000, 412_500, 62), orders: band(20, 38, 61, 52, 66) },
+  metrics: {
+    aov: band([3_150, 4_020, 5_480], [2_890, 3_420, 3_760, 4_300, 5_050, 5_990], 4_610, 61, [4_700, 63]),
+    sla_compliance: band([0.93, 0.97, 0.99], [0.9, 0.95, 0.96, 0.98, 0.98, 1], 0.95, 38, [0.97, 50]),
+  },
 };
 
 export const ALERTS = {

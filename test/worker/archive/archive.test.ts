@@ -1,6 +1,6 @@
 // The event archive and the consumer's faults: every batch is archived to R2 before it is applied
-// (nothing applied if that fails), one bad event sends only its own message back, and a ledger
-// call that hangs is given up on without holding the rest.
+// (if R2 refuses, applied all the same, its copy held on the queue), one bad event sends only its
+// own message back, and a ledger call that hangs is given up on without holding the rest.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -69,18 +69,26 @@ describe("the event archive", () => {
     expect(await visitsOf("arch", "ar-1")).toBe(5);
   });
 
-  it("applies nothing and retries the batch when the archive cannot be written", async () => {
+  it("applies the batch when the archive cannot be written, and holds its copy on the queue until it can", async () => {
     const failing = { ...env.BUCKET, put: async () => Promise.reject(new Error("R2 is down")) };
-    const result = await consume([message("m", body("arch3", [parse(visits("ar-3", 0, 4))]))], {
+    const held: MessageSendRequest[] = [];
+    const queue = { sendBatch: async (messages: MessageSendRequest[]) => void held.push(...messages) };
+    const events = [parse(visits("ar-3", 0, 4))];
+    const result = await consume([message("m", body("arch3", events))], {
       ...env,
       BUCKET: failing,
+      EVENTS: queue,
     } as unknown as Env);
-    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m"]);
-    expect(result.explicitAcks).toEqual([]);
-    expect(await visitsOf("arch3", "ar-3")).toBe(0);
-    // Redelivered once R2 is back: archived and applied, once.
-    const again = await consume([message("m", body("arch3", [parse(visits("ar-3", 0, 4))]), 2)]);
-    expect(again.explicitAcks).toEqual(["m"]);
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect(await visitsOf("arch3", "ar-3")).toBe(4);
+    expect(await archivedLines("arch3")).toEqual([]);
+    expect(held).toEqual([
+      { body: { ...body("arch3", events), archive_only: true, held: 1 }, contentType: "json", delaySeconds: 30 },
+    ]);
+    // The copy, delivered once R2 is back: archived, not applied again.
+    const again = await consume([message("copy", held[0]!.body)]);
+    expect(again.explicitAcks).toEqual(["copy"]);
+    expect((await archivedLines("arch3")).map((o) => o.events)).toEqual([events]);
     expect(await visitsOf("arch3", "ar-3")).toBe(4);
   });
 });

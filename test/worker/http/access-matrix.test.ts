@@ -86,11 +86,16 @@ const REQUESTS: Record<string, () => { path: string; init?: RequestInit & { json
   }),
   "GET /v1/ops/sellers/{id}/ignored-events": () => ({ path: `/v1/ops/sellers/${SELLER}/ignored-events` }),
   "GET /v1/ops/dead-letters": () => ({ path: "/v1/ops/dead-letters" }),
+  "POST /v1/ops/dead-letters/replay": () => ({
+    path: "/v1/ops/dead-letters/replay",
+    init: { method: "POST", json: { ids: [999999] } },
+  }),
   "POST /v1/ops/dead-letters/{id}/replay": () => ({
     path: "/v1/ops/dead-letters/999999/replay",
     init: { method: "POST" },
   }),
   "GET /v1/ops/audit": () => ({ path: "/v1/ops/audit" }),
+  "GET /v1/ops/allowances": () => ({ path: "/v1/ops/allowances" }),
   "POST /v1/ops/rebuilds": () => ({ path: "/v1/ops/rebuilds", init: { method: "POST", json: { seller_id: WRITER } } }),
   "GET /v1/ops/rebuilds/{id}": () => ({ path: `/v1/ops/rebuilds/${ids.rebuild}` }),
   "GET /v1/openapi.json": () => ({ path: "/v1/openapi.json" }),

@@ -10,6 +10,7 @@ import { history } from "../../../simulator/generate.ts";
 import { mixSeed, random } from "../../../simulator/random.ts";
 import { eventSchema, type SellerEventInput } from "../../../src/events/schema.ts";
 import { CSV_COLUMNS } from "../../../src/imports/columns.ts";
+import { importAllowance } from "../../../src/imports/import-allowance.ts";
 import { runImportStep } from "../../../src/imports/import-run.ts";
 import { createImport } from "../../../src/imports/import-upload.ts";
 import { eventsAt } from "../../support/builders.ts";
@@ -185,7 +186,9 @@ describe("an import", () => {
 describe("an import's job", () => {
   it("resumes after failing mid-file, from its last committed chunk, to exact totals", async () => {
     const body = new Blob([toNdjson(stream)]).stream();
-    const { importId, rows } = await createImport(env, "imp-r", body, "ndjson", false);
+    const limits = { imports_at_once: 2, import_bytes_per_day: 1024 ** 3 };
+    const allowance = await importAllowance(env.DB, "imp-r", limits);
+    const { importId, rows } = await createImport(env, "imp-r", body, "ndjson", false, allowance);
     let sends = 0;
     const flaky = {
       ...env,
@@ -205,7 +208,7 @@ describe("an import's job", () => {
     expect(stopped.state).toBe("running");
     expect(stopped.rows_done).toBeGreaterThan(0);
     expect(stopped.rows_done).toBeLessThan(rows);
-    while (await runImportStep(env, importId, chunk)) {}
+    while ((await runImportStep(env, importId, chunk)) !== null) {}
     const done = await progress();
     expect(done).toMatchObject({ state: "done", rows_total: rows, rows_done: rows, rows_rejected: 0 });
     await eventually(async () => expect(await summaries("imp-r")).toEqual(reference()), 60_000);

@@ -73,7 +73,7 @@ beforeAll(async () => {
     }
   }, 60_000);
   for (const seller of sellers) await env.LEDGER.getByName(`acme:${seller}`).flush();
-  await writeDailyReports(env, { job: "reports.platform", platform: "acme", date, force: false });
+  await writeDailyReports(env, { job: "reports.day", platform: "acme", date, force: false });
 }, 120_000);
 
 /** The reference: each seller's counters over the day's hours, from the pure fold of its events. */
@@ -156,7 +156,14 @@ describe("daily reports", () => {
         expect(own.length).toBeGreaterThan(1);
       }
       const list = (await (await api("/v1/reports", { token })).json()) as any;
-      expect(list.reports).toContainEqual({ date, kind: "sellers", rows: null, bytes: null });
+      expect(list.reports).toContainEqual({
+        date,
+        kind: "sellers",
+        rows: null,
+        bytes: null,
+        revision: 1,
+        written_at: expect.any(String),
+      });
     }
   });
 
@@ -187,7 +194,7 @@ describe("daily reports", () => {
         ).all()
       ).results.map((r) => r.generation);
     const [before] = await generations();
-    await writeDailyReports(env, { job: "reports.platform", platform: "acme", date, force: true });
+    await writeDailyReports(env, { job: "reports.day", platform: "acme", date, force: true });
     const after = await generations();
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before);
@@ -215,8 +222,15 @@ describe("daily reports", () => {
     const list = (await (await api("/v1/reports", { token: acme })).json()) as any;
     const before = await env.BUCKET.get(`reports/acme/${date}/products.csv`);
     const bytes = new Uint8Array(await before!.arrayBuffer());
-    expect(list.reports).toContainEqual({ date, kind: "products", rows: expect.any(Number), bytes: bytes.byteLength });
-    await writeDailyReports(env, { job: "reports.platform", platform: "acme", date, force: true });
+    expect(list.reports).toContainEqual({
+      date,
+      kind: "products",
+      rows: expect.any(Number),
+      bytes: bytes.byteLength,
+      revision: 1,
+      written_at: expect.any(String),
+    });
+    await writeDailyReports(env, { job: "reports.day", platform: "acme", date, force: true });
     const after = new Uint8Array(await (await env.BUCKET.get(`reports/acme/${date}/products.csv`))!.arrayBuffer());
     expect(after).toEqual(bytes);
   });
@@ -229,7 +243,7 @@ describe("daily reports", () => {
         expect.objectContaining({
           alert_id: `report.ready:${date}`,
           status: "resolved",
-          details: { date, kinds: "products,sellers" },
+          details: { date, kinds: "products,sellers", revision: 1 },
         }),
       ]);
     }, 20_000);

@@ -193,7 +193,7 @@ describe("rolling hourly rows past the retention into daily rows", () => {
 
   it("refuses to write again the reports of a day past the retention, and writes those of the oldest kept day", async () => {
     const isoDay = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
-    const job = { job: "reports.platform", platform, force: true } as const;
+    const job = { job: "reports.day", platform, force: true } as const;
     await expect(writeDailyReports(env, { ...job, date: isoDay(keptFrom - 1) })).rejects.toThrow(
       /past HOURLY_RETENTION_DAYS/,
     );

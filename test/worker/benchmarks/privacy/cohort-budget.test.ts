@@ -1,7 +1,6 @@
-// Cohort rules (size bands, levels, widening on noised counts) and the budget that admits releases.
+// Cohort rules: size bands, levels, and widening on noised counts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { admitReleases, type ReleaseProposal, releaseEpsilon } from "../../../../src/benchmarks/privacy/budget.ts";
 import {
   cohortsOf,
   K_FLOOR,
@@ -11,7 +10,6 @@ import {
   sizeBand,
 } from "../../../../src/benchmarks/privacy/cohort.ts";
 import { type Candidate, placeByLevel } from "../../../../src/benchmarks/privacy/cohort-placement.ts";
-import { parseEpsilon } from "../../../../src/benchmarks/privacy/epsilon.ts";
 
 describe("size bands and cohorts", () => {
   it("bands GMV at the public bounds, lower bound inclusive", () => {
@@ -137,79 +135,5 @@ describe("placement level by level, on noised counts", () => {
     expect(minimumCohortSize(5, { belowFloorForTests: true })).toBe(5);
     const tiny = placeByLevel([seller("a", "eu", "toys", 500_000)], drawing([4]).draw, 5, { belowFloorForTests: true });
     expect(tiny.cohorts.map((c) => c.noisedSellers)).toEqual([5]);
-  });
-});
-
-const sellers = ["a", "b", "c", "d", "e", "f"];
-const spends = fc
-  .array(fc.tuple(fc.constantFrom(...sellers), fc.integer({ min: 0, max: 4_000_000 })), { maxLength: 6 })
-  .map((entries) => new Map(entries));
-const proposals = fc
-  .uniqueArray(
-    fc.record({
-      id: fc.string({ minLength: 1, maxLength: 4 }),
-      members: fc.array(fc.constantFrom(...sellers), { maxLength: 6 }),
-      epsilon: fc.integer({ min: 0, max: 2_000_000 }),
-    }),
-    { selector: (p) => p.id, maxLength: 12 },
-  )
-  .map((ps) => ps as ReleaseProposal[]);
-const cap = fc.integer({ min: 0, max: 5_000_000 });
-
-describe("privacy budget", () => {
-  it("adds a release's ε by basic composition: the count plus each metric", () => {
-    expect(releaseEpsilon(parseEpsilon("0.1"), parseEpsilon("0.5"), 9)).toBe(parseEpsilon("4.6"));
-  });
-
-  it("never takes a member past the cap, and charges exactly the admitted releases", () => {
-    fc.assert(
-      fc.property(spends, proposals, cap, (before, list, limit) => {
-        const { admitted, refused, spent } = admitReleases(before, list, limit);
-        expect([...admitted, ...refused.map((r) => r.id)].sort()).toEqual(list.map((p) => p.id).sort());
-        for (const id of sellers) {
-          const charged = list
-            .filter((p) => admitted.includes(p.id) && new Set(p.members).has(id))
-            .reduce((sum, p) => sum + p.epsilon, 0);
-          expect(spent.get(id) ?? 0).toBe((before.get(id) ?? 0) + charged);
-          if (charged > 0) expect(spent.get(id)!).toBeLessThanOrEqual(limit);
-        }
-        for (const r of refused) expect(r.over.length).toBeGreaterThan(0);
-      }),
-    );
-  });
-
-  it("is deterministic and order-stable: a proposal's fate depends only on those before it", () => {
-    fc.assert(
-      fc.property(spends, proposals, cap, fc.nat(), (before, list, limit, cut) => {
-        const whole = admitReleases(before, list, limit);
-        expect(admitReleases(before, list, limit)).toEqual(whole);
-        const prefix = list.slice(0, cut % (list.length + 1));
-        const part = admitReleases(before, prefix, limit);
-        expect(part.admitted).toEqual(whole.admitted.filter((id) => prefix.some((p) => p.id === id)));
-      }),
-    );
-  });
-
-  it("says which sellers a refusal is for, and refuses a release costlier than the cap on its own", () => {
-    const before = new Map([["a", parseEpsilon("4.5")]]);
-    const decision = admitReleases(
-      before,
-      [
-        { id: "r1", members: ["a", "b"], epsilon: parseEpsilon("1") },
-        { id: "r2", members: ["b", "c"], epsilon: parseEpsilon("1") },
-        { id: "r3", members: ["d"], epsilon: parseEpsilon("6") },
-      ],
-      parseEpsilon("5"),
-    );
-    expect(decision.admitted).toEqual(["r2"]);
-    expect(decision.refused.map((r) => [r.id, r.over])).toEqual([
-      ["r1", ["a"]],
-      ["r3", ["d"]],
-    ]);
-    expect(decision.refused[0]!.reason).toBe(
-      "1 of 2 sellers would pass the cap of ε 5 with this release's ε 1: a (spent 4.5)",
-    );
-    const twice = { id: "r", members: [], epsilon: 0 };
-    expect(() => admitReleases(new Map(), [twice, twice], 1)).toThrow(/twice/);
   });
 });

@@ -9,7 +9,7 @@ import {
   uniformBelow,
 } from "../../../../src/benchmarks/privacy/random-bytes.ts";
 import { releaseCohort } from "../../../../src/benchmarks/privacy/release.ts";
-import { chiSquareCritical, clopperPearson, incompleteBeta, lnGamma, upperGamma } from "./stats.ts";
+import { chiSquareCritical, chiSquareFit, clopperPearson, incompleteBeta, lnGamma, upperGamma } from "./stats.ts";
 
 /**
  * False-failure budget: eight chi-square tests at ALPHA each (8e-7) and sixteen 6σ z-tests
@@ -19,34 +19,8 @@ const ALPHA = 1e-7;
 /** |z| beyond which a normal-approximated mean or variance check fails: two-sided 2e-9 < ALPHA. */
 const Z = 6;
 
-/**
- * Pearson's statistic of observed counts against expected probabilities over [−range, range],
- * each tail beyond it pooled into the nearest cell, and cells pooled from the left until each
- * expects at least 20; with the critical value for its degrees of freedom (cells − 1) at ALPHA.
- * `probability` is symmetric or vanishes outside the range, so each tail holds half the rest.
- */
-function chiSquare(observed: Map<number, number>, probability: (x: number) => number, draws: number, range: number) {
-  let inRangeMass = 0;
-  for (let x = -range; x <= range; x++) inRangeMass += probability(x);
-  const tail = (draws * Math.max(0, 1 - inRangeMass)) / 2;
-  const countWhere = (keep: (x: number) => boolean) =>
-    [...observed].reduce((sum, [x, n]) => (keep(x) ? sum + n : sum), 0);
-  const cells: { expected: number; observed: number }[] = [];
-  let pending = { expected: tail, observed: countWhere((x) => x < -range) };
-  for (let x = -range; x <= range; x++) {
-    pending.expected += draws * probability(x);
-    pending.observed += observed.get(x) ?? 0;
-    if (pending.expected >= 20) {
-      cells.push(pending);
-      pending = { expected: 0, observed: 0 };
-    }
-  }
-  const last = cells[cells.length - 1]!;
-  last.expected += pending.expected + tail;
-  last.observed += pending.observed + countWhere((x) => x > range);
-  const statistic = cells.reduce((s, c) => s + (c.observed - c.expected) ** 2 / c.expected, 0);
-  return { statistic, critical: chiSquareCritical(cells.length - 1, ALPHA), cells: cells.length };
-}
+const chiSquare = (observed: Map<number, number>, p: (x: number) => number, draws: number, range: number) =>
+  chiSquareFit(observed, p, draws, range, ALPHA);
 
 /** P[Z = x] = (1 − q)/(1 + q) · q^|x| with q = exp(−den/num). */
 function laplaceProbability(scale: Rational) {

@@ -14,8 +14,10 @@ import {
   noisedCount,
   type ReleaseConfig,
   releaseCohort,
+  runRho,
   type SellerValues,
 } from "../../../../src/benchmarks/privacy/release.ts";
+import { parseRho } from "../../../../src/benchmarks/privacy/zcdp.ts";
 
 /** A value anywhere in (and a little beyond) the metric's clamp range, or null. */
 const metricValue = (metric: Metric) => {
@@ -50,11 +52,17 @@ describe("bins", () => {
     for (const metric of METRICS) {
       const { edges, scale } = BINS[metric];
       for (let j = 1; j < edges.length; j++) expect(edges[j]!).toBeGreaterThanOrEqual(edges[j - 1]!);
-      // A point bin only at either end.
-      for (let j = 2; j < edges.length - 1; j++) expect(edges[j]!).toBeGreaterThan(edges[j - 1]!);
+      // Never two point bins in a row (a value would have two).
+      for (let j = 2; j < edges.length; j++)
+        expect(edges[j] === edges[j - 1] && edges[j - 1] === edges[j - 2]).toBe(false);
       if (scale === "log") expect(edges[0]!).toBeGreaterThan(0);
       expect(binCount(BINS[metric])).toBeLessThanOrEqual(24);
     }
+    // A pile inside the range: 4 and 4.5 stars each have their point bin, before the bin that starts there.
+    const { edges } = BINS.avg_rating;
+    expect(binOf(BINS.avg_rating, 4)).toBe(edges.indexOf(4));
+    expect(binOf(BINS.avg_rating, 4.01)).toBe(edges.indexOf(4) + 1);
+    expect(binOf(BINS.avg_rating, 4.5)).toBe(edges.indexOf(4.5));
   });
 
   it("put a value in the bin that holds it, clamped values at the ends, piles in their point bins", () => {
@@ -134,7 +142,7 @@ describe("isotonic regression and the monotone CDF", () => {
 });
 
 describe("releaseCohort", () => {
-  const config: ReleaseConfig = { ...DEFAULT_RELEASE_CONFIG, k: 20 };
+  const config: ReleaseConfig = { ...DEFAULT_RELEASE_CONFIG, k: 20, metrics: METRICS };
 
   it("outputs a noised integer count, noisy integer counts for every bin, ordered quartiles in range", () => {
     const next = byteSource();
@@ -146,10 +154,8 @@ describe("releaseCohort", () => {
         if (release.suppressed !== null) {
           expect(release.sellers).toBeLessThan(config.k);
           expect(release.metrics).toEqual({});
-          expect(release.epsilon).toBe(config.epsilonCount);
           return;
         }
-        expect(release.epsilon).toBe(config.epsilonCount + METRICS.length * config.epsilonPerMetric);
         for (const metric of METRICS) {
           const out: MetricRelease = release.metrics[metric]!;
           expect(out.counts).toHaveLength(binCount(BINS[metric]));
@@ -172,33 +178,39 @@ describe("releaseCohort", () => {
       reason: "fewer than 20 sellers (noised count)",
     });
     expect(releaseCohort(few, config, next, 20).suppressed).toBeNull();
-    // Drawn inside: a cohort of exactly k is suppressed about as often as its noise is negative.
+    // Drawn inside: a cohort of exactly k is suppressed about as often as its (symmetric) noise is
+    // negative: (1 − P[0]) / 2, with P[0] of the discrete Gaussian of variance 125 (ρ 0.004) ≈ 0.0357.
     let suppressed = 0;
     const runs = 4_000;
     for (let i = 0; i < runs; i++) if (releaseCohort(many.slice(0, 20), config, next).suppressed) suppressed++;
-    const q = Math.exp(-config.epsilonCount / 1_000_000);
-    const pNegative = q / (1 + q);
+    let mass = 0;
+    for (let x = -200; x <= 200; x++) mass += Math.exp(-(x * x) / 250);
+    const pNegative = (1 - 1 / mass) / 2;
     expect(Math.abs(suppressed / runs - pNegative)).toBeLessThan(6 * Math.sqrt((pNegative * (1 - pNegative)) / runs));
   });
 
-  it("a seller without a value adds nothing to that metric", () => {
+  it("a seller without a value, or with one that is not finite, adds nothing to that metric", () => {
     const next = byteSource();
     const rated = Array.from({ length: 60 }, () => ({ avg_rating: 4.5, gmv: 50_000 }));
-    const unrated = Array.from({ length: 60 }, () => ({ avg_rating: null, gmv: 50_000 }));
-    const one: ReleaseConfig = { ...config, metrics: ["avg_rating"], epsilonPerMetric: parseEpsilon("4") };
+    const unrated = Array.from({ length: 60 }, (_, i) => ({
+      avg_rating: [null, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY][i % 4]!,
+      gmv: 50_000,
+    }));
+    const one: ReleaseConfig = { ...config, metrics: ["avg_rating"], rhoMetric: parseRho("8") };
     const totals = (members: SellerValues[]) =>
       releaseCohort(members, one, next, 100).metrics.avg_rating!.counts.reduce((a, b) => a + b, 0);
-    // Scale 1/4 noise on 13 bins: the totals sit within a few of 60 and of 0.
+    // Variance 1/16 on 13 bins: the totals sit within a few of 60 and of 0.
     expect(Math.abs(totals(rated) - 60)).toBeLessThan(15);
     expect(Math.abs(totals(unrated))).toBeLessThan(15);
     expect(releaseCohort(unrated, one, next, 100).metrics.avg_rating!.bands).toBeNull();
-    expect(() => releaseCohort([{ gmv: Number.NaN }], config, next, 100)).toThrow();
   });
 
-  it("spends ε_count plus ε_metric for each metric released, and no more metrics than asked", () => {
-    const release = releaseCohort([{ gmv: 1 }], { ...config, metrics: ["gmv", "orders"] }, byteSource(), 50);
+  it("releases the metrics asked for, and its cost is the settings' alone: a count per level and each metric", () => {
+    const two: ReleaseConfig = { ...config, metrics: ["gmv", "orders"] };
+    const release = releaseCohort([{ gmv: 1 }], two, byteSource(), 50);
     expect(Object.keys(release.metrics)).toEqual(["gmv", "orders"]);
-    expect(release.epsilon).toBe(config.epsilonCount + 2 * config.epsilonPerMetric);
+    expect(runRho(two)).toBe(4 * config.rhoCount + 2 * config.rhoMetric);
+    expect(runRho(DEFAULT_RELEASE_CONFIG)).toBe(parseRho("0.266"));
     expect(() => releaseCohort([], { ...config, metrics: ["gmv", "gmv"] }, byteSource(), 50)).toThrow();
   });
 
@@ -210,7 +222,7 @@ describe("releaseCohort", () => {
   it("noisedCount is a non-negative integer", () => {
     const next = byteSource();
     for (let i = 0; i < 1_000; i++) {
-      const n = noisedCount(2, parseEpsilon("0.1"), next);
+      const n = noisedCount(2, parseRho("0.01"), next);
       if (!(Number.isSafeInteger(n) && n >= 0)) throw new Error(`noised count ${n}`);
     }
   });

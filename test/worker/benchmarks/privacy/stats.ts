@@ -126,3 +126,38 @@ export function clopperPearson(k: number, n: number, beta: number): { lower: num
   const upper = k === n ? 1 : 1 - solve((p) => binomialAtLeast(n - k, n, p));
   return { lower, upper };
 }
+
+/**
+ * Pearson's statistic of observed counts against expected probabilities over [−range, range],
+ * each tail beyond it pooled into the nearest cell, and cells pooled from the left until each
+ * expects at least 20; with the critical value for its degrees of freedom (cells − 1) at ALPHA.
+ * `probability` is symmetric or vanishes outside the range, so each tail holds half the rest.
+ */
+export function chiSquareFit(
+  observed: Map<number, number>,
+  probability: (x: number) => number,
+  draws: number,
+  range: number,
+  alpha: number,
+) {
+  let inRangeMass = 0;
+  for (let x = -range; x <= range; x++) inRangeMass += probability(x);
+  const tail = (draws * Math.max(0, 1 - inRangeMass)) / 2;
+  const countWhere = (keep: (x: number) => boolean) =>
+    [...observed].reduce((sum, [x, n]) => (keep(x) ? sum + n : sum), 0);
+  const cells: { expected: number; observed: number }[] = [];
+  let pending = { expected: tail, observed: countWhere((x) => x < -range) };
+  for (let x = -range; x <= range; x++) {
+    pending.expected += draws * probability(x);
+    pending.observed += observed.get(x) ?? 0;
+    if (pending.expected >= 20) {
+      cells.push(pending);
+      pending = { expected: 0, observed: 0 };
+    }
+  }
+  const last = cells[cells.length - 1]!;
+  last.expected += pending.expected + tail;
+  last.observed += pending.observed + countWhere((x) => x > range);
+  const statistic = cells.reduce((s, c) => s + (c.observed - c.expected) ** 2 / c.expected, 0);
+  return { statistic, critical: chiSquareCritical(cells.length - 1, alpha), cells: cells.length };
+}
