@@ -3,6 +3,7 @@
  * nothing else) for the same simulated day, paced the same way: the floor the app's bill is set
  * beside. It logs its units as the app does when METER = "1".
  */
+import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, startWorker } from "../scripts/local-stack.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
@@ -32,7 +33,10 @@ export async function bareDay(
     if (parsed.kind !== "ledger") lines++;
     for (const unit of UNITS) units[unit] = (units[unit] ?? 0) + (parsed.units[unit] ?? 0);
   };
-  const worker = await startWorker(join(ROOT, "perf", "bare", "wrangler.toml"), PORT, undefined, {
+  // Its own fresh state: wrangler's default (perf/bare/.wrangler) keeps the event ids of earlier
+  // runs, and the same simulated day's ids would then be deduplicated, not stored (and not counted).
+  const persistTo = mkdtempSync("/dev/shm/sellerpulse-bare-");
+  const worker = await startWorker(join(ROOT, "perf", "bare", "wrangler.toml"), PORT, persistTo, {
     vars: { METER: "1" },
     onLine,
   });
@@ -46,6 +50,7 @@ export async function bareDay(
     cpuMs = (workerdCpuMs(worker.group) ?? 0) - before;
   } finally {
     await worker.stop();
+    rmSync(persistTo, { recursive: true, force: true });
   }
   return { events: day.length, orders, units, logLines: lines, cpuMs, storage: { ledgers: 0, d1: 0, kv: 0, r2: 0 } };
 }

@@ -4,6 +4,7 @@
  * caller's rate (429 over it); the `require*` guards answer 403 when an authenticated caller
  * reaches beyond what its credential allows. When D1 cannot answer a key lookup: 503.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "../auth/api-key.ts";
 import { demoPlatformFor } from "../auth/demo-platform.ts";
@@ -59,14 +60,19 @@ export const authenticateUncounted = answers(
   ...CREDENTIAL_ANSWERS,
 );
 
+/** The caller behind a credential (or 401), counted as one of its reads (or 429), set on the request. */
+async function admitReader(c: Context<AppEnv>, token: string): Promise<void> {
+  const principal = await principalFor(c.env, token, clientOf(c.req.raw));
+  await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
+  c.set("principal", principal);
+}
+
 /** Resolves the Authorization header's credential (or 401), and counts the call as the caller's (or 429). */
 export const authenticate = answers(
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerOf(c.req.header("Authorization"));
     if (!token) throw unauthorized();
-    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
-    await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
-    c.set("principal", principal);
+    await admitReader(c, token);
     await next();
   }),
   ...CREDENTIAL_ANSWERS,
@@ -89,9 +95,7 @@ export const authenticateSocket = answers(
           "Only a session token may be given as ?token=; send a platform key in the Authorization header",
         );
     }
-    const principal = await principalFor(c.env, token, clientOf(c.req.raw));
-    await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
-    c.set("principal", principal);
+    await admitReader(c, token);
     await next();
   }),
   ...CREDENTIAL_ANSWERS,

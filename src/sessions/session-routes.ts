@@ -17,7 +17,7 @@ import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring 
 import { limitBody } from "../http/body-size.ts";
 import { ApiError, badRequest, forbidden, unauthorized } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
-import { operation, PLATFORM } from "../http/openapi/operations.ts";
+import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { rateKeyOf, rateLimited, spendRate } from "../http/rate-limits.ts";
 import { validationHook } from "../http/validation.ts";
@@ -156,6 +156,9 @@ sessions.openapi(
   },
 );
 
+const REVOKERS =
+  "A seller's sessions are revoked with the platform's key or an operator session; the operator's or every session with the platform's key";
+
 /** `{ seller_id }`, `{ role: "operator" }`, or `{}` for every session of the platform. */
 const revokeRequest = z
   .object({
@@ -185,10 +188,11 @@ sessions.openapi(
   createRoute({
     method: "post",
     path: "/revoke",
-    summary: "Revoke sessions: a seller's, the operator's, or every one of the platform (platform key only)",
+    summary:
+      "Revoke sessions: a seller's (platform key or operator), the operator's, or every one of the platform (platform key)",
     description:
-      "Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: \"operator\" }` the operator's, `{}` every session of the platform. Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)",
-    ...operation("revokeSessions", "Sessions", PLATFORM),
+      "Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: \"operator\" }` the operator's, `{}` every session of the platform. The platform key may send any of them; an operator session only `{ seller_id }` (the console's lever; 403 otherwise). Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)",
+    ...operation("revokeSessions", "Sessions", OPERATOR),
     request: {
       body: {
         content: { "application/json": { schema: revokeRequest, examples: ex.REVOKE_REQUESTS } },
@@ -199,11 +203,14 @@ sessions.openapi(
   }),
   async (c) => {
     const principal = c.get("principal");
-    const platform = requirePlatformKey(principal);
+    if (principal.kind === "seller") throw forbidden(REVOKERS);
+    const { platform } = principal;
     await spendRate(c.env, "reads", principal.platform.id, rateKeyOf(principal), 1);
     // The validator reads a request without a body as {}: that must never revoke everyone.
     if (!c.req.header("Content-Type")) throw badRequest("Send a JSON body: {} revokes every session of the platform");
     const body = c.req.valid("json");
+    // An operator signs a seller out; its own sessions and everyone's are the platform key's to end.
+    if (principal.kind === "operator" && body.seller_id === undefined) throw forbidden(REVOKERS);
     const [kind, subject, audited]: [RevocationKind, string, string] =
       body.seller_id !== undefined
         ? ["seller", body.seller_id, `seller ${body.seller_id}`]

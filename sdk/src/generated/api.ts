@@ -85,8 +85,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Revoke sessions: a seller's, the operator's, or every one of the platform (platform key only)
-         * @description Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: "operator" }` the operator's, `{}` every session of the platform. Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)
+         * Revoke sessions: a seller's (platform key or operator), the operator's, or every one of the platform (platform key)
+         * @description Every session of the subject minted before now is 401 from then on, refreshes included: `{ seller_id }` a seller's, `{ role: "operator" }` the operator's, `{}` every session of the platform. The platform key may send any of them; an operator session only `{ seller_id }` (the console's lever; 403 otherwise). Audited. (Revoking a platform key, with the admin command, voids every session that key minted.)
          */
         post: operations["revokeSessions"];
         delete?: never;

@@ -111,6 +111,21 @@ describe("POST /v1/sessions/revoke", () => {
     );
   });
 
+  it("lets an operator session sign a seller out (the console's lever), and nothing more", async () => {
+    const key = await createPlatform("revoker-op");
+    const operator = await mint(key, { role: "operator" });
+    const seller = await mint(key, { seller_id: "s-a" });
+    for (const body of [{}, { role: "operator" }]) expect((await revoke(operator, body)).status).toBe(403);
+    expect(await reads(seller)).toBe(200);
+    expect((await revoke(operator, { seller_id: "s-a" })).status).toBe(204);
+    expect(await reads(seller)).toBe(401);
+    expect(await reads(operator)).toBe(200);
+    const audit = (await (await api("/v1/ops/audit", { token: key })).json()) as any;
+    expect(audit.entries).toContainEqual(
+      expect.objectContaining({ actor: "operator", action: "session.revoked", subject: "seller s-a" }),
+    );
+  });
+
   it("voids the operator's sessions, or every session of the platform", async () => {
     const key = await createPlatform("revoker-2");
     const seller = await mint(key, { seller_id: "s-a" });
