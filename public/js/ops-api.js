@@ -35,6 +35,8 @@ export function opsApi(token) {
     report: (date, kind) => request(`/v1/reports/${path(date)}${queryOf({ kind })}`, { token, as: "text" }),
     ignoredEvents: (seller, cursor) => get(`/v1/ops/sellers/${path(seller)}/ignored-events`, { limit: 25, cursor }),
     startRebuild: (seller) => send("POST", "/v1/ops/rebuilds", { seller_id: seller }),
+    /** Every session of the seller minted until now ends (its open dashboards say so). */
+    revokeSessions: (seller) => send("POST", "/v1/sessions/revoke", { seller_id: seller }),
     rebuild: (id) => get(`/v1/ops/rebuilds/${path(id)}`),
   };
 }

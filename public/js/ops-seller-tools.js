@@ -3,7 +3,8 @@
  * The console's seller tools, for one seller named by id: its order events that did not count and
  * why (GET /v1/ops/sellers/{id}/ignored-events, a page at a time), a rebuild of its ledger from the
  * event archive followed until it says whether it equals the live one (POST /v1/ops/rebuilds, then
- * GET /v1/ops/rebuilds/{id}).
+ * GET /v1/ops/rebuilds/{id}), and signing the seller out of every session it has open (POST
+ * /v1/sessions/revoke: a lost device, a staff member who left).
  */
 import { h } from "./dom.js";
 import { showContent, showStatus } from "./panel-status.js";
@@ -12,7 +13,7 @@ const FOLLOW_MS = 1_000;
 const count = new Intl.NumberFormat(undefined);
 
 export class SellerToolsPanel {
-  /** `api`: ignoredEvents, startRebuild, rebuild; `onChanged()` after an audited action. */
+  /** `api`: ignoredEvents, startRebuild, rebuild, revokeSessions; `onChanged()` after an audited action. */
   constructor(panel, { api, onError, onChanged }) {
     const part = (id) => panel.querySelector(`[data-testid="${id}"]`);
     this.panel = panel;
@@ -28,6 +29,8 @@ export class SellerToolsPanel {
     this.rebuildStatus = part("rebuild-status");
     this.differences = part("rebuild-differences");
     this.rebuildButton = part("rebuild-start");
+    this.revokeButton = part("sessions-revoke");
+    this.revokeStatus = part("sessions-status");
     this.seller = null;
     this.next = null;
     this.timer = 0;
@@ -43,6 +46,7 @@ export class SellerToolsPanel {
     });
     this.more.addEventListener("click", () => this.loadIgnored(this.next));
     this.rebuildButton.addEventListener("click", () => this.rebuild());
+    this.revokeButton.addEventListener("click", () => this.revokeSessions());
   }
 
   open(seller) {
@@ -53,6 +57,8 @@ export class SellerToolsPanel {
     this.rebuildStatus.textContent = "";
     this.differences.hidden = true;
     this.rebuildButton.disabled = false;
+    this.revokeStatus.textContent = "";
+    this.revokeButton.disabled = false;
     this.content.hidden = false;
     return this.loadIgnored(undefined);
   }
@@ -90,6 +96,21 @@ export class SellerToolsPanel {
     if (this.table.tBodies[0].children.length === 0)
       showStatus(this.status, "empty", `Every order event of ${seller} counted.`, this.table);
     else showContent(this.status, this.table);
+  }
+
+  async revokeSessions() {
+    const seller = this.seller;
+    this.revokeButton.disabled = true;
+    try {
+      await this.api.revokeSessions(seller);
+      this.onChanged();
+      if (seller === this.seller)
+        this.revokeStatus.textContent = `Every session of ${seller} until now has ended: a new link from the marketplace signs it in again.`;
+    } catch (error) {
+      if (!this.onError(error) && seller === this.seller)
+        this.revokeStatus.textContent = `Could not sign ${seller} out (${/** @type {Error} */ (error).message}).`;
+    }
+    this.revokeButton.disabled = false;
   }
 
   async rebuild() {

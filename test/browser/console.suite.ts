@@ -352,6 +352,19 @@ export function consoleSuite(context: () => SuiteContext): void {
         { timeout: 60_000 },
       );
       expect(await textOf(page, "rebuild-status")).toMatch(/the summary equals the live one\.$/);
+
+      // Signing the seller out: its session is refused from then on, and the audit says who did it.
+      const session = await h.mintSession({ seller_id: "tools-1" });
+      expect((await h.api("/v1/sellers/tools-1/summary", { token: session.token })).status).toBe(200);
+      await page.getByRole("button", { name: "Sign this seller out everywhere" }).click();
+      await expect
+        .poll(() => textOf(page, "sessions-status"), SOON)
+        .toMatch(/^Every session of tools-1 until now has ended/);
+      expect((await h.api("/v1/sellers/tools-1/summary", { token: session.token })).status).toBe(401);
+      const { entries } = await ops("/v1/ops/audit");
+      expect(entries).toContainEqual(
+        expect.objectContaining({ actor: "operator", action: "session.revoked", subject: "seller tools-1" }),
+      );
     });
 
     it("picks a category that has a ranking and shows its public top products", async () => {
