@@ -115,9 +115,13 @@ export function sellerDaySuite(context: () => SuiteContext): void {
 
     it("says the forecast needs 14 days of history for a seller that started today", async () => {
       await expect.poll(() => textOf(page, "forecast-expected"), { timeout: 30_000 }).toBe("Not yet");
+      // The script's orders are 45 to 5 minutes old: just after midnight (UTC) the first is yesterday's.
+      const { reason } = (await h.api(`/v1/sellers/${context().scripted}/forecast`)).body;
+      expect(reason).toMatch(/^Only [01] days? of history: a forecast needs 14$/);
       expect(await textOf(page, "forecast-interval")).toMatch(
-        /^Only 0 days of history: a forecast needs 14\. So far today: \$/,
+        /^Only [01] days? of history: a forecast needs 14\. So far today: \$/,
       );
+      expect(await textOf(page, "forecast-interval")).toContain(reason);
     });
 
     it("forecasts today for a store with three weeks of history, as the API says", async () => {

@@ -4,7 +4,7 @@
 // an event of its own.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { earlierToday, eventsAt } from "../../support/builders.ts";
+import { eventsAt } from "../../support/builders.ts";
 import { api, createPlatform, eventually } from "../helpers.ts";
 
 const DEFAULTS = {
@@ -30,8 +30,12 @@ const audit = async () =>
     (e: any) => e.action === "thresholds.changed",
   );
 
-/** Orders placed today with a 1-hour SLA, shipped `minutes` after placement. */
-const { placed, step } = eventsAt(earlierToday(Date.now(), 120));
+/**
+ * Orders placed 150 minutes ago with a 1-hour SLA, shipped `minutes` (at most 120) after placement:
+ * every event in the past at any hour (an anchor of "today" put shipments in the future just after
+ * midnight UTC); the 7-day figures hold them.
+ */
+const { placed, step } = eventsAt(Date.now() - 150 * 60_000);
 const shipped = (seller: string, from: number, count: number, minutes: number) =>
   Array.from({ length: count }, (_, i) => [
     placed(seller, `o-${from + i}`, 0, { ship_within_hours: 1 }),

@@ -11,7 +11,7 @@ import { eventSchema } from "../../../src/events/schema.ts";
 import { checkAnomalies } from "../../../src/ledger/alert-checks.ts";
 import { foldEvents } from "../../../src/ledger/fold.ts";
 import { HOUR_MS } from "../../../src/metrics/counters.ts";
-import { earlierToday, eventsAt } from "../../support/builders.ts";
+import { eventsAt } from "../../support/builders.ts";
 import { api, createPlatform, eventually } from "../helpers.ts";
 
 let acme: string;
@@ -38,8 +38,12 @@ describe("set-thresholds (the admin command's SQL)", () => {
   });
 });
 
-/** Orders placed today with a 1-hour SLA, shipped `minutes` after placement. */
-const { placed, step } = eventsAt(earlierToday(Date.now(), 120));
+/**
+ * Orders placed 150 minutes ago with a 1-hour SLA, shipped `minutes` (at most 120) after placement:
+ * every event in the past at any hour (an anchor of "today" put shipments in the future just after
+ * midnight UTC); the 7-day figures hold them.
+ */
+const { placed, step } = eventsAt(Date.now() - 150 * 60_000);
 const shippedOrders = (seller: string, from: number, count: number, minutes: number) =>
   Array.from({ length: count }, (_, i) => [
     placed(seller, `o-${from + i}`, 0, { ship_within_hours: 1 }),

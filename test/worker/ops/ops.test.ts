@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { healthOf } from "../../../src/alerts/thresholds.ts";
 import { emptyCounters } from "../../../src/metrics/counters.ts";
 import { periodOf } from "../../../src/metrics/summary.ts";
-import { earlierToday, eventsAt } from "../../support/builders.ts";
+import { eventsAt } from "../../support/builders.ts";
 import { api, createPlatform, eventually } from "../helpers.ts";
 
 let acme: string;
@@ -18,7 +18,8 @@ beforeAll(async () => {
   operator = ((await res.json()) as any).token;
 });
 
-const { placed, step } = eventsAt(earlierToday(Date.now(), 120));
+// Placed 150 minutes ago: every step (at most 100 minutes on) is in the past at any hour.
+const { placed, step } = eventsAt(Date.now() - 150 * 60_000);
 /** `onTime` of `count` orders shipped in time (1-hour SLA), the rest late; all delivered. */
 const seller = (id: string, count: number, onTime: number) =>
   Array.from({ length: count }, (_, i) => [
