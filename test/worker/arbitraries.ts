@@ -1,7 +1,18 @@
 // fast-check arbitraries: random order lifecycles of one seller, and arrivals of them in any
 // order with duplicates, next to the same events in order.
 import fc from "fast-check";
-import { cancelled, parse, payout, placed, rating, refunded, rejected, step, visits } from "../support/builders.ts";
+import {
+  cancelled,
+  eventsAt,
+  parse,
+  payout,
+  placed,
+  rating,
+  refunded,
+  rejected,
+  step,
+  visits,
+} from "../support/builders.ts";
 
 const S = "s-1";
 
@@ -74,3 +85,26 @@ export const arrivals = sellerStream.chain((events) => {
       return { inOrder, shuffled };
     });
 });
+
+/** Up to 5 batches of up to 6 (minute since the start, count) pairs, the minutes within `days`. */
+export const minuteBatches = (days: number) =>
+  fc.array(
+    fc.array(fc.tuple(fc.integer({ min: 0, max: days * 24 * 60 }), fc.integer({ min: 1, max: 9 })), {
+      minLength: 1,
+      maxLength: 6,
+    }),
+    { minLength: 1, maxLength: 5 },
+  );
+
+/** Batch `b` of `minuteBatches` as events from `fromMs`: at each minute, `n` visits and an order of `n` units. */
+export function visitsAndOrders(seller: string, fromMs: number, batch: [number, number][], b: number) {
+  const { placed, visits } = eventsAt(fromMs);
+  return batch
+    .flatMap(([minute, n], i) => [
+      visits(seller, minute, n, `${b}-${i}`),
+      placed(seller, `o-${b}-${i}`, minute, {
+        items: [{ product_id: "p", category: "c", quantity: n, unit_price: 100 }],
+      }),
+    ])
+    .map(parse);
+}
