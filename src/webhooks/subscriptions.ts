@@ -45,6 +45,15 @@ const createRequest = z.object({
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 webhookRoutes.use("*", authenticate, operatorAccess);
 
+/** The path of one webhook (/{id}, /{id}/test) and the 404 when it is not the platform's. */
+const webhookParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { example: ex.WEBHOOKS.webhooks[0]!.webhook_id } }),
+});
+const noSuchWebhook = jsonContent(errorResponses[400].content["application/json"].schema, "No such webhook");
+
 type Row = { webhook_id: string; url: string; events: string; created_at: string };
 const toWebhook = (r: Row) => ({ ...r, events: JSON.parse(r.events) as (typeof ALERT_TYPES)[number][] });
 
@@ -129,17 +138,10 @@ webhookRoutes.openapi(
     path: "/{id}",
     summary: "Delete a webhook: it gets nothing more, pending deliveries included",
     ...operation("deleteWebhook", "Webhooks", OPERATOR),
-    request: {
-      params: z.object({
-        id: z
-          .string()
-          .max(64)
-          .openapi({ param: { example: ex.WEBHOOKS.webhooks[0]!.webhook_id } }),
-      }),
-    },
+    request: { params: webhookParams },
     responses: {
       204: { description: "Deleted" },
-      404: jsonContent(errorResponses[400].content["application/json"].schema, "No such webhook"),
+      404: noSuchWebhook,
       ...errorResponses,
     },
   }),
@@ -172,17 +174,10 @@ webhookRoutes.openapi(
     path: "/{id}/test",
     summary: "Send the webhook a test delivery now, tried once (a failed one may be replayed)",
     ...operation("testWebhook", "Webhooks", OPERATOR),
-    request: {
-      params: z.object({
-        id: z
-          .string()
-          .max(64)
-          .openapi({ param: { example: ex.WEBHOOKS.webhooks[0]!.webhook_id } }),
-      }),
-    },
+    request: { params: webhookParams },
     responses: {
       200: jsonContent(testedSchema, "How the receiver answered", ex.WEBHOOK_TESTED),
-      404: jsonContent(errorResponses[400].content["application/json"].schema, "No such webhook"),
+      404: noSuchWebhook,
       ...errorResponses,
     },
   }),
