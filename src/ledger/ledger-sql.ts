@@ -237,12 +237,13 @@ export type SummaryRow = {
 
 /**
  * A metric's buckets: the first hour of each bucket that has hours in [?1, ?2) (buckets of ?3
- * hours from ?1), with the sums of only the counters the metric is derived from.
+ * hours from ?1), with the sums of only the counters the metric is derived from. A number is
+ * bound as a REAL, so the division is truncated by CAST (else every hour is a bucket of its own).
  */
 export const TIMESERIES = Object.fromEntries(
   METRICS.map((metric) => [
     metric,
-    `SELECT ?1 + ((hour - ?1) / ?3) * ?3 AS bucket, ${METRIC_FIELDS[metric].map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+    `SELECT ?1 + CAST((hour - ?1) / ?3 AS INTEGER) * ?3 AS bucket, ${METRIC_FIELDS[metric].map((f) => `SUM(${f}) AS ${f}`).join(", ")}
      FROM hourly WHERE hour >= ?1 AND hour < ?2 GROUP BY bucket`,
   ]),
 ) as Record<Metric, string>;

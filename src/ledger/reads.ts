@@ -23,7 +23,7 @@ import {
   hourRange,
   type Metric,
   type Point,
-  timeseries,
+  pointsOf,
 } from "../metrics/timeseries.ts";
 import { type Forecast, forecastOf, HISTORY_READ_DAYS } from "./forecast.ts";
 import {
@@ -91,12 +91,11 @@ export function timeseriesOf(
   fromMs: number,
   toMs: number,
 ): Point[] {
-  const [first, end] = hourRange(fromMs, toMs, granularity);
-  const rows = sql
-    .exec<Partial<Counters> & { bucket: number }>(TIMESERIES[metric], first, end, bucketMs(granularity) / HOUR_MS)
-    .toArray()
-    .map((row): [number, Counters] => [row.bucket, { ...emptyCounters(), ...row }]);
-  return timeseries(rows, metric, granularity, fromMs, toMs);
+  const hours = hourRange(fromMs, toMs, granularity);
+  const hoursPerBucket = bucketMs(granularity) / HOUR_MS;
+  const rows = sql.exec<Partial<Counters> & { bucket: number }>(TIMESERIES[metric], ...hours, hoursPerBucket);
+  const sums = new Map([...rows].map((row) => [row.bucket, { ...emptyCounters(), ...row }]));
+  return pointsOf(sums, metric, hours, granularity);
 }
 
 export function breakdownOf(sql: SqlStorage, by: Dimension, fromMs: number, toMs: number): BreakdownRow[] {

@@ -4,7 +4,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { type CounterField, type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "./counters.ts";
+import { type CounterField, type Counters, DAY_MS, emptyCounters, HOUR_MS } from "./counters.ts";
 import { type Period, periodOf } from "./summary.ts";
 
 export type Granularity = "hour" | "day";
@@ -90,26 +90,19 @@ export function bucketCount(fromMs: number, toMs: number, granularity: Granulari
   return (end - first) / (bucketMs(granularity) / HOUR_MS);
 }
 
-export function timeseries(
-  rows: Iterable<[hour: number, counters: Counters]>,
+/**
+ * One point per bucket of the epoch hours [first, end), zeros included, from each bucket's
+ * counters already summed (keyed by the bucket's first hour: the ledger's SQL sums them).
+ */
+export function pointsOf(
+  sums: ReadonlyMap<number, Counters>,
   metric: Metric,
+  [first, end]: [number, number],
   granularity: Granularity,
-  fromMs: number,
-  toMs: number,
 ): Point[] {
-  const [first, end] = hourRange(fromMs, toMs, granularity);
-  const hoursPerBucket = bucketMs(granularity) / HOUR_MS;
-  const buckets = new Map<number, Counters[]>();
-  for (const [hour, counters] of rows) {
-    if (hour < first || hour >= end) continue;
-    const bucket = first + Math.floor((hour - first) / hoursPerBucket) * hoursPerBucket;
-    const list = buckets.get(bucket);
-    if (list) list.push(counters);
-    else buckets.set(bucket, [counters]);
-  }
   const points: Point[] = [];
-  for (let bucket = first; bucket < end; bucket += hoursPerBucket) {
-    const value = periodOf(sumCounters(buckets.get(bucket) ?? []))[metric];
+  for (let bucket = first; bucket < end; bucket += bucketMs(granularity) / HOUR_MS) {
+    const value = periodOf(sums.get(bucket) ?? emptyCounters())[metric];
     points.push({ t: new Date(bucket * HOUR_MS).toISOString(), value });
   }
   return points;
