@@ -4,7 +4,7 @@
  * sampling path: a rounded continuous Gaussian leaks through its rounding as a float Laplace does.
  */
 import { discreteLaplace } from "./discrete-laplace.ts";
-import type { Rational } from "./epsilon.ts";
+import type { Rational } from "./millionths.ts";
 import { type ByteSource, uniformBelowBig } from "./random-bytes.ts";
 
 /** ⌊√(num/den)⌋ exactly: the largest m with m² · den ≤ num. */

@@ -2,7 +2,7 @@
  * Exact discrete Laplace noise (Canonne, Kamath and Steinke 2020, Algorithms 1 and 2) from a
  * ByteSource. Never floating point on the sampling path: a rounded float Laplace leaks (Mironov 2012).
  */
-import type { Rational } from "./epsilon.ts";
+import type { Rational } from "./millionths.ts";
 import { type ByteSource, MAX_UNIFORM, uniformBelow } from "./random-bytes.ts";
 
 /** Bernoulli(num/den) for 0 ≤ num ≤ den: one uniform integer below den. */

@@ -6,7 +6,7 @@
  */
 
 import type { MetricBins } from "./bins.ts";
-import type { Rational } from "./epsilon.ts";
+import type { Rational } from "./millionths.ts";
 import { monotoneCdf, quartilesOf } from "./quantiles.ts";
 import { normal, seeded } from "./seeded.ts";
 

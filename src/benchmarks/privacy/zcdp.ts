@@ -3,20 +3,14 @@
  * exactly), the discrete Gaussian variance that buys a ρ, and the (ε, δ) statement a total ρ
  * implies. Settings in, numbers out: nothing here reads data or draws noise.
  */
-import type { Rational } from "./epsilon.ts";
+import { MICRO, parseMillionths, type Rational, reduced } from "./millionths.ts";
 
 /** ρ × 10^6, a non-negative safe integer: 50_000 is ρ = 0.05. */
 export type MicroRho = number;
 
-const MICRO = 1_000_000;
-
 /** "0.05", "1", "0.000001" → micro-ρ; at most six decimals, so the conversion is exact. */
 export function parseRho(text: string): MicroRho {
-  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text.trim());
-  if (!match) throw new RangeError(`ρ "${text}" is not a decimal with at most six places`);
-  const micro = Number(match[1]) * MICRO + Number((match[2] ?? "").padEnd(6, "0"));
-  if (!Number.isSafeInteger(micro)) throw new RangeError(`ρ "${text}" is too large`);
-  return micro;
+  return parseMillionths(text, "ρ");
 }
 
 export function rhoValue(micro: MicroRho): number {
@@ -30,15 +24,7 @@ export function rhoValue(micro: MicroRho): number {
  */
 export function gaussianVariance(rho: MicroRho): Rational {
   if (!Number.isSafeInteger(rho) || rho <= 0) throw new RangeError(`ρ must be positive, got ${rho} micro-ρ`);
-  const g = gcd(MICRO / 2, rho);
-  return { num: MICRO / 2 / g, den: rho / g };
-}
-
-function gcd(a: number, b: number): number {
-  let x = a;
-  let y = b;
-  while (y !== 0) [x, y] = [y, x % y];
-  return x;
+  return reduced(MICRO / 2, rho);
 }
 
 /**

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bernoulliExpBig, discreteGaussian, floorSqrt } from "../../../../src/benchmarks/privacy/discrete-gaussian.ts";
-import type { Rational } from "../../../../src/benchmarks/privacy/epsilon.ts";
+import type { Rational } from "../../../../src/benchmarks/privacy/millionths.ts";
 import { byteSource, uniformBelowBig } from "../../../../src/benchmarks/privacy/random-bytes.ts";
 import { gaussianVariance, parseRho } from "../../../../src/benchmarks/privacy/zcdp.ts";
 import { chiSquareFit } from "./stats.ts";

@@ -1,7 +1,8 @@
 // The exact sampler: goodness of fit against the discrete Laplace law, and its only source of randomness.
 import { describe, expect, it } from "vitest";
 import { bernoulliExp, discreteLaplace } from "../../../../src/benchmarks/privacy/discrete-laplace.ts";
-import { noiseScale, parseEpsilon, type Rational } from "../../../../src/benchmarks/privacy/epsilon.ts";
+import { noiseScale, parseEpsilon } from "../../../../src/benchmarks/privacy/epsilon.ts";
+import type { Rational } from "../../../../src/benchmarks/privacy/millionths.ts";
 import {
   byteSource,
   cryptoBytes,
