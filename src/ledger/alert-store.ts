@@ -5,6 +5,7 @@
  * per-order SLA watch: when an accepted order's at-risk and breached alerts fall due.
  */
 import type { Alert, AlertChange, AlertDetails, AlertType } from "../alerts/alert-types.ts";
+import { markDirty } from "./dirty-keys.ts";
 import { ALERT } from "./ledger-sql.ts";
 
 type AlertRow = Omit<Alert, "details" | "order_id"> & { order_id: string | null; details: string };
@@ -55,6 +56,7 @@ export function resolveAlert(sql: SqlStorage, owner: Owner, seq: number, alertId
 }
 
 function changed(sql: SqlStorage, owner: Owner, alert: Alert): Alert {
+  markDirty(sql, "alerts", alert.alert_id);
   const message: AlertChange = { platform: owner.platform, seller_id: owner.sellerId, alert };
   sql.exec(ALERT.toOutbox, JSON.stringify(message));
   return alert;

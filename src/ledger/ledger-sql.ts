@@ -20,7 +20,7 @@
  *                                  accepted orders awaiting shipment, and when their next SLA alert is due
  *   outbox(id, body)               alert changes not yet handed to the webhooks queue
  *   minutes(minute, gmv, orders, visits)   the last 48 hours by minute (minutes.ts)
- * `dirty` holds the change sequence of a row changed since the last flush to D1 (0: flushed).
+ * `dirty` holds the change sequence that last wrote a row: it waits for a flush while above meta.flushed.
  */
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";
 import { METRIC_FIELDS, METRICS, type Metric } from "../metrics/timeseries.ts";
@@ -171,28 +171,6 @@ export const WRITE = {
 } as const;
 
 export const META = "SELECT key, value FROM meta";
-
-/** The rows a flush writes to D1, and marking them flushed (those changed since keep a later sequence). */
-export const FLUSH = {
-  hourly: `SELECT hour, ${FIELDS} FROM hourly WHERE dirty > 0`,
-  products: "SELECT product_id, hour, category, units, revenue, orders FROM products WHERE dirty > 0",
-  shipping: "SELECT hour, ship_hours, orders FROM shipping WHERE dirty > 0",
-  alerts: "SELECT alert_id, type, status, raised_at, resolved_at, order_id, details FROM alerts WHERE dirty > 0",
-  clean: ["hourly", "products", "shipping", "alerts"].map(
-    (t) => `UPDATE ${t} SET dirty = 0 WHERE dirty > 0 AND dirty <= ?`,
-  ),
-  /**
-   * The change sequence written to D1 (meta.flushed; a later meta.seq: a flush is pending), failures
-   * cleared; a row is written only if its value changes.
-   */
-  done: `
-    INSERT INTO meta (key, value) VALUES ('flushed', ?1), ('flush_failures', 0)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`,
-  /** One more flush failed in a row; returns how many. */
-  failed: `
-    INSERT INTO meta (key, value) VALUES ('flush_failures', 1)
-    ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`,
-} as const;
 
 /**
  * Everything a summary reads, in one statement: the open orders and `updated_at` on every row

@@ -25,7 +25,7 @@ const ADD_IGNORED_LISTED_AT = `
 
 /**
  * The shipping histogram, re-derived from every stored order. Its rows are marked dirty with the
- * ledger's current sequence, so the next flush takes them to D1.
+ * ledger's next sequence, so the next flush takes them to D1.
  */
 function addShipping(sql: SqlStorage): void {
   sql.exec(CREATE_SHIPPING);
@@ -67,8 +67,18 @@ function addProductOrders(sql: SqlStorage): void {
   );
 }
 
+/**
+ * A change of its own: rows a migration fills are stamped with the next sequence, above the last
+ * flush, so the ledger's first flush after it (a scan: a flush is pending) takes them to D1.
+ */
 const currentSeq = (sql: SqlStorage) =>
-  Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0]?.value ?? 1);
+  Number(
+    sql
+      .exec<{ value: string }>(
+        "INSERT INTO meta (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
+      )
+      .one().value,
+  );
 
 /** The alerts and the SLA watch: the accepted orders awaiting shipment are watched from now on. */
 function addAlerts(sql: SqlStorage): void {

@@ -25,6 +25,7 @@ import { AlarmClock } from "./alarm.ts";
 import { checkThresholds, judgeThresholds, nextAlertDue, runDue, scheduleChecks } from "./alert-checks.ts";
 import { raiseAlert, sendOutbox } from "./alert-store.ts";
 import { Changes } from "./changes.ts";
+import { type DirtyKeys, trackDirty } from "./dirty-keys.ts";
 import * as flush from "./flush.ts";
 import { flushBaseMs, flushRetryDelay } from "./flush-delay.ts";
 import { pruneIgnored } from "./ignored-retention.ts";
@@ -46,6 +47,8 @@ export class SellerLedger extends LedgerReads {
   private readonly changes: Changes;
   private readonly thresholds: ThresholdsCache;
   private readonly trailing = new TrailingPeriods();
+  /** The rows changed since the last flush, by key (the flush reads those, not whole tables). */
+  private readonly dirty: DirtyKeys;
   /** When the oldest change D1 has not yet been given was made (this instance's memory: the flush metric's lag). */
   private unflushedSince: number | null = null;
 
@@ -54,6 +57,7 @@ export class SellerLedger extends LedgerReads {
     this.clock = new AlarmClock(this.bound.storage, false, flushBaseMs(env));
     this.thresholds = new ThresholdsCache(this.bound.db(env));
     this.changes = new Changes(this.bound.storage);
+    this.dirty = trackDirty(this.sql, false);
     this.live = new LivePush(ctx, this.bound.db(env), (viewer) =>
       JSON.stringify(this.read(() => reads.summaryOf(this.sql, viewer.sellerId, viewer.currency, Date.now()))),
     );
@@ -65,6 +69,7 @@ export class SellerLedger extends LedgerReads {
     if (!this.tables.create()) return;
     // A new ledger has nothing to read back before its first batch.
     this.changes.reset(0);
+    this.dirty.reset();
     this.clock = new AlarmClock(this.bound.storage, true, flushBaseMs(this.env));
   }
 
@@ -128,6 +133,7 @@ export class SellerLedger extends LedgerReads {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.changes.reset(null);
+    this.dirty.reset();
     this.tables.migrate();
   }
 

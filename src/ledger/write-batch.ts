@@ -9,6 +9,7 @@ import { isOrderEvent, type OrderEvent, type SellerEvent } from "../events/schem
 import { bump, COUNTER_FIELDS, type HourlyCounters, isZero } from "../metrics/counters.ts";
 import { type Owner, unwatchOrder, watchOrder } from "./alert-store.ts";
 import { addVisits, emptyDelta, type LedgerDelta, swapOutcome } from "./delta.ts";
+import { markDirty } from "./dirty-keys.ts";
 import { WRITE } from "./ledger-sql.ts";
 import type { MinuteDelta } from "./minutes.ts";
 import { deriveOrder } from "./order.ts";
@@ -192,7 +193,7 @@ function rederive(
   return { row, changed, was: previous.status, variant };
 }
 
-/** Adds a batch's net changes to the stored rows, marking them dirty; returns how many rows changed. */
+/** Adds a batch's net changes to the stored rows, marking them dirty (stamp and key); returns how many rows changed. */
 function writeDelta(sql: SqlStorage, delta: LedgerDelta, seq: number): number {
   const hourly = [...delta.hourly]
     .filter(([, c]) => !isZero(c))
@@ -210,5 +211,8 @@ function writeDelta(sql: SqlStorage, delta: LedgerDelta, seq: number): number {
     .map((c) => [c.hour, c.ship_hours, c.orders]);
   for (const chunk of jsonChunks(products)) sql.exec(WRITE.addProducts, chunk, seq);
   for (const chunk of jsonChunks(shipping)) sql.exec(WRITE.addShipping, chunk, seq);
+  for (const [hour] of hourly) markDirty(sql, "hourly", hour);
+  for (const [productId, hour] of products) markDirty(sql, "products", [productId, hour]);
+  for (const [hour, shipHours] of shipping) markDirty(sql, "shipping", [hour, shipHours]);
   return hourly.length + dimensions.length + products.length + shipping.length;
 }
