@@ -22,6 +22,16 @@ import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schem
 import { rateKeyOf, rateLimited, spendRate } from "../http/rate-limits.ts";
 import { validationHook } from "../http/validation.ts";
 
+/**
+ * The two forms a session's subject takes in a request body, for the OpenAPI document (which
+ * cannot see into the refinements): `{ seller_id }` (role "seller") and `{ role: "operator" }`.
+ */
+const SELLER_FORM = {
+  required: ["seller_id"],
+  properties: { role: { const: "seller" }, seller_id: { type: "string" as const, minLength: 1, maxLength: 128 } },
+};
+const OPERATOR_FORM = { required: ["role"], properties: { role: { const: "operator" }, seller_id: { not: {} } } };
+
 /** `{ seller_id }` (role "seller", the default) or `{ role: "operator" }`; a missing seller_id is named as such. */
 const sessionRequest = z
   .object({
@@ -42,13 +52,7 @@ const sessionRequest = z
   // never both match (one requires seller_id, the other forbids it with `not: {}`), but linters
   // cannot prove that of a oneOf: hence anyOf.
   .openapi({
-    anyOf: [
-      {
-        required: ["seller_id"],
-        properties: { role: { const: "seller" }, seller_id: { type: "string", minLength: 1, maxLength: 128 } },
-      },
-      { required: ["role"], properties: { role: { const: "operator" }, seller_id: { not: {} } } },
-    ],
+    anyOf: [SELLER_FORM, OPERATOR_FORM],
   });
 const sessionResponse = z
   .object({ token: z.string(), expires_at: z.iso.datetime(), dashboard_url: z.url() })
@@ -174,14 +178,7 @@ const revokeRequest = z
     message: "required to revoke a seller's sessions (send {} to revoke every session of the platform)",
   })
   .openapi({
-    anyOf: [
-      {
-        required: ["seller_id"],
-        properties: { role: { const: "seller" }, seller_id: { type: "string", minLength: 1, maxLength: 128 } },
-      },
-      { required: ["role"], properties: { role: { const: "operator" }, seller_id: { not: {} } } },
-      { properties: { role: { not: {} }, seller_id: { not: {} } } },
-    ],
+    anyOf: [SELLER_FORM, OPERATOR_FORM, { properties: { role: { not: {} }, seller_id: { not: {} } } }],
   });
 
 sessions.openapi(
