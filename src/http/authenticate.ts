@@ -20,7 +20,7 @@ import {
 } from "../auth/session-tokens.ts";
 import { LOOKUP_RATE_PERIOD_SECONDS, RATE_PERIOD_SECONDS } from "../db/allowances.ts";
 import { answer, answers } from "./answers.ts";
-import { ApiError, forbidden, unauthorized, unavailable } from "./errors.ts";
+import { ApiError, forbidden, misconfigured, unauthorized, unavailable } from "./errors.ts";
 import { rateKeyOf, rateLimited, spendLookup, spendRate } from "./rate-limits.ts";
 
 export interface AppEnv {
@@ -165,10 +165,8 @@ export async function sessionKeyring(env: Env): Promise<Keyring> {
     return await keyringOf(env);
   } catch (error) {
     if (!(error instanceof SessionSecretRefused)) throw error;
-    console.error(`sessions refused: ${error.message}; set a new one with wrangler secret put SESSION_SECRET`);
-    throw new ApiError(
-      500,
-      "misconfigured",
+    throw misconfigured(
+      `sessions refused: ${error.message}; set a new one with wrangler secret put SESSION_SECRET`,
       "Sessions are unavailable until this service's operator sets a strong session secret",
     );
   }

@@ -27,6 +27,14 @@ export const forbidden = (message: string) => new ApiError(403, "forbidden", mes
 /** A count allowance used up (imports at once, webhooks...): 409 limit_reached, naming it. */
 export const limitReached = (name: AllowanceName, limit: number, message: string) =>
   new ApiError(409, "limit_reached", message, { allowance: name, limit });
+/**
+ * A setting this service refuses to run with (a weak secret, a missing address): why goes to the
+ * log with the fix, the caller gets a 500 that names no secret and says what is unavailable.
+ */
+export function misconfigured(logLine: string, message: string): ApiError {
+  console.error(logLine);
+  return new ApiError(500, "misconfigured", message);
+}
 /** How long a caller is asked to wait when storage (or a queue) cannot answer. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
 export const unavailable = (

@@ -15,7 +15,7 @@ import { sellerIdSchema } from "../events/schema.ts";
 import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticateUncounted, requirePlatformKey, sessionKeyring } from "../http/authenticate.ts";
 import { limitBody } from "../http/body-size.ts";
-import { ApiError, badRequest, forbidden, unauthorized } from "../http/errors.ts";
+import { badRequest, forbidden, misconfigured, unauthorized } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
@@ -235,6 +235,8 @@ function dashboardOrigin(env: Env): URL {
   } catch {
     // not a URL: refused below
   }
-  console.error("DASHBOARD_ORIGIN is not an https origin; set it in wrangler.toml [vars]");
-  throw new ApiError(500, "misconfigured", "Sessions are unavailable until this service's dashboard address is set");
+  throw misconfigured(
+    "DASHBOARD_ORIGIN is not an https origin; set it in wrangler.toml [vars]",
+    "Sessions are unavailable until this service's dashboard address is set",
+  );
 }

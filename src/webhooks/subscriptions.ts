@@ -12,7 +12,7 @@ import { auditStatement } from "../db/audit.ts";
 import { allowancesOf } from "../db/platform-allowances.ts";
 import { answer } from "../http/answers.ts";
 import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.ts";
-import { ApiError, badRequest, limitReached } from "../http/errors.ts";
+import { ApiError, badRequest, limitReached, misconfigured } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
 import { errorAnswers, errorResponses, jsonContent } from "../http/openapi/schemas.ts";
@@ -207,10 +207,8 @@ function checkedSigningKey(env: Env): string {
     return signingKeyOf(env);
   } catch (error) {
     if (!(error instanceof SigningKeyRefused)) throw error;
-    console.error(`webhooks refused: ${error.message}; set a new one with wrangler secret put WEBHOOK_SIGNING_KEY`);
-    throw new ApiError(
-      500,
-      "misconfigured",
+    throw misconfigured(
+      `webhooks refused: ${error.message}; set a new one with wrangler secret put WEBHOOK_SIGNING_KEY`,
       "Webhooks are unavailable until this service's operator sets a strong signing key",
     );
   }
