@@ -124,10 +124,8 @@ const soFarOf = (s: Series, d: number, h: number, fraction: number) => {
   return sum;
 };
 
-/** The ratio actual ÷ expected rest of day `d` from hour `h` on (null when nothing was expected). */
-function errorOf(s: Series, d: number, h: number, historyStart: number): number | null {
-  const profile = profileOf(s, d, historyStart);
-  if (profile === null) return null;
+/** The ratio actual ÷ expected rest of day `d` (`profile`) from hour `h` on (null when nothing was expected). */
+function errorOf(s: Series, profile: Float64Array, d: number, h: number): number | null {
   const soFar = soFarOf(s, d, h, 0);
   const expected = restOfDay(profile, h, 0, soFar);
   return expected > 0 ? (s.totals[d]! - soFar) / expected : null;
@@ -142,43 +140,59 @@ function band(errors: number[]): [number, number] | null {
 }
 
 /**
- * Day `d`'s forecast at hour `h` + `fraction`, its figure so far being `soFar`, from the days
- * before it: [expected, low, high], or null without enough of them.
+ * Day `d`'s forecast at hour `h` + `fraction`, its figure so far being `soFar`, from its profile
+ * and the ratios of the days before it: [expected, low, high].
  */
 function forecastDay(
-  s: Series,
-  d: number,
+  profile: Float64Array,
+  ratios: [number, number],
   at: [h: number, fraction: number],
   soFar: number,
-  historyStart: number,
-  errors: (number | null)[],
-): [number, number, number] | null {
-  const profile = profileOf(s, d, historyStart);
-  if (profile === null) return null;
+): [number, number, number] {
   const rest = restOfDay(profile, at[0], at[1], soFar);
-  const window = errors.slice(Math.max(0, d - CALIBRATION_DAYS), d).filter((e): e is number => e !== null);
-  const ratios = band(window);
-  if (ratios === null) return null;
   // An interval always holds the expected figure (a ratio band may sit all on one side of 1).
   return [soFar + rest, soFar + rest * Math.min(1, ratios[0]), soFar + rest * Math.max(1, ratios[1])];
 }
 
-/** One metric's forecast for today, and how often the same method's interval held on the days before. */
-function forecastMetric(s: Series, at: [h: number, fraction: number], historyStart: number) {
+/** The 10th and 90th ranks of the errors of the calibration days before day `d` (null: too few). */
+const ratiosBefore = (errors: (number | null)[], d: number) =>
+  band(errors.slice(Math.max(0, d - CALIBRATION_DAYS), d).filter((e): e is number => e !== null));
+
+/**
+ * One metric's forecast at any instant of hour `h` of today: its profile and ratios (null: too
+ * little history), what today made so far (the current hour whole), and how often the same
+ * method's interval held on the days before.
+ */
+interface MetricModel {
+  profile: Float64Array | null;
+  ratios: [number, number] | null;
+  soFar: number;
+  judged: number;
+  coverage: number | null;
+}
+
+function metricModel(s: Series, h: number, historyStart: number): MetricModel {
   const last = s.days - 1;
-  const [h] = at;
-  const errors = Array.from({ length: s.days }, (_, d) => (d < historyStart ? null : errorOf(s, d, h, historyStart)));
-  // Today's current hour holds what happened so far in it: the whole of it is so far.
-  const today = forecastDay(s, last, at, soFarOf(s, last, h, 1), historyStart, errors);
+  const profiles = Array.from({ length: s.days }, (_, d) => (d < historyStart ? null : profileOf(s, d, historyStart)));
+  const errors = profiles.map((profile, d) => (profile === null ? null : errorOf(s, profile, d, h)));
   let held = 0;
   let judged = 0;
   for (let d = Math.max(historyStart, last - BACKTEST_DAYS); d < last; d++) {
-    const past = forecastDay(s, d, [h, 0], soFarOf(s, d, h, 0), historyStart, errors);
-    if (past === null) continue;
+    const profile = profiles[d];
+    const ratios = ratiosBefore(errors, d);
+    if (!profile || ratios === null) continue;
+    const past = forecastDay(profile, ratios, [h, 0], soFarOf(s, d, h, 0));
     judged++;
     if (s.totals[d]! >= Math.ceil(past[1]) && s.totals[d]! <= Math.floor(past[2])) held++;
   }
-  return { today, judged, coverage: judged === 0 ? null : held / judged };
+  return {
+    profile: profiles[last] ?? null,
+    ratios: ratiosBefore(errors, last),
+    // Today's current hour holds what happened so far in it: the whole of it is so far.
+    soFar: soFarOf(s, last, h, 1),
+    judged,
+    coverage: judged === 0 ? null : held / judged,
+  };
 }
 
 export interface ForecastInput {
@@ -189,10 +203,23 @@ export interface ForecastInput {
   firstOrderHour: number | null;
 }
 
-export function forecastOf({ nowMs, hours, firstOrderHour }: ForecastInput): Forecast {
-  const today = Math.floor(nowMs / DAY_MS);
-  const h = Math.floor((nowMs - today * DAY_MS) / HOUR_MS);
-  const at: [number, number] = [h, (nowMs - today * DAY_MS - h * HOUR_MS) / HOUR_MS];
+/**
+ * A forecast's part that holds for a whole epoch hour (as long as the hours it was made from):
+ * every figure but the instant's share of the hour. The ledger keeps it between reads.
+ */
+export interface ForecastModel {
+  /** The epoch hour it holds for. */
+  hour: number;
+  soFar: Figures;
+  /** Days of history; under MIN_HISTORY_DAYS, no forecast. */
+  historyDays: number;
+  firstOrderHour: number | null;
+  metrics: Record<keyof Figures, MetricModel> | null;
+}
+
+export function forecastModel({ hour, hours, firstOrderHour }: Omit<ForecastInput, "nowMs"> & { hour: number }) {
+  const today = Math.floor(hour / 24);
+  const h = hour - today * 24;
   const days = HISTORY_READ_DAYS + 1;
   const historyDays = firstOrderHour === null ? 0 : today - Math.floor(firstOrderHour / 24);
   const historyStart = Math.max(0, days - 1 - historyDays);
@@ -204,8 +231,21 @@ export function forecastOf({ nowMs, hours, firstOrderHour }: ForecastInput): For
     gmv: Math.round(soFarOf(series.gmv, days - 1, h, 1)),
     orders: Math.round(soFarOf(series.orders, days - 1, h, 1)),
   };
+  const metrics =
+    historyDays < MIN_HISTORY_DAYS
+      ? null
+      : { gmv: metricModel(series.gmv, h, historyStart), orders: metricModel(series.orders, h, historyStart) };
+  return { hour, soFar, historyDays, firstOrderHour, metrics } satisfies ForecastModel;
+}
+
+/** The forecast at `nowMs`, an instant of the model's hour. */
+export function forecastAt(model: ForecastModel, nowMs: number): Forecast {
+  const { soFar, historyDays, firstOrderHour, metrics } = model;
+  const today = Math.floor(model.hour / 24);
+  const h = model.hour - today * 24;
+  const at: [number, number] = [h, (nowMs - model.hour * HOUR_MS) / HOUR_MS];
   const head = { day: new Date(today * DAY_MS).toISOString().slice(0, 10), as_of: new Date(nowMs).toISOString() };
-  if (historyDays < MIN_HISTORY_DAYS) {
+  if (metrics === null) {
     const reason =
       firstOrderHour === null
         ? `No orders yet: a forecast needs ${MIN_HISTORY_DAYS} days of history`
@@ -213,12 +253,13 @@ export function forecastOf({ nowMs, hours, firstOrderHour }: ForecastInput): For
     const backtest = { days: 0, coverage: null, coverage_orders: null };
     return { ...head, so_far: soFar, expected: null, low: null, high: null, reason, backtest };
   }
-  const gmv = forecastMetric(series.gmv, at, historyStart);
-  const orders = forecastMetric(series.orders, at, historyStart);
+  const todayOf = ({ profile, ratios, soFar }: MetricModel) =>
+    profile === null || ratios === null ? null : forecastDay(profile, ratios, at, soFar);
+  const [gmv, orders] = [todayOf(metrics.gmv), todayOf(metrics.orders)];
   // Figures are whole numbers: the interval is the whole numbers within the band.
   const pick = (round: (x: number) => number, i: 0 | 1 | 2) => ({
-    gmv: gmv.today === null ? soFar.gmv : round(gmv.today[i]),
-    orders: orders.today === null ? soFar.orders : round(orders.today[i]),
+    gmv: gmv === null ? soFar.gmv : round(gmv[i]),
+    orders: orders === null ? soFar.orders : round(orders[i]),
   });
   const expected = pick(Math.round, 0);
   const [low, high] = [pick(Math.ceil, 1), pick(Math.floor, 2)];
@@ -228,6 +269,16 @@ export function forecastOf({ nowMs, hours, firstOrderHour }: ForecastInput): For
     expected,
     low: { gmv: Math.min(low.gmv, expected.gmv), orders: Math.min(low.orders, expected.orders) },
     high: { gmv: Math.max(high.gmv, expected.gmv), orders: Math.max(high.orders, expected.orders) },
-    backtest: { days: gmv.judged, coverage: gmv.coverage, coverage_orders: orders.coverage },
+    backtest: {
+      days: metrics.gmv.judged,
+      coverage: metrics.gmv.coverage,
+      coverage_orders: metrics.orders.coverage,
+    },
   };
+}
+
+/** Today's forecast at `nowMs`, from the hours before it. */
+export function forecastOf(input: ForecastInput): Forecast {
+  const hour = Math.floor(input.nowMs / HOUR_MS);
+  return forecastAt(forecastModel({ ...input, hour }), input.nowMs);
 }

@@ -7,10 +7,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../alerts/alert-types.ts";
 import type { SellerValues } from "../benchmarks/privacy/release.ts";
+import { HOUR_MS } from "../metrics/counters.ts";
 import type { Summary } from "../metrics/summary.ts";
 import type { Granularity, Metric, Point } from "../metrics/timeseries.ts";
 import { alertsOf } from "./alert-store.ts";
-import type { Forecast } from "./forecast.ts";
+import { type Forecast, type ForecastModel, forecastAt } from "./forecast.ts";
 import { type JsonText, jsonText } from "./json-text.ts";
 import { type LedgerBindings, ledgerBindings } from "./ledger-meter.ts";
 import { type MinuteMetric, minuteSeriesOf } from "./minutes.ts";
@@ -24,6 +25,8 @@ export abstract class LedgerReads extends DurableObject<Env> {
   protected readonly tables: LedgerTables;
   /** Its storage, D1 and queue, counted where the deployment counts its bill (ledger-meter.ts). */
   protected readonly bound: LedgerBindings;
+  /** Today's forecast as of an hour and a write version (forget it when the storage is deleted). */
+  protected forecastKept: { version: number; model: ForecastModel } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -100,7 +103,22 @@ export abstract class LedgerReads extends DurableObject<Env> {
     return this.read(() => ordersById(this.sql, orderIds, nowMs));
   }
 
+  /**
+   * Today's forecast. Its backtest is the costly part and holds for a whole hour: what it is made
+   * of is kept by the hour and the storage's write version (any write makes it anew), so a read
+   * within the same hour and with nothing written since only scales the rest of the hour.
+   */
   async forecast(nowMs = Date.now()): Promise<Forecast> {
-    return this.read(() => reads.forecastFor(this.sql, nowMs));
+    return this.read(() => {
+      const hour = Math.floor(nowMs / HOUR_MS);
+      if (this.tables.fresh) return forecastAt(reads.forecastModelOf(this.sql, hour), nowMs);
+      const version = reads.writeVersion(this.sql);
+      let kept = this.forecastKept;
+      if (kept?.version !== version || kept.model.hour !== hour) {
+        kept = { version, model: reads.forecastModelOf(this.sql, hour) };
+        this.forecastKept = kept;
+      }
+      return forecastAt(kept.model, nowMs);
+    });
   }
 }

@@ -6,7 +6,7 @@
 import { healthOf as healthScore } from "../alerts/thresholds.ts";
 import type { SellerValues } from "../benchmarks/privacy/release.ts";
 import { benchmarkValues } from "../benchmarks/values.ts";
-import { type Counters, DAY_MS, emptyCounters, HOUR_MS, sumCounters } from "../metrics/counters.ts";
+import { type Counters, emptyCounters, HOUR_MS, sumCounters } from "../metrics/counters.ts";
 import {
   type Period,
   periodOf,
@@ -25,7 +25,7 @@ import {
   type Point,
   pointsOf,
 } from "../metrics/timeseries.ts";
-import { type Forecast, forecastOf, HISTORY_READ_DAYS } from "./forecast.ts";
+import { type ForecastModel, forecastModel, HISTORY_READ_DAYS } from "./forecast.ts";
 import {
   BREAKDOWN,
   FIRST_ORDER_HOUR,
@@ -170,10 +170,21 @@ export function ignoredOf(sql: SqlStorage, limit: number, after: [orderId: strin
 /** GMV and orders of the hours from ?1 on (today's forecast). */
 const FORECAST_HOURS = "SELECT hour, gmv, orders FROM hourly WHERE hour >= ?1";
 
-/** Today's forecast (forecast.ts) from the hours it reads and the seller's first order. */
-export function forecastFor(sql: SqlStorage, nowMs: number): Forecast {
-  const from = (Math.floor(nowMs / DAY_MS) - HISTORY_READ_DAYS) * 24;
+/**
+ * What today's forecast holds for the whole epoch hour `hour` (forecast.ts: forecastAt makes the
+ * answer of any instant in it), from the hours it reads and the seller's first order.
+ */
+export function forecastModelOf(sql: SqlStorage, hour: number): ForecastModel {
+  const from = (Math.floor(hour / 24) - HISTORY_READ_DAYS) * 24;
   const rows = sql.exec<{ hour: number; gmv: number; orders: number }>(FORECAST_HOURS, from).toArray();
   const [first] = sql.exec<{ first: number | null }>(FIRST_ORDER_HOUR).toArray();
-  return forecastOf({ nowMs, hours: new Map(rows.map((r) => [r.hour, r])), firstOrderHour: first?.first ?? null });
+  return forecastModel({ hour, hours: new Map(rows.map((r) => [r.hour, r])), firstOrderHour: first?.first ?? null });
+}
+
+/**
+ * How many rows this connection to the storage has inserted, updated or deleted: any write
+ * moves it, so a figure kept with it is still exact while it stands (SQLite's total_changes()).
+ */
+export function writeVersion(sql: SqlStorage): number {
+  return sql.exec<{ version: number }>("SELECT total_changes() AS version").one().version;
 }

@@ -132,6 +132,7 @@ export class SellerLedger extends LedgerReads {
   async discard(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.forecastKept = null;
     this.changes.reset(null);
     this.dirty.reset();
     this.tables.migrate();

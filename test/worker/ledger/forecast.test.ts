@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { history } from "../../../simulator/generate.ts";
 import { type Figures, forecastOf } from "../../../src/ledger/forecast.ts";
 import { DAY_MS, HOUR_MS } from "../../../src/metrics/counters.ts";
-import { parse } from "../../support/builders.ts";
+import { earlierToday, eventsAt, parse } from "../../support/builders.ts";
 import { api, createPlatform } from "../helpers.ts";
 
 const TODAY = Date.UTC(2026, 10, 20) / DAY_MS;
@@ -135,5 +135,34 @@ describe("GET /v1/sellers/{id}/forecast", () => {
     };
     expect(forecast.expected).toBeNull();
     expect(forecast.reason).toMatch(/^Only [67] days of history: a forecast needs 14$/);
+  });
+});
+
+describe("the forecast a ledger keeps between reads", () => {
+  it("is the answer of a ledger that never kept one, at any instant of the hour and after any write", async () => {
+    const nowMs = Date.now();
+    const events = history({ seed: 9, sellers: 1, days: 35, ordersPerDay: 40, prefix: "fk", endMs: nowMs - 60_000 });
+    const [kept, fresh] = ["fkeep:fk-1", "fkeep-fresh:fk-1"].map((name) => env.LEDGER.getByName(name));
+    await kept!.apply("fkeep", "fk-1", "USD", events.map(parse));
+    // Two instants of the current hour, whatever the clock's minute (a forecast is a function of its instant).
+    const hourStart = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+    const [early, late] = [hourStart + 5 * 60_000, hourStart + 55 * 60_000];
+    const first = await kept!.forecast(early);
+    expect(await kept!.forecast(early)).toEqual(first);
+    // A new order today, and a large one three days ago (which moves the profile and the backtest).
+    const { placed } = eventsAt(earlierToday(nowMs, 5));
+    const today = placed("fk-1", "fk-new-today", 0);
+    const past = eventsAt(nowMs - 3 * DAY_MS).placed("fk-1", "fk-new-past", 0, {
+      items: [{ product_id: "p-big", category: "shoes", quantity: 40, unit_price: 250_000 }],
+    });
+    await kept!.apply("fkeep", "fk-1", "USD", [parse(today)]);
+    const afterToday = await kept!.forecast(early);
+    expect(afterToday.so_far.orders).toBe(first.so_far.orders + 1);
+    await kept!.apply("fkeep", "fk-1", "USD", [parse(past)]);
+    const afterPast = await kept!.forecast(late);
+    expect(afterPast.expected!.gmv).not.toBe(afterToday.expected!.gmv);
+    await fresh!.apply("fkeep", "fk-1", "USD", [...events, today, past].map(parse));
+    expect(afterPast).toEqual(await fresh!.forecast(late));
+    expect(await kept!.forecast(early)).toEqual(await fresh!.forecast(early));
   });
 });
