@@ -11,6 +11,7 @@ import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
 import { forecastSchema } from "./forecast.ts";
+import { sendJsonText } from "./json-response.ts";
 
 export const sellerForecast = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -29,6 +30,6 @@ sellerForecast.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const { ledger } = ledgerOf(c, id);
-    return c.json(await ledger.forecast(), 200);
+    return sendJsonText(c, await ledger.forecastJson());
   },
 );

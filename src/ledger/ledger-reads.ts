@@ -16,7 +16,16 @@ import { type JsonText, jsonText } from "./json-text.ts";
 import { type LedgerBindings, ledgerBindings } from "./ledger-meter.ts";
 import { type MinuteMetric, minuteSeriesOf } from "./minutes.ts";
 import type { Dimension } from "./order.ts";
-import { type After, type OrderList, type OrderRow, type OrdersPage, ordersById, ordersOf } from "./orders-list.ts";
+import {
+  type After,
+  type OrderList,
+  type OrderRow,
+  type Orders,
+  type OrdersPage,
+  ordersBody,
+  ordersById,
+  ordersOf,
+} from "./orders-list.ts";
 import * as reads from "./reads.ts";
 import { LedgerTables } from "./table-lifecycle.ts";
 
@@ -69,6 +78,17 @@ export abstract class LedgerReads extends DurableObject<Env> {
     return this.read(() => minuteSeriesOf(this.sql, metric, fromMs, toMs));
   }
 
+  /** The same as the API's JSON body, for the route to send as it is (summaryJson says why). */
+  async minuteSeriesJson(
+    metric: MinuteMetric,
+    fromMs: number,
+    toMs: number,
+  ): Promise<JsonText<{ metric: MinuteMetric; granularity: "minute"; points: Point[] }>> {
+    return this.read(() =>
+      jsonText({ metric, granularity: "minute", points: minuteSeriesOf(this.sql, metric, fromMs, toMs) }),
+    );
+  }
+
   async breakdown(by: Dimension, fromMs: number, toMs: number): Promise<reads.BreakdownRow[]> {
     return this.read(() => reads.breakdownOf(this.sql, by, fromMs, toMs));
   }
@@ -98,6 +118,11 @@ export abstract class LedgerReads extends DurableObject<Env> {
     return this.read(() => ordersOf(this.sql, list, limit, after, nowMs));
   }
 
+  /** A page of a list as the API's JSON body, its next_cursor made here (summaryJson says why). */
+  async ordersJson(list: OrderList, limit: number, after: After | null, nowMs = Date.now()): Promise<JsonText<Orders>> {
+    return this.read(() => jsonText(ordersBody(list, ordersOf(this.sql, list, limit, after, nowMs))));
+  }
+
   /** The rows of these orders (those never placed are left out). */
   async ordersById(orderIds: string[], nowMs = Date.now()): Promise<OrderRow[]> {
     return this.read(() => ordersById(this.sql, orderIds, nowMs));
@@ -109,6 +134,15 @@ export abstract class LedgerReads extends DurableObject<Env> {
    * within the same hour and with nothing written since only scales the rest of the hour.
    */
   async forecast(nowMs = Date.now()): Promise<Forecast> {
+    return this.forecastNow(nowMs);
+  }
+
+  /** The same as JSON text, for the route to send as it is (summaryJson says why). */
+  async forecastJson(nowMs = Date.now()): Promise<JsonText<Forecast>> {
+    return jsonText(this.forecastNow(nowMs));
+  }
+
+  private forecastNow(nowMs: number): Forecast {
     return this.read(() => {
       const hour = Math.floor(nowMs / HOUR_MS);
       if (this.tables.fresh) return forecastAt(reads.forecastModelOf(this.sql, hour), nowMs);

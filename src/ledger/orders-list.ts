@@ -4,6 +4,7 @@
  * An order still held (no placement yet) is never listed.
  */
 import { z } from "@hono/zod-openapi";
+import { encodeCursor } from "../http/cursor.ts";
 
 /** The lists' indexes: every placed order by placement, the open ones by deadline, the late ones by shipment. */
 export const ORDERS_LIST_INDEXES = `
@@ -66,6 +67,7 @@ export const ordersSchema = z
   })
   .openapi("Orders");
 
+export type Orders = z.infer<typeof ordersSchema>;
 /** An orders row, as the API shows it. */
 export type OrderRow = z.infer<typeof orderRowSchema>;
 /** A listed order's status: every one but "held". */
@@ -105,6 +107,12 @@ export interface OrdersPage {
   orders: OrderRow[];
   /** The last row's place (its sort key and id), when more rows follow. */
   next: { key: number; orderId: string } | null;
+}
+
+/** A page as GET /orders answers it: its next_cursor names the list and the last row's place. */
+export function ordersBody(list: OrderList, page: OrdersPage): Orders {
+  const next = page.next === null ? null : encodeCursor([list, page.next.key, page.next.orderId]);
+  return { orders: page.orders, next_cursor: next };
 }
 
 /** A page of a list: `limit` rows after `after` (null: from the start). */

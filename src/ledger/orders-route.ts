@@ -6,15 +6,16 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/authenticate.ts";
-import { decodeCursor, encodeCursor } from "../http/cursor.ts";
+import { decodeCursor } from "../http/cursor.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { operation, READERS } from "../http/openapi/operations.ts";
 import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
 import { ledgerOf, params, reader } from "../http/seller-reader.ts";
 import { validationHook } from "../http/validation.ts";
+import { sendJsonText } from "./json-response.ts";
 import { ORDER_LISTS, type OrderList, ordersSchema } from "./orders-list.ts";
 
-/** A cursor names its list and where the next page starts: [list, sort key, order id]. */
+/** A cursor names its list and where the next page starts: [list, sort key, order id] (orders-list.ts: ordersBody). */
 const cursorOf = (list: OrderList) => z.tuple([z.literal(list), z.number(), z.string().max(128)]);
 
 export const sellerOrders = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -45,13 +46,6 @@ sellerOrders.openapi(
     const { ledger } = ledgerOf(c, id);
     if (orderId !== undefined) return c.json({ orders: await ledger.ordersById([orderId]), next_cursor: null }, 200);
     const place = cursor === undefined ? null : decodeCursor(cursor, cursorOf(status));
-    const page = await ledger.orders(status, limit, place && [place[1], place[2]]);
-    return c.json(
-      {
-        orders: page.orders,
-        next_cursor: page.next === null ? null : encodeCursor([status, page.next.key, page.next.orderId]),
-      },
-      200,
-    );
+    return sendJsonText(c, await ledger.ordersJson(status, limit, place && [place[1], place[2]]));
   },
 );

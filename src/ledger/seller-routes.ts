@@ -100,8 +100,7 @@ sellers.openapi(
     const query = c.req.valid("query");
     if (query.granularity === "minute") {
       const [metric, from, to] = minuteQuery(query);
-      const points = await ledgerOf(c, id).ledger.minuteSeries(metric, from, to);
-      return c.json({ metric, granularity: query.granularity, points }, 200);
+      return sendJsonText(c, await ledgerOf(c, id).ledger.minuteSeriesJson(metric, from, to));
     }
     const [from, to] = rangeOf(query, query.granularity === "hour" ? 24 * HOUR_MS : 30 * DAY_MS);
     if (bucketCount(from, to, query.granularity) > MAX_BUCKETS) {
