@@ -5,7 +5,8 @@
  * `npm run bench` (part ledger-1000) sets it beside the whole pipeline's figure for the same
  * scenario: how much of the many-sellers cost is the Durable Objects' own. Part seller-day
  * weighs the minute counters and the live ticker: the same ledger with them and without them
- * (`without`), each with a live socket open on every seller (so the ticker has someone to tell).
+ * (`without`), each with a live socket open on every seller (so the ticker has someone to tell),
+ * slice by slice in the same request (`ab`).
  */
 
 import { type HistoryOptions, history } from "../../simulator/generate.ts";
@@ -30,49 +31,94 @@ interface Run {
   without?: boolean;
   /** Open a live socket on every seller first. */
   watch?: boolean;
+  /**
+   * Both ledgers at once, slice by slice (each slice to one then the other, which goes first
+   * alternating): what the machine's load does within the run falls on both alike.
+   */
+  ab?: boolean;
 }
 
 type Bindings = Pick<Env, "LEDGER"> & { WITHOUT_MINUTES: Env["LEDGER"] };
+type Ledgers = Env["LEDGER"];
+
+/** Opens a live socket on each of these sellers' ledgers; `heard` counts the messages they get. */
+async function watchAll(ledgers: Ledgers, run: string, sellers: Iterable<string>, heard: { messages: number }) {
+  const sockets: WebSocket[] = [];
+  for (const seller of sellers) {
+    const headers = { Upgrade: "websocket", [LIVE_SELLER_HEADER]: seller, [LIVE_CURRENCY_HEADER]: "USD" };
+    const socket = (await ledgers.getByName(`${run}:${seller}`).fetch("http://ledger/live", { headers })).webSocket!;
+    socket.accept();
+    socket.addEventListener("message", () => heard.messages++);
+    sockets.push(socket);
+  }
+  return sockets;
+}
+
+/** The history in slices, each grouped by seller (one call per seller per slice). */
+function* slicesOf(valid: SellerEvent[], slice: number): Generator<Map<string, SellerEvent[]>> {
+  for (let i = 0; i < valid.length; i += slice) {
+    const bySeller = new Map<string, SellerEvent[]>();
+    for (const event of valid.slice(i, i + slice)) {
+      const events = bySeller.get(event.seller_id);
+      if (events) events.push(event);
+      else bySeller.set(event.seller_id, [event]);
+    }
+    yield bySeller;
+  }
+}
+
+/** One slice to these ledgers, all sellers at once; how long it took (Date.now advances across I/O). */
+async function applySlice(ledgers: Ledgers, run: string, bySeller: Map<string, SellerEvent[]>): Promise<number> {
+  const start = Date.now();
+  await Promise.all(
+    [...bySeller].map(([seller, events]) =>
+      ledgers.getByName(`${run}:${seller}`).apply("bench", seller, "USD", events),
+    ),
+  );
+  return Date.now() - start;
+}
 
 export default {
   async fetch(request, env) {
     if (request.method !== "POST")
-      return new Response("POST { scenario, slice, run, without?, watch? }", { status: 405 });
-    const { scenario, slice, run, without, watch } = (await request.json()) as Run;
-    const ledgers = without ? env.WITHOUT_MINUTES : env.LEDGER;
+      return new Response("POST { scenario, slice, run, without?, watch?, ab? }", { status: 405 });
+    const { scenario, slice, run, without, watch, ab } = (await request.json()) as Run;
     const { valid } = validateEvents(history({ ...scenario, endMs: Date.now() - 60_000 }), "USD", Date.now());
-    const sockets: WebSocket[] = [];
-    let messages = 0;
-    if (watch) {
-      for (const seller of new Set(valid.map((e) => e.seller_id))) {
-        const headers = { Upgrade: "websocket", [LIVE_SELLER_HEADER]: seller, [LIVE_CURRENCY_HEADER]: "USD" };
-        const socket = (await ledgers.getByName(`${run}:${seller}`).fetch("http://ledger/live", { headers }))
-          .webSocket!;
-        socket.accept();
-        socket.addEventListener("message", () => messages++);
-        sockets.push(socket);
+    const sellers = new Set(valid.map((e) => e.seller_id));
+    if (ab) {
+      const variants = { with: env.LEDGER, without: env.WITHOUT_MINUTES };
+      const heard = { with: { messages: 0 }, without: { messages: 0 } };
+      const ms = { with: 0, without: 0 };
+      const sockets = [
+        ...(await watchAll(variants.with, `${run}-with`, sellers, heard.with)),
+        ...(await watchAll(variants.without, `${run}-without`, sellers, heard.without)),
+      ];
+      let n = 0;
+      for (const bySeller of slicesOf(valid, slice)) {
+        const order = n++ % 2 === 0 ? (["with", "without"] as const) : (["without", "with"] as const);
+        for (const v of order) ms[v] += await applySlice(variants[v], `${run}-${v}`, bySeller);
       }
+      // The messages still on their way to these sockets, counted before they close (not timed).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      for (const socket of sockets) socket.close(1000, "done");
+      return Response.json({
+        events: valid.length,
+        with: { ms: ms.with, messages: heard.with.messages },
+        without: { ms: ms.without, messages: heard.without.messages },
+      });
     }
+    const ledgers = without ? env.WITHOUT_MINUTES : env.LEDGER;
+    const heard = { messages: 0 };
+    const sockets = watch ? await watchAll(ledgers, run, sellers, heard) : [];
     let calls = 0;
-    const start = Date.now(); // advances across the awaited calls (I/O), as timers do in Workers
-    for (let i = 0; i < valid.length; i += slice) {
-      const bySeller = new Map<string, SellerEvent[]>();
-      for (const event of valid.slice(i, i + slice)) {
-        const events = bySeller.get(event.seller_id);
-        if (events) events.push(event);
-        else bySeller.set(event.seller_id, [event]);
-      }
+    let ms = 0;
+    for (const bySeller of slicesOf(valid, slice)) {
       calls += bySeller.size;
-      await Promise.all(
-        [...bySeller].map(([seller, events]) =>
-          ledgers.getByName(`${run}:${seller}`).apply("bench", seller, "USD", events),
-        ),
-      );
+      ms += await applySlice(ledgers, run, bySeller);
     }
-    const ms = Date.now() - start;
     // The messages still on their way to these sockets, counted before they close (not timed).
     if (watch) await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const socket of sockets) socket.close(1000, "done");
-    return Response.json({ events: valid.length, calls, ms, messages });
+    return Response.json({ events: valid.length, calls, ms, messages: heard.messages });
   },
 } satisfies ExportedHandler<Bindings>;
