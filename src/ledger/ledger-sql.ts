@@ -19,7 +19,7 @@
  *   sla_watch(order_id, risk_ms, deadline_ms, raised, next_ms)
  *                                  accepted orders awaiting shipment, and when their next SLA alert is due
  *   outbox(id, body)               alert changes not yet handed to the webhooks queue
- *   minutes(minute, gmv, orders, visits)   the last 48 hours by minute (minutes.ts)
+ *   minute_ring(slot, minute, gmv, orders, visits)   the last 48 hours by minute, a ring (minutes.ts)
  * `dirty` holds the change sequence that last wrote a row: it waits for a flush while above meta.flushed.
  */
 import { COUNTER_FIELDS, type Counters } from "../metrics/counters.ts";

@@ -8,7 +8,7 @@
 import { jsonChunks } from "../db/json-chunks.ts";
 import { watchOrder } from "./alert-store.ts";
 import { CREATE_ALERTS, CREATE_SHIPPING, WRITE } from "./ledger-sql.ts";
-import { addOrderMinutes, CREATE_MINUTES, type MinuteDelta, writeMinutes } from "./minutes.ts";
+import { addOrderMinutes, CREATE_MINUTES, firstKeptMinute, type MinuteDelta, RING_SLOTS } from "./minutes.ts";
 import { deriveOrder } from "./order.ts";
 import type { KeptEvent } from "./order-replay.ts";
 import { ORDERS_LIST_INDEXES } from "./orders-list.ts";
@@ -92,6 +92,13 @@ function addAlerts(sql: SqlStorage): void {
   }
 }
 
+/** Version 6's minutes, a row each, deleted by the alarm when 48 hours old (version 7 made them a ring). */
+const MINUTES_V6 = `
+  CREATE TABLE IF NOT EXISTS minutes (
+    minute INTEGER PRIMARY KEY, gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
+    visits INTEGER NOT NULL DEFAULT 0);
+`;
+
 /**
  * The orders list's columns and indexes, the region breakdown, channel visits and the minutes.
  * Orders, regions and the minutes' orders and GMV are filled from every stored order; visits are
@@ -105,7 +112,7 @@ function addOrderLists(sql: SqlStorage): void {
     ALTER TABLE orders ADD COLUMN units INTEGER;
     ALTER TABLE orders ADD COLUMN shipped_ms INTEGER;
     ALTER TABLE dimensions ADD COLUMN visits INTEGER NOT NULL DEFAULT 0;
-    ${CREATE_MINUTES}`);
+    ${MINUTES_V6}`);
   const listed: [string, number, number, number, number | null][] = [];
   const regions = new Map<string, [region: string, hour: number, gmv: number, orders: number]>();
   const minutes: MinuteDelta = new Map();
@@ -133,8 +140,35 @@ function addOrderLists(sql: SqlStorage): void {
   }
   const cells = [...regions.values()].map(([key, hour, gmv, orders]) => ["region", key, hour, gmv, orders, 0]);
   for (const chunk of jsonChunks(cells)) sql.exec(WRITE.addDimensions, chunk);
-  writeMinutes(sql, minutes, Date.now());
+  const first = firstKeptMinute(Date.now());
+  const rows = [...minutes]
+    .filter(([minute, c]) => minute >= first && (c.gmv !== 0 || c.orders !== 0))
+    .map(([minute, c]) => [minute, c.gmv, c.orders, 0]);
+  if (rows.length > 0) {
+    sql.exec(
+      `INSERT INTO minutes (minute, gmv, orders, visits)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)`,
+      JSON.stringify(rows),
+    );
+  }
   sql.exec(ORDERS_LIST_INDEXES);
+}
+
+/**
+ * The minute counters as a ring of slots (minutes.ts), overwritten in place instead of a row a
+ * minute that the alarm deletes: the minutes still in the 48-hour window move to their slots.
+ */
+function ringMinutes(sql: SqlStorage): void {
+  sql.exec(CREATE_MINUTES);
+  sql.exec(
+    `INSERT INTO minute_ring (slot, minute, gmv, orders, visits)
+     SELECT minute % ?2, minute, gmv, orders, visits FROM minutes WHERE minute >= ?1 ORDER BY minute
+     ON CONFLICT (slot) DO UPDATE SET minute = excluded.minute, gmv = excluded.gmv, orders = excluded.orders,
+       visits = excluded.visits`,
+    firstKeptMinute(Date.now()),
+    RING_SLOTS,
+  );
+  sql.exec("DROP TABLE minutes");
 }
 
 /**
@@ -147,6 +181,7 @@ export const MIGRATIONS: readonly { to: number; adds: string; run: (sql: SqlStor
   { to: 4, adds: "products.orders", run: addProductOrders },
   { to: 5, adds: "ignored.listed_at", run: (sql) => sql.exec(ADD_IGNORED_LISTED_AT) },
   { to: 6, adds: "orders.placed_ms", run: addOrderLists },
+  { to: 7, adds: "minute_ring", run: ringMinutes },
 ];
 
 /** The version CREATE_SCHEMA makes: a ledger at it needs no migration. */

@@ -32,7 +32,7 @@ import { pruneIgnored } from "./ignored-retention.ts";
 import { LedgerReads } from "./ledger-reads.ts";
 import { NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush, SOCKET_WATCH_MS } from "./live.ts";
-import { type MinuteDelta, pruneMinutes, writeMinutes } from "./minutes.ts";
+import { type MinuteDelta, writeMinutes } from "./minutes.ts";
 import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
 import { followSeal } from "./sealed-totals.ts";
@@ -252,10 +252,8 @@ export class SellerLedger extends LedgerReads {
     if (!failed && flush.flushPending(this.meta())) await this.clock.flushIn();
     await this.ringForAlerts(now);
     if (watched) await this.pushOnTime();
-    // Last, so that nothing above waits on it: ignored events past their retention are forgotten,
-    // and the minutes the 48-hour window has left.
+    // Last, so that nothing above waits on it: ignored events past their retention are forgotten.
     pruneIgnored(this.sql, now, ignoredRetentionDays(this.env));
-    pruneMinutes(this.sql, now);
   }
 
   /**

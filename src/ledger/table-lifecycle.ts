@@ -23,7 +23,7 @@ const SCHEMA_VERSION = {
  * migrations add it has (its version follows from the first it lacks).
  */
 const LEGACY_TABLES = `
-  SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping')
+  SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'shipping', 'minute_ring')
   UNION ALL SELECT 'products.orders' FROM pragma_table_info('products') WHERE name = 'orders'
   UNION ALL SELECT 'ignored.listed_at' FROM pragma_table_info('ignored') WHERE name = 'listed_at'
   UNION ALL SELECT 'orders.placed_ms' FROM pragma_table_info('orders') WHERE name = 'placed_ms'`;

@@ -1,12 +1,15 @@
 // timeseries?granularity=minute: gmv, orders and visits by UTC minute over the last 48 hours,
-// kept only that long (never written older, deleted by the alarm), at most 360 minutes a request.
+// kept only that long (never written older; a ring of slots overwritten in place), at most 360
+// minutes a request; and a ledger of version 6 (a row a minute) keeps its minutes as it wakes.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MINUTE_MS } from "../../../src/ledger/minutes.ts";
-import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
+import { MINUTE_MS, RING_SLOTS, slotRuns } from "../../../src/ledger/minutes.ts";
+import { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { eventsAt, parse } from "../../support/builders.ts";
 import { api, createPlatform, eventually } from "../helpers.ts";
+import { downgrade } from "./older-ledgers.ts";
 
 let key: string;
 const NOW = Date.now();
@@ -28,6 +31,21 @@ const valueAt = (series: Series, ms: number) => series.points.find((p) => p.t ==
 
 beforeAll(async () => {
   key = await createPlatform("minco");
+});
+
+describe("the ring's slots", () => {
+  it("of any range of up to a turn of the ring are the slots of its minutes, and no other", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3e7 }), fc.integer({ min: 0, max: RING_SLOTS + 20 }), (first, length) => {
+        const [a, b, c, d] = slotRuns(first, first + length);
+        const read = new Set<number>();
+        for (let slot = 0; slot < RING_SLOTS; slot++)
+          if ((slot >= a && slot <= b) || (slot >= c && slot <= d)) read.add(slot);
+        const wanted = new Set(Array.from({ length }, (_, i) => (first + i) % RING_SLOTS));
+        expect(read).toEqual(wanted);
+      }),
+    );
+  });
 });
 
 describe("minute series", () => {
@@ -59,7 +77,9 @@ describe("minute series", () => {
     // The hours count the old order; the minutes never stored it.
     const stub = env.LEDGER.getByName(`minco:${seller}`);
     await runInDurableObject(stub, async (_, state) => {
-      const rows = state.storage.sql.exec<{ minute: number }>("SELECT minute FROM minutes ORDER BY minute").toArray();
+      const rows = state.storage.sql
+        .exec<{ minute: number }>("SELECT minute FROM minute_ring ORDER BY minute")
+        .toArray();
       expect(rows.every((r) => r.minute * MINUTE_MS >= NOW - 48 * 3_600_000 - MINUTE_MS)).toBe(true);
     });
   });
@@ -90,17 +110,46 @@ describe("minute series", () => {
     expect(six.status).toBe(200);
   });
 
-  it("keeps minutes only 48 hours: the alarm deletes those the window has left", async () => {
-    const seller = "min-prune";
+  it("keeps minutes in a ring of 2,890 slots: a slot from a turn before reads as zero and starts afresh", async () => {
+    const seller = "min-ring";
     const stub = env.LEDGER.getByName(`minco:${seller}`);
     await stub.apply("minco", seller, "USD", [parse(b.placed(seller, "o-1", 0))]);
     await runInDurableObject(stub, async (ledger: SellerLedger, state) => {
-      const count = () => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM minutes").one().n;
+      const sql = state.storage.sql;
+      const count = () => sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM minute_ring").one().n;
       expect(count()).toBe(1);
-      // As if 48 hours had passed since: the row is left behind by the window.
-      state.storage.sql.exec("UPDATE minutes SET minute = minute - 48 * 60");
-      await ledger.alarm();
-      expect(count()).toBe(0);
+      // As if the slot had last been written a turn of the ring ago: read as nothing.
+      sql.exec("UPDATE minute_ring SET minute = minute - ?", RING_SLOTS);
+      const [from, to] = [ANCHOR - 5 * MINUTE_MS, ANCHOR + 5 * MINUTE_MS];
+      expect((await ledger.minuteSeries("orders", from, to)).every((p) => p.value === 0)).toBe(true);
+      await ledger.apply("minco", seller, "USD", [parse(b.placed(seller, "o-2", 0.5))]);
+      expect(count()).toBe(1);
+      expect(await ledger.minuteSeries("gmv", from, to)).toContainEqual({ t: iso(ANCHOR), value: 3000 });
+    });
+  });
+
+  it("reads a range that wraps round the ring, and the minutes a version-6 ledger kept", async () => {
+    const seller = "min-wrap";
+    const stub = env.LEDGER.getByName(`minco:${seller}`);
+    // Orders on both sides of the ring's last wrap (slot 0), which is inside the window but for
+    // 20 minutes in 2,890 (then around ANCHOR: slotRuns' own property covers the wrap).
+    const nowMinute = Math.floor(NOW / MINUTE_MS);
+    const wrap = nowMinute - (nowMinute % RING_SLOTS);
+    const centre = (nowMinute % RING_SLOTS <= 2870 ? wrap : ANCHOR / MINUTE_MS) * MINUTE_MS;
+    const around = eventsAt(centre);
+    const events = [around.placed(seller, "w-1", -2), around.placed(seller, "w-2", 1), b.visits(seller, 1, 7)];
+    await stub.apply("minco", seller, "USD", events.map(parse));
+    const from = centre - 5 * MINUTE_MS;
+    const to = from + 10 * MINUTE_MS;
+    const before = await stub.minuteSeries("orders", from, to);
+    expect(before.reduce((sum, p) => sum + (p.value ?? 0), 0)).toBe(2);
+    await runInDurableObject(stub, async (_, state) => {
+      downgrade(state.storage.sql, 6);
+      const migrated = new SellerLedger(state, env);
+      await state.blockConcurrencyWhile(async () => {}); // the constructor's migration has run
+      expect(await migrated.minuteSeries("orders", from, to)).toEqual(before);
+      const visits = await migrated.minuteSeries("visits", ANCHOR, ANCHOR + 5 * MINUTE_MS);
+      expect(visits.reduce((sum, p) => sum + (p.value ?? 0), 0)).toBe(7);
     });
   });
 });

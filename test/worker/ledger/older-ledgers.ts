@@ -11,6 +11,10 @@ export const UNDO: Record<number, string> = {
       ALTER TABLE orders DROP COLUMN placed_ms; ALTER TABLE orders DROP COLUMN order_value;
       ALTER TABLE orders DROP COLUMN units; ALTER TABLE orders DROP COLUMN shipped_ms;
       DELETE FROM dimensions WHERE by = 'region'; ALTER TABLE dimensions DROP COLUMN visits`,
+  7: `CREATE TABLE minutes (
+        minute INTEGER PRIMARY KEY, gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
+        visits INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO minutes SELECT minute, gmv, orders, visits FROM minute_ring; DROP TABLE minute_ring`,
 };
 
 /**
