@@ -3,7 +3,8 @@
  * carry it in `dirty`, so the flush knows what is new since it last ran.
  */
 import type { Owner } from "./alert-store.ts";
-import { META, WRITE } from "./ledger-sql.ts";
+import { WRITE } from "./ledger-sql.ts";
+import { readMeta } from "./meta.ts";
 
 /** What a change made: the figures (updated_at moves), something else, or nothing. */
 export type Made = "figures" | "other" | false;
@@ -42,7 +43,6 @@ export class Changes {
   }
 
   private storedSeq(): number {
-    const rows = this.storage.sql.exec<{ key: string; value: string }>(META).toArray();
-    return Number(rows.find((r) => r.key === "seq")?.value ?? 0);
+    return Number(readMeta(this.storage.sql).seq ?? 0);
   }
 }

@@ -8,7 +8,7 @@
  * rows a previous instance changed, so its first flush scans for them; one woken with nothing
  * pending knows every dirty row is one it marks itself.
  */
-import { META } from "./ledger-sql.ts";
+import { readMeta } from "./meta.ts";
 
 export type FlushedTable = "hourly" | "products" | "shipping" | "alerts";
 
@@ -76,13 +76,8 @@ export class DirtyKeys {
   /** After a wake-up, once: a flush pending means rows this instance never marked may be dirty. */
   private settle(): void {
     if (this.state !== "unread") return;
-    const meta = new Map(
-      this.sql
-        .exec<{ key: string; value: string }>(META)
-        .toArray()
-        .map((r) => [r.key, Number(r.value)]),
-    );
-    this.state = (meta.get("seq") ?? 0) > (meta.get("flushed") ?? 0) ? "scan" : "known";
+    const meta = readMeta(this.sql);
+    this.state = Number(meta.seq ?? 0) > Number(meta.flushed ?? 0) ? "scan" : "known";
   }
 }
 

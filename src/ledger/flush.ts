@@ -18,7 +18,7 @@ import { type DirtyKeys, dirtyKeysOf, type FlushedTable, type Taken } from "./di
 import { ALERTS, dayChanged, HOURLY, PRODUCTS, rolled, SHIPPING, touchCategories, upsertRows } from "./flush-d1-sql.ts";
 import { FLUSH } from "./flush-sql.ts";
 import { healthQueries } from "./health-flush.ts";
-import { META } from "./ledger-sql.ts";
+import { readMeta } from "./meta.ts";
 import type { ProductCell } from "./order.ts";
 import { type HealthRow, healthOf } from "./reads.ts";
 
@@ -115,12 +115,6 @@ export async function flushLedger(
 
 /** A ledger with no tracker: every flush scans. */
 const scanAll: Taken = { scan: true, keys: { hourly: [], products: [], shipping: [], alerts: [] }, done: () => {} };
-
-/** The ledger's meta rows by key. */
-export function readMeta(sql: SqlStorage): Record<string, string | undefined> {
-  const rows = sql.exec<{ key: string; value: string }>(META).toArray();
-  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-}
 
 /** D1 holds every change up to `seq` (a flush wrote them, or found nothing to write). */
 function recordFlushed(sql: SqlStorage, seq: number): void {

@@ -4,7 +4,7 @@
  * a call's, more than the rows it touches. Writes take their rows as one JSON array, read with
  * json_each: one statement per table per batch (per 600,000 characters: json-chunks.ts).
  *
- *   meta(key, value)               platform, seller_id, currency, updated_at, change sequence, the
+ *   meta(key, value)               platform, seller_id, currency, the change [sequence, updated_at], the
  *                                  sequence last flushed and the flush failures in a row
  *   seen(key)                      every dedupe key ever received (event, refund, payout ids)
  *   orders(order_id, status, deadline_ms, placed_ms, ..., events)  each order's status, deadline, what
@@ -159,15 +159,17 @@ export const WRITE = {
     INSERT INTO meta (key, value) VALUES ('region', ?1)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > value`,
   /**
-   * The change sequence, when the figures last changed (?2; NULL: they did not, so it stays) and
-   * who this ledger is: one statement, which writes only the rows whose value changes (every row
-   * written is billed; who the ledger is is written once).
+   * The change: its sequence and when the figures last changed (?2; NULL: they did not, so it
+   * stays) in one row, and who this ledger is: one statement, which writes only the rows whose value
+   * changes (every row written is billed; who the ledger is is written once).
    */
   touch: `
     INSERT INTO meta (key, value)
-    SELECT column1, column2 FROM (VALUES ('seq', ?1), ('updated_at', ?2), ('platform', ?3), ('seller_id', ?4), ('currency', ?5))
+    SELECT column1, column2 FROM (VALUES ('change', json_array(?1, ?2)), ('platform', ?3), ('seller_id', ?4), ('currency', ?5))
     WHERE column2 IS NOT NULL
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`,
+    ON CONFLICT (key) DO UPDATE SET
+      value = CASE key WHEN 'change' THEN json_array(?1, COALESCE(?2, value ->> 1)) ELSE excluded.value END
+    WHERE key = 'change' OR value IS NOT excluded.value`,
 } as const;
 
 export const META = "SELECT key, value FROM meta";
@@ -188,7 +190,7 @@ export const SUMMARY = `
            COALESCE(SUM(status = 'accepted'), 0) AS awaiting_shipment,
            COALESCE(SUM(status = 'accepted' AND deadline_ms < ?4), 0) AS overdue
     FROM orders WHERE status IN ('placed', 'accepted'))
-  SELECT open.*, (SELECT value FROM meta WHERE key = 'updated_at') AS updated_at,
+  SELECT open.*, (SELECT value ->> 1 FROM meta WHERE key = 'change') AS updated_at,
     (SELECT hour FROM hourly WHERE NOT (${COUNTER_FIELDS.map((f) => `${f} = 0`).join(" AND ")}) ORDER BY hour LIMIT 1) AS first_hour,
     buckets.*
   FROM open LEFT JOIN buckets ON true`;

@@ -172,6 +172,16 @@ function ringMinutes(sql: SqlStorage): void {
 }
 
 /**
+ * The change sequence and updated_at, two rows that every change wrote, folded into one (meta.ts).
+ */
+const FOLD_CHANGE = `
+  INSERT INTO meta (key, value)
+  SELECT 'change', json_array(CAST(seq.value AS INTEGER), (SELECT value FROM meta WHERE key = 'updated_at'))
+  FROM meta AS seq WHERE seq.key = 'seq';
+  DELETE FROM meta WHERE key IN ('seq', 'updated_at');
+`;
+
+/**
  * Each migration: the version it reaches, the table or column it adds (as LEGACY_TABLES names it;
  * those after the numbering began never need naming there), and how.
  */
@@ -182,6 +192,7 @@ export const MIGRATIONS: readonly { to: number; adds: string; run: (sql: SqlStor
   { to: 5, adds: "ignored.listed_at", run: (sql) => sql.exec(ADD_IGNORED_LISTED_AT) },
   { to: 6, adds: "orders.placed_ms", run: addOrderLists },
   { to: 7, adds: "minute_ring", run: ringMinutes },
+  { to: 8, adds: "meta.change", run: (sql) => sql.exec(FOLD_CHANGE) },
 ];
 
 /** The version CREATE_SCHEMA makes: a ledger at it needs no migration. */

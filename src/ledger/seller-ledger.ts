@@ -32,6 +32,7 @@ import { pruneIgnored } from "./ignored-retention.ts";
 import { LedgerReads } from "./ledger-reads.ts";
 import { NEXT_DEADLINE } from "./ledger-sql.ts";
 import { closingCode, LivePush, SOCKET_WATCH_MS } from "./live.ts";
+import { readMeta } from "./meta.ts";
 import { type MinuteDelta, writeMinutes } from "./minutes.ts";
 import { type StoredOrder, tickerMessages } from "./orders-list.ts";
 import * as reads from "./reads.ts";
@@ -285,5 +286,5 @@ export class SellerLedger extends LedgerReads {
     ws.close(closingCode(code), "closing");
   }
 
-  private meta = () => flush.readMeta(this.sql);
+  private meta = () => readMeta(this.sql);
 }

@@ -15,6 +15,9 @@ export const UNDO: Record<number, string> = {
         minute INTEGER PRIMARY KEY, gmv INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0,
         visits INTEGER NOT NULL DEFAULT 0);
       INSERT INTO minutes SELECT minute, gmv, orders, visits FROM minute_ring; DROP TABLE minute_ring`,
+  8: `INSERT INTO meta (key, value) SELECT 'seq', value ->> 0 FROM meta WHERE key = 'change';
+      INSERT INTO meta (key, value) SELECT 'updated_at', value ->> 1 FROM meta WHERE key = 'change' AND value ->> 1 IS NOT NULL;
+      DELETE FROM meta WHERE key = 'change'`,
 };
 
 /**

@@ -1,0 +1,54 @@
+// A change writes its sequence and when the figures changed as one meta row, not two (rows counted
+// from the SQL cursors' rowsWritten); updated_at stays when a change moves no figure.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, expect, it } from "vitest";
+import type { SellerEvent } from "../../../src/events/schema.ts";
+import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
+import { eventsAt, parse } from "../../support/builders.ts";
+import { createPlatform } from "../helpers.ts";
+
+beforeAll(async () => {
+  await createPlatform("acme");
+});
+
+/** Applies `events` inside the object and returns the rows its statements on meta wrote. */
+async function metaRowsWritten(ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) {
+  return runInDurableObject(ledger, async (instance) => {
+    const sql = (instance as unknown as { sql: SqlStorage }).sql;
+    const exec = sql.exec;
+    let written = 0;
+    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+    Object.defineProperty(sql, "exec", {
+      configurable: true,
+      value: (query: string, ...bindings: SqlStorageValue[]) => {
+        const cursor = exec.call(sql, query, ...bindings);
+        if (/^\s*INSERT INTO meta /.test(query)) cursors.push(cursor);
+        return cursor;
+      },
+    });
+    try {
+      await instance.apply("acme", seller, "USD", events);
+    } finally {
+      delete (sql as unknown as { exec?: unknown }).exec;
+    }
+    for (const cursor of cursors) written += cursor.rowsWritten;
+    return written;
+  });
+}
+
+it("writes one meta row a change", async () => {
+  const seller = "change-row";
+  const ledger = env.LEDGER.getByName(`acme:${seller}`);
+  const { visits, placed } = eventsAt(Date.now() - 60 * 60_000);
+  await ledger.apply("acme", seller, "USD", [parse(placed(seller, "o-1", 0))]);
+  const first = await ledger.summary(seller, "USD");
+  // Visits move the figures: the change row alone (who the ledger is stays; a placement adds its region).
+  expect(await metaRowsWritten(ledger, seller, [parse(visits(seller, 1, 5, "v-1"))])).toBe(1);
+  const visited = await ledger.summary(seller, "USD");
+  expect(first.updated_at).not.toBeNull();
+  expect(visited.updated_at! >= first.updated_at!).toBe(true);
+  // A duplicate changes nothing: no row.
+  expect(await metaRowsWritten(ledger, seller, [parse(visits(seller, 1, 5, "v-1"))])).toBe(0);
+  expect((await ledger.summary(seller, "USD")).updated_at).toBe(visited.updated_at);
+});
