@@ -10,13 +10,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { applyMigrations, ROOT, startWorker } from "../scripts/local-stack.ts";
 import type { SellerEventInput } from "../src/events/schema.ts";
 import { FLUSH_DELAY_MS, FLUSH_JITTER_MS } from "../src/ledger/flush-delay.ts";
+import type { Counters } from "../src/metrics/counters.ts";
 import type { IngestResult } from "./ingest.ts";
 
 /** A row of the results table: measure, result, ratio to hello-world, notes. */
 export type Row = [measure: string, result: string, ratio: string, notes: string];
 
 export interface Bench {
-  app: { url: string; key: string };
+  /** `group`: its wrangler dev's process group, whose workerd CPU time the ingest figures read. */
+  app: { url: string; key: string; group: number };
   hello: { url: string };
   /** The app's DevTools inspector (its isolate's heap, CPU profiles). */
   inspectorPort: number;
@@ -32,15 +34,18 @@ export interface Bench {
   settle(): Promise<void>;
   /** Ingest results so far, by name (later parts set their figures beside them). */
   ingest: Map<string, IngestResult>;
-  /** The histories posted whole so far, by scenario name (later parts build on them). */
-  posted: Map<string, readonly SellerEventInput[]>;
+  /** The bare pipeline's results, by the same names. */
+  bare: Map<string, IngestResult>;
+  /** Scenarios posted so far, by name: the history and what each seller then held (later parts build on them). */
+  posted: Map<string, { history: readonly SellerEventInput[]; totals: Map<string, Counters> }>;
 }
 
-export function createBench(args: Omit<Bench, "wrote" | "settle" | "ingest" | "posted">): Bench {
+export function createBench(args: Omit<Bench, "wrote" | "settle" | "ingest" | "bare" | "posted">): Bench {
   let lastWriteMs = 0;
   return {
     ...args,
     ingest: new Map(),
+    bare: new Map(),
     posted: new Map(),
     wrote: () => {
       lastWriteMs = performance.now();
@@ -59,14 +64,14 @@ export async function withWorker<T>(
   bench: Bench,
   dir: string,
   port: number,
-  run: (url: string) => Promise<T>,
+  run: (url: string, group: number) => Promise<T>,
 ): Promise<T> {
   const config = join(ROOT, "perf", dir, "wrangler.toml");
   const persistTo = join(bench.persistTo, dir);
   if (readFileSync(config, "utf8").includes("migrations_dir")) applyMigrations(config, persistTo);
   const worker = await startWorker(config, port, persistTo);
   try {
-    return await run(worker.url);
+    return await run(worker.url, worker.group);
   } finally {
     await worker.stop();
   }

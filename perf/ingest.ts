@@ -1,7 +1,8 @@
 /**
- * Ingest, end to end: post a simulated history and stop the clock only when every seller's
- * summary equals the load generator's own ledger (expectedTotals), exactly. The bare pipeline
- * (perf/bare) is driven the same way, each seller checked by its count of distinct events.
+ * Ingest, end to end: post a simulated history (for the ingest figures, round after round of it
+ * for at least 10 s) and stop the clock only when every seller's summary equals the load
+ * generator's own ledger (expectedTotals), exactly. The bare pipeline (perf/bare) is driven the
+ * same way, each seller checked by its count of distinct events.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { expectedTotals } from "../simulator/expected.ts";
@@ -29,6 +30,16 @@ export interface IngestResult {
   checkReads: number;
   /** Why the scenario could not finish, when it could not. */
   failed?: string;
+  /** Rounds of the scenario's history posted (the last one in part); streamed figures only. */
+  rounds?: number;
+  /** The warm-up before the clock (one event per seller, each checked), when the figure has one. */
+  warmUpSeconds?: number;
+  /** workerd's CPU milliseconds over the figure, less the check reads' share; null without /proc. */
+  cpuMs?: number | null;
+  /** workerd's CPU milliseconds for the checks alone (every seller read once more). */
+  checkCpuMs?: number | null;
+  /** CPU milliseconds per 1,000 events (cpuMs over the events). */
+  cpuPerThousand?: number | null;
 }
 
 /** The counters of the summary's all-time period that are compared, each with the simulator's own. */
@@ -75,13 +86,13 @@ const CHECKERS = 16;
  * ledger call); with 16, the 1,000-seller history arrives in 3 batches instead of 7 and the
  * ledgers get fewer, fuller calls. Many platforms posting at once is also the realistic load.
  */
-const POSTERS = 16;
+export const POSTERS = 16;
 
 /** Reads one seller's figures and says whether they are the expected ones. */
-type Check<T> = (seller: string, expected: T) => Promise<boolean>;
+export type Check<T> = (seller: string, expected: T) => Promise<boolean>;
 
 /** The app's check: the seller's summary equals the load generator's ledger, exactly. */
-function summaryCheck(baseUrl: string, key: string): Check<Counters> {
+export function summaryCheck(baseUrl: string, key: string): Check<Counters> {
   return async (seller, expected) =>
     matches((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}/summary`, key)) as Summary, expected);
 }
@@ -95,7 +106,7 @@ function summaryCheck(baseUrl: string, key: string): Check<Counters> {
  * (which would slow the very pipeline being measured). No seller is ever skipped. Returns the
  * reads it made (1,000 or 1,001 for 1,000 sellers in the runs so far).
  */
-async function waitForSellers<T>(
+export async function waitForSellers<T>(
   expected: Map<string, T>,
   check: Check<T>,
   postedOrder: readonly string[],
@@ -222,26 +233,4 @@ export async function ingestScenario(
   const named = new Set(events.map((e) => e.seller_id));
   const expected = new Map([...expectedTotals([...before, ...events])].filter(([seller]) => named.has(seller)));
   return runScenario(posting(baseUrl, key), name, events, expected, summaryCheck(baseUrl, key));
-}
-
-/**
- * A scenario's history through the bare pipeline (perf/bare), checked against each seller's
- * count of distinct events: the floor the app's figure for the scenario can be set beside.
- */
-export async function bareScenario(
-  baseUrl: string,
-  name: string,
-  options: Omit<HistoryOptions, "endMs">,
-): Promise<IngestResult> {
-  const events = scenarioHistory(options);
-  const ids = new Map<string, Set<string>>();
-  for (const event of events) {
-    const seller = ids.get(event.seller_id);
-    if (seller) seller.add(event.event_id);
-    else ids.set(event.seller_id, new Set([event.event_id]));
-  }
-  const expected = new Map([...ids].map(([seller, set]) => [seller, set.size]));
-  const check: Check<number> = async (seller, count) =>
-    ((await getOk(`${baseUrl}/v1/sellers/${encodeURIComponent(seller)}`)) as { events: number }).events === count;
-  return runScenario(posting(baseUrl, undefined), name, events, expected, check);
 }

@@ -91,7 +91,7 @@ const app = await startLocalStack({
 
 try {
   const bench = createBench({
-    app: { url: app.url, key: app.demoKey },
+    app: { url: app.url, key: app.demoKey, group: app.group },
     hello,
     persistTo,
     log,

@@ -31,3 +31,28 @@ export const SCENARIOS = {
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
+
+/** The least time an ingest figure posts for: a figure from half a second of posting measures its start and its end. */
+export const MIN_POSTING_MS = 10_000;
+
+/**
+ * How each ingest figure posts (the app's and the bare pipeline's alike), by the name the table
+ * gives it. `warmUp`: one event per seller first, off the clock, so the figure is of ledgers that
+ * exist (what creating them costs is the 10,000-seller figure's subject, waking them the
+ * existing ledgers'); those two post their whole first round, so that every seller is reached.
+ */
+export const POSTING: Record<string, { minMs: number; wholeFirstRound: boolean; warmUp: boolean }> = {
+  "20 sellers": { minMs: MIN_POSTING_MS, wholeFirstRound: false, warmUp: true },
+  "20 sellers, one hot (50%)": { minMs: MIN_POSTING_MS, wholeFirstRound: false, warmUp: true },
+  "1,000 sellers": { minMs: MIN_POSTING_MS, wholeFirstRound: false, warmUp: true },
+  "1,000 sellers, 50 orders each a day": { minMs: MIN_POSTING_MS, wholeFirstRound: false, warmUp: true },
+  "1,000 sellers, existing ledgers": { minMs: MIN_POSTING_MS, wholeFirstRound: true, warmUp: false },
+  "10,000 sellers": { minMs: MIN_POSTING_MS, wholeFirstRound: true, warmUp: false },
+};
+
+/** How the ingest figure `name` posts; every ingest figure has an entry. */
+export function postingOf(name: string) {
+  const posting = POSTING[name];
+  if (!posting) throw new Error(`no posting rule for the ingest figure "${name}" (perf/scenarios.ts POSTING)`);
+  return posting;
+}
