@@ -47,6 +47,8 @@ export const ALERTS = {
     d1Alerts.details,
   ],
   key: [d1Alerts.platformId, d1Alerts.sellerId, d1Alerts.alertId],
+  // Set when the alert is raised: leaving them out of a resolution's SET spares two of its indexes.
+  stays: [d1Alerts.type, d1Alerts.raisedAt, d1Alerts.orderId],
 };
 export const PRODUCTS = {
   columns: [
@@ -60,6 +62,8 @@ export const PRODUCTS = {
     productHourly.orders,
   ],
   key: [productHourly.platformId, productHourly.sellerId, productHourly.productId, productHourly.hour],
+  // A product-hour's category is its first order's (the ledger never changes it): its index stays.
+  stays: [productHourly.category],
 };
 
 /** Bumps the change counter of each of these days (epoch days) of the platform (src/reports/report-tables.ts). */
@@ -93,15 +97,18 @@ export function touchCategories(platformId: string, rows: string, byDefault: num
 }
 
 /**
- * INSERT … SELECT from rows given as a JSON array, replacing every non-key column on conflict.
- * `fixed` fills the first columns (the same for every row); each row fills the rest in order;
- * `where` leaves out the rows it is false for.
+ * INSERT … SELECT from rows given as a JSON array; on conflict, the columns a row's key can change
+ * (not `stays`: a product's category, an alert's type and times of raising) are set, and only
+ * where one of them differs: D1 bills each row written and each index entry an UPDATE rewrites
+ * (every index on a column it sets), so a row flushed again unchanged (a retried flush, a scan
+ * after a wake-up) writes nothing. `fixed` fills the first columns (the same for every row); each
+ * row fills the rest in order; `where` leaves out the rows it is false for.
  */
 export function upsertRows(
   table: SQLiteTable,
   fixed: string[],
   rows: string,
-  shape: { columns: SQLiteColumn[]; key: SQLiteColumn[] },
+  shape: { columns: SQLiteColumn[]; key: SQLiteColumn[]; stays?: SQLiteColumn[] },
   where: SQL = sql`true`,
 ): SQL {
   const names = (columns: SQLiteColumn[]) =>
@@ -112,10 +119,11 @@ export function upsertRows(
   const values = shape.columns.map((_, i) =>
     i < fixed.length ? sql`${fixed[i]}` : sql.raw(`value ->> ${i - fixed.length}`),
   );
-  const updates = shape.columns
-    .filter((c) => !shape.key.includes(c))
-    .map((c) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`);
+  const set = shape.columns.filter((c) => !shape.key.includes(c) && !shape.stays?.includes(c));
+  const updates = set.map((c) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`);
+  const differs = set.map((c) => sql`${sql.identifier(c.name)} IS NOT excluded.${sql.identifier(c.name)}`);
   return sql`INSERT INTO ${table} (${names(shape.columns)})
     SELECT ${sql.join(values, sql`, `)} FROM json_each(${rows}) WHERE ${where}
-    ON CONFLICT (${names(shape.key)}) DO UPDATE SET ${sql.join(updates, sql`, `)}`;
+    ON CONFLICT (${names(shape.key)}) DO UPDATE SET ${sql.join(updates, sql`, `)}
+    WHERE ${sql.join(differs, sql` OR `)}`;
 }
