@@ -1,12 +1,15 @@
-// Test helpers: platforms with keys, authenticated requests to the Worker, waiting for the queue.
+// Test helpers: platforms with keys, authenticated requests to the Worker, a job handed to the jobs
+// consumer, waiting for the queue.
 // Every answer a request helper returns has passed the OpenAPI contract (onDocument): a route that
 // answers off the served document fails the test that called it, saying which route, status and place.
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { app } from "../../src/app.ts";
 import { generateKey, sha256Hex } from "../../src/auth/api-key.ts";
 import { createPlatformSql } from "../../src/db/admin-sql.ts";
+import worker from "../../src/index.ts";
 import { setAllowanceSql } from "../../src/limits/allowance-sql.ts";
+import type { JobMessage } from "../../src/queues/job-messages.ts";
 import { Contract, type OpenApiDocument } from "../support/openapi-contract.ts";
 
 export async function createPlatform(id: string, currency = "USD"): Promise<string> {
@@ -99,4 +102,14 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000)
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** Hands one message to the jobs queue's consumer as the queue delivers it (a first attempt); what it acked and retried. */
+export async function deliverJob(body: JobMessage) {
+  const batch = createMessageBatch("sellerpulse-jobs", [
+    { id: `job-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body },
+  ]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
 }

@@ -3,7 +3,7 @@
 // ledgers, D1 and jobs queue. The daily rows hold exactly what the hourly rows held, a second run
 // changes nothing, the readers' answers inside the retention are the same, and a flush of a rolled
 // day after the roll-up is refused (counted once), while one before it is rolled with the rest.
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { history } from "../../../simulator/generate.ts";
@@ -19,7 +19,7 @@ import { PRODUCT_ROWS, SELLER_ROWS } from "../../../src/reports/report-sql.ts";
 import { hourlyRetentionDays, minimumRetentionDays, rankingsHistoryDays } from "../../../src/retention/days.ts";
 import { rollStep } from "../../../src/retention/retention-job.ts";
 import { eventsAt } from "../../support/builders.ts";
-import { createPlatform, eventually } from "../helpers.ts";
+import { createPlatform, deliverJob, eventually } from "../helpers.ts";
 
 const now = Date.now();
 const today = Math.floor(now / DAY_MS);
@@ -43,17 +43,8 @@ async function applyAndFlush(platform: string, inputs: SellerEventInput[]): Prom
 
 /** Runs the retention job for `platform` as the jobs queue delivers it; it must be acked. */
 async function runRetention(platform: string): Promise<void> {
-  const batch = createMessageBatch("sellerpulse-jobs", [
-    {
-      id: `retention-${platform}-${crypto.randomUUID()}`,
-      timestamp: new Date(),
-      attempts: 1,
-      body: { job: "retention.platform", platform, day: todayIso },
-    },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+  const { explicitAcks } = await deliverJob({ job: "retention.platform", platform, day: todayIso });
+  expect(explicitAcks).toHaveLength(1);
 }
 
 const sums = (fields: readonly string[]) => fields.map((f) => `SUM(${f}) AS ${f}`).join(", ");

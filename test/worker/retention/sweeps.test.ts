@@ -3,7 +3,7 @@
 // their R2 copies, imports and their files, rank changes, categories, rebuilds, daily rollups, the
 // event archive), the reports job the reports past theirs, and KV's top lists expire. Each case
 // keeps a row just inside its retention and another platform's old row: only what is old goes.
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { archiveKey } from "../../../src/archive/archive-keys.ts";
@@ -15,7 +15,7 @@ import { DAY_MS, HOUR_MS } from "../../../src/metrics/counters.ts";
 import { rankingKey } from "../../../src/rankings/published.ts";
 import { reportKey } from "../../../src/reports/report-key.ts";
 import { forgetOldReports } from "../../../src/reports/report-retention.ts";
-import { createPlatform } from "../helpers.ts";
+import { createPlatform, deliverJob } from "../helpers.ts";
 
 const today = Math.floor(Date.now() / DAY_MS);
 const todayIso = new Date(today * DAY_MS).toISOString().slice(0, 10);
@@ -27,17 +27,8 @@ const dateAgo = (days: number) => ago(days).slice(0, 10);
 const kept = (what: Retained) => retentionDays(env, what);
 
 async function runRetention(platform: string): Promise<void> {
-  const batch = createMessageBatch("sellerpulse-jobs", [
-    {
-      id: `ret-${crypto.randomUUID()}`,
-      timestamp: new Date(),
-      attempts: 1,
-      body: { job: "retention.platform", platform, day: todayIso },
-    },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+  const { explicitAcks } = await deliverJob({ job: "retention.platform", platform, day: todayIso });
+  expect(explicitAcks).toHaveLength(1);
 }
 
 const run = (sql: string, ...params: unknown[]) =>
@@ -213,25 +204,15 @@ describe("KV's top lists", () => {
     await createPlatform("ret-kv");
     await run("INSERT INTO categories (platform_id, category, last_hour) VALUES ('ret-kv', 'shoes', ?)", hourAgo(0));
     const runHour = Math.floor(Date.now() / HOUR_MS);
-    const batch = createMessageBatch("sellerpulse-jobs", [
-      {
-        id: "ret-kv-rank",
-        timestamp: new Date(),
-        attempts: 1,
-        body: {
-          job: "rankings.categories",
-          platform: "ret-kv",
-          runHour,
-          expiresAt: Date.now() + HOUR_MS,
-          previousRunHour: null,
-          batch: 0,
-          categories: ["shoes"],
-        },
-      },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    await getQueueResult(batch, ctx);
+    await deliverJob({
+      job: "rankings.categories",
+      platform: "ret-kv",
+      runHour,
+      expiresAt: Date.now() + HOUR_MS,
+      previousRunHour: null,
+      batch: 0,
+      categories: ["shoes"],
+    });
     const { keys } = await env.KV.list({ prefix: "top:ret-kv:" });
     expect(keys.map((k) => k.name)).toContain(rankingKey("ret-kv", "24h", "units", "shoes"));
     for (const key of keys) {
