@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { toCsv, toNdjson } from "../../simulator/files.ts";
 import { history } from "../../simulator/generate.ts";
 import type { SellerEventInput } from "../../src/events/schema.ts";
+import { fuzzText, QUERY_NAMES } from "../support/fuzz-values.ts";
 
 export interface Init {
   token?: string;
@@ -240,11 +241,7 @@ export async function matrix(send: Send, operations: Operations, made: Made): Pr
   }
 }
 
-const text = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: "grapheme", maxLength: 20 }),
-  fc.constantFrom("", "0", "-1", "1e309", "NaN", "null", "%00", "../..", "9".repeat(30), "2026-13-45", "px-1"),
-);
+const text = fuzzText("px-1");
 
 /** `runs` fuzzed requests (fast-check, a fixed seed) to documented operations: odd parameters, queries, bodies, types, credentials. */
 export async function hostile(send: Send, operations: Operations, made: Made, runs: number): Promise<void> {
@@ -253,24 +250,7 @@ export async function hostile(send: Send, operations: Operations, made: Made, ru
     fc.record({
       operation: fc.constantFrom(...operations),
       params: fc.array(text, { minLength: 4, maxLength: 4 }),
-      query: fc.dictionary(
-        fc.constantFrom(
-          "metric",
-          "granularity",
-          "from",
-          "to",
-          "by",
-          "limit",
-          "window",
-          "cursor",
-          "status",
-          "kind",
-          "sort",
-          "q",
-        ),
-        text,
-        { maxKeys: 3 },
-      ),
+      query: fc.dictionary(fc.constantFrom(...QUERY_NAMES), text, { maxKeys: 3 }),
       body: fc.oneof(fc.constant(undefined), fc.json({ maxDepth: 3 }), fc.string({ maxLength: 200 })),
       contentType: fc.constantFrom(undefined, "application/json", "application/x-ndjson", "text/csv", "text/plain"),
       token: fc.nat(tokens.length - 1),

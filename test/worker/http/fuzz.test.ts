@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../../src/app.ts";
 import { placed } from "../../support/builders.ts";
+import { fuzzText, QUERY_NAMES } from "../../support/fuzz-values.ts";
 import { api, apiWith, createPlatform, eventually } from "../helpers.ts";
 
 const RUNS = Number(env.FUZZ_RUNS) || 1000;
@@ -86,31 +87,7 @@ const ODD = [
   "9999-12-31T23:59:59Z",
   "-000001-01-01T00:00:00Z",
 ];
-const text = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: "grapheme", maxLength: 20 }),
-  fc.constantFrom("", "0", "-1", "1e309", "NaN", "null", "%00", "../..", "9".repeat(30), "2026-13-45", "s-1"),
-  fc.constantFrom(...LONG),
-  fc.constantFrom(...ODD),
-);
-const QUERY_NAMES = [
-  "metric",
-  "granularity",
-  "from",
-  "to",
-  "by",
-  "limit",
-  "window",
-  "cursor",
-  "sort",
-  "order",
-  "status",
-  "kind",
-  "compare",
-  "q",
-  "category",
-  "token",
-];
+const text = fuzzText("s-1", fc.constantFrom(...LONG), fc.constantFrom(...ODD));
 
 /** Each route's own query parameters, as the served document names them. */
 const queryNames = new Map<string, string[]>();
