@@ -2,13 +2,12 @@
 // Durable Objects, D1 and KV) started once, headless Debian Chromium, the API as a platform calls
 // it, and pages that record their errors, console errors and any request off the origin.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { type LocalStack, ROOT, startLocalStack } from "../../scripts/local-stack.ts";
+import { freePort, type LocalStack, ROOT, startLocalStack } from "../../scripts/local-stack.ts";
 import type { SellerEventInput } from "../../src/events/schema.ts";
 import { watchDocument } from "./on-document.ts";
 
@@ -24,17 +23,6 @@ const CHROMIUM_ARGS = [
 export const RESULTS = join(ROOT, "test-results");
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A page and what it did wrong: uncaught errors, console errors, requests to another origin. */
 export interface Watched {

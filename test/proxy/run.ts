@@ -8,27 +8,15 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startLocalStack } from "../../scripts/local-stack.ts";
+import { freePort, startLocalStack } from "../../scripts/local-stack.ts";
 import { Contract, type OpenApiDocument } from "../support/openapi-contract.ts";
 import { hostile, type Init, matrix, realistic, type Send } from "./traffic.ts";
 
 const HERE = import.meta.dirname;
 const PRISM = join(HERE, "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
 const FUZZ_RUNS = Number(process.env.PROXY_FUZZ_RUNS) || 400;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Prism, from its own lock file; no install script runs, and Scarf's install analytics are off. */
 function installPrism(): void {
