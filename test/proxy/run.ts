@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startLocalStack } from "../../scripts/local-stack.ts";
 import { Contract, type OpenApiDocument } from "../support/openapi-contract.ts";
+import { headersAndBody } from "../support/request-init.ts";
 import { hostile, type Init, matrix, realistic, type Send } from "./traffic.ts";
 
 const HERE = import.meta.dirname;
@@ -141,13 +142,7 @@ try {
   const proxy = `http://127.0.0.1:${proxyPort}`;
 
   const send: Send = async (method: string, path: string, init: Init = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set("Content-Type", "application/json");
-      body = JSON.stringify(init.json);
-    }
+    const { headers, body } = headersAndBody(init);
     counts.requests++;
     // Prism parses a JSON body before it forwards it, and never answers one that is not JSON: such a
     // request is left out here (the Workers fuzz suite sends it, and checks the answer, in process).

@@ -11,6 +11,7 @@ import worker from "../../src/index.ts";
 import { setAllowanceSql } from "../../src/limits/allowance-sql.ts";
 import type { JobMessage } from "../../src/queues/job-messages.ts";
 import { Contract, type OpenApiDocument } from "../support/openapi-contract.ts";
+import { headersAndBody } from "../support/request-init.ts";
 
 export async function createPlatform(id: string, currency = "USD"): Promise<string> {
   const key = generateKey();
@@ -34,14 +35,7 @@ export async function setAllowance(platform: string, name: string, value: number
 type ApiInit = RequestInit & { token?: string; json?: unknown };
 
 function requestOf(path: string, init: ApiInit): Request {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  return new Request(`https://sellerpulse.test${path}`, { ...init, headers, body });
+  return new Request(`https://sellerpulse.test${path}`, { ...init, ...headersAndBody(init) });
 }
 
 export async function api(path: string, init: ApiInit = {}): Promise<Response> {
