@@ -15,6 +15,7 @@ import { COUNTER_FIELDS, DAY_MS } from "../../../src/metrics/counters.ts";
 import { eventsAt, parse } from "../../support/builders.ts";
 import { arrivals } from "../arbitraries.ts";
 import { createPlatform } from "../helpers.ts";
+import { cursorsDuring } from "./sql-cursors.ts";
 
 beforeAll(async () => {
   await createPlatform("acme");
@@ -26,22 +27,7 @@ type Instance = { sql: SqlStorage; apply: SellerLedger["apply"]; replay: SellerL
 async function counted(ledger: DurableObjectStub<SellerLedger>, run: (instance: Instance) => Promise<unknown>) {
   return runInDurableObject(ledger, async (object) => {
     const instance = object as unknown as Instance;
-    const sql = instance.sql;
-    const exec = sql.exec;
-    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-    Object.defineProperty(sql, "exec", {
-      configurable: true,
-      value: (query: string, ...bindings: SqlStorageValue[]) => {
-        const cursor = exec.call(sql, query, ...bindings);
-        cursors.push(cursor);
-        return cursor;
-      },
-    });
-    try {
-      await run(instance);
-    } finally {
-      delete (sql as unknown as { exec?: unknown }).exec;
-    }
+    const cursors = await cursorsDuring(instance.sql, () => run(instance));
     const sum = (f: (c: SqlStorageCursor<Record<string, SqlStorageValue>>) => number) =>
       cursors.reduce((s, c) => s + f(c), 0);
     return { read: sum((c) => c.rowsRead), written: sum((c) => c.rowsWritten) };

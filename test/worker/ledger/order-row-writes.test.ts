@@ -8,6 +8,7 @@ import type { SellerEvent } from "../../../src/events/schema.ts";
 import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { eventsAt, parse } from "../../support/builders.ts";
 import { createPlatform } from "../helpers.ts";
+import { cursorsDuring } from "./sql-cursors.ts";
 
 beforeAll(async () => {
   await createPlatform("acme");
@@ -17,21 +18,11 @@ beforeAll(async () => {
 async function orderRowsWritten(ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) {
   return runInDurableObject(ledger, async (instance) => {
     const sql = (instance as unknown as { sql: SqlStorage }).sql;
-    const exec = sql.exec;
-    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-    Object.defineProperty(sql, "exec", {
-      configurable: true,
-      value: (query: string, ...bindings: SqlStorageValue[]) => {
-        const cursor = exec.call(sql, query, ...bindings);
-        if (/^\s*INSERT INTO orders /.test(query)) cursors.push(cursor);
-        return cursor;
-      },
-    });
-    try {
-      await instance.apply("acme", seller, "USD", events);
-    } finally {
-      delete (sql as unknown as { exec?: unknown }).exec;
-    }
+    const cursors = await cursorsDuring(
+      sql,
+      () => instance.apply("acme", seller, "USD", events),
+      (query) => /^\s*INSERT INTO orders /.test(query),
+    );
     return cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0);
   });
 }
