@@ -4,19 +4,18 @@
 // added → a test delivery failed and replayed) works end to end; then axe, a phone, dark, the
 // keyboard, and screenshots. A seller's session never opens it.
 import { createServer, type Server } from "node:http";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventsAt } from "../support/builders.ts";
 import { cohortSellers } from "./cohort.ts";
 import {
-  axeFindings,
+  axeLightAndDark,
   DESKTOP,
+  expectNothingAmiss,
   type Harness,
   messageShown,
   overflowing,
   PHONE,
-  RESULTS,
   type SuiteContext,
   textOf,
   type Watched,
@@ -470,34 +469,17 @@ export function consoleSuite(context: () => SuiteContext): void {
 
     it("passes axe light and dark, fits a phone, logs no console error and asks nothing of another origin", async () => {
       const { page } = real;
-      expect(await axeFindings(page)).toEqual([]);
       await page.evaluate(() => {
         (document.activeElement as HTMLElement | null)?.blur();
         window.scrollTo(0, 0);
       });
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: join(RESULTS, "console-desktop.png") });
-      await page.screenshot({ path: join(RESULTS, "console-desktop-full.png"), fullPage: true });
-      await page.emulateMedia({ colorScheme: "dark" });
-      await page.waitForTimeout(300);
-      expect(await axeFindings(page)).toEqual([]);
-      await page.screenshot({ path: join(RESULTS, "console-desktop-dark.png") });
-      await page.emulateMedia({ colorScheme: "light" });
+      await axeLightAndDark(page, "console-desktop");
 
       const phone = await openConsole(PHONE);
       expect(await overflowing(phone.page)).toEqual([]);
-      expect(await axeFindings(phone.page)).toEqual([]);
-      await phone.page.screenshot({ path: join(RESULTS, "console-phone.png") });
-      await phone.page.screenshot({ path: join(RESULTS, "console-phone-full.png"), fullPage: true });
-      await phone.page.emulateMedia({ colorScheme: "dark" });
-      await phone.page.waitForTimeout(300);
-      expect(await axeFindings(phone.page)).toEqual([]);
-      await phone.page.screenshot({ path: join(RESULTS, "console-phone-dark.png") });
-      for (const watched of [real, phone]) {
-        expect(watched.errors).toEqual([]);
-        expect(watched.consoleErrors).toEqual([]);
-        expect(watched.offOrigin).toEqual([]);
-      }
+      await axeLightAndDark(phone.page, "console-phone");
+      for (const watched of [real, phone]) expectNothingAmiss(watched);
     });
 
     it("will not open for a seller's session, nor for one altered to claim the operator's role", async () => {

@@ -182,3 +182,25 @@ export async function overflowing(page: Page): Promise<string[]> {
     return found;
   });
 }
+
+/**
+ * axe finds nothing in light and in dark; screenshots `<name>.png` and `<name>-full.png` (light),
+ * `<name>-dark.png`. The page is left light.
+ */
+export async function axeLightAndDark(page: Page, name: string): Promise<void> {
+  expect(await axeFindings(page)).toEqual([]);
+  await page.screenshot({ path: join(RESULTS, `${name}.png`) });
+  await page.screenshot({ path: join(RESULTS, `${name}-full.png`), fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.waitForTimeout(300);
+  expect(await axeFindings(page)).toEqual([]);
+  await page.screenshot({ path: join(RESULTS, `${name}-dark.png`) });
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** A watched page had no error, logged no console error and asked nothing of another origin. */
+export function expectNothingAmiss(watched: Watched): void {
+  expect(watched.errors).toEqual([]);
+  expect(watched.consoleErrors).toEqual([]);
+  expect(watched.offOrigin).toEqual([]);
+}

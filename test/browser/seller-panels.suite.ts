@@ -10,8 +10,10 @@ import { cohortSellers } from "./cohort.ts";
 import { alertsOf, atRisk, serveContract } from "./contract-fixtures.ts";
 import {
   axeFindings,
+  axeLightAndDark,
   choosePeriod,
   DESKTOP,
+  expectNothingAmiss,
   type Harness,
   overflowing,
   PHONE,
@@ -453,28 +455,17 @@ export function sellerPanelsSuite(context: () => SuiteContext): void {
       expect(await axeFindings(phone.page)).toEqual([]);
       await phone.page.screenshot({ path: join(RESULTS, "seller-phone.png") });
       await phone.page.screenshot({ path: join(RESULTS, "seller-phone-full.png"), fullPage: true });
-      expect(phone.errors).toEqual([]);
-      expect(phone.consoleErrors).toEqual([]);
-      expect(phone.offOrigin).toEqual([]);
+      expectNothingAmiss(phone);
     });
 
     it("passes axe in light and dark, logs no console error and asks nothing of another origin", async () => {
       const { page } = desktop;
-      expect(await axeFindings(page)).toEqual([]);
       await page.evaluate(() => {
         (document.activeElement as HTMLElement | null)?.blur();
         window.scrollTo(0, 0);
       });
-      await page.screenshot({ path: join(RESULTS, "seller-desktop.png") });
-      await page.screenshot({ path: join(RESULTS, "seller-desktop-full.png"), fullPage: true });
-      await page.emulateMedia({ colorScheme: "dark" });
-      await page.waitForTimeout(300);
-      expect(await axeFindings(page)).toEqual([]);
-      await page.screenshot({ path: join(RESULTS, "seller-desktop-dark.png") });
-      await page.emulateMedia({ colorScheme: "light" });
-      expect(desktop.errors).toEqual([]);
-      expect(desktop.consoleErrors).toEqual([]);
-      expect(desktop.offOrigin).toEqual([]);
+      await axeLightAndDark(page, "seller-desktop");
+      expectNothingAmiss(desktop);
     });
   });
 }
