@@ -51,6 +51,8 @@ export default defineConfig(async () => ({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
+          // Some load the whole app into Node (the OpenAPI document): seconds on a busy machine.
+          testTimeout: 60_000,
         },
       },
       {
