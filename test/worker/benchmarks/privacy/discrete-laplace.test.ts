@@ -10,7 +10,15 @@ import {
   uniformBelow,
 } from "../../../../src/benchmarks/privacy/random-bytes.ts";
 import { releaseCohort } from "../../../../src/benchmarks/privacy/release.ts";
-import { chiSquareCritical, chiSquareFit, clopperPearson, incompleteBeta, lnGamma, upperGamma } from "./stats.ts";
+import {
+  chiSquareCritical,
+  chiSquareFit,
+  clopperPearson,
+  incompleteBeta,
+  lnGamma,
+  tallyDraws,
+  upperGamma,
+} from "./stats.ts";
 
 /**
  * False-failure budget: eight chi-square tests at ALPHA each (8e-7) and sixteen 6σ z-tests
@@ -78,15 +86,7 @@ describe("discrete Laplace", () => {
   for (const scale of scales) {
     it(`matches the law at scale ${scale.num}/${scale.den}: chi-square, mean and variance`, () => {
       const next = byteSource();
-      const seen = new Map<number, number>();
-      let sum = 0;
-      let sumSquares = 0;
-      for (let i = 0; i < DRAWS; i++) {
-        const x = discreteLaplace(scale, next);
-        seen.set(x, (seen.get(x) ?? 0) + 1);
-        sum += x;
-        sumSquares += x * x;
-      }
+      const { seen, mean, sampleVariance } = tallyDraws(() => discreteLaplace(scale, next), DRAWS);
       expect([...seen.keys()].every(Number.isSafeInteger)).toBe(true);
       const p = laplaceProbability(scale);
       const range = Math.ceil((20 * scale.num) / scale.den) + 5;
@@ -98,8 +98,6 @@ describe("discrete Laplace", () => {
       const variance = (2 * q) / (1 - q) ** 2;
       let fourth = 0;
       for (let x = -range * 4; x <= range * 4; x++) fourth += p(x) * x ** 4;
-      const mean = sum / DRAWS;
-      const sampleVariance = sumSquares / DRAWS - mean * mean;
       expect(Math.abs(mean)).toBeLessThan(Z * Math.sqrt(variance / DRAWS));
       expect(Math.abs(sampleVariance - variance)).toBeLessThan(Z * Math.sqrt((fourth - variance ** 2) / DRAWS));
     });
@@ -130,6 +128,7 @@ describe("randomness comes from crypto.getRandomValues only", () => {
     });
     const files = Object.entries(sources);
     expect(files.map(([path]) => path)).toContain("../../../../src/benchmarks/privacy/discrete-laplace.ts");
+    expect(files.map(([path]) => path)).toContain("../../../../src/benchmarks/privacy/discrete-gaussian.ts");
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const [path, text] of files) {
       expect(typeof text).toBe("string");

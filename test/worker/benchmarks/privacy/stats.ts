@@ -1,8 +1,24 @@
 /**
  * The statistics the privacy tests need, computed rather than looked up: chi-square critical
  * values (regularized incomplete gamma) and Clopper–Pearson bounds (regularized incomplete
- * beta), each inverted by bisection. Test support only; nothing here draws randomness.
+ * beta), each inverted by bisection, and the tally of a sampler's draws. Test support only;
+ * nothing here draws randomness but through the sampler it is handed.
  */
+
+/** `n` draws of `draw`: how often each value came, their mean and their sample variance (÷ n). */
+export function tallyDraws(draw: () => number, n: number) {
+  const seen = new Map<number, number>();
+  let sum = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < n; i++) {
+    const x = draw();
+    seen.set(x, (seen.get(x) ?? 0) + 1);
+    sum += x;
+    sumSquares += x * x;
+  }
+  const mean = sum / n;
+  return { seen, mean, sampleVariance: sumSquares / n - mean * mean };
+}
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9): about 15 significant digits. */
 export function lnGamma(x: number): number {
