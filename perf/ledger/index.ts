@@ -6,7 +6,8 @@
  * scenario: how much of the many-sellers cost is the Durable Objects' own. Part seller-day
  * weighs the minute counters and the live ticker: the same ledger with them and without them
  * (`without`), each with a live socket open on every seller (so the ticker has someone to tell),
- * slice by slice in the same request (`ab`).
+ * slice by slice in the same request (`ab`), with a third ledger that keeps its minutes but has
+ * no ticker (`minutesOnly`: how the cost splits between the two).
  */
 
 import { type HistoryOptions, history } from "../../simulator/generate.ts";
@@ -20,6 +21,11 @@ export { SellerLedger };
 /** The ledger without its minute counters and live ticker: what they cost is the difference. */
 export class WithoutMinutes extends SellerLedger {
   protected override keepMinutes(): void {}
+  protected override tick(): void {}
+}
+
+/** The ledger without its live ticker alone: splits the cost between the two. */
+export class WithoutTicker extends SellerLedger {
   protected override tick(): void {}
 }
 
@@ -38,7 +44,7 @@ interface Run {
   ab?: boolean;
 }
 
-type Bindings = Pick<Env, "LEDGER"> & { WITHOUT_MINUTES: Env["LEDGER"] };
+type Bindings = Pick<Env, "LEDGER"> & { WITHOUT_MINUTES: Env["LEDGER"]; WITHOUT_TICKER: Env["LEDGER"] };
 type Ledgers = Env["LEDGER"];
 
 /** Opens a live socket on each of these sellers' ledgers; `heard` counts the messages they get. */
@@ -86,25 +92,28 @@ export default {
     const { valid } = validateEvents(history({ ...scenario, endMs: Date.now() - 60_000 }), "USD", Date.now());
     const sellers = new Set(valid.map((e) => e.seller_id));
     if (ab) {
-      const variants = { with: env.LEDGER, without: env.WITHOUT_MINUTES };
-      const heard = { with: { messages: 0 }, without: { messages: 0 } };
-      const ms = { with: 0, without: 0 };
-      const sockets = [
-        ...(await watchAll(variants.with, `${run}-with`, sellers, heard.with)),
-        ...(await watchAll(variants.without, `${run}-without`, sellers, heard.without)),
-      ];
+      const variants = { with: env.LEDGER, without: env.WITHOUT_MINUTES, minutesOnly: env.WITHOUT_TICKER };
+      const names = Object.keys(variants) as (keyof typeof variants)[];
+      const heard = Object.fromEntries(names.map((v) => [v, { messages: 0 }])) as Record<string, { messages: number }>;
+      const ms = Object.fromEntries(names.map((v) => [v, 0])) as Record<string, number>;
+      const sockets: WebSocket[] = [];
+      for (const v of names) sockets.push(...(await watchAll(variants[v], `${run}-${v}`, sellers, heard[v]!)));
       let n = 0;
       for (const bySeller of slicesOf(valid, slice)) {
-        const order = n++ % 2 === 0 ? (["with", "without"] as const) : (["without", "with"] as const);
-        for (const v of order) ms[v] += await applySlice(variants[v], `${run}-${v}`, bySeller);
+        // Each variant takes every place in turn: first, second, last.
+        const order = names.map((_, i) => names[(i + n) % names.length]!);
+        n++;
+        for (const v of order) ms[v]! += await applySlice(variants[v], `${run}-${v}`, bySeller);
       }
       // The messages still on their way to these sockets, counted before they close (not timed).
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       for (const socket of sockets) socket.close(1000, "done");
+      const of = (v: string) => ({ ms: ms[v]!, messages: heard[v]!.messages });
       return Response.json({
         events: valid.length,
-        with: { ms: ms.with, messages: heard.with.messages },
-        without: { ms: ms.without, messages: heard.without.messages },
+        with: of("with"),
+        without: of("without"),
+        minutesOnly: of("minutesOnly"),
       });
     }
     const ledgers = without ? env.WITHOUT_MINUTES : env.LEDGER;
