@@ -47,6 +47,9 @@ interface Run {
 type Bindings = Pick<Env, "LEDGER"> & { WITHOUT_MINUTES: Env["LEDGER"]; WITHOUT_TICKER: Env["LEDGER"] };
 type Ledgers = Env["LEDGER"];
 
+/** The pause after each slice of the A/B, so that none is charged for what another left running. */
+const SETTLE_MS = 100;
+
 /** Opens a live socket on each of these sellers' ledgers; `heard` counts the messages they get. */
 async function watchAll(ledgers: Ledgers, run: string, sellers: Iterable<string>, heard: { messages: number }) {
   const sockets: WebSocket[] = [];
@@ -103,7 +106,12 @@ export default {
         // Each variant takes every place in turn: first, second, last.
         const order = names.map((_, i) => names[(i + n) % names.length]!);
         n++;
-        for (const v of order) ms[v]! += await applySlice(variants[v], `${run}-${v}`, bySeller);
+        for (const v of order) {
+          ms[v]! += await applySlice(variants[v], `${run}-${v}`, bySeller);
+          // Untimed: what a slice leaves running (its sockets' messages delivered here, its
+          // sends after the call returned) ends before the next ledger's slice starts.
+          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        }
       }
       // The messages still on their way to these sockets, counted before they close (not timed).
       await new Promise((resolve) => setTimeout(resolve, 1_000));
