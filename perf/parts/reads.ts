@@ -59,7 +59,7 @@ export async function reads(bench: Bench): Promise<Measured> {
         "timeseries reads (hourly, 7 days)",
         `${rates.timeseries.perSecond.toFixed(0)} req/s`,
         ratio(rates.timeseries.perSecond),
-        "likewise",
+        "likewise; goal ≥ 0.8×",
       ],
       [
         "minute series reads (the last 60 minutes)",
