@@ -7,6 +7,7 @@ import type { SellerEvent } from "../../../src/events/schema.ts";
 import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { eventsAt, parse } from "../../support/builders.ts";
 import { createPlatform } from "../helpers.ts";
+import { cursorsDuring } from "./sql-cursors.ts";
 
 beforeAll(async () => {
   await createPlatform("acme");
@@ -16,24 +17,12 @@ beforeAll(async () => {
 async function metaRowsWritten(ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) {
   return runInDurableObject(ledger, async (instance) => {
     const sql = (instance as unknown as { sql: SqlStorage }).sql;
-    const exec = sql.exec;
-    let written = 0;
-    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-    Object.defineProperty(sql, "exec", {
-      configurable: true,
-      value: (query: string, ...bindings: SqlStorageValue[]) => {
-        const cursor = exec.call(sql, query, ...bindings);
-        if (/^\s*INSERT INTO meta /.test(query)) cursors.push(cursor);
-        return cursor;
-      },
-    });
-    try {
-      await instance.apply("acme", seller, "USD", events);
-    } finally {
-      delete (sql as unknown as { exec?: unknown }).exec;
-    }
-    for (const cursor of cursors) written += cursor.rowsWritten;
-    return written;
+    const cursors = await cursorsDuring(
+      sql,
+      () => instance.apply("acme", seller, "USD", events),
+      (query) => /^\s*INSERT INTO meta /.test(query),
+    );
+    return cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0);
   });
 }
 

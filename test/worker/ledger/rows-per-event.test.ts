@@ -11,6 +11,7 @@ import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { HOUR_MS } from "../../../src/metrics/counters.ts";
 import { parse } from "../../support/builders.ts";
 import { createPlatform } from "../helpers.ts";
+import { cursorsDuring } from "./sql-cursors.ts";
 
 beforeAll(async () => {
   await createPlatform("acme");
@@ -22,17 +23,7 @@ type Counted = { events: number; ledger: number; read: number; d1: number };
 /** Counts what `run` makes the object write and read (its SQL, its alarms, its D1 batches). */
 async function counting(instance: Instance, storage: DurableObjectStorage, run: () => Promise<void>) {
   const counted = { ledger: 0, read: 0, d1: 0 };
-  const { sql, env: realEnv } = instance;
-  const exec = sql.exec;
-  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-  Object.defineProperty(sql, "exec", {
-    configurable: true,
-    value: (query: string, ...bindings: SqlStorageValue[]) => {
-      const cursor = exec.call(sql, query, ...bindings);
-      cursors.push(cursor);
-      return cursor;
-    },
-  });
+  const realEnv = instance.env;
   const setAlarm = storage.setAlarm;
   Object.defineProperty(storage, "setAlarm", {
     configurable: true,
@@ -52,11 +43,11 @@ async function counting(instance: Instance, storage: DurableObjectStorage, run: 
     },
   });
   instance.env = { ...realEnv, DB };
+  let cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[];
   try {
-    await run();
+    cursors = await cursorsDuring(instance.sql, run);
   } finally {
     instance.env = realEnv;
-    delete (sql as unknown as { exec?: unknown }).exec;
     delete (storage as unknown as { setAlarm?: unknown }).setAlarm;
   }
   for (const cursor of cursors) {
