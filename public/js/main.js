@@ -8,19 +8,12 @@
  */
 import { showMessage, stopOnMessage } from "./messages.js";
 import { startSellerView } from "./seller-view.js";
-import { decodeClaims, msUntilExpiry, takeToken } from "./session.js";
+import { startingSession } from "./starting-session.js";
 
 async function start() {
-  // A new link opened in this tab (only the fragment changed, so no navigation): start over.
-  addEventListener("hashchange", () => {
-    if (new URLSearchParams(location.hash.slice(1)).has("token")) location.reload();
-  });
-
-  const token = takeToken();
-  if (!token) return showMessage("no-token");
-  const claims = decodeClaims(token);
-  if (!claims) return showMessage("invalid");
-  if (msUntilExpiry(claims) <= 0) return showMessage("expired");
+  const session = startingSession();
+  if (!session) return;
+  const { token, claims } = session;
   const params = new URLSearchParams(location.search);
   // `?seller=` names a seller of the platform: an operator's choice from the console; a seller's
   // own token reaches only its own seller, and the API's 403 says so on the page.
