@@ -21,9 +21,16 @@ export function chartColors() {
 
 export const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-/** Draws a Chart.js chart on `canvas`, or updates the one already there (null without Chart.js). */
+/** Chart.js, which a classic script from /vendor puts on window (undefined if it did not load). */
+export const chartJs = () =>
+  /** @type {typeof import("chart.js").Chart | undefined} */ (/** @type {{ Chart?: unknown }} */ (window).Chart);
+
+/**
+ * Draws a Chart.js chart on `canvas`, or updates the one already there in place (a chart of
+ * another type is replaced); null without Chart.js.
+ */
 export function drawChart(holder, canvas, config) {
-  const Chart = /** @type {{ Chart?: any }} */ (window).Chart;
+  const Chart = chartJs();
   if (typeof Chart !== "function") return null;
   if (holder.chart && holder.chart.config.type === config.type) {
     holder.chart.data = config.data;

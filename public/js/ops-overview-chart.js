@@ -5,15 +5,9 @@
  * points as a table for those who cannot see the chart. Colours come from the stylesheet's custom
  * properties, so the chart follows light and dark themes.
  */
+import { chartJs, cssColor, drawChart } from "./chart-colors.js";
 import { h } from "./dom.js";
 import { bucketLabel, bucketTitle } from "./format.js";
-
-/** Chart.js, which a classic script from /vendor puts on window (undefined if it did not load). */
-const chartJs = () =>
-  /** @type {typeof import("chart.js").Chart | undefined} */ (/** @type {{ Chart?: unknown }} */ (window).Chart);
-
-const cssColor = (name, fallback) =>
-  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
 export class OverviewChart {
   constructor(canvas, caption, table) {
@@ -36,8 +30,7 @@ export class OverviewChart {
     this.canvas.setAttribute("aria-label", words);
     this.canvas.dataset.points = String(points.length);
     this.renderTable(points, granularity, f, words);
-    const Chart = chartJs();
-    if (!Chart) {
+    if (!chartJs()) {
       this.caption.textContent = `${words} (the chart library did not load)`;
       return;
     }
@@ -101,15 +94,8 @@ export class OverviewChart {
         count: { ...axis("right", (v) => f.count(Number(v))), suggestedMax: 1 },
       },
     };
-    if (this.chart) {
-      this.chart.data.labels = labels;
-      this.chart.data.datasets = datasets;
-      this.chart.options = options;
-      this.chart.update("none");
-    } else {
-      // Bars by default; the orders dataset is drawn as a line over them.
-      this.chart = new Chart(this.canvas, { type: "bar", data: { labels, datasets }, options });
-    }
+    // Bars by default; the orders dataset is drawn as a line over them.
+    drawChart(this, this.canvas, { type: "bar", data: { labels, datasets }, options });
   }
 
   /** The chart's text equivalent: every bucket, newest first. */

@@ -5,13 +5,9 @@
  * points as a table for those who cannot see the chart. Colours come from the stylesheet's
  * custom properties, so the chart follows light and dark themes.
  */
-import { cssColor } from "./chart-colors.js";
+import { chartJs, cssColor, drawChart } from "./chart-colors.js";
 import { h } from "./dom.js";
 import { bucketLabel, bucketTitle } from "./format.js";
-
-/** Chart.js, which a classic script from /vendor puts on window (undefined if it did not load). */
-const chartJs = () =>
-  /** @type {typeof import("chart.js").Chart | undefined} */ (/** @type {{ Chart?: unknown }} */ (window).Chart);
 
 /** The metrics offered, in the order of the select; `kind` decides format and chart type. */
 export const METRICS = [
@@ -104,10 +100,6 @@ export class TrendChart {
       this.caption.textContent = `${captionText} (the chart library did not load)`;
       return;
     }
-    if (this.chart && this.chart.config.type !== type) {
-      this.chart.destroy();
-      this.chart = null;
-    }
     const accent = cssColor("--accent", "#4f46e5");
     const grid = cssColor("--grid", "rgba(0,0,0,0.08)");
     const muted = cssColor("--muted", "#667085");
@@ -173,18 +165,7 @@ export class TrendChart {
         },
       },
     };
-    if (this.chart) {
-      this.chart.data.labels = labels;
-      this.chart.data.datasets = datasets;
-      this.chart.options = options;
-      this.chart.update("none");
-    } else {
-      this.chart = new /** @type {typeof import("chart.js").Chart} */ (chartJs())(this.canvas, {
-        type,
-        data: { labels, datasets },
-        options,
-      });
-    }
+    drawChart(this, this.canvas, { type, data: { labels, datasets }, options });
     this.canvas.dataset.previous = previous ? String(previous.length) : "";
   }
 
