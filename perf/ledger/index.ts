@@ -7,7 +7,7 @@
  * weighs the minute counters and the live ticker: the same ledger with them and without them
  * (`without`), each with a live socket open on every seller (so the ticker has someone to tell),
  * slice by slice in the same request (`ab`), with a third ledger that keeps its minutes but has
- * no ticker (`minutesOnly`: how the cost splits between the two).
+ * no ticker (`minutesOnly`: how the cost splits between the two) and the first again (`control`).
  */
 
 import { type HistoryOptions, history } from "../../simulator/generate.ts";
@@ -42,6 +42,8 @@ interface Run {
    * alternating): what the machine's load does within the run falls on both alike.
    */
   ab?: boolean;
+  /** Where the A/B's rotation starts (the round's number). */
+  offset?: number;
 }
 
 type Bindings = Pick<Env, "LEDGER"> & { WITHOUT_MINUTES: Env["LEDGER"]; WITHOUT_TICKER: Env["LEDGER"] };
@@ -91,17 +93,24 @@ export default {
   async fetch(request, env) {
     if (request.method !== "POST")
       return new Response("POST { scenario, slice, run, without?, watch?, ab? }", { status: 405 });
-    const { scenario, slice, run, without, watch, ab } = (await request.json()) as Run;
+    const { scenario, slice, run, without, watch, ab, offset } = (await request.json()) as Run;
     const { valid } = validateEvents(history({ ...scenario, endMs: Date.now() - 60_000 }), "USD", Date.now());
     const sellers = new Set(valid.map((e) => e.seller_id));
     if (ab) {
-      const variants = { with: env.LEDGER, without: env.WITHOUT_MINUTES, minutesOnly: env.WITHOUT_TICKER };
+      const variants = {
+        with: env.LEDGER,
+        control: env.LEDGER,
+        without: env.WITHOUT_MINUTES,
+        minutesOnly: env.WITHOUT_TICKER,
+      };
       const names = Object.keys(variants) as (keyof typeof variants)[];
       const heard = Object.fromEntries(names.map((v) => [v, { messages: 0 }])) as Record<string, { messages: number }>;
       const ms = Object.fromEntries(names.map((v) => [v, 0])) as Record<string, number>;
       const sockets: WebSocket[] = [];
       for (const v of names) sockets.push(...(await watchAll(variants[v], `${run}-${v}`, sellers, heard[v]!)));
-      let n = 0;
+      // Rounds start the rotation one place further on: over as many rounds as ledgers, each takes
+      // each place in each slice once (the first slice makes the ledgers; a slice's first runs cold).
+      let n = offset ?? 0;
       for (const bySeller of slicesOf(valid, slice)) {
         // Each variant takes every place in turn: first, second, last.
         const order = names.map((_, i) => names[(i + n) % names.length]!);
@@ -117,12 +126,7 @@ export default {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       for (const socket of sockets) socket.close(1000, "done");
       const of = (v: string) => ({ ms: ms[v]!, messages: heard[v]!.messages });
-      return Response.json({
-        events: valid.length,
-        with: of("with"),
-        without: of("without"),
-        minutesOnly: of("minutesOnly"),
-      });
+      return Response.json({ events: valid.length, ...Object.fromEntries(names.map((v) => [v, of(v)])) });
     }
     const ledgers = without ? env.WITHOUT_MINUTES : env.LEDGER;
     const heard = { messages: 0 };
