@@ -8,7 +8,7 @@ import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.
 import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { errorResponses, jsonContent, pageSchema } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { ALERT_TYPES, type AlertDetails, alertSchema } from "./alert-types.ts";
 
@@ -46,11 +46,7 @@ opsAlerts.openapi(
       }),
     },
     responses: {
-      200: jsonContent(
-        z.object({ alerts: z.array(opsAlertSchema), next_cursor: z.string().nullable() }),
-        "A page of the feed",
-        ex.OPS_ALERTS,
-      ),
+      200: jsonContent(pageSchema("alerts", opsAlertSchema), "A page of the feed", ex.OPS_ALERTS),
       ...errorResponses,
     },
   }),

@@ -11,7 +11,7 @@ import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.
 import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
-import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
+import { errorResponses, errorSchema, jsonContent, pageSchema } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { queueOf, replayDeadLetters, sourceOf } from "./replay.ts";
 
@@ -54,11 +54,7 @@ opsDeadLetters.openapi(
       }),
     },
     responses: {
-      200: jsonContent(
-        z.object({ dead_letters: z.array(deadLetterSchema), next_cursor: z.string().nullable() }),
-        "The dead letters",
-        ex.DEAD_LETTERS,
-      ),
+      200: jsonContent(pageSchema("dead_letters", deadLetterSchema), "The dead letters", ex.DEAD_LETTERS),
       ...errorResponses,
     },
   }),

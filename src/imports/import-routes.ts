@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { ApiError, unavailable } from "../http/errors.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation, PLATFORM } from "../http/openapi/operations.ts";
-import { errorResponses, errorSchema, jsonContent } from "../http/openapi/schemas.ts";
+import { errorResponses, errorSchema, jsonContent, pageSchema } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { ndjsonEvents } from "../pipeline/ingest.ts";
 import { sendJobs } from "../queues/job-messages.ts";
@@ -140,7 +140,7 @@ imports.openapi(
     middleware: [operatorAccess],
     responses: {
       200: jsonContent(
-        z.object({ imports: z.array(importSchema.omit({ rejected: true })), next_cursor: z.string().nullable() }),
+        pageSchema("imports", importSchema.omit({ rejected: true })),
         "A page of imports (each one's rejected rows are at /v1/imports/{id})",
         ex.IMPORTS,
       ),

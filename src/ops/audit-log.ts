@@ -10,7 +10,7 @@ import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.
 import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { errorResponses, jsonContent, pageSchema } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 
 export const opsAudit = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -42,11 +42,7 @@ opsAudit.openapi(
       }),
     },
     responses: {
-      200: jsonContent(
-        z.object({ entries: z.array(auditSchema), next_cursor: z.string().nullable() }),
-        "The audit log, newest first",
-        ex.AUDIT,
-      ),
+      200: jsonContent(pageSchema("entries", auditSchema), "The audit log, newest first", ex.AUDIT),
       ...errorResponses,
     },
   }),

@@ -10,7 +10,7 @@ import { type AppEnv, authenticate, operatorAccess } from "../http/authenticate.
 import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import * as ex from "../http/openapi/examples.ts";
 import { OPERATOR, operation } from "../http/openapi/operations.ts";
-import { errorResponses, jsonContent } from "../http/openapi/schemas.ts";
+import { errorResponses, jsonContent, pageSchema } from "../http/openapi/schemas.ts";
 import { validationHook } from "../http/validation.ts";
 import { prefixSuccessor } from "./id-prefix.ts";
 
@@ -104,11 +104,7 @@ opsSellers.openapi(
       }),
     },
     responses: {
-      200: jsonContent(
-        z.object({ sellers: z.array(opsSellerSchema), next_cursor: z.string().nullable() }),
-        "A page",
-        ex.OPS_SELLERS,
-      ),
+      200: jsonContent(pageSchema("sellers", opsSellerSchema), "A page", ex.OPS_SELLERS),
       ...errorResponses,
     },
   }),

@@ -16,6 +16,12 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string,
   content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } },
 });
 
+/** A page of a list: its items under `key`, and the cursor of the next page (null on the last). */
+export const pageSchema = <K extends string, T extends z.ZodType>(key: K, item: T) =>
+  z.object({ [key]: z.array(item), next_cursor: z.string().nullable() } as Record<K, z.ZodArray<T>> & {
+    next_cursor: z.ZodNullable<z.ZodString>;
+  });
+
 export const errorResponses = {
   400: jsonContent(errorSchema, "Invalid parameters"),
   401: jsonContent(errorSchema, "Missing or invalid credentials"),
