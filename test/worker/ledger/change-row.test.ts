@@ -1,30 +1,17 @@
-// A change writes its sequence and when the figures changed as one meta row, not two (rows counted
-// from the SQL cursors' rowsWritten); updated_at stays when a change moves no figure.
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import type { SellerEvent } from "../../../src/events/schema.ts";
 import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { eventsAt, parse } from "../../support/builders.ts";
 import { createPlatform } from "../helpers.ts";
-import { cursorsDuring } from "./sql-cursors.ts";
+import { rowsWrittenInto } from "./sql-cursors.ts";
 
 beforeAll(async () => {
   await createPlatform("acme");
 });
 
-/** Applies `events` inside the object and returns the rows its statements on meta wrote. */
-async function metaRowsWritten(ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) {
-  return runInDurableObject(ledger, async (instance) => {
-    const sql = (instance as unknown as { sql: SqlStorage }).sql;
-    const cursors = await cursorsDuring(
-      sql,
-      () => instance.apply("acme", seller, "USD", events),
-      (query) => /^\s*INSERT INTO meta /.test(query),
-    );
-    return cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0);
-  });
-}
+const metaRowsWritten = (ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) =>
+  rowsWrittenInto("meta", ledger, seller, events);
 
 it("writes one meta row a change", async () => {
   const seller = "change-row";

@@ -1,31 +1,17 @@
-// Every row a ledger writes is billed, index entries included, and an UPDATE rewrites each index
-// whose columns it sets: an order's later events write its row alone, unless the orders list's
-// indexed columns (placed_ms, shipped_ms) change. Rows counted from the SQL cursors' rowsWritten.
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import type { SellerEvent } from "../../../src/events/schema.ts";
 import type { SellerLedger } from "../../../src/ledger/seller-ledger.ts";
 import { eventsAt, parse } from "../../support/builders.ts";
 import { createPlatform } from "../helpers.ts";
-import { cursorsDuring } from "./sql-cursors.ts";
+import { rowsWrittenInto } from "./sql-cursors.ts";
 
 beforeAll(async () => {
   await createPlatform("acme");
 });
 
-/** Applies `events` inside the object and returns the rows its statements on `orders` wrote. */
-async function orderRowsWritten(ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) {
-  return runInDurableObject(ledger, async (instance) => {
-    const sql = (instance as unknown as { sql: SqlStorage }).sql;
-    const cursors = await cursorsDuring(
-      sql,
-      () => instance.apply("acme", seller, "USD", events),
-      (query) => /^\s*INSERT INTO orders /.test(query),
-    );
-    return cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0);
-  });
-}
+const orderRowsWritten = (ledger: DurableObjectStub<SellerLedger>, seller: string, events: SellerEvent[]) =>
+  rowsWrittenInto("orders", ledger, seller, events);
 
 it("writes an order's row alone when its placement and shipment stay", async () => {
   const seller = "order-rows";
