@@ -34,7 +34,7 @@ export interface IngestResult {
   rounds?: number;
   /** The warm-up before the clock (one event per seller, each checked), when the figure has one. */
   warmUpSeconds?: number;
-  /** workerd's CPU milliseconds over the figure, less the check reads' share; null without /proc. */
+  /** workerd's CPU milliseconds over the figure (its check reads included); null without /proc. */
   cpuMs?: number | null;
   /** workerd's CPU milliseconds for the checks alone (every seller read once more). */
   checkCpuMs?: number | null;

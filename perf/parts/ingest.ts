@@ -87,7 +87,7 @@ export const postedText = (r: IngestResult) =>
   `${r.seconds.toFixed(1)} s (posted for ${r.postSeconds.toFixed(1)} s` +
   `${r.warmUpSeconds === undefined ? "" : ` after a warm-up of ${r.warmUpSeconds.toFixed(1)} s`}; the ${r.sellers} ` +
   `check reads take ${r.checkSeconds.toFixed(1)} s by themselves${
-    r.checkCpuMs == null ? "" : ` and ${r.checkCpuMs.toFixed(0)} CPU ms, left out of the CPU figure`
+    r.checkCpuMs == null ? "" : ` and ${r.checkCpuMs.toFixed(0)} CPU ms, flushes that fell in them included`
   })`;
 
 function ingestRow(r: IngestResult, baseline: number, bare: IngestResult | undefined): Row {
