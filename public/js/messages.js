@@ -2,7 +2,8 @@
 /**
  * The messages shown instead of a view (no token, a link that is not valid, an expired or ended session,
  * another seller's dashboard, the console without an operator session, an error), and what an
- * API failure means for the page. Showing a message stops the view behind it first.
+ * API failure means for the page; the banner and connection state over a page that is up. Showing a
+ * message stops the view behind it first.
  */
 import { ApiError } from "./api.js";
 import { byTestId } from "./dom.js";
@@ -91,4 +92,22 @@ export function messageFor(error, claims, forbidden) {
   if (error.status === 401) return claims && msUntilExpiry(claims) > CLOCK_SLACK_MS ? "invalid" : "expired";
   if (error.status === 403) return forbidden;
   return null;
+}
+
+/** The banner over a page that is up: a note (`info`) or figures that may be stale (`warning`); null hides it. */
+export function showNotice(text, tone = "info") {
+  const notice = byTestId("notice");
+  notice.hidden = !text;
+  notice.textContent = text ?? "";
+  notice.dataset.tone = tone;
+}
+
+const CONNECTION_TEXT = { connecting: "Connecting…", live: "Live", polling: "Reconnecting · refreshing every 5 s" };
+
+/** The live connection's state beside the seller's name. */
+export function showConnection(connection) {
+  const element = byTestId("connection");
+  element.hidden = false;
+  element.dataset.state = connection;
+  byTestId("connection-text").textContent = CONNECTION_TEXT[connection];
 }

@@ -6,56 +6,30 @@
  * and on every push; the ticker from the socket; products and benchmarks every few minutes. It
  * never shows a seller the API did not answer for: every figure is a /v1 read or a push.
  */
-import { renderAlerts } from "./alerts.js";
 import { sellerApi } from "./api.js";
-import { renderBenchmarks } from "./benchmarks.js";
 import { renderCards } from "./cards.js";
 import { renderChanges } from "./change.js";
 import { Details, presetView } from "./details.js";
 import { byTestId } from "./dom.js";
 import { clockTime, formatters } from "./format.js";
 import { startLiveFeed } from "./live.js";
-import { messageFor, showMessage } from "./messages.js";
-import { isPeriod, rangesOf } from "./periods.js";
+import { messageFor, showConnection, showMessage, showNotice } from "./messages.js";
+import { alertsReads, benchmarksReads } from "./panel-reads.js";
+import { rangesOf } from "./periods.js";
 import { ProductsPanel } from "./products.js";
-import { setUpRange } from "./range.js";
+import { setUpControls } from "./seller-controls.js";
 import { keepSessionAlive } from "./session-refresh.js";
-import { METRICS, metricById } from "./trend.js";
 
 const DETAILS_REFRESH_MS = 10_000;
 /** After a new event, the details follow this much later (one read for a burst)… */
 const DETAILS_AFTER_CHANGE_MS = 1_000;
 /** …but no sooner than this after their last read, however busy the seller. */
 const DETAILS_MIN_GAP_MS = 3_000;
-const ALERTS_REFRESH_MS = 10_000;
-/** A push refetches the alerts, but a busy seller's pushes do not make a read each. */
-const ALERTS_MIN_GAP_MS = 2_000;
 /**
  * Products change with the hourly ranking (their window ends at its hour, so new orders do not
- * move them): a read every few minutes is plenty. Benchmarks are released every 92 days, but each
- * carries the seller's own figure over the last 28 days up to now: a push rereads them too, as
- * the alerts, at most once in BENCHMARKS_MIN_GAP_MS.
+ * move them): a read every few minutes is plenty.
  */
 const PRODUCTS_REFRESH_MS = 5 * 60_000;
-const BENCHMARKS_REFRESH_MS = 5 * 60_000;
-const BENCHMARKS_MIN_GAP_MS = 2_000;
-const PREFS = { period: "sellerpulse.period", metric: "sellerpulse.metric" };
-
-function remember(key, value) {
-  try {
-    sessionStorage.setItem(key, value);
-  } catch {
-    // storage disabled: the choice lasts for this page
-  }
-}
-
-function recall(key) {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Starts the view of `sellerId`; `asOperator` adds the way back to the console. Returns `stop()`.
@@ -75,12 +49,9 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
     detailsDueAt: 0,
     detailsReadAt: 0,
     detailsSeq: 0,
-    alertsReadAt: 0,
-    alertsSeq: 0,
-    benchmarksReadAt: 0,
     stopped: false,
   };
-  const timers = { details: 0, alerts: 0, alertsSoon: 0, benchmarks: 0, benchmarksSoon: 0, products: 0 };
+  const timers = { details: 0, products: 0 };
   let feed = null;
   let details = null;
   let day = null;
@@ -88,11 +59,16 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
   let range = null;
   let session = null;
 
+  const alerts = alertsReads({ api, claims, failWith });
+  const benchmarks = benchmarksReads({ api, claims, failWith, format: () => formatFor(state.summary.currency) });
+
   const stop = () => {
     state.stopped = true;
     feed?.stop();
     day?.stop();
     session?.stop();
+    alerts.stop();
+    benchmarks.stop();
     for (const timer of Object.values(timers)) clearTimeout(timer);
   };
 
@@ -110,22 +86,6 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
       error.status === 0 ? "Connection lost: retrying…" : `Could not refresh (${error.message}); retrying…`,
       "warning",
     );
-  }
-
-  function showNotice(text, tone = "info") {
-    const notice = byTestId("notice");
-    notice.hidden = !text;
-    notice.textContent = text ?? "";
-    notice.dataset.tone = tone;
-  }
-
-  const CONNECTION_TEXT = { connecting: "Connecting…", live: "Live", polling: "Reconnecting · refreshing every 5 s" };
-
-  function showConnection(connection) {
-    const element = byTestId("connection");
-    element.hidden = false;
-    element.dataset.state = connection;
-    byTestId("connection-text").textContent = CONNECTION_TEXT[connection];
   }
 
   function formatFor(currency) {
@@ -168,8 +128,8 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
   /** Every push: the summary, the alerts (an order passing its deadline pushes one too), the minutes. */
   function onPush(summary) {
     renderSummary(summary);
-    alertsSoon();
-    benchmarksSoon();
+    alerts.soon();
+    benchmarks.soon();
     day?.onPush();
   }
 
@@ -237,117 +197,42 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
     if (!state.stopped) timers.products = setTimeout(refreshProducts, PRODUCTS_REFRESH_MS);
   }
 
-  async function refreshAlerts() {
-    if (state.stopped) return;
-    state.alertsReadAt = Date.now();
-    const seq = ++state.alertsSeq;
-    let answer;
-    try {
-      answer = { alerts: (await api.alerts()).alerts };
-    } catch (error) {
-      if (messageFor(error, claims, "forbidden")) return failWith(error);
-      answer = { error };
-    }
-    if (seq !== state.alertsSeq || state.stopped) return;
-    renderAlerts(byTestId("alerts-panel"), answer, Date.now());
-  }
-
-  function scheduleAlerts() {
-    clearTimeout(timers.alerts);
-    timers.alerts = setTimeout(async () => {
-      if (!document.hidden) await refreshAlerts();
-      if (!state.stopped) scheduleAlerts();
-    }, ALERTS_REFRESH_MS);
-  }
-
-  function alertsSoon() {
-    if (state.stopped || timers.alertsSoon) return;
-    const wait = Math.max(0, state.alertsReadAt + ALERTS_MIN_GAP_MS - Date.now());
-    timers.alertsSoon = setTimeout(() => {
-      timers.alertsSoon = 0;
-      refreshAlerts();
-    }, wait);
-  }
-
-  /** A push changed the seller's figures: the benchmarks' live marker moves with them, soon. */
-  function benchmarksSoon() {
-    if (timers.benchmarksSoon || state.stopped) return;
-    const wait = Math.max(0, state.benchmarksReadAt + BENCHMARKS_MIN_GAP_MS - Date.now());
-    timers.benchmarksSoon = setTimeout(() => {
-      timers.benchmarksSoon = 0;
-      clearTimeout(timers.benchmarks);
-      refreshBenchmarks();
-    }, wait);
-  }
-
-  async function refreshBenchmarks() {
-    if (state.stopped) return;
-    state.benchmarksReadAt = Date.now();
-    let answer;
-    try {
-      answer = { benchmarks: await api.benchmarks() };
-    } catch (error) {
-      if (messageFor(error, claims, "forbidden")) return failWith(error);
-      answer = { error };
-    }
-    if (state.stopped) return;
-    renderBenchmarks(byTestId("benchmarks-panel"), answer, formatFor(state.summary.currency));
-    timers.benchmarks = setTimeout(refreshBenchmarks, BENCHMARKS_REFRESH_MS);
-  }
-
   // ---- controls ----------------------------------------------------------------------------
 
-  function setUpControls() {
-    const stored = recall(PREFS.period);
-    state.period = stored !== null && isPeriod(stored) ? stored : "today";
-    const storedMetric = recall(PREFS.metric);
-    state.metric = storedMetric !== null && metricById(storedMetric) ? storedMetric : "gmv";
-
-    for (const input of root.querySelectorAll('input[name="period"]')) {
-      if (!(input instanceof HTMLInputElement)) continue;
-      input.checked = input.value === state.period;
-      input.addEventListener("change", () => {
-        if (!input.checked || input.value === "custom") return;
-        state.period = input.value;
-        remember(PREFS.period, state.period);
+  function setUpView() {
+    const chosen = setUpControls(root, {
+      cardsPeriod: () => state.period,
+      onPeriod: (period) => {
+        state.period = period;
         if (state.summary) {
           renderCards(root, state.summary, state.period, state.format);
           renderChanges(root, state.summary, state.previous, state.period, state.format);
         }
         details?.reset();
         refreshDetails();
-      });
-    }
-    // A custom range of days drives the chart and breakdowns; the cards keep their period.
-    range = setUpRange(root, {
-      cardsPeriod: () => state.period,
-      onChange: () => {
+      },
+      onRange: () => {
         details?.reset();
         refreshDetails();
       },
-    });
-
-    const select = /** @type {HTMLSelectElement} */ (byTestId("metric"));
-    for (const metric of METRICS) select.add(new Option(metric.label, metric.id, false, metric.id === state.metric));
-    select.addEventListener("change", () => {
-      state.metric = select.value;
-      remember(PREFS.metric, state.metric);
-      refreshDetails();
-    });
-
-    // The charts' colours come from the stylesheet: redraw when the theme flips.
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
-      details?.restyle();
-      day?.restyle();
-    });
-
-    // A background tab does not need fresh figures; catch up when it is seen again.
-    document.addEventListener("visibilitychange", () => {
-      if (!document.hidden && !state.stopped) {
+      onMetric: (metric) => {
+        state.metric = metric;
         refreshDetails();
-        refreshAlerts();
-      }
+      },
+      onTheme: () => {
+        details?.restyle();
+        day?.restyle();
+      },
+      onSeen: () => {
+        if (state.stopped) return;
+        refreshDetails();
+        alerts.refresh();
+        benchmarks.soon();
+      },
     });
+    state.period = chosen.period;
+    state.metric = chosen.metric;
+    range = chosen.range;
   }
 
   /**
@@ -374,7 +259,7 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
     }
     if (state.stopped) return;
 
-    setUpControls();
+    setUpView();
     details = new Details(root, { api, format: () => state.format });
     products = new ProductsPanel(byTestId("products-panel"), {
       read: (window) => api.products(window),
@@ -398,11 +283,8 @@ export function startSellerView({ token, claims, sellerId, asOperator }) {
       poll: pollSummary,
       onState: showConnection,
     });
-    await Promise.all([refreshDetails(), refreshAlerts(), refreshProducts(), refreshBenchmarks(), startDay()]);
-    if (!state.stopped) {
-      scheduleDetails(DETAILS_REFRESH_MS);
-      scheduleAlerts();
-    }
+    await Promise.all([refreshDetails(), alerts.refresh(), refreshProducts(), benchmarks.refresh(), startDay()]);
+    if (!state.stopped) scheduleDetails(DETAILS_REFRESH_MS);
   }
 
   start().catch((error) => showMessage("error", error));
