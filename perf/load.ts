@@ -72,6 +72,19 @@ export async function getOk(url: string, token?: string): Promise<unknown> {
   return body;
 }
 
+/** Posts one batch of events; throws unless every event is accepted. Returns how many were. */
+export async function postBatch(baseUrl: string, key: string | undefined, batch: readonly unknown[]): Promise<number> {
+  const res = await fetch(`${baseUrl}/v1/events`, {
+    method: "POST",
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": "application/json" },
+    body: JSON.stringify(batch),
+  });
+  const text = await res.text();
+  const accepted = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
+  if (accepted !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
+  return accepted;
+}
+
 /**
  * Posts events in batches (one request per batch) from `concurrency` loops; every one must be
  * 202. `progress.posted` counts the events of the batches accepted so far without a gap (so
@@ -88,15 +101,7 @@ export async function postEvents(
   const done = batches.map(() => false);
   let contiguous = 0;
   await eachAtMost([...batches.keys()], options.concurrency, async (index) => {
-    const batch = batches[index]!;
-    const res = await fetch(`${baseUrl}/v1/events`, {
-      method: "POST",
-      headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": "application/json" },
-      body: JSON.stringify(batch),
-    });
-    const text = await res.text();
-    const accepted = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
-    if (accepted !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
+    await postBatch(baseUrl, key, batches[index]!);
     done[index] = true;
     while (contiguous < batches.length && done[contiguous]) contiguous++;
     if (options.progress) options.progress.posted = Math.min(events.length, contiguous * options.batch);

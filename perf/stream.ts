@@ -5,6 +5,7 @@
  */
 import type { SellerEventInput } from "../src/events/schema.ts";
 import { eachAtMost } from "../src/queues/at-most.ts";
+import { postBatch } from "./load.ts";
 
 /**
  * Round `n` of a history: the same events with every id that makes an event, an order, a refund
@@ -108,15 +109,7 @@ export async function postFor(
       const batch = stream.next();
       for (const event of batch) events.push(event);
       requests++;
-      const res = await fetch(`${baseUrl}/v1/events`, {
-        method: "POST",
-        headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": "application/json" },
-        body: JSON.stringify(batch),
-      });
-      const text = await res.text();
-      const count = res.status === 202 ? (JSON.parse(text) as { accepted: number }).accepted : -1;
-      if (count !== batch.length) throw new Error(`POST /v1/events answered ${res.status}: ${text.slice(0, 300)}`);
-      accepted += count;
+      accepted += await postBatch(baseUrl, key, batch);
       if (options.progress) options.progress.posted = accepted;
     }
   });
